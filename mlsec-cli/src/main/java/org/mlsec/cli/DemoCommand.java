@@ -1,0 +1,134 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.mlsec.data.CsvOptions;
+import org.mlsec.data.CsvReader;
+import org.mlsec.data.CsvWriter;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.LaymanBrothers;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.ModelIo;
+import org.mlsec.model.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Replay the talk on the built-in Layman Brothers data (or on --data): train the bank's credit model,",
+                "then attack and defend it, chapter by chapter."})
+final class DemoCommand implements Callable<Integer> {
+    /** The talk's baseline: these features plus one-hot SEX. */
+    static final List<String> TALK_FEATURES = List.of("LIMIT_BAL", "AGE", "PAY_0", "PAY_2", "PAY_3", "BILL_AMT1",
+            "BILL_AMT2", "PAY_AMT1", "SEX");
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "mlsec-demo", description = "Folder for the demo's files (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every chapter's figures as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        Map<String, Object> res = new LinkedHashMap<>();
+        Path csv;
+        String label;
+        List<String> drop;
+        if (data.data == null) {
+            csv = out.resolve("layman-brothers.csv");
+            CsvWriter.write(LaymanBrothers.generate(30_000, seed), csv);
+            label = LaymanBrothers.LABEL;
+            drop = List.of("ID");
+            say("Layman Brothers, a bank, scores credit-card clients: will they default next month?");
+            say("Generated 30,000 synthetic clients (the built-in data, seed " + seed + ") in " + csv + ".");
+        } else {
+            csv = data.data;
+            label = data.label == null ? LaymanBrothers.LABEL : data.label;
+            drop = data.drop;
+            say("Using " + csv + " with label " + label + ".");
+        }
+        res.put("data", csv.toString());
+
+        Set<String> categorical = new HashSet<>(data.categorical);
+        categorical.add("SEX");
+        List<String> header = CsvReader.header(csv, data.options(label));
+        boolean talkSchema = header.containsAll(TALK_FEATURES);
+        CsvOptions options = data.options(label).withTypes(talkSchema ? categorical : Set.copyOf(data.categorical),
+                Set.copyOf(data.numeric));
+        options = new CsvOptions(options.delimiter(), label, new HashSet<>(drop), options.categorical(), options.numeric());
+        Dataset all = CsvReader.read(csv, options);
+        Dataset baselineData = talkSchema ? all.select(TALK_FEATURES) : all;
+
+        chapter("The model");
+        TrainConfig config = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100)
+                .withSeed(seed);
+        TrainCommand.Result r = TrainCommand.trainAndTest(baselineData, config, 0.1, csv.toString());
+        Path modelFile = out.resolve("credit-model.mlsec");
+        ModelIo.save(r.model(), modelFile);
+        say("The data-science team trains the talk's model: a random forest of 5 trees, depth 3, at least 100");
+        say("clients per leaf, on " + (talkSchema ? String.join(", ", TALK_FEATURES.subList(0, 8)) + " and one-hot SEX"
+                : baselineData.schema().width() + " features") + ".");
+        say("It is right for " + Output.pct(r.testAccuracy()) + " of " + r.split().test().rows()
+                + " held-out clients (ROC AUC " + Output.num(r.testAuc()) + ").");
+        List<Map.Entry<String, Double>> ranked = importances(r.model());
+        StringBuilder top = new StringBuilder();
+        for (int i = 0; i < Math.min(3, ranked.size()); i++) {
+            top.append(i == 0 ? "" : ", ").append(ranked.get(i).getKey())
+                    .append(String.format(" %.0f%%", 100 * ranked.get(i).getValue()));
+        }
+        say("What drives it: " + top + ".");
+        say("Saved, with its schema and provenance, to " + modelFile + ".");
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("test_accuracy", r.testAccuracy());
+        model.put("train_accuracy", r.trainAccuracy());
+        model.put("test_auc", r.testAuc());
+        model.put("rows_train", r.split().train().rows());
+        model.put("rows_test", r.split().test().rows());
+        model.put("top_feature", ranked.get(0).getKey());
+        Map<String, Double> imp = new LinkedHashMap<>();
+        ranked.forEach(e -> imp.put(e.getKey(), e.getValue()));
+        model.put("importances", imp);
+        model.put("model", modelFile.toString());
+        res.put("model", model);
+
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        res.put("seconds", seconds);
+        System.out.printf("%nDemo finished in %.1f s; files are in %s.%n", seconds, out);
+        Output.json(json, res);
+        return Main.OK;
+    }
+
+    static List<Map.Entry<String, Double>> importances(LocalModel m) {
+        double[] imp = m.columnImportances();
+        List<Map.Entry<String, Double>> list = new ArrayList<>();
+        for (int j = 0; j < imp.length; j++) {
+            list.add(Map.entry(m.schema().feature(j).name(), imp[j]));
+        }
+        list.sort(Comparator.comparing(Map.Entry<String, Double>::getValue).reversed());
+        return list;
+    }
+
+    private static void chapter(String title) {
+        System.out.println();
+        System.out.println("== " + title + " ==");
+    }
+
+    private static void say(String s) {
+        System.out.println(s);
+    }
+}

@@ -1,0 +1,82 @@
+package org.mlsec.cli;
+
+import java.io.PrintWriter;
+import org.mlsec.InputException;
+import org.mlsec.MlsecException;
+import org.mlsec.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mlsec} command. Exit codes: 0 ok, 1 findings or a failed check, 2 bad usage or input. */
+@Command(name = "mlsec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = {"Attack and defend machine-learning models the way a red team and a blue team would, and measure both.", ""},
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                DataCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 findings or failed check, 2 bad usage or input.",
+                "Set MLSEC_DEBUG=1 to see stack traces of unexpected errors."})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int FINDINGS = 1;
+    public static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("mlsec: error: out of memory; give Java more heap with JAVA_OPTS=-Xmx8g");
+            code = BAD_INPUT;
+        }
+        System.exit(code);
+    }
+
+    /** Runs the command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("mlsec: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return BAD_INPUT;
+        });
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof InputException || e instanceof MlsecException) {
+            err.println("mlsec: error: " + e.getMessage());
+        } else if (e instanceof java.io.UncheckedIOException) {
+            err.println("mlsec: error: " + e.getMessage());
+        } else {
+            err.println("mlsec: unexpected error: " + e);
+        }
+        if (System.getenv("MLSEC_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return BAD_INPUT;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"mlsec " + Version.get(), "Java " + System.getProperty("java.version")};
+        }
+    }
+}

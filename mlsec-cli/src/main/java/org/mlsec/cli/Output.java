@@ -1,0 +1,58 @@
+package org.mlsec.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.mlsec.Progress;
+import org.mlsec.internal.Json;
+
+/** Results on stdout, progress on stderr, machine-readable results in --json files. */
+final class Output {
+    private Output() {
+    }
+
+    static void json(Path file, Object result) {
+        if (file != null) {
+            Json.write(result, file);
+        }
+    }
+
+    static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** Progress lines on stderr, at most one per tenth of a task (or per second on a terminal). */
+    static Progress progress() {
+        PrintStream err = System.err;
+        boolean terminal = System.console() != null;
+        return new Progress() {
+            private String lastTask;
+            private long lastTenth = -1;
+            private long lastPrint;
+
+            @Override
+            public synchronized void update(String task, long done, long total) {
+                long tenth = total > 0 ? done * 10 / total : 0;
+                long now = System.nanoTime();
+                boolean finished = done >= total;
+                if (terminal) {
+                    if (finished || now - lastPrint > 200_000_000L || !task.equals(lastTask)) {
+                        err.print("\r  " + task + " " + done + "/" + total + (finished ? "\n" : ""));
+                        err.flush();
+                        lastPrint = now;
+                    }
+                } else if (!task.equals(lastTask) || tenth != lastTenth) {
+                    if (tenth > lastTenth || !task.equals(lastTask)) {
+                        err.println("  " + task + " " + done + "/" + total);
+                    }
+                }
+                lastTask = task;
+                lastTenth = tenth;
+            }
+        };
+    }
+}

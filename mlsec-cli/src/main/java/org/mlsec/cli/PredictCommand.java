@@ -1,0 +1,82 @@
+package org.mlsec.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlsec.data.Dataset;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.ModelIo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict classes and probabilities for the rows of a CSV file (columns matched by name).")
+final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "MODEL", required = true, description = "A model saved by mlsec train.")
+    Path modelPath;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write predictions as CSV here instead of stdout.")
+    Path out;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write predictions and class counts as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        LocalModel model = ModelIo.load(modelPath);
+        Dataset d = data.readFor(model.schema(), false);
+        double[][] p = model.predictProba(d.x());
+        List<String> classes = model.classes();
+        String[] labels = new String[p.length];
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String c : classes) {
+            counts.put(c, 0);
+        }
+        for (int i = 0; i < p.length; i++) {
+            labels[i] = classes.get(Classifier.argmax(p[i]));
+            counts.merge(labels[i], 1, Integer::sum);
+        }
+        try (Writer w = out != null ? Files.newBufferedWriter(out, StandardCharsets.UTF_8)
+                : new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))) {
+            StringBuilder sb = new StringBuilder("row,prediction");
+            for (String c : classes) {
+                sb.append(",p_").append(c);
+            }
+            w.write(sb.append('\n').toString());
+            for (int i = 0; i < p.length; i++) {
+                sb.setLength(0);
+                sb.append(i + 1).append(',').append(labels[i]);
+                for (double v : p[i]) {
+                    sb.append(',').append(v);
+                }
+                w.write(sb.append('\n').toString());
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (out != null) {
+            System.err.println("wrote " + p.length + " predictions to " + out);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("rows", p.length);
+        res.put("counts", counts);
+        res.put("predictions", labels);
+        res.put("probabilities", p);
+        Output.json(json, res);
+        return Main.OK;
+    }
+}

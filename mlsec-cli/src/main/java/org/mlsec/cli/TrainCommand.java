@@ -1,0 +1,151 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlsec.InputException;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Split;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.ModelIo;
+import org.mlsec.model.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model on a CSV file, holding out a stratified test part, and save it with its schema and provenance.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "rf, gbt, lr or tree (default: ${DEFAULT-VALUE}).")
+    String algo;
+
+    @Option(names = "--trees", paramLabel = "N", description = "Trees in a forest, or boosting rounds (default 100).")
+    Integer trees;
+
+    @Option(names = "--max-depth", paramLabel = "D", description = "Deepest tree level (default: unlimited for rf/tree, 4 for gbt).")
+    Integer maxDepth;
+
+    @Option(names = "--min-leaf", paramLabel = "K", description = "Fewest training rows per leaf (default 1).")
+    Integer minLeaf;
+
+    @Option(names = "--max-features", paramLabel = "F", description = "Share of features drawn per split, or 'sqrt' (rf default).")
+    String maxFeatures;
+
+    @Option(names = "--learning-rate", paramLabel = "R", description = "Boosting shrinkage (default 0.1).")
+    Double learningRate;
+
+    @Option(names = "--l2", paramLabel = "L", description = "L2 penalty (lr, gbt; default 1).")
+    Double l2;
+
+    @Option(names = "--features", paramLabel = "A,B,...", split = ",", description = "Train on these columns only.")
+    List<String> features;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Worker threads (default: one per core).")
+    int threads;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.1", description = "Share held out for testing (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--out", paramLabel = "MODEL", required = true, description = "Where to save the model.")
+    Path out;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        Dataset all = data.readLabelled();
+        if (features != null && !features.isEmpty()) {
+            all = all.select(features);
+        }
+        TrainConfig config = config(Algorithm.parse(algo));
+        Result r = trainAndTest(all, config, testFraction, data.data.toString());
+        ModelIo.save(r.model, out);
+        System.out.printf("Trained %s on %d rows (%d features), tested on %d held-out rows.%n",
+                config.algorithm().kind().replace('_', ' '), r.split.train().rows(), all.schema().width(),
+                r.split.test().rows());
+        System.out.printf("  train accuracy %s, test accuracy %s (%.1f s)%n", Output.pct(r.trainAccuracy),
+                Output.pct(r.testAccuracy), r.seconds);
+        System.out.println("  saved to " + out);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("algorithm", config.algorithm().kind());
+        res.put("test_accuracy", r.testAccuracy);
+        res.put("train_accuracy", r.trainAccuracy);
+        res.put("test_auc", r.testAuc);
+        res.put("rows_train", r.split.train().rows());
+        res.put("rows_test", r.split.test().rows());
+        res.put("features", all.schema().featureNames());
+        res.put("hyperparameters", config.hyperparameters());
+        res.put("model", out.toString());
+        res.put("seconds", r.seconds);
+        Output.json(json, res);
+        return Main.OK;
+    }
+
+    TrainConfig config(Algorithm a) {
+        TrainConfig c = TrainConfig.defaults(a).withSeed(seed).withThreads(threads);
+        if (trees != null) {
+            c = c.withTrees(trees);
+        }
+        if (maxDepth != null) {
+            c = c.withMaxDepth(maxDepth);
+        }
+        if (minLeaf != null) {
+            c = c.withMinLeaf(minLeaf);
+        }
+        if (maxFeatures != null) {
+            c = c.withMaxFeatures(parseShare(maxFeatures));
+        }
+        if (learningRate != null) {
+            c = c.withLearningRate(learningRate);
+        }
+        if (l2 != null) {
+            c = c.withL2(l2);
+        }
+        return c;
+    }
+
+    static double parseShare(String s) {
+        if ("sqrt".equalsIgnoreCase(s)) {
+            return TrainConfig.SQRT;
+        }
+        if ("all".equalsIgnoreCase(s)) {
+            return 1.0;
+        }
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new InputException("--max-features must be a number in (0, 1], 'sqrt' or 'all', got '" + s + "'");
+        }
+    }
+
+    record Result(LocalModel model, Split split, double trainAccuracy, double testAccuracy, double testAuc, double seconds) {
+    }
+
+    /** Splits, trains on the training part, measures both parts and records the figures in the provenance. */
+    static Result trainAndTest(Dataset all, TrainConfig config, double testFraction, String source) {
+        long t0 = System.nanoTime();
+        Split split = Split.stratified(all, testFraction, config.seed());
+        LocalModel model = org.mlsec.model.Trainer.train(split.train(), config, source, Output.progress());
+        double trainAcc = org.mlsec.metrics.Metrics.accuracy(split.train().y(), model.predict(split.train().x()));
+        double[][] p = model.predictProba(split.test().x());
+        int[] pred = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            pred[i] = org.mlsec.model.Classifier.argmax(p[i]);
+        }
+        double testAcc = org.mlsec.metrics.Metrics.accuracy(split.test().y(), pred);
+        double auc = org.mlsec.metrics.Metrics.auc(split.test().y(), p);
+        model = model.withProvenance(model.provenance().withMetrics(Map.of("train_accuracy", trainAcc,
+                "test_accuracy", testAcc, "test_fraction", testFraction)));
+        return new Result(model, split, trainAcc, testAcc, auc, (System.nanoTime() - t0) / 1e9);
+    }
+}

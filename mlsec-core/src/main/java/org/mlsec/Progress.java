@@ -1,0 +1,10 @@
+package org.mlsec;
+
+/** Reports the progress of long work. The CLI prints it on stderr; libraries and tests stay silent. */
+@FunctionalInterface
+public interface Progress {
+    /** Called as work advances: {@code done} of {@code total} units of the named task. */
+    void update(String task, long done, long total);
+
+    Progress NONE = (task, done, total) -> { };
+}

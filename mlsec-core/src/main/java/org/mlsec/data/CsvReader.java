@@ -1,0 +1,496 @@
+package org.mlsec.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mlsec.InputException;
+
+/**
+ * Reads a CSV file with a header into a {@link Dataset}, either inferring the schema or conforming to a given one.
+ * Every problem is reported as an {@link InputException} naming the file, the line and the column.
+ */
+public final class CsvReader {
+    /** Integer columns with at most this many distinct non-negative values are taken as categorical. */
+    static final int MAX_INFERRED_CATEGORIES = 10;
+    /** A text column with more distinct values than this is an identifier, not a feature. */
+    static final int MAX_CATEGORIES = 10_000;
+
+    private CsvReader() {
+    }
+
+    /** Reads the file and infers each column's type and range. */
+    public static Dataset read(Path file, CsvOptions options) {
+        Parsed p = parse(file, options, null);
+        List<Column> features = new ArrayList<>();
+        for (ColumnValues c : p.columns) {
+            if (!c.isLabel) {
+                features.add(c.infer(file, options));
+            }
+        }
+        List<String> classes = p.labelKept < 0 ? List.of() : p.columns.get(p.labelKept).classes();
+        Schema schema = new Schema(features, options.label(), classes);
+        return p.toDataset(file, schema);
+    }
+
+    /**
+     * Reads the file into the given schema: columns are found by name (others are ignored), categories and classes
+     * are mapped to the schema's. The label column is read only when {@code options.label()} is set.
+     */
+    public static Dataset read(Path file, Schema schema, CsvOptions options) {
+        Parsed p = parse(file, options, schema);
+        List<String> classes = schema.classes();
+        if (p.labelKept >= 0 && classes.isEmpty()) {
+            classes = p.columns.get(p.labelKept).classes();
+        }
+        return p.toDataset(file, new Schema(schema.features(), options.label(), classes));
+    }
+
+    /** The column names in the file's header line. */
+    public static List<String> header(Path file, CsvOptions options) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null) {
+                throw new InputException(file + " is empty: expected a header line with the column names");
+            }
+            if (!header.isEmpty() && header.charAt(0) == '\uFEFF') {
+                header = header.substring(1);
+            }
+            List<String> names = new ArrayList<>();
+            new Tokenizer(options.delimiter()).split(header, file, 1, names);
+            return names;
+        } catch (NoSuchFileException e) {
+            throw new InputException("no such file: " + file);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Parsed parse(Path file, CsvOptions options, Schema target) {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        long lineNo = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16)) {
+            String header = in.readLine();
+            lineNo = 1;
+            if (header == null || header.isBlank()) {
+                throw new InputException(file + " is empty: expected a header line with the column names");
+            }
+            if (header.charAt(0) == '\uFEFF') {
+                header = header.substring(1);
+            }
+            List<String> names = new ArrayList<>();
+            Tokenizer tok = new Tokenizer(options.delimiter());
+            tok.split(header, file, lineNo, names);
+            checkHeader(file, names, options);
+            Parsed p = new Parsed(names, options, target, file);
+            String line;
+            List<String> cells = new ArrayList<>(names.size());
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isEmpty()) {
+                    continue;
+                }
+                cells.clear();
+                tok.split(line, file, lineNo, cells);
+                if (cells.size() != names.size()) {
+                    throw new InputException(file + " line " + lineNo + ": expected " + names.size()
+                            + " fields as in the header, found " + cells.size()
+                            + (cells.size() == 1 && names.size() > 1 ? " (is the delimiter '" + options.delimiter() + "'?)" : ""));
+                }
+                p.add(cells, lineNo);
+            }
+            if (p.rows == 0) {
+                throw new InputException(file + " has a header but no data rows");
+            }
+            return p;
+        } catch (NoSuchFileException e) {
+            throw new InputException("no such file: " + file);
+        } catch (CharacterCodingException e) {
+            throw new InputException(file + " line " + (lineNo + 1) + ": not UTF-8 text (is this a CSV file?)");
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkHeader(Path file, List<String> names, CsvOptions options) {
+        if (names.size() == 1) {
+            String h = names.get(0);
+            for (char d : new char[] {';', '\t', '|', ','}) {
+                if (d != options.delimiter() && h.indexOf(d) >= 0) {
+                    throw new InputException(file + " line 1: the header is a single column '" + abbreviate(h)
+                            + "'; the file seems to be delimited by '" + (d == '\t' ? "\\t" : String.valueOf(d))
+                            + "' (use --delimiter)");
+                }
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (int j = 0; j < names.size(); j++) {
+            String n = names.get(j);
+            if (n.isEmpty()) {
+                throw new InputException(file + " line 1, column " + (j + 1) + ": empty column name");
+            }
+            if (!seen.add(n)) {
+                throw new InputException(file + " line 1: column name '" + n + "' appears twice");
+            }
+        }
+        if (options.label() != null && !seen.contains(options.label())) {
+            throw new InputException(file + " has no label column '" + options.label() + "'; its columns are " + names);
+        }
+        for (String d : options.drop()) {
+            if (!seen.contains(d)) {
+                throw new InputException(file + " has no column '" + d + "' to drop; its columns are " + names);
+            }
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /** Splits one line into fields; double quotes protect delimiters, and "" inside quotes is a quote. */
+    static final class Tokenizer {
+        private final char delimiter;
+        private final StringBuilder sb = new StringBuilder();
+
+        Tokenizer(char delimiter) {
+            this.delimiter = delimiter;
+        }
+
+        void split(String line, Path file, long lineNo, List<String> out) {
+            int n = line.length();
+            if (n > 0 && line.charAt(n - 1) == '\r') {
+                n--;
+            }
+            int i = 0;
+            while (true) {
+                sb.setLength(0);
+                if (i < n && line.charAt(i) == '"') {
+                    i++;
+                    while (true) {
+                        if (i >= n) {
+                            throw new InputException(file + " line " + lineNo + ", field " + (out.size() + 1)
+                                    + ": unterminated quoted field");
+                        }
+                        char c = line.charAt(i++);
+                        if (c == '"') {
+                            if (i < n && line.charAt(i) == '"') {
+                                sb.append('"');
+                                i++;
+                            } else {
+                                break;
+                            }
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                    if (i < n && line.charAt(i) != delimiter) {
+                        throw new InputException(file + " line " + lineNo + ", field " + (out.size() + 1)
+                                + ": text after a closing quote");
+                    }
+                } else {
+                    while (i < n && line.charAt(i) != delimiter) {
+                        sb.append(line.charAt(i++));
+                    }
+                }
+                out.add(sb.toString().trim());
+                if (i >= n) {
+                    return;
+                }
+                i++; // the delimiter
+                if (i == n) {
+                    out.add("");
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Column values as numbers where they parse, and as dictionary codes where they do not. */
+    private static final class ColumnValues {
+        final String name;
+        final boolean isLabel;
+        final Column target;
+        double[] nums = new double[1024];
+        int[] codes; // allocated at the first non-numeric value; -1 for numeric cells
+        final Map<String, Integer> dict = new HashMap<>();
+        final List<String> dictValues = new ArrayList<>();
+        int numericCount;
+        int textCount;
+        long firstTextLine = -1;
+        String firstTextValue;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        boolean allIntegral = true;
+
+        ColumnValues(String name, boolean isLabel, Column target) {
+            this.name = name;
+            this.isLabel = isLabel;
+            this.target = target;
+        }
+
+        void add(int row, String cell, Path file, long line) {
+            if (row == nums.length) {
+                nums = Arrays.copyOf(nums, row * 2);
+                if (codes != null) {
+                    codes = Arrays.copyOf(codes, row * 2);
+                }
+            }
+            if (cell.isEmpty()) {
+                throw new InputException(file + " line " + line + ", column '" + name + "': missing value");
+            }
+            double v = Values.parse(cell);
+            if (!Double.isNaN(v)) {
+                nums[row] = v;
+                numericCount++;
+                if (v < min) {
+                    min = v;
+                }
+                if (v > max) {
+                    max = v;
+                }
+                if (allIntegral && v != Math.rint(v)) {
+                    allIntegral = false;
+                }
+                if (codes != null) {
+                    codes[row] = -1;
+                }
+                return;
+            }
+            if (target != null && !target.isCategorical() && !isLabel) {
+                throw notANumber(file, line, cell);
+            }
+            nums[row] = Double.NaN;
+            if (codes == null) {
+                codes = new int[nums.length];
+                Arrays.fill(codes, 0, row, -1);
+            }
+            Integer code = dict.get(cell);
+            if (code == null) {
+                if (dict.size() >= MAX_CATEGORIES) {
+                    throw new InputException(file + " line " + line + ", column '" + name + "': more than "
+                            + MAX_CATEGORIES + " distinct text values; an identifier? (use --drop " + name + ")");
+                }
+                code = dict.size();
+                dict.put(cell, code);
+                dictValues.add(cell);
+            }
+            codes[row] = code;
+            textCount++;
+            if (firstTextLine < 0) {
+                firstTextLine = line;
+                firstTextValue = cell;
+            }
+        }
+
+        InputException notANumber(Path file, long line, String cell) {
+            String why = cell.equalsIgnoreCase("nan") || cell.toLowerCase().contains("inf")
+                    ? "is not a finite number" : "is not a number";
+            return new InputException(file + " line " + line + ", column '" + name + "': '" + abbreviate(cell)
+                    + "' " + why + " (the column is numeric)");
+        }
+
+        /** A numeric column with a few stray words is malformed; a mostly-text column is categorical. */
+        boolean isText() {
+            return textCount > 0 && textCount * 10 >= numericCount;
+        }
+
+        String text(int row) {
+            return codes != null && codes[row] >= 0 ? dictValues.get(codes[row]) : Values.format(nums[row]);
+        }
+
+        List<String> distinctTexts(int rows) {
+            Set<String> set = new LinkedHashSet<>();
+            for (int i = 0; i < rows; i++) {
+                set.add(text(i));
+            }
+            return new ArrayList<>(set);
+        }
+
+        int rows;
+
+        List<String> classes() {
+            List<String> cs = distinctTexts(rows);
+            if (textCount == 0) {
+                cs.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
+            } else {
+                cs.sort(null);
+            }
+            return cs;
+        }
+
+        Column infer(Path file, CsvOptions options) {
+            boolean forceCat = options.categorical().contains(name);
+            boolean forceNum = options.numeric().contains(name);
+            if (textCount > 0 && !isText() && !forceCat) {
+                throw notANumber(file, firstTextLine, firstTextValue);
+            }
+            if (forceNum && textCount > 0) {
+                throw notANumber(file, firstTextLine, firstTextValue);
+            }
+            if (textCount > 0 || forceCat) {
+                return Column.categorical(name, sortedCategories());
+            }
+            if (allIntegral && !forceNum && min >= 0) {
+                List<String> distinct = distinctTexts(rows);
+                if (distinct.size() <= MAX_INFERRED_CATEGORIES) {
+                    return Column.categorical(name, sortedCategories());
+                }
+            }
+            return Column.numeric(name, allIntegral ? ColumnType.INTEGER : ColumnType.NUMERIC, min, max);
+        }
+
+        private List<String> sortedCategories() {
+            List<String> cs = distinctTexts(rows);
+            boolean allNumbers = cs.stream().noneMatch(s -> Double.isNaN(Values.parse(s)));
+            if (allNumbers) {
+                cs.sort((a, b) -> Double.compare(Values.parse(a), Values.parse(b)));
+            } else {
+                cs.sort(null);
+            }
+            return cs;
+        }
+    }
+
+    private static final class Parsed {
+        final List<String> names;
+        final List<ColumnValues> columns = new ArrayList<>();
+        final Path file;
+        int rows;
+        long[] lines = new long[1024];
+
+        Parsed(List<String> names, CsvOptions options, Schema target, Path file) {
+            this.names = names;
+            this.file = file;
+            Set<String> present = new HashSet<>(names);
+            if (target != null) {
+                for (Column c : target.features()) {
+                    if (!present.contains(c.name())) {
+                        throw new InputException(file + " has no column '" + c.name()
+                                + "', which the model needs; its columns are " + names);
+                    }
+                }
+            }
+            for (int j = 0; j < names.size(); j++) {
+                String n = names.get(j);
+                boolean isLabel = n.equals(options.label());
+                Column t = null;
+                boolean keep;
+                if (target != null) {
+                    int ti = target.indexOf(n);
+                    keep = isLabel || ti >= 0;
+                    t = ti >= 0 ? target.feature(ti) : null;
+                } else {
+                    keep = isLabel || !options.drop().contains(n);
+                }
+                columns.add(keep ? new ColumnValues(n, isLabel, t) : null);
+            }
+            // Keep only the columns we read; the label index refers to the filtered list.
+            List<ColumnValues> kept = new ArrayList<>();
+            int li = -1;
+            for (ColumnValues c : columns) {
+                if (c != null) {
+                    if (c.isLabel) {
+                        li = kept.size();
+                    }
+                    kept.add(c);
+                }
+            }
+            keptIndex = new int[names.size()];
+            int k = 0;
+            for (int j = 0; j < names.size(); j++) {
+                keptIndex[j] = columns.get(j) == null ? -1 : k++;
+            }
+            columns.clear();
+            columns.addAll(kept);
+            labelKept = li;
+        }
+
+        final int[] keptIndex;
+        final int labelKept;
+
+        void add(List<String> cells, long line) {
+            if (rows == lines.length) {
+                lines = Arrays.copyOf(lines, rows * 2);
+            }
+            lines[rows] = line;
+            for (int j = 0; j < cells.size(); j++) {
+                int k = keptIndex[j];
+                if (k >= 0) {
+                    columns.get(k).add(rows, cells.get(j), file, line);
+                }
+            }
+            rows++;
+            for (ColumnValues c : columns) {
+                c.rows = rows;
+            }
+        }
+
+        Dataset toDataset(Path file, Schema schema) {
+            int d = schema.width();
+            ColumnValues[] byFeature = new ColumnValues[d];
+            for (int f = 0; f < d; f++) {
+                for (ColumnValues c : columns) {
+                    if (!c.isLabel && c.name.equals(schema.feature(f).name())) {
+                        byFeature[f] = c;
+                    }
+                }
+            }
+            double[][] x = new double[rows][d];
+            for (int f = 0; f < d; f++) {
+                Column col = schema.feature(f);
+                ColumnValues cv = byFeature[f];
+                if (col.isCategorical()) {
+                    Map<String, Integer> index = new HashMap<>();
+                    for (int k = 0; k < col.categories().size(); k++) {
+                        index.put(col.categories().get(k), k);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        Integer k = index.get(cv.text(i));
+                        x[i][f] = k == null ? -1 : k;
+                    }
+                } else {
+                    for (int i = 0; i < rows; i++) {
+                        double v = cv.nums[i];
+                        if (Double.isNaN(v)) {
+                            throw cv.notANumber(file, lines[i], cv.text(i));
+                        }
+                        x[i][f] = v;
+                    }
+                }
+            }
+            int[] y = null;
+            if (labelKept >= 0) {
+                ColumnValues lc = columns.get(labelKept);
+                Map<String, Integer> index = new HashMap<>();
+                for (int k = 0; k < schema.classes().size(); k++) {
+                    index.put(schema.classes().get(k), k);
+                }
+                y = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    Integer k = index.get(lc.text(i));
+                    if (k == null) {
+                        throw new InputException(file + " line " + lines[i] + ", column '" + lc.name + "': label '"
+                                + abbreviate(lc.text(i)) + "' is not one of the model's classes " + schema.classes());
+                    }
+                    y[i] = k;
+                }
+            }
+            return new Dataset(schema, x, y);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.mlsec.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.mlsec.InputException;
+
+/**
+ * Rows of feature values in schema order, with class indices when the data is labelled.
+ * A categorical feature holds its category index; -1 marks a category the schema does not know.
+ */
+public final class Dataset {
+    private final Schema schema;
+    private final double[][] x;
+    private final int[] y;
+
+    public Dataset(Schema schema, double[][] x, int[] y) {
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.x = Objects.requireNonNull(x, "x");
+        this.y = y;
+        if (y != null && y.length != x.length) {
+            throw new IllegalArgumentException("rows " + x.length + " but labels " + y.length);
+        }
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public int rows() {
+        return x.length;
+    }
+
+    /** The row-major feature matrix; callers must not modify it. */
+    public double[][] x() {
+        return x;
+    }
+
+    public double[] row(int i) {
+        return x[i];
+    }
+
+    public boolean labelled() {
+        return y != null;
+    }
+
+    /** Class indices into {@code schema().classes()}. */
+    public int[] y() {
+        if (y == null) {
+            throw new InputException("the data has no label column");
+        }
+        return y;
+    }
+
+    /** The rows at the given indices (in that order). */
+    public Dataset subset(int[] indices) {
+        double[][] sx = new double[indices.length][];
+        int[] sy = y == null ? null : new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            sx[k] = x[indices[k]];
+            if (sy != null) {
+                sy[k] = y[indices[k]];
+            }
+        }
+        return new Dataset(schema, sx, sy);
+    }
+
+    /** A copy restricted to the named features; rows are copied. */
+    public Dataset select(java.util.List<String> names) {
+        Schema s = schema.select(names);
+        int[] idx = new int[names.size()];
+        for (int j = 0; j < idx.length; j++) {
+            idx[j] = schema.require(names.get(j));
+        }
+        double[][] sx = new double[x.length][idx.length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < idx.length; j++) {
+                sx[i][j] = x[i][idx[j]];
+            }
+        }
+        return new Dataset(s, sx, y);
+    }
+
+    /** Share of rows per class. */
+    public double[] classShares() {
+        double[] shares = new double[schema.classes().size()];
+        for (int c : y()) {
+            shares[c] += 1.0 / y.length;
+        }
+        return shares;
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + rows() + " rows, features " + schema.featureNames() + ", classes "
+                + schema.classes() + (y == null ? ", unlabelled" : "") + "]";
+    }
+
+    /** Deep copy of the feature matrix, for attacks that edit rows. */
+    public double[][] copyX() {
+        double[][] c = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            c[i] = Arrays.copyOf(x[i], x[i].length);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,72 @@
+package org.mlsec.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.mlsec.InputException;
+
+/**
+ * The feature columns a model reads, in row-vector order, plus the label column and its classes.
+ * It is inferred from training data and travels with the model, so that serving encodes exactly as training did.
+ */
+public record Schema(List<Column> features, String label, List<String> classes) {
+    public Schema {
+        features = List.copyOf(Objects.requireNonNull(features, "features"));
+        classes = classes == null ? List.of() : List.copyOf(classes);
+    }
+
+    public int width() {
+        return features.size();
+    }
+
+    public Column feature(int i) {
+        return features.get(i);
+    }
+
+    /** Index of the named feature, or -1. */
+    public int indexOf(String name) {
+        for (int i = 0; i < features.size(); i++) {
+            if (features.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the named feature; an {@link InputException} listing the features when there is none. */
+    public int require(String name) {
+        int i = indexOf(name);
+        if (i < 0) {
+            throw new InputException("no feature '" + name + "'; the features are " + featureNames());
+        }
+        return i;
+    }
+
+    public List<String> featureNames() {
+        List<String> names = new ArrayList<>(features.size());
+        for (Column c : features) {
+            names.add(c.name());
+        }
+        return names;
+    }
+
+    public int classIndex(String value) {
+        return classes.indexOf(Values.canonical(value.trim()));
+    }
+
+    /** The schema restricted to the named features, in the given order. */
+    public Schema select(List<String> names) {
+        List<Column> cols = new ArrayList<>();
+        for (String n : names) {
+            cols.add(features.get(require(n)));
+        }
+        return new Schema(cols, label, classes);
+    }
+
+    /** The same features with another column type for the named ones (used by --categorical / --numeric). */
+    public Schema withFeature(int index, Column column) {
+        List<Column> cols = new ArrayList<>(features);
+        cols.set(index, column);
+        return new Schema(cols, label, classes);
+    }
+}

@@ -1,0 +1,43 @@
+package org.mlsec.data;
+
+/** Canonical text forms of cell values, so that "2", "2.0" and " 2 " name the same category. */
+public final class Values {
+    private Values() {
+    }
+
+    /** Whole numbers without a fraction, others in Java's shortest round-trip form. */
+    public static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    /** Parses a finite number, or returns NaN when the text is not one (including "NaN" and "Infinity"). */
+    public static double parse(String s) {
+        int n = s.length();
+        if (n == 0 || n > 64) {
+            return Double.NaN;
+        }
+        char c0 = s.charAt(0);
+        if (!(c0 >= '0' && c0 <= '9') && c0 != '-' && c0 != '+' && c0 != '.') {
+            return Double.NaN;
+        }
+        char last = s.charAt(n - 1);
+        if (!(last >= '0' && last <= '9') && last != '.') {
+            return Double.NaN; // rejects Java's "1d", "1f" suffixes and "Infinity"
+        }
+        try {
+            double v = Double.parseDouble(s);
+            return Double.isFinite(v) ? v : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The canonical text of a cell: numbers in {@link #format} form, other text trimmed. */
+    public static String canonical(String s) {
+        double v = parse(s);
+        return Double.isNaN(v) ? s : format(v);
+    }
+}

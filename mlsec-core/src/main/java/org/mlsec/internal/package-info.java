@@ -1,0 +1,2 @@
+/** Internal helpers; not part of the public API. */
+package org.mlsec.internal;

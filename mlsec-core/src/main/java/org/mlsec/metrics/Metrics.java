@@ -1,0 +1,107 @@
+package org.mlsec.metrics;
+
+import java.util.Arrays;
+
+/** Classification metrics as the literature reports them. */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    public static double accuracy(int[] truth, int[] predicted) {
+        int ok = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (truth[i] == predicted[i]) {
+                ok++;
+            }
+        }
+        return truth.length == 0 ? Double.NaN : (double) ok / truth.length;
+    }
+
+    /** {@code m[truth][predicted]} counts. */
+    public static long[][] confusion(int[] truth, int[] predicted, int classes) {
+        long[][] m = new long[classes][classes];
+        for (int i = 0; i < truth.length; i++) {
+            m[truth[i]][predicted[i]]++;
+        }
+        return m;
+    }
+
+    /** Mean per-class recall. */
+    public static double balancedAccuracy(int[] truth, int[] predicted, int classes) {
+        long[][] m = confusion(truth, predicted, classes);
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < classes; c++) {
+            long row = Arrays.stream(m[c]).sum();
+            if (row > 0) {
+                sum += (double) m[c][c] / row;
+                present++;
+            }
+        }
+        return present == 0 ? Double.NaN : sum / present;
+    }
+
+    /**
+     * Area under the ROC curve of scores for the positive rows (Mann-Whitney, ties counted half).
+     * NaN when either class is absent.
+     */
+    public static double auc(boolean[] positive, double[] score) {
+        int n = score.length;
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(score[a], score[b]));
+        double rankSum = 0;
+        long pos = 0;
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && score[idx[j + 1]] == score[idx[i]]) {
+                j++;
+            }
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                if (positive[idx[k]]) {
+                    rankSum += rank;
+                    pos++;
+                }
+            }
+            i = j + 1;
+        }
+        long neg = n - pos;
+        if (pos == 0 || neg == 0) {
+            return Double.NaN;
+        }
+        return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    }
+
+    /** One-vs-rest AUC of class {@code positiveClass} from class probabilities. */
+    public static double auc(int[] truth, double[][] proba, int positiveClass) {
+        boolean[] pos = new boolean[truth.length];
+        double[] s = new double[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            pos[i] = truth[i] == positiveClass;
+            s[i] = proba[i][positiveClass];
+        }
+        return auc(pos, s);
+    }
+
+    /** Macro-averaged one-vs-rest AUC (for two classes, the AUC of class 1). */
+    public static double auc(int[] truth, double[][] proba) {
+        int k = proba.length == 0 ? 0 : proba[0].length;
+        if (k == 2) {
+            return auc(truth, proba, 1);
+        }
+        double sum = 0;
+        int used = 0;
+        for (int c = 0; c < k; c++) {
+            double a = auc(truth, proba, c);
+            if (!Double.isNaN(a)) {
+                sum += a;
+                used++;
+            }
+        }
+        return used == 0 ? Double.NaN : sum / used;
+    }
+}

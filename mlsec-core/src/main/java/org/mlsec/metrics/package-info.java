@@ -1,0 +1,2 @@
+/** Metrics: accuracy, balanced accuracy, confusion matrices and ROC AUC. */
+package org.mlsec.metrics;

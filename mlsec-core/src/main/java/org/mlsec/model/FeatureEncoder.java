@@ -1,0 +1,117 @@
+package org.mlsec.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mlsec.data.Column;
+import org.mlsec.data.Schema;
+
+/**
+ * Turns schema-ordered rows into the numeric vectors a model is trained on: numbers pass through and each
+ * categorical column becomes one indicator per known category (an unknown category sets none).
+ * Training and serving use the same encoder, built from the schema saved with the model.
+ */
+public final class FeatureEncoder {
+    private final Schema schema;
+    private final int[] offset;
+    private final int width;
+    private final List<String> names = new ArrayList<>();
+    private final int[] source;
+
+    public FeatureEncoder(Schema schema) {
+        this.schema = schema;
+        this.offset = new int[schema.width()];
+        int w = 0;
+        List<Integer> src = new ArrayList<>();
+        for (int j = 0; j < schema.width(); j++) {
+            Column c = schema.feature(j);
+            offset[j] = w;
+            if (c.isCategorical()) {
+                for (String cat : c.categories()) {
+                    names.add(c.name() + "=" + cat);
+                    src.add(j);
+                }
+                w += c.categories().size();
+            } else {
+                names.add(c.name());
+                src.add(j);
+                w++;
+            }
+        }
+        this.width = w;
+        this.source = src.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** Number of encoded features. */
+    public int width() {
+        return width;
+    }
+
+    /** Names of the encoded features, such as {@code LIMIT_BAL} or {@code SEX=2}. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** The schema column an encoded feature comes from. */
+    public int sourceColumn(int encoded) {
+        return source[encoded];
+    }
+
+    public void encode(double[] row, double[] out) {
+        for (int j = 0; j < offset.length; j++) {
+            Column c = schema.feature(j);
+            if (c.isCategorical()) {
+                int n = c.categories().size();
+                int o = offset[j];
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = 0;
+                }
+                int cat = (int) row[j];
+                if (cat >= 0 && cat < n && cat == row[j]) {
+                    out[o + cat] = 1;
+                }
+            } else {
+                out[offset[j]] = row[j];
+            }
+        }
+    }
+
+    public double[] encode(double[] row) {
+        double[] out = new double[width];
+        encode(row, out);
+        return out;
+    }
+
+    public double[][] encodeAll(double[][] rows) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = encode(rows[i]);
+        }
+        return out;
+    }
+
+    /** Column-major encoding, as tree training reads it: {@code [feature][row]}. */
+    public double[][] encodeColumns(double[][] rows) {
+        double[][] cols = new double[width][rows.length];
+        double[] buf = new double[width];
+        for (int i = 0; i < rows.length; i++) {
+            encode(rows[i], buf);
+            for (int f = 0; f < width; f++) {
+                cols[f][i] = buf[f];
+            }
+        }
+        return cols;
+    }
+
+    /** Sums encoded-feature values (such as importances) back onto schema columns. */
+    public double[] toColumns(double[] encodedValues) {
+        double[] out = new double[schema.width()];
+        for (int f = 0; f < width; f++) {
+            out[source[f]] += encodedValues[f];
+        }
+        return out;
+    }
+}

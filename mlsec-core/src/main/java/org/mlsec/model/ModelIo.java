@@ -1,0 +1,149 @@
+package org.mlsec.model;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import org.mlsec.InputException;
+import org.mlsec.MlsecException;
+import org.mlsec.data.Schema;
+import org.mlsec.internal.Json;
+import org.mlsec.model.linear.LogisticModel;
+import org.mlsec.model.tree.BoostedModel;
+import org.mlsec.model.tree.ForestModel;
+
+/**
+ * mlsec's model file: one JSON document, optionally gzip-compressed, with a format name and version, the schema,
+ * the provenance and the model's parameters as plain numbers. Loading binds only to mlsec's own record types and
+ * checks every tree's structure, so a crafted file can fail to load but never run code.
+ */
+public final class ModelIo {
+    public static final String FORMAT = "mlsec-model";
+    public static final int FORMAT_VERSION = 1;
+    /** Larger files are refused before parsing. */
+    static final long MAX_BYTES = 2L << 30;
+
+    private ModelIo() {
+    }
+
+    public static void save(LocalModel model, Path file) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("format_version", FORMAT_VERSION);
+        root.put("kind", model.kind());
+        root.set("schema", Json.MAPPER.valueToTree(model.schema()));
+        root.set("provenance", Json.MAPPER.valueToTree(model.provenance()));
+        root.set("model", model.toJson());
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                Json.MAPPER.writeValue(out, root);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new MlsecException("cannot write model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static LocalModel load(Path file) {
+        JsonNode root = readTree(file);
+        try {
+            return fromTree(root);
+        } catch (InputException e) {
+            throw new InputException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads the JSON document of a model file without building the model (scanners and tamper tools use it). */
+    public static JsonNode readTree(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size == 0) {
+                throw new InputException(file + " is empty, not an mlsec model");
+            }
+            if (size > MAX_BYTES) {
+                throw new InputException(file + " is " + size + " bytes, larger than any mlsec model ("
+                        + MAX_BYTES + ")");
+            }
+            try (InputStream in = open(file)) {
+                JsonNode root = Json.MAPPER.readTree(in);
+                if (root == null || !root.isObject()) {
+                    throw new InputException(file + " is not an mlsec model (not a JSON object)");
+                }
+                return root;
+            }
+        } catch (NoSuchFileException e) {
+            throw new InputException("no such model file: " + file);
+        } catch (JsonParseException e) {
+            throw new InputException(file + " is not an mlsec model (not JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (JsonProcessingException e) {
+            throw new InputException(file + " is not a valid mlsec model: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InputException("cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static InputStream open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == 0x1f && b2 == 0x8b) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        return in;
+    }
+
+    public static LocalModel fromTree(JsonNode root) {
+        if (!FORMAT.equals(root.path("format").asText())) {
+            throw new InputException("not an mlsec model (format is '" + root.path("format").asText() + "', expected '"
+                    + FORMAT + "')");
+        }
+        int version = root.path("format_version").asInt(-1);
+        if (version < 1 || version > FORMAT_VERSION) {
+            throw new InputException("model format version " + root.path("format_version")
+                    + " is not supported by this mlsec (it reads versions 1 to " + FORMAT_VERSION + ")");
+        }
+        String kind = root.path("kind").asText();
+        Schema schema;
+        Provenance provenance;
+        try {
+            schema = Json.MAPPER.treeToValue(root.get("schema"), Schema.class);
+            provenance = Json.MAPPER.treeToValue(root.get("provenance"), Provenance.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InputException("malformed schema or provenance: " + e.getMessage());
+        }
+        if (schema == null || schema.features().isEmpty() || schema.classes().size() < 2) {
+            throw new InputException("malformed schema: it needs features and at least two classes");
+        }
+        JsonNode body = root.get("model");
+        if (body == null || !body.isObject()) {
+            throw new InputException("no model parameters");
+        }
+        switch (kind) {
+            case ForestModel.RANDOM_FOREST:
+            case ForestModel.DECISION_TREE:
+                return ForestModel.fromJson(kind, schema, provenance, body);
+            case BoostedModel.KIND:
+                return BoostedModel.fromJson(schema, provenance, body);
+            case LogisticModel.KIND:
+                return LogisticModel.fromJson(schema, provenance, body);
+            default:
+                throw new InputException("unknown model kind '" + kind + "'");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.mlsec.model;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mlsec.Version;
+import org.mlsec.data.Dataset;
+
+/**
+ * How, when and on what a model was trained; saved with every model.
+ *
+ * @param tool            "mlsec"
+ * @param toolVersion     the mlsec version that trained it
+ * @param createdAt       ISO-8601 instant
+ * @param algorithm       trainer name (random_forest, gradient_boosting, logistic_regression, decision_tree)
+ * @param hyperparameters every setting the trainer used, including defaults and the seed
+ * @param data            the training data
+ * @param metrics         figures measured at training time (train and test accuracy)
+ * @param javaVersion     the JVM that trained it
+ */
+public record Provenance(String tool, String toolVersion, String createdAt, String algorithm,
+                         Map<String, String> hyperparameters, DataProvenance data, Map<String, Double> metrics,
+                         String javaVersion) {
+
+    /**
+     * @param source      where the data came from (a path, or "layman-brothers(seed=..)")
+     * @param fingerprint SHA-256 over the parsed rows and labels, independent of the file's formatting
+     * @param rows        training rows
+     * @param features    feature names
+     * @param label       label column
+     */
+    public record DataProvenance(String source, String fingerprint, int rows, List<String> features, String label) {
+    }
+
+    public static Provenance of(String algorithm, Map<String, String> hyperparameters, Dataset train, String source,
+                                Map<String, Double> metrics) {
+        return new Provenance("mlsec", Version.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                algorithm, new TreeMap<>(hyperparameters),
+                new DataProvenance(source, fingerprint(train), train.rows(), train.schema().featureNames(),
+                        train.schema().label()),
+                new TreeMap<>(metrics), System.getProperty("java.version"));
+    }
+
+    public Provenance withMetrics(Map<String, Double> more) {
+        TreeMap<String, Double> m = new TreeMap<>(metrics);
+        m.putAll(more);
+        return new Provenance(tool, toolVersion, createdAt, algorithm, hyperparameters, data, m, javaVersion);
+    }
+
+    /** SHA-256 of the rows' values and labels, so that a model names exactly the data it saw. */
+    public static String fingerprint(Dataset d) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[8];
+            for (int i = 0; i < d.rows(); i++) {
+                for (double v : d.row(i)) {
+                    long bits = Double.doubleToLongBits(v);
+                    for (int b = 0; b < 8; b++) {
+                        buf[b] = (byte) (bits >>> (8 * b));
+                    }
+                    md.update(buf);
+                }
+                if (d.labelled()) {
+                    md.update((byte) d.y()[i]);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.mlsec.model;
+
+import org.mlsec.InputException;
+import org.mlsec.Progress;
+import org.mlsec.data.Dataset;
+import org.mlsec.model.linear.LogisticTrainer;
+import org.mlsec.model.tree.BoostingTrainer;
+import org.mlsec.model.tree.ForestTrainer;
+
+/** Trains a model of any family from a labelled dataset. */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    public static LocalModel train(Dataset train, TrainConfig config, String source, Progress progress) {
+        if (!train.labelled()) {
+            throw new InputException("training needs labelled data (--label)");
+        }
+        int[] counts = new int[train.schema().classes().size()];
+        for (int c : train.y()) {
+            counts[c]++;
+        }
+        int present = 0;
+        for (int c : counts) {
+            if (c > 0) {
+                present++;
+            }
+        }
+        if (present < 2) {
+            throw new InputException("the label column '" + train.schema().label() + "' has a single class "
+                    + train.schema().classes() + "; a classifier needs at least two");
+        }
+        switch (config.algorithm()) {
+            case RF:
+            case TREE:
+                return ForestTrainer.train(train, config, source, progress);
+            case GBT:
+                return BoostingTrainer.train(train, config, source, progress);
+            case LR:
+                return LogisticTrainer.train(train, config, source, progress);
+            default:
+                throw new IllegalStateException(config.algorithm().toString());
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.mlsec.model.linear;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mlsec.InputException;
+import org.mlsec.data.Schema;
+import org.mlsec.internal.Json;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.Provenance;
+
+/**
+ * Logistic regression on standardised encoded features. Two classes: p(1) = sigmoid(b + w.z) with
+ * z = (x - mean) / scale. More classes: one such model per class (one-vs-rest), normalised.
+ */
+public final class LogisticModel extends LocalModel {
+    public static final String KIND = "logistic_regression";
+
+    private final double[] mean;
+    private final double[] scale;
+    /** Per output: intercept first, then one weight per encoded feature. */
+    private final double[][] weights;
+    private final int classes;
+
+    public LogisticModel(Schema schema, Provenance provenance, double[] mean, double[] scale, double[][] weights) {
+        super(schema, provenance);
+        this.classes = schema.classes().size();
+        int w = encoder().width();
+        int outputs = classes == 2 ? 1 : classes;
+        if (mean == null || scale == null || weights == null || mean.length != w || scale.length != w
+                || weights.length != outputs) {
+            throw new InputException("malformed logistic regression: expected " + w + " features and " + outputs
+                    + " weight vectors");
+        }
+        for (double[] row : weights) {
+            if (row == null || row.length != w + 1) {
+                throw new InputException("malformed logistic regression: a weight vector is not of length " + (w + 1));
+            }
+        }
+        for (double s : scale) {
+            if (!(s > 0) || !Double.isFinite(s)) {
+                throw new InputException("malformed logistic regression: scales must be positive");
+            }
+        }
+        this.mean = mean.clone();
+        this.scale = scale.clone();
+        this.weights = new double[outputs][];
+        for (int o = 0; o < outputs; o++) {
+            this.weights[o] = weights[o].clone();
+        }
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** Log-odds of each output for one encoded row. */
+    double score(double[] x, int output) {
+        double[] w = weights[output];
+        double s = w[0];
+        for (int j = 0; j < mean.length; j++) {
+            s += w[j + 1] * (x[j] - mean[j]) / scale[j];
+        }
+        return s;
+    }
+
+    @Override
+    protected double[][] probaEncoded(double[][] x) {
+        double[][] p = new double[x.length][classes];
+        for (int i = 0; i < x.length; i++) {
+            if (classes == 2) {
+                double q = sigmoid(score(x[i], 0));
+                p[i][0] = 1 - q;
+                p[i][1] = q;
+            } else {
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    p[i][c] = sigmoid(score(x[i], c));
+                    sum += p[i][c];
+                }
+                for (int c = 0; c < classes; c++) {
+                    p[i][c] /= sum;
+                }
+            }
+        }
+        return p;
+    }
+
+    static double sigmoid(double z) {
+        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    }
+
+    /**
+     * Intercept and weights on the unstandardised encoded features: log-odds = c[0] + sum c[j+1] x[j].
+     * These are what an equation-solving extraction attack recovers.
+     */
+    public double[] rawCoefficients(int output) {
+        double[] w = weights[output];
+        double[] c = new double[w.length];
+        c[0] = w[0];
+        for (int j = 0; j < mean.length; j++) {
+            c[j + 1] = w[j + 1] / scale[j];
+            c[0] -= w[j + 1] * mean[j] / scale[j];
+        }
+        return c;
+    }
+
+    /** Share of the absolute standardised weights per feature. */
+    @Override
+    public double[] featureImportances() {
+        double[] imp = new double[mean.length];
+        double sum = 0;
+        for (double[] w : weights) {
+            for (int j = 0; j < mean.length; j++) {
+                imp[j] += Math.abs(w[j + 1]);
+                sum += Math.abs(w[j + 1]);
+            }
+        }
+        if (sum > 0) {
+            for (int j = 0; j < imp.length; j++) {
+                imp[j] /= sum;
+            }
+        }
+        return imp;
+    }
+
+    @Override
+    public LocalModel withProvenance(Provenance p) {
+        return new LogisticModel(schema(), p, mean, scale, weights);
+    }
+
+    @Override
+    public JsonNode toJson() {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.set("mean", Json.MAPPER.valueToTree(mean));
+        node.set("scale", Json.MAPPER.valueToTree(scale));
+        node.set("weights", Json.MAPPER.valueToTree(weights));
+        return node;
+    }
+
+    public static LogisticModel fromJson(Schema schema, Provenance provenance, JsonNode node) {
+        try {
+            return new LogisticModel(schema, provenance, Json.MAPPER.treeToValue(node.get("mean"), double[].class),
+                    Json.MAPPER.treeToValue(node.get("scale"), double[].class),
+                    Json.MAPPER.treeToValue(node.get("weights"), double[][].class));
+        } catch (InputException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InputException("malformed logistic regression: " + e.getMessage());
+        }
+    }
+}

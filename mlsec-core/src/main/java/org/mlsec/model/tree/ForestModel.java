@@ -1,0 +1,130 @@
+package org.mlsec.model.tree;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.mlsec.InputException;
+import org.mlsec.data.Schema;
+import org.mlsec.internal.Json;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.Provenance;
+
+/**
+ * A random forest (or a single decision tree): the probability of a class is the mean over trees of its share
+ * among the training rows in the leaf a row reaches, as in scikit-learn.
+ */
+public final class ForestModel extends LocalModel {
+    public static final String RANDOM_FOREST = "random_forest";
+    public static final String DECISION_TREE = "decision_tree";
+
+    private final String kind;
+    private final List<Tree> trees;
+    private final int classes;
+    /** Per tree, the class shares of each node: {@code [tree][node * classes + c]}. */
+    private final double[][] shares;
+
+    public ForestModel(String kind, Schema schema, Provenance provenance, List<Tree> trees) {
+        super(schema, provenance);
+        this.kind = kind;
+        this.trees = List.copyOf(trees);
+        this.classes = schema.classes().size();
+        this.shares = new double[trees.size()][];
+        for (int t = 0; t < trees.size(); t++) {
+            Tree tree = trees.get(t);
+            tree.validate(encoder().width(), classes);
+            double[] s = new double[tree.value().length];
+            for (int n = 0; n < tree.nodes(); n++) {
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    sum += tree.value()[n * classes + c];
+                }
+                for (int c = 0; c < classes; c++) {
+                    s[n * classes + c] = sum > 0 ? tree.value()[n * classes + c] / sum : 1.0 / classes;
+                }
+            }
+            shares[t] = s;
+        }
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    public List<Tree> trees() {
+        return trees;
+    }
+
+    @Override
+    protected double[][] probaEncoded(double[][] x) {
+        int n = x.length;
+        double[][] out = new double[n][classes];
+        int chunk = 2048;
+        int chunks = (n + chunk - 1) / chunk;
+        IntStream.range(0, chunks).parallel().forEach(ch -> {
+            int from = ch * chunk;
+            int to = Math.min(n, from + chunk);
+            for (int t = 0; t < trees.size(); t++) {
+                Tree tree = trees.get(t);
+                int[] feature = tree.feature();
+                double[] threshold = tree.threshold();
+                int[] left = tree.left();
+                int[] right = tree.right();
+                double[] s = shares[t];
+                for (int i = from; i < to; i++) {
+                    double[] row = x[i];
+                    int node = 0;
+                    int f;
+                    while ((f = feature[node]) >= 0) {
+                        node = row[f] <= threshold[node] ? left[node] : right[node];
+                    }
+                    double[] o = out[i];
+                    int base = node * classes;
+                    for (int c = 0; c < classes; c++) {
+                        o[c] += s[base + c];
+                    }
+                }
+            }
+            double inv = 1.0 / trees.size();
+            for (int i = from; i < to; i++) {
+                for (int c = 0; c < classes; c++) {
+                    out[i][c] *= inv;
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Mean decrease in impurity, normalised per tree then averaged (scikit-learn's feature_importances_). */
+    @Override
+    public double[] featureImportances() {
+        return TreeImportance.meanDecrease(trees, encoder().width());
+    }
+
+    @Override
+    public LocalModel withProvenance(Provenance p) {
+        return new ForestModel(kind, schema(), p, trees);
+    }
+
+    @Override
+    public JsonNode toJson() {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.set("trees", Json.MAPPER.valueToTree(trees));
+        return node;
+    }
+
+    /** Reads the model part of a saved file; the trees are checked before use. */
+    public static ForestModel fromJson(String kind, Schema schema, Provenance provenance, JsonNode node) {
+        Tree[] trees;
+        try {
+            trees = Json.MAPPER.treeToValue(node.get("trees"), Tree[].class);
+        } catch (Exception e) {
+            throw new InputException("malformed forest: " + e.getMessage());
+        }
+        if (trees == null || trees.length == 0) {
+            throw new InputException("malformed forest: no trees");
+        }
+        return new ForestModel(kind, schema, provenance, List.of(trees));
+    }
+}

@@ -1,0 +1,61 @@
+package org.mlsec.model.tree;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mlsec.Progress;
+import org.mlsec.data.Dataset;
+import org.mlsec.internal.Parallel;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.FeatureEncoder;
+import org.mlsec.model.Provenance;
+import org.mlsec.model.TrainConfig;
+
+/** Trains random forests (bootstrap samples, features drawn per split) and single CART trees, trees in parallel. */
+public final class ForestTrainer {
+    private ForestTrainer() {
+    }
+
+    public static ForestModel train(Dataset train, TrainConfig c, String source, Progress progress) {
+        FeatureEncoder enc = new FeatureEncoder(train.schema());
+        TreeGrower grower = new TreeGrower(enc.encodeColumns(train.x()));
+        return train(grower, train, c, source, progress);
+    }
+
+    /** Trains on a grower made once, so that many forests on the same rows share its presorting. */
+    public static ForestModel train(TreeGrower grower, Dataset train, TrainConfig c, String source, Progress progress) {
+        boolean forest = c.algorithm() == Algorithm.RF;
+        int trees = forest ? c.trees() : 1;
+        int n = train.rows();
+        int[] y = train.y();
+        int k = train.schema().classes().size();
+        TreeParams params = TreeParams.classification(c.maxDepth(), c.minLeaf(),
+                forest ? c.featureShare(grower.features()) : 1.0);
+        AtomicInteger done = new AtomicInteger();
+        List<Tree> built = Parallel.map(trees, c.threads(), t -> {
+            SplittableRandom rng = new SplittableRandom(mix(c.seed(), t));
+            int[] weight = new int[n];
+            if (forest) {
+                for (int i = 0; i < n; i++) {
+                    weight[rng.nextInt(n)]++;
+                }
+            } else {
+                java.util.Arrays.fill(weight, 1);
+            }
+            Tree tree = grower.classification(y, k, weight, params, rng);
+            progress.update("training trees", done.incrementAndGet(), trees);
+            return tree;
+        });
+        Provenance p = Provenance.of(c.algorithm().kind(), c.hyperparameters(), train, source, Map.of());
+        return new ForestModel(c.algorithm().kind(), train.schema(), p, built);
+    }
+
+    /** A seed per tree that does not depend on which thread grows it. */
+    static long mix(long seed, int index) {
+        long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

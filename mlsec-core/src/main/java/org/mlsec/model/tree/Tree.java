@@ -1,0 +1,92 @@
+package org.mlsec.model.tree;
+
+import org.mlsec.InputException;
+
+/**
+ * One binary decision tree in flat arrays, readable node by node (white-box attacks need this).
+ * A row goes left at node {@code n} when {@code x[feature[n]] <= threshold[n]}; leaves have feature -1.
+ * {@code value} holds {@code valueWidth} numbers per node: weighted training counts per class for classification
+ * trees, the raw score for boosting trees. {@code samples} is the number of distinct training rows that reached
+ * the node, and {@code gain} the impurity decrease (or boosting gain) of its split.
+ */
+public record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
+                   int[] samples, double[] gain) {
+
+    public int nodes() {
+        return feature.length;
+    }
+
+    public boolean isLeaf(int node) {
+        return feature[node] < 0;
+    }
+
+    /** The leaf an encoded row falls into. */
+    public int leaf(double[] x) {
+        int n = 0;
+        int f;
+        while ((f = feature[n]) >= 0) {
+            n = x[f] <= threshold[n] ? left[n] : right[n];
+        }
+        return n;
+    }
+
+    public int leaves() {
+        int c = 0;
+        for (int f : feature) {
+            if (f < 0) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Depth of the deepest leaf (a single leaf has depth 0). */
+    public int depth() {
+        int[] d = new int[nodes()];
+        int max = 0;
+        for (int n = 0; n < nodes(); n++) {
+            if (!isLeaf(n)) {
+                d[left[n]] = d[n] + 1;
+                d[right[n]] = d[n] + 1;
+                max = Math.max(max, d[n] + 1);
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Checks a tree read from a file: array sizes agree, features exist, and every child comes after its parent,
+     * so that no crafted file can make prediction loop forever or read out of bounds.
+     */
+    public void validate(int features, int expectedWidth) {
+        int n = feature == null ? 0 : feature.length;
+        if (n == 0 || threshold == null || left == null || right == null || value == null || samples == null
+                || gain == null || threshold.length != n || left.length != n || right.length != n
+                || samples.length != n || gain.length != n || valueWidth != expectedWidth
+                || value.length != (long) n * valueWidth) {
+            throw new InputException("malformed tree: node arrays are missing or of different lengths");
+        }
+        int[] parents = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (feature[i] >= features) {
+                throw new InputException("malformed tree: node " + i + " splits on feature " + feature[i]
+                        + " but the model has " + features);
+            }
+            if (feature[i] >= 0) {
+                if (left[i] <= i || right[i] <= i || left[i] >= n || right[i] >= n || left[i] == right[i]) {
+                    throw new InputException("malformed tree: node " + i + " has invalid children");
+                }
+                if (Double.isNaN(threshold[i])) {
+                    throw new InputException("malformed tree: node " + i + " has no threshold");
+                }
+                parents[left[i]]++;
+                parents[right[i]]++;
+            }
+        }
+        for (int i = 1; i < n; i++) {
+            if (parents[i] != 1) {
+                throw new InputException("malformed tree: node " + i + " has " + parents[i] + " parents");
+            }
+        }
+    }
+}

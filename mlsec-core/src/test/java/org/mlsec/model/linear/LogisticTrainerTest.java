@@ -1,0 +1,41 @@
+package org.mlsec.model.linear;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mlsec.Progress;
+import org.mlsec.data.Column;
+import org.mlsec.data.ColumnType;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.TrainConfig;
+
+class LogisticTrainerTest {
+    @Test
+    void recoversTheGeneratingWeights() {
+        SplittableRandom rng = new SplittableRandom(1);
+        int n = 20_000;
+        double[][] x = new double[n][2];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i][0] = rng.nextDouble() * 4 - 2;
+            x[i][1] = rng.nextDouble() * 100;
+            double z = -1 + 2 * x[i][0] + 0.03 * x[i][1];
+            y[i] = rng.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+        }
+        Schema s = new Schema(List.of(Column.numeric("a", ColumnType.NUMERIC, -2, 2),
+                Column.numeric("b", ColumnType.NUMERIC, 0, 100)), "y", List.of("0", "1"));
+        LogisticModel m = LogisticTrainer.train(new Dataset(s, x, y),
+                TrainConfig.defaults(Algorithm.LR).withL2(0), "test", Progress.NONE);
+        double[] c = m.rawCoefficients(0);
+        assertEquals(-1, c[0], 0.1);
+        assertEquals(2, c[1], 0.1);
+        assertEquals(0.03, c[2], 0.005);
+        // The raw coefficients reproduce the model's own probabilities.
+        double p = m.predictProba(new double[][] {{0.5, 10}})[0][1];
+        assertEquals(1 / (1 + Math.exp(-(c[0] + c[1] * 0.5 + c[2] * 10))), p, 1e-12);
+    }
+}

@@ -1,0 +1,139 @@
+package org.mlsec.model.tree;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class TreeGrowerTest {
+    static final TreeParams FULL = TreeParams.classification(Integer.MAX_VALUE, 1, 1.0);
+
+    /** Random data with a few distinct values per feature, so ties are common. */
+    static double[][] columns(SplittableRandom rng, int features, int rows, int levels) {
+        double[][] cols = new double[features][rows];
+        for (double[] c : cols) {
+            for (int i = 0; i < rows; i++) {
+                c[i] = rng.nextInt(levels) * 0.5 - 1;
+            }
+        }
+        return cols;
+    }
+
+    static int[] ones(int n) {
+        int[] w = new int[n];
+        Arrays.fill(w, 1);
+        return w;
+    }
+
+    static double[] row(double[][] cols, int i) {
+        double[] r = new double[cols.length];
+        for (int f = 0; f < cols.length; f++) {
+            r[f] = cols[f][i];
+        }
+        return r;
+    }
+
+    @Property(tries = 50)
+    void fullyGrownTreeFitsEveryConsistentRow(@ForAll @IntRange(min = 1, max = 10_000) int seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 40 + rng.nextInt(200);
+        double[][] cols = columns(rng, 3, n, 6);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = (cols[0][i] + cols[1][i] * cols[2][i] > 0.2) ? 1 : 0; // a function of x: no conflicting duplicates
+        }
+        Tree t = new TreeGrower(cols).classification(y, 2, ones(n), FULL, rng);
+        for (int i = 0; i < n; i++) {
+            int leaf = t.leaf(row(cols, i));
+            double[] v = Arrays.copyOfRange(t.value(), leaf * 2, leaf * 2 + 2);
+            assertEquals(y[i], v[1] > v[0] ? 1 : 0, "row " + i);
+        }
+        t.validate(3, 2);
+    }
+
+    @Test
+    void rootSplitIsTheBestGiniSplitFoundByBruteForce() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = 300;
+        double[][] cols = columns(rng, 4, n, 9);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextDouble() < (cols[2][i] > 0.4 ? 0.8 : 0.3) ? 1 : 0;
+        }
+        Tree t = new TreeGrower(cols).classification(y, 2, ones(n), TreeParams.classification(1, 1, 1.0), rng);
+        double best = -1;
+        int bestF = -1;
+        double bestT = 0;
+        for (int f = 0; f < 4; f++) {
+            double[] vals = Arrays.stream(cols[f]).distinct().sorted().toArray();
+            for (int k = 0; k + 1 < vals.length; k++) {
+                double thr = (vals[k] + vals[k + 1]) / 2;
+                double[] l = new double[2];
+                double[] r = new double[2];
+                for (int i = 0; i < n; i++) {
+                    (cols[f][i] <= thr ? l : r)[y[i]]++;
+                }
+                double wl = l[0] + l[1];
+                double wr = r[0] + r[1];
+                double score = (l[0] * l[0] + l[1] * l[1]) / wl + (r[0] * r[0] + r[1] * r[1]) / wr;
+                if (score > best + 1e-12) {
+                    best = score;
+                    bestF = f;
+                    bestT = thr;
+                }
+            }
+        }
+        assertEquals(bestF, t.feature()[0]);
+        assertEquals(bestT, t.threshold()[0], 1e-12);
+        assertEquals(n, t.samples()[0]);
+    }
+
+    @Test
+    void minLeafAndMaxDepthAreRespected() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int n = 500;
+        double[][] cols = columns(rng, 3, n, 50);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(2);
+        }
+        Tree t = new TreeGrower(cols).classification(y, 2, ones(n), TreeParams.classification(3, 40, 1.0), rng);
+        assertTrue(t.depth() <= 3);
+        for (int node = 0; node < t.nodes(); node++) {
+            if (t.isLeaf(node)) {
+                assertTrue(t.samples()[node] >= 40, "leaf " + node + " has " + t.samples()[node]);
+            }
+        }
+    }
+
+    @Test
+    void bootstrapWeightsCountInLeafValues() {
+        double[][] cols = {{0, 1, 2, 3}};
+        int[] y = {0, 0, 1, 1};
+        int[] w = {3, 0, 1, 2};
+        Tree t = new TreeGrower(cols).classification(y, 2, w, FULL, new SplittableRandom(1));
+        assertEquals(3, t.samples()[0], "distinct rows in sample");
+        assertEquals(3, t.value()[0]);
+        assertEquals(3, t.value()[1]);
+    }
+
+    @Test
+    void sameSeedSameTree() {
+        SplittableRandom a = new SplittableRandom(9);
+        double[][] cols = columns(a, 5, 400, 20);
+        int[] y = new int[400];
+        for (int i = 0; i < 400; i++) {
+            y[i] = a.nextInt(3);
+        }
+        TreeGrower g = new TreeGrower(cols);
+        TreeParams p = TreeParams.classification(Integer.MAX_VALUE, 1, 0.5);
+        Tree t1 = g.classification(y, 3, ones(400), p, new SplittableRandom(11));
+        Tree t2 = g.classification(y, 3, ones(400), p, new SplittableRandom(11));
+        assertTrue(Arrays.equals(t1.threshold(), t2.threshold()) && Arrays.equals(t1.feature(), t2.feature()));
+    }
+}
