@@ -8,7 +8,6 @@ import org.mlsec.data.Dataset;
 import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,8 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Measure a saved model on labelled data: accuracy, ROC AUC, confusion matrix.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "MODEL", required = true, description = "A model saved by mlsec train.")
-    Path modelPath;
+    @Option(names = "--model", paramLabel = "MODEL", required = true,
+            description = "A model saved by mlsec train, an ONNX file, or an http(s) scoring URL.")
+    String modelSpec;
 
     @Mixin
     DataOptions data;
@@ -27,19 +27,25 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalModel model = ModelIo.load(modelPath);
-        Dataset d = data.readFor(model.schema(), true);
-        double[][] p = model.predictProba(d.x());
-        int[] pred = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            pred[i] = Classifier.argmax(p[i]);
+        Target target = Target.open(modelSpec, data, true);
+        Classifier model = target.model();
+        Dataset d = target.data();
+        double[][] p = model.hasProbabilities() ? model.predictProba(d.x()) : null;
+        int[] pred = new int[d.rows()];
+        if (p != null) {
+            for (int i = 0; i < p.length; i++) {
+                pred[i] = Classifier.argmax(p[i]);
+            }
+        } else {
+            pred = model.predict(d.x());
         }
         int k = model.classes().size();
         double acc = Metrics.accuracy(d.y(), pred);
         double bal = Metrics.balancedAccuracy(d.y(), pred, k);
-        double auc = Metrics.auc(d.y(), p);
+        double auc = p == null ? Double.NaN : Metrics.auc(d.y(), p);
         long[][] cm = Metrics.confusion(d.y(), pred, k);
-        System.out.printf("%s on %s (%d rows)%n", model.kind().replace('_', ' '), data.data, d.rows());
+        String kind = model instanceof LocalModel ? ((LocalModel) model).kind().replace('_', ' ') : modelSpec;
+        System.out.printf("%s on %s (%d rows)%n", kind, data.data, d.rows());
         System.out.printf("  accuracy %s, balanced accuracy %s, ROC AUC %s%n", Output.pct(acc), Output.pct(bal), Output.num(auc));
         System.out.println("  confusion matrix (rows: true class, columns: predicted):");
         StringBuilder head = new StringBuilder(String.format("  %10s", ""));
@@ -57,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("accuracy", acc);
         res.put("balanced_accuracy", bal);
-        res.put("auc", auc);
+        res.put("auc", Double.isNaN(auc) ? null : auc);
         res.put("rows", d.rows());
         res.put("classes", model.classes());
         res.put("confusion", cm);

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Classifier;
-import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +21,9 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict classes and probabilities for the rows of a CSV file (columns matched by name).")
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "MODEL", required = true, description = "A model saved by mlsec train.")
-    Path modelPath;
+    @Option(names = "--model", paramLabel = "MODEL", required = true,
+            description = "A model saved by mlsec train, an ONNX file, or an http(s) scoring URL (with --label).")
+    String modelSpec;
 
     @Mixin
     DataOptions data;
@@ -37,9 +36,19 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        LocalModel model = ModelIo.load(modelPath);
-        Dataset d = data.readFor(model.schema(), false);
-        double[][] p = model.predictProba(d.x());
+        Target target = Target.open(modelSpec, data, false);
+        Classifier model = target.model();
+        Dataset d = target.data();
+        double[][] p;
+        if (model.hasProbabilities()) {
+            p = model.predictProba(d.x());
+        } else {
+            int[] labels = model.predict(d.x());
+            p = new double[labels.length][model.classes().size()];
+            for (int i = 0; i < labels.length; i++) {
+                p[i][labels[i]] = 1;
+            }
+        }
         List<String> classes = model.classes();
         String[] labels = new String[p.length];
         Map<String, Integer> counts = new LinkedHashMap<>();
