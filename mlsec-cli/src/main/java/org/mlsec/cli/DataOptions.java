@@ -63,7 +63,8 @@ public final class DataOptions {
         if (!needLabel && label == null) {
             l = hasColumn(file, l) ? l : null;
         }
-        return CsvReader.read(file, schema, options(l));
+        // Classes come from the data: a model is then scored by the class names it answers, whatever its file says.
+        return CsvReader.read(file, new Schema(schema.features(), l, java.util.List.of()), options(l));
     }
 
     private boolean hasColumn(Path file, String column) {

@@ -106,11 +106,56 @@ final class DemoCommand implements Callable<Integer> {
         model.put("model", modelFile.toString());
         res.put("model", model);
 
+        res.put("supply_chain", supplyChain(modelFile, csv, options, r));
+
         double seconds = (System.nanoTime() - t0) / 1e9;
         res.put("seconds", seconds);
         System.out.printf("%nDemo finished in %.1f s; files are in %s.%n", seconds, out);
         Output.json(json, res);
         return Main.OK;
+    }
+
+    /** Chapter 1: the model file is tampered with on its way to production; signature and canaries catch it. */
+    private Map<String, Object> supplyChain(Path modelFile, Path csv, CsvOptions options, TrainCommand.Result r) {
+        chapter("1. Supply chain: the model file is edited on its way to production");
+        java.security.KeyPair keys = org.mlsec.defences.integrity.ModelSigning.generateKeyPair();
+        Path sig = out.resolve("credit-model.sig");
+        writeText(sig, org.mlsec.defences.integrity.ModelSigning.sign(modelFile, keys.getPrivate(), keys.getPublic(),
+                List.of()));
+        Dataset test = r.split().test();
+        org.mlsec.defences.integrity.Canaries.CanaryFile canaries =
+                org.mlsec.defences.integrity.Canaries.record(r.model(), test, 100, seed);
+        org.mlsec.defences.integrity.Canaries.write(canaries, out.resolve("canaries.json"));
+        say("The data-science team signs the model (ECDSA P-256, OpenSSF model-signing format) and records 100");
+        say("canaries: fixed clients with the answers the trusted model gives them.");
+        Path tampered = out.resolve("credit-model-tampered.mlsec");
+        org.mlsec.attacks.tamper.Tamper.tamper(modelFile, tampered, org.mlsec.attacks.tamper.Tamper.Mode.FLIP_CLASSES);
+        LocalModel bad = ModelIo.load(tampered);
+        double before = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
+        double after = org.mlsec.metrics.Evaluation.accuracy(bad, test);
+        say("Attack: someone between the teams rewrites the model's classes from [0, 1] to [1, 1]. The file still");
+        say("loads and runs, but every client is now \"will default\": accuracy " + Output.pct(before) + " -> "
+                + Output.pct(after) + ".");
+        org.mlsec.Result verify = org.mlsec.defences.integrity.ModelSigning.verify(tampered, sig, keys.getPublic(),
+                List.of(), false);
+        org.mlsec.Result check = org.mlsec.defences.integrity.Canaries.check(bad, canaries, 1e-6);
+        say("Defence: `mlsec verify` " + (verify.finding() ? "rejects it (" + verify.details().get(0).split(" \\(")[0] + ")"
+                : "ACCEPTS it") + "; `mlsec canary check` " + (check.finding() ? "fails " + (int) check.metric("failed")
+                + " of 100 canaries." : "passes."));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accuracy_before", before);
+        m.put("accuracy_after", after);
+        m.put("signature_rejects_tampered", verify.finding());
+        m.put("canaries_failed", check.metric("failed"));
+        return m;
+    }
+
+    private static void writeText(Path f, String text) {
+        try {
+            java.nio.file.Files.writeString(f, text);
+        } catch (java.io.IOException e) {
+            throw new org.mlsec.MlsecException("cannot write " + f + ": " + e.getMessage(), e);
+        }
     }
 
     static List<Map.Entry<String, Double>> importances(LocalModel m) {

@@ -1,10 +1,13 @@
 package org.mlsec.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.data.Dataset;
+import org.mlsec.metrics.Evaluation;
 import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Measure a saved model on labelled data: accuracy, ROC AUC, confusion matrix.")
+        description = "Measure a model on labelled data: accuracy, balanced accuracy, ROC AUC, confusion matrix.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", required = true,
             description = "A model saved by mlsec train, an ONNX file, or an http(s) scoring URL.")
@@ -30,32 +33,53 @@ final class EvaluateCommand implements Callable<Integer> {
         Target target = Target.open(modelSpec, data, true);
         Classifier model = target.model();
         Dataset d = target.data();
+        List<String> classes = d.schema().classes();
         double[][] p = model.hasProbabilities() ? model.predictProba(d.x()) : null;
-        int[] pred = new int[d.rows()];
-        if (p != null) {
-            for (int i = 0; i < p.length; i++) {
-                pred[i] = Classifier.argmax(p[i]);
-            }
-        } else {
-            pred = model.predict(d.x());
+        String[] names = new String[d.rows()];
+        int[] idx = p == null ? model.predict(d.x()) : null;
+        for (int i = 0; i < names.length; i++) {
+            names[i] = model.classes().get(p != null ? Classifier.argmax(p[i]) : idx[i]);
         }
-        int k = model.classes().size();
-        double acc = Metrics.accuracy(d.y(), pred);
-        double bal = Metrics.balancedAccuracy(d.y(), pred, k);
-        double auc = p == null ? Double.NaN : Metrics.auc(d.y(), p);
-        long[][] cm = Metrics.confusion(d.y(), pred, k);
+        int k = classes.size();
+        int[] pred = Evaluation.toDataClasses(names, d);
+        for (int i = 0; i < pred.length; i++) {
+            pred[i] = pred[i] < 0 ? k : pred[i]; // a class the data does not have: counted in an "other" column
+        }
+        double acc = Evaluation.accuracy(names, d);
+        double bal = Metrics.balancedAccuracy(d.y(), pred, k + 1);
+        int positive = model.classes().indexOf(classes.get(k - 1));
+        double auc = Double.NaN;
+        if (p != null && positive >= 0 && k == 2) {
+            boolean[] isPositive = new boolean[d.rows()];
+            double[] score = new double[d.rows()];
+            for (int i = 0; i < score.length; i++) {
+                isPositive[i] = d.y()[i] == k - 1;
+                score[i] = p[i][positive];
+            }
+            auc = Metrics.auc(isPositive, score);
+        }
+        long[][] cm = Metrics.confusion(d.y(), pred, k + 1);
         String kind = model instanceof LocalModel ? ((LocalModel) model).kind().replace('_', ' ') : modelSpec;
         System.out.printf("%s on %s (%d rows)%n", kind, data.data, d.rows());
-        System.out.printf("  accuracy %s, balanced accuracy %s, ROC AUC %s%n", Output.pct(acc), Output.pct(bal), Output.num(auc));
+        System.out.printf("  accuracy %s, balanced accuracy %s, ROC AUC %s%n", Output.pct(acc), Output.pct(bal),
+                Double.isNaN(auc) ? "n/a" : Output.num(auc));
         System.out.println("  confusion matrix (rows: true class, columns: predicted):");
-        StringBuilder head = new StringBuilder(String.format("  %10s", ""));
-        for (String c : model.classes()) {
-            head.append(String.format(" %10s", c));
+        List<String> cols = new ArrayList<>(classes);
+        boolean other = false;
+        for (long[] row : cm) {
+            other |= row[k] > 0;
         }
+        if (other) {
+            cols.add("(other)");
+        }
+        StringBuilder head = new StringBuilder(String.format("  %10s", ""));
+        cols.forEach(c -> head.append(String.format(" %10s", c)));
         System.out.println(head);
+        long[][] shown = new long[k][cols.size()];
         for (int a = 0; a < k; a++) {
-            StringBuilder row = new StringBuilder(String.format("  %10s", model.classes().get(a)));
-            for (int b = 0; b < k; b++) {
+            StringBuilder row = new StringBuilder(String.format("  %10s", classes.get(a)));
+            for (int b = 0; b < cols.size(); b++) {
+                shown[a][b] = cm[a][b];
                 row.append(String.format(" %10d", cm[a][b]));
             }
             System.out.println(row);
@@ -65,8 +89,8 @@ final class EvaluateCommand implements Callable<Integer> {
         res.put("balanced_accuracy", bal);
         res.put("auc", Double.isNaN(auc) ? null : auc);
         res.put("rows", d.rows());
-        res.put("classes", model.classes());
-        res.put("confusion", cm);
+        res.put("classes", cols);
+        res.put("confusion", shown);
         Output.json(json, res);
         return Main.OK;
     }

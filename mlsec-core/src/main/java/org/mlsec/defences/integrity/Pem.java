@@ -1,0 +1,105 @@
+package org.mlsec.defences.integrity;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import org.mlsec.InputException;
+
+/** PEM text of EC keys: public keys as SubjectPublicKeyInfo, private keys as PKCS#8, as OpenSSL writes them. */
+public final class Pem {
+    private Pem() {
+    }
+
+    public static String encode(String type, byte[] der) {
+        String b64 = Base64.getEncoder().encodeToString(der);
+        StringBuilder sb = new StringBuilder("-----BEGIN ").append(type).append("-----\n");
+        for (int i = 0; i < b64.length(); i += 64) {
+            sb.append(b64, i, Math.min(b64.length(), i + 64)).append('\n');
+        }
+        return sb.append("-----END ").append(type).append("-----\n").toString();
+    }
+
+    public static String publicKey(PublicKey key) {
+        return encode("PUBLIC KEY", key.getEncoded());
+    }
+
+    public static String privateKey(PrivateKey key) {
+        return encode("PRIVATE KEY", key.getEncoded());
+    }
+
+    static byte[] decode(String pem, String type, Path file) {
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int a = pem.indexOf(begin);
+        int b = pem.indexOf(end);
+        if (a < 0 || b < a) {
+            throw new InputException(file + " is not a PEM " + type.toLowerCase() + " (no '" + begin + "' block)"
+                    + (pem.contains("EC PRIVATE KEY") ? "; convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt" : ""));
+        }
+        try {
+            return Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": the PEM block is not valid base64");
+        }
+    }
+
+    public static PublicKey readPublic(Path file) {
+        try {
+            byte[] der = decode(read(file), "PUBLIC KEY", file);
+            PublicKey k = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+            return k;
+        } catch (GeneralSecurityException e) {
+            throw new InputException(file + " is not an EC public key: " + e.getMessage());
+        }
+    }
+
+    public static PrivateKey readPrivate(Path file) {
+        try {
+            byte[] der = decode(read(file), "PRIVATE KEY", file);
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException e) {
+            throw new InputException(file + " is not an EC private key (PKCS#8): " + e.getMessage());
+        }
+    }
+
+    /** The JCA signature algorithm model_signing pairs with the key's curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512. */
+    public static String signatureAlgorithm(java.security.Key key) {
+        if (!(key instanceof ECKey)) {
+            throw new InputException("only elliptic-curve keys are supported");
+        }
+        int bits = ((ECKey) key).getParams().getCurve().getField().getFieldSize();
+        switch (bits) {
+            case 256:
+                return "SHA256withECDSA";
+            case 384:
+                return "SHA384withECDSA";
+            case 521:
+                return "SHA512withECDSA";
+            default:
+                throw new InputException("unsupported curve of " + bits + " bits (use P-256, P-384 or P-521)");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            if (Files.size(file) > 1 << 20) {
+                throw new InputException(file + " is too large to be a key");
+            }
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new InputException("no such key file: " + file);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}
