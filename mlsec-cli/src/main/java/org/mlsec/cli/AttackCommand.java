@@ -14,14 +14,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, description = "Run an attack against a model or its data.",
         subcommands = AttackCommand.TamperCommand.class)
-final class AttackCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class AttackCommand extends GroupCommand {
 
     @Command(name = "tamper", mixinStandardHelpOptions = true,
             description = {"Supply-chain attack: rewrite a saved model so that it still loads and predicts, but wrongly",

@@ -14,14 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "canary", mixinStandardHelpOptions = true,
         description = "Model unit tests: record fixed inputs with the trusted model's answers, check a model against them.",
         subcommands = {CanaryCommand.Record.class, CanaryCommand.Check.class})
-final class CanaryCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class CanaryCommand extends GroupCommand {
 
     @Command(name = "record", mixinStandardHelpOptions = true,
             description = "Store canary inputs with the labels and probabilities the trusted model gives them.")

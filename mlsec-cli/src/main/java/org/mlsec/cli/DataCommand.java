@@ -12,14 +12,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Work with data sets.",
         subcommands = DataCommand.Generate.class)
-final class DataCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class DataCommand extends GroupCommand {
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = {"Generate the built-in \"Layman Brothers\" data: synthetic credit-card clients with the schema of",
