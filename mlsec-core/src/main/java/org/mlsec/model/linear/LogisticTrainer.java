@@ -116,9 +116,21 @@ public final class LogisticTrainer {
             double[] step = solve(h, g);
             double gnorm = 0;
             for (int j = 0; j < p; j++) {
-                w[j] -= step[j];
                 gnorm = Math.max(gnorm, Math.abs(g[j]));
             }
+            // Damped Newton: halve the step until the objective decreases, so that badly scaled data cannot diverge.
+            double size = 1;
+            double[] trial = new double[p];
+            for (int halving = 0; halving < 30; halving++) {
+                for (int j = 0; j < p; j++) {
+                    trial[j] = w[j] - size * step[j];
+                }
+                if (objective(z, t, trial, l2, linear) <= loss + 1e-12 * Math.max(1, Math.abs(loss))) {
+                    break;
+                }
+                size /= 2;
+            }
+            System.arraycopy(trial, 0, w, 0, p);
             if (gnorm < 1e-9 * n || Math.abs(prev - loss) < 1e-12 * Math.max(1, Math.abs(loss))) {
                 break;
             }
@@ -130,6 +142,27 @@ public final class LogisticTrainer {
             }
         }
         return w;
+    }
+
+    /** The penalised negative log-likelihood that {@link #fit} minimises. */
+    static double objective(double[][] z, double[] t, double[] w, double l2, double[] linear) {
+        double loss = 0;
+        for (int i = 0; i < z.length; i++) {
+            double s = 0;
+            for (int j = 0; j < w.length; j++) {
+                s += w[j] * z[i][j];
+            }
+            loss += t[i] > 0 ? softplus(-s) : softplus(s);
+        }
+        for (int j = 1; j < w.length; j++) {
+            loss += 0.5 * l2 * w[j] * w[j];
+        }
+        if (linear != null) {
+            for (int j = 0; j < w.length; j++) {
+                loss += linear[j] * w[j];
+            }
+        }
+        return loss;
     }
 
     private static double softplus(double s) {

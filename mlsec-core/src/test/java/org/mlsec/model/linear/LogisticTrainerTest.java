@@ -38,4 +38,20 @@ class LogisticTrainerTest {
         double p = m.predictProba(new double[][] {{0.5, 10}})[0][1];
         assertEquals(1 / (1 + Math.exp(-(c[0] + c[1] * 0.5 + c[2] * 10))), p, 1e-12);
     }
+
+    @Test
+    void dampedStepsConvergeOnSeparableData() {
+        int n = 400;
+        double[][] z = new double[n][2];
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i][0] = 1;
+            z[i][1] = i < n / 2 ? -1 - i * 0.01 : 1 + i * 0.01;
+            t[i] = i < n / 2 ? 0 : 1;
+        }
+        double[] w = LogisticTrainer.fit(z, t, 1e-3, null);
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(w[1]) && w[1] > 0);
+        double before = LogisticTrainer.objective(z, t, new double[2], 1e-3, null);
+        org.junit.jupiter.api.Assertions.assertTrue(LogisticTrainer.objective(z, t, w, 1e-3, null) < before / 10);
+    }
 }
