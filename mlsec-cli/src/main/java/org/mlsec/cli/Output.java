@@ -45,10 +45,8 @@ final class Output {
                         err.flush();
                         lastPrint = now;
                     }
-                } else if (!task.equals(lastTask) || tenth != lastTenth) {
-                    if (tenth > lastTenth || !task.equals(lastTask)) {
-                        err.println("  " + task + " " + done + "/" + total);
-                    }
+                } else if (!task.equals(lastTask) || tenth > lastTenth) {
+                    err.println("  " + task + " " + done + "/" + total);
                 }
                 lastTask = task;
                 lastTenth = tenth;

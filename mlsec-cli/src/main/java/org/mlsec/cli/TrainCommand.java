@@ -8,10 +8,13 @@ import java.util.concurrent.Callable;
 import org.mlsec.InputException;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
+import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Algorithm;
+import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.ModelIo;
 import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -135,15 +138,15 @@ final class TrainCommand implements Callable<Integer> {
     static Result trainAndTest(Dataset all, TrainConfig config, double testFraction, String source) {
         long t0 = System.nanoTime();
         Split split = Split.stratified(all, testFraction, config.seed());
-        LocalModel model = org.mlsec.model.Trainer.train(split.train(), config, source, Output.progress());
-        double trainAcc = org.mlsec.metrics.Metrics.accuracy(split.train().y(), model.predict(split.train().x()));
+        LocalModel model = Trainer.train(split.train(), config, source, Output.progress());
+        double trainAcc = Metrics.accuracy(split.train().y(), model.predict(split.train().x()));
         double[][] p = model.predictProba(split.test().x());
         int[] pred = new int[p.length];
         for (int i = 0; i < p.length; i++) {
-            pred[i] = org.mlsec.model.Classifier.argmax(p[i]);
+            pred[i] = Classifier.argmax(p[i]);
         }
-        double testAcc = org.mlsec.metrics.Metrics.accuracy(split.test().y(), pred);
-        double auc = org.mlsec.metrics.Metrics.auc(split.test().y(), p);
+        double testAcc = Metrics.accuracy(split.test().y(), pred);
+        double auc = Metrics.auc(split.test().y(), p);
         model = model.withProvenance(model.provenance().withMetrics(Map.of("train_accuracy", trainAcc,
                 "test_accuracy", testAcc, "test_fraction", testFraction)));
         return new Result(model, split, trainAcc, testAcc, auc, (System.nanoTime() - t0) / 1e9);

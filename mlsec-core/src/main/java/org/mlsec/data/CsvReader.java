@@ -117,6 +117,7 @@ public final class CsvReader {
             if (p.rows == 0) {
                 throw new InputException(file + " has a header but no data rows");
             }
+            p.finish();
             return p;
         } catch (NoSuchFileException e) {
             throw new InputException("no such file: " + file);
@@ -385,39 +386,20 @@ public final class CsvReader {
                     }
                 }
             }
+            keptIndex = new int[names.size()];
+            int label = -1;
             for (int j = 0; j < names.size(); j++) {
                 String n = names.get(j);
                 boolean isLabel = n.equals(options.label());
-                Column t = null;
-                boolean keep;
-                if (target != null) {
-                    int ti = target.indexOf(n);
-                    keep = isLabel || ti >= 0;
-                    t = ti >= 0 ? target.feature(ti) : null;
-                } else {
-                    keep = isLabel || !options.drop().contains(n);
-                }
-                columns.add(keep ? new ColumnValues(n, isLabel, t) : null);
-            }
-            // Keep only the columns we read; the label index refers to the filtered list.
-            List<ColumnValues> kept = new ArrayList<>();
-            int li = -1;
-            for (ColumnValues c : columns) {
-                if (c != null) {
-                    if (c.isLabel) {
-                        li = kept.size();
-                    }
-                    kept.add(c);
+                int ti = target == null ? -1 : target.indexOf(n);
+                boolean keep = isLabel || (target != null ? ti >= 0 : !options.drop().contains(n));
+                keptIndex[j] = keep ? columns.size() : -1;
+                if (keep) {
+                    label = isLabel ? columns.size() : label;
+                    columns.add(new ColumnValues(n, isLabel, ti >= 0 ? target.feature(ti) : null));
                 }
             }
-            keptIndex = new int[names.size()];
-            int k = 0;
-            for (int j = 0; j < names.size(); j++) {
-                keptIndex[j] = columns.get(j) == null ? -1 : k++;
-            }
-            columns.clear();
-            columns.addAll(kept);
-            labelKept = li;
+            labelKept = label;
         }
 
         final int[] keptIndex;
@@ -435,6 +417,10 @@ public final class CsvReader {
                 }
             }
             rows++;
+        }
+
+        /** Called once all rows are read. */
+        void finish() {
             for (ColumnValues c : columns) {
                 c.rows = rows;
             }
