@@ -142,7 +142,11 @@ final class DemoCommand implements Callable<Integer> {
         say("Defence: `mlsec verify` " + (verify.finding() ? "rejects it (" + verify.details().get(0).split(" \\(")[0] + ")"
                 : "ACCEPTS it") + "; `mlsec canary check` " + (check.finding() ? "fails " + (int) check.metric("failed")
                 + " of 100 canaries." : "passes."));
+        org.mlsec.scan.ScanReport scan = org.mlsec.scan.ModelScanner.scan(List.of(tampered));
+        say("`mlsec scan`, which reads model files without loading them, reports " + scan.findings().size()
+                + " issue(s)" + (scan.findings().isEmpty() ? "." : ": " + scan.findings().get(0).description()) );
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scan_issues", scan.findings().size());
         m.put("accuracy_before", before);
         m.put("accuracy_after", after);
         m.put("signature_rejects_tampered", verify.finding());

@@ -1,0 +1,53 @@
+package org.mlsec.scan;
+
+/** The scanner's rules, with stable ids for SARIF. */
+public enum Rule {
+    PICKLE_DANGEROUS_CALLABLE("MLS001", "pickle-dangerous-callable", Severity.CRITICAL,
+            "A pickle imports a callable that can run commands, code or I/O when the file is loaded."),
+    PICKLE_DYNAMIC_GLOBAL("MLS002", "pickle-dynamic-global", Severity.CRITICAL,
+            "A pickle builds the name of what it imports at load time, hiding it from static checks."),
+    PICKLE_UNKNOWN_CALLABLE("MLS003", "pickle-unknown-callable", Severity.MEDIUM,
+            "A pickle imports a callable that is not on the allow-list of what ML model files need."),
+    MALFORMED("MLS004", "malformed-model-file", Severity.MEDIUM,
+            "The file is structurally broken (invalid opcode, truncation, inconsistent content)."),
+    JAVA_GADGET("MLS005", "java-deserialization-gadget", Severity.CRITICAL,
+            "A Java serialization stream names a class known from deserialization exploit chains."),
+    JAVA_UNKNOWN_CLASS("MLS006", "java-serialized-class", Severity.MEDIUM,
+            "A Java serialization stream names a class outside the JDK's plain data types; loading it runs that class's code."),
+    ONNX_EXTERNAL_DATA_ESCAPE("MLS007", "onnx-external-data-escape", Severity.HIGH,
+            "An ONNX tensor reads external data from outside the model's folder."),
+    ONNX_CUSTOM_DOMAIN("MLS008", "onnx-custom-operator-domain", Severity.MEDIUM,
+            "An ONNX model uses operators from a custom domain, which run native code from a plug-in library."),
+    KERAS_LAMBDA("MLS009", "keras-lambda-layer", Severity.HIGH,
+            "A Keras model contains a Lambda layer: serialized Python code that runs when the model is loaded."),
+    ARCHIVE_PROBLEM("MLS010", "archive-problem", Severity.MEDIUM,
+            "An archive entry escapes its folder or expands beyond any plausible size.");
+
+    private final String id;
+    private final String name;
+    private final Severity severity;
+    private final String description;
+
+    Rule(String id, String name, Severity severity, String description) {
+        this.id = id;
+        this.name = name;
+        this.severity = severity;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String ruleName() {
+        return name;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    public String description() {
+        return description;
+    }
+}

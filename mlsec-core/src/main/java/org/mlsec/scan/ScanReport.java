@@ -1,0 +1,133 @@
+package org.mlsec.scan;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a scan found, read and skipped; serialises to modelscan's report shape and to SARIF 2.1.0. */
+public final class ScanReport {
+    /** A file not scanned, or an error while scanning it. */
+    public record Note(String category, String description, String source) {
+    }
+
+    final List<Finding> findings = new ArrayList<>();
+    final List<String> scanned = new ArrayList<>();
+    final List<Note> skipped = new ArrayList<>();
+    final List<Note> errors = new ArrayList<>();
+
+    public List<Finding> findings() {
+        return findings;
+    }
+
+    public List<String> scannedFiles() {
+        return scanned;
+    }
+
+    public List<Note> skipped() {
+        return skipped;
+    }
+
+    public List<Note> errors() {
+        return errors;
+    }
+
+    /** 1 with findings, 2 when a file could not be scanned, 0 when everything scanned is clean (modelscan's codes). */
+    public int exitCode() {
+        return !findings.isEmpty() ? 1 : !errors.isEmpty() ? 2 : 0;
+    }
+
+    public Map<String, Integer> bySeverity() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        for (Finding f : findings) {
+            counts.merge(f.severity(), 1, Integer::sum);
+        }
+        for (Severity s : Severity.values()) {
+            m.put(s.name(), counts.getOrDefault(s, 0));
+        }
+        return m;
+    }
+
+    /** modelscan's JSON report: summary, issues, errors. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("total_issues", findings.size());
+        summary.put("total_issues_by_severity", bySeverity());
+        summary.put("scanned", Map.of("total_scanned", scanned.size(), "scanned_files", scanned));
+        Map<String, Object> skip = new LinkedHashMap<>();
+        skip.put("total_skipped", skipped.size());
+        skip.put("skipped_files", skipped);
+        summary.put("skipped", skip);
+        summary.put("scanner", "mlsec " + org.mlsec.Version.get());
+        List<Map<String, Object>> issues = new ArrayList<>();
+        for (Finding f : findings) {
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("severity", f.severity().name());
+            i.put("description", f.description());
+            i.put("operator", f.operator());
+            i.put("module", f.module());
+            i.put("source", f.source());
+            i.put("scanner", f.scanner());
+            i.put("rule", f.rule().id());
+            issues.add(i);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("summary", summary);
+        out.put("issues", issues);
+        out.put("errors", errors);
+        return out;
+    }
+
+    /** SARIF 2.1.0 as GitHub code scanning reads it; URIs relative to {@code base} when the files lie under it. */
+    public Map<String, Object> toSarif(java.nio.file.Path base) {
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Rule r : Rule.values()) {
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("id", r.id());
+            rule.put("name", r.ruleName());
+            rule.put("shortDescription", Map.of("text", r.description()));
+            rule.put("fullDescription", Map.of("text", r.description()));
+            rule.put("help", Map.of("text", r.description() + " Do not load the file; get the model from a trusted,"
+                    + " signed source, or convert it to a format that holds no code (ONNX, safetensors, mlsec's JSON)."));
+            rule.put("defaultConfiguration", Map.of("level", r.severity().sarifLevel()));
+            rule.put("properties", Map.of("security-severity", String.valueOf(r.severity().securitySeverity()),
+                    "tags", List.of("security", "machine-learning", "supply-chain")));
+            rules.add(rule);
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Finding f : findings) {
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("ruleId", f.rule().id());
+            res.put("level", f.severity().sarifLevel());
+            res.put("message", Map.of("text", f.description()));
+            String file = f.source().contains("!") ? f.source().substring(0, f.source().indexOf('!')) : f.source();
+            res.put("locations", List.of(Map.of("physicalLocation", Map.of("artifactLocation",
+                    Map.of("uri", uri(base, file), "uriBaseId", "%SRCROOT%")))));
+            res.put("properties", Map.of("security-severity", String.valueOf(f.severity().securitySeverity()),
+                    "severity", f.severity().name()));
+            results.add(res);
+        }
+        Map<String, Object> driver = new LinkedHashMap<>();
+        driver.put("name", "mlsec");
+        driver.put("informationUri", "https://github.com/mlsec/mlsec");
+        driver.put("semanticVersion", org.mlsec.Version.get().replace("-SNAPSHOT", ""));
+        driver.put("rules", rules);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("tool", Map.of("driver", driver));
+        run.put("results", results);
+        Map<String, Object> sarif = new LinkedHashMap<>();
+        sarif.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        sarif.put("version", "2.1.0");
+        sarif.put("runs", List.of(run));
+        return sarif;
+    }
+
+    static String uri(java.nio.file.Path base, String file) {
+        java.nio.file.Path p = java.nio.file.Path.of(file).toAbsolutePath().normalize();
+        java.nio.file.Path b = base.toAbsolutePath().normalize();
+        String rel = p.startsWith(b) ? b.relativize(p).toString() : p.toString();
+        return rel.replace('\\', '/');
+    }
+}
