@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         chapter("1. Supply chain: the model file is edited on its way to production");
         java.security.KeyPair keys = org.mlsec.defences.integrity.ModelSigning.generateKeyPair();
         Path sig = out.resolve("credit-model.sig");
-        writeText(sig, org.mlsec.defences.integrity.ModelSigning.sign(modelFile, keys.getPrivate(), keys.getPublic(),
+        Output.text(sig, org.mlsec.defences.integrity.ModelSigning.sign(modelFile, keys.getPrivate(), keys.getPublic(),
                 List.of()));
         Dataset test = r.split().test();
         org.mlsec.defences.integrity.Canaries.CanaryFile canaries =
@@ -152,14 +152,6 @@ final class DemoCommand implements Callable<Integer> {
         m.put("signature_rejects_tampered", verify.finding());
         m.put("canaries_failed", check.metric("failed"));
         return m;
-    }
-
-    private static void writeText(Path f, String text) {
-        try {
-            java.nio.file.Files.writeString(f, text);
-        } catch (java.io.IOException e) {
-            throw new org.mlsec.MlsecException("cannot write " + f + ": " + e.getMessage(), e);
-        }
     }
 
     static List<Map.Entry<String, Double>> importances(LocalModel m) {

@@ -17,6 +17,19 @@ final class Output {
         }
     }
 
+    /** Writes a text file, creating its folder. */
+    static void text(Path file, String text) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new org.mlsec.MlsecException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static String pct(double v) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }

@@ -38,7 +38,7 @@ final class ScanCommand implements Callable<Integer> {
         if (format == Format.text) {
             String text = text(r);
             if (out != null) {
-                writeText(out, text);
+                Output.text(out, text);
             } else {
                 System.out.print(text);
             }
@@ -67,11 +67,4 @@ final class ScanCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static void writeText(Path f, String text) {
-        try {
-            java.nio.file.Files.writeString(f, text);
-        } catch (java.io.IOException e) {
-            throw new org.mlsec.MlsecException("cannot write " + f + ": " + e.getMessage(), e);
-        }
-    }
 }
