@@ -67,6 +67,12 @@ public final class DataOptions {
         return CsvReader.read(file, new Schema(schema.features(), l, java.util.List.of()), options(l));
     }
 
+    /** Reads a labelled file into a model's schema with the model's own classes (attacks compare class indices). */
+    Dataset readWithModelClasses(Path file, Schema schema) {
+        String l = label != null ? label : schema.label();
+        return CsvReader.read(file, schema, options(l));
+    }
+
     private boolean hasColumn(Path file, String column) {
         return column != null && CsvReader.header(file, options(null)).contains(column);
     }

@@ -18,6 +18,7 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.ModelIo;
 import org.mlsec.model.TrainConfig;
+import org.mlsec.report.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -107,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         res.put("model", model);
 
         res.put("supply_chain", supplyChain(modelFile, csv, options, r));
+        res.put("membership_inference", membership(r.model(), all));
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         res.put("seconds", seconds);
@@ -151,6 +153,51 @@ final class DemoCommand implements Callable<Integer> {
         m.put("accuracy_after", after);
         m.put("signature_rejects_tampered", verify.finding());
         m.put("canaries_failed", check.metric("failed"));
+        return m;
+    }
+
+    /** Chapter 2: what the file gives away, then who was in the training data; a defence and its cost. */
+    private Map<String, Object> membership(LocalModel talkModel, Dataset all) {
+        chapter("2. Membership inference: was this client in the training data?");
+        Map<String, Object> insp = org.mlsec.model.Inspection.inspect(talkModel);
+        say("The model file alone tells an attacker: " + insp.get("trees") + " trees, at most " + insp.get("max_depth")
+                + " deep, leaves of at least " + insp.get("smallest_leaf_rows") + " clients, trained on "
+                + insp.get("training_rows") + " rows; top split " + ((Map<?, ?>) insp.get("top_splits")).keySet().iterator().next()
+                + " (`mlsec inspect`).");
+        org.mlsec.data.Split halves = org.mlsec.data.Split.random(all, 0.5, seed);
+        TrainConfig overfit = TrainConfig.defaults(Algorithm.RF).withMaxFeatures(0.7).withSeed(seed);
+        Map<String, Object> m = new LinkedHashMap<>();
+        String[] names = {"overfit", "regularised"};
+        TrainConfig[] configs = {overfit, overfit.withMaxDepth(8).withMinLeaf(20)};
+        for (int k = 0; k < 2; k++) {
+            var trainer = org.mlsec.attacks.inference.MembershipInference.like(configs[k]);
+            int[] rows = new int[halves.train().rows()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = i;
+            }
+            var target = trainer.train(halves.train(), rows, seed);
+            var rep = org.mlsec.attacks.inference.MembershipInference.infer(target, halves.train(), halves.test(), null,
+                    new org.mlsec.attacks.inference.MembershipInference.Config(
+                            org.mlsec.attacks.inference.MembershipMethod.RMIA, 4, seed), trainer, Output.progress());
+            double acc = org.mlsec.metrics.Evaluation.accuracy(target, halves.test());
+            var res = rep.result();
+            if (k == 0) {
+                say("Attack: a bank that publishes a fully grown 100-tree forest (trained on half the clients) lets an");
+                say(String.format(java.util.Locale.ROOT, "attacker with 4 look-alike models (RMIA) tell members from "
+                        + "non-members with AUC %.2f; at 0.1%% false alarms it still finds %s of the members.",
+                        res.metric("auc"), Output.pct(res.metric("tpr_at_fpr_0_001"))));
+                Charts.writeSvg(Charts.rocLogLog("Membership inference (RMIA)", List.of("overfit forest"),
+                        List.of(rep.roc())), out.resolve("membership-roc.svg"));
+            } else {
+                say(String.format(java.util.Locale.ROOT, "Defence: limit depth to 8 and leaves to 20 clients: AUC %.2f, "
+                        + "TPR at 0.1%% FPR %s, and accuracy %s instead of %s (`mlsec defend membership` compares more).",
+                        res.metric("auc"), Output.pct(res.metric("tpr_at_fpr_0_001")), Output.pct(acc),
+                        Output.pct((Double) ((Map<?, ?>) m.get(names[0])).get("test_accuracy"))));
+            }
+            Map<String, Object> row = new LinkedHashMap<>(res.metrics());
+            row.put("test_accuracy", acc);
+            m.put(names[k], row);
+        }
         return m;
     }
 

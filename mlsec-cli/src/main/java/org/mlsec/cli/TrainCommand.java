@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "Worker threads (default: one per core).")
     int threads;
 
-    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.1", description = "Share held out for testing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.1", description = "Share held out for testing (default: ${DEFAULT-VALUE}; 0 trains on every row).")
     double testFraction;
 
     @Option(names = "--out", paramLabel = "MODEL", required = true, description = "Where to save the model.")
@@ -77,13 +77,13 @@ final class TrainCommand implements Callable<Integer> {
                 config.algorithm().kind().replace('_', ' '), r.split.train().rows(), all.schema().width(),
                 r.split.test().rows());
         System.out.printf("  train accuracy %s, test accuracy %s (%.1f s)%n", Output.pct(r.trainAccuracy),
-                Output.pct(r.testAccuracy), r.seconds);
+                Double.isNaN(r.testAccuracy) ? "n/a (no rows held out)" : Output.pct(r.testAccuracy), r.seconds);
         System.out.println("  saved to " + out);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("algorithm", config.algorithm().kind());
-        res.put("test_accuracy", r.testAccuracy);
+        res.put("test_accuracy", Double.isNaN(r.testAccuracy) ? null : r.testAccuracy);
         res.put("train_accuracy", r.trainAccuracy);
-        res.put("test_auc", r.testAuc);
+        res.put("test_auc", Double.isNaN(r.testAuc) ? null : r.testAuc);
         res.put("rows_train", r.split.train().rows());
         res.put("rows_test", r.split.test().rows());
         res.put("features", all.schema().featureNames());
@@ -137,7 +137,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Splits, trains on the training part, measures both parts and records the figures in the provenance. */
     static Result trainAndTest(Dataset all, TrainConfig config, double testFraction, String source) {
         long t0 = System.nanoTime();
-        Split split = Split.stratified(all, testFraction, config.seed());
+        Split split = testFraction == 0 ? new Split(all, all.subset(new int[0]), null, null)
+                : Split.stratified(all, testFraction, config.seed());
         LocalModel model = Trainer.train(split.train(), config, source, Output.progress());
         double trainAcc = Metrics.accuracy(split.train().y(), model.predict(split.train().x()));
         double[][] p = model.predictProba(split.test().x());
@@ -145,10 +146,13 @@ final class TrainCommand implements Callable<Integer> {
         for (int i = 0; i < p.length; i++) {
             pred[i] = Classifier.argmax(p[i]);
         }
-        double testAcc = Metrics.accuracy(split.test().y(), pred);
-        double auc = Metrics.auc(split.test().y(), p);
-        model = model.withProvenance(model.provenance().withMetrics(Map.of("train_accuracy", trainAcc,
-                "test_accuracy", testAcc, "test_fraction", testFraction)));
+        double testAcc = split.test().rows() == 0 ? Double.NaN : Metrics.accuracy(split.test().y(), pred);
+        double auc = split.test().rows() == 0 ? Double.NaN : Metrics.auc(split.test().y(), p);
+        Map<String, Double> figures = new java.util.HashMap<>(Map.of("train_accuracy", trainAcc, "test_fraction", testFraction));
+        if (!Double.isNaN(testAcc)) {
+            figures.put("test_accuracy", testAcc);
+        }
+        model = model.withProvenance(model.provenance().withMetrics(figures));
         return new Result(model, split, trainAcc, testAcc, auc, (System.nanoTime() - t0) / 1e9);
     }
 }

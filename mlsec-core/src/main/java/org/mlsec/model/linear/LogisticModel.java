@@ -20,8 +20,16 @@ public final class LogisticModel extends LocalModel {
     /** Per output: intercept first, then one weight per encoded feature. */
     private final double[][] weights;
     private final int classes;
+    /** Optional bounds each encoded feature is clipped to before scoring (differentially private training needs them). */
+    private final double[] clipLow;
+    private final double[] clipHigh;
 
     public LogisticModel(Schema schema, Provenance provenance, double[] mean, double[] scale, double[][] weights) {
+        this(schema, provenance, mean, scale, weights, null, null);
+    }
+
+    public LogisticModel(Schema schema, Provenance provenance, double[] mean, double[] scale, double[][] weights,
+                         double[] clipLow, double[] clipHigh) {
         super(schema, provenance);
         this.classes = schema.classes().size();
         int w = encoder().width();
@@ -41,6 +49,12 @@ public final class LogisticModel extends LocalModel {
                 throw new InputException("malformed logistic regression: scales must be positive");
             }
         }
+        if ((clipLow == null) != (clipHigh == null) || (clipLow != null
+                && (clipLow.length != mean.length || clipHigh.length != mean.length))) {
+            throw new InputException("malformed logistic regression: clip bounds must cover every feature");
+        }
+        this.clipLow = clipLow == null ? null : clipLow.clone();
+        this.clipHigh = clipHigh == null ? null : clipHigh.clone();
         this.mean = mean.clone();
         this.scale = scale.clone();
         this.weights = new double[outputs][];
@@ -59,7 +73,8 @@ public final class LogisticModel extends LocalModel {
         double[] w = weights[output];
         double s = w[0];
         for (int j = 0; j < mean.length; j++) {
-            s += w[j + 1] * (x[j] - mean[j]) / scale[j];
+            double v = clipLow == null ? x[j] : Math.min(clipHigh[j], Math.max(clipLow[j], x[j]));
+            s += w[j + 1] * (v - mean[j]) / scale[j];
         }
         return s;
     }
@@ -88,6 +103,11 @@ public final class LogisticModel extends LocalModel {
 
     static double sigmoid(double z) {
         return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    }
+
+    /** True when inputs are clipped before scoring (then the raw coefficients hold only inside the bounds). */
+    public boolean clipped() {
+        return clipLow != null;
     }
 
     /**
@@ -126,7 +146,7 @@ public final class LogisticModel extends LocalModel {
 
     @Override
     public LocalModel withProvenance(Provenance p) {
-        return new LogisticModel(schema(), p, mean, scale, weights);
+        return new LogisticModel(schema(), p, mean, scale, weights, clipLow, clipHigh);
     }
 
     @Override
@@ -135,6 +155,10 @@ public final class LogisticModel extends LocalModel {
         node.set("mean", Json.MAPPER.valueToTree(mean));
         node.set("scale", Json.MAPPER.valueToTree(scale));
         node.set("weights", Json.MAPPER.valueToTree(weights));
+        if (clipLow != null) {
+            node.set("clip_low", Json.MAPPER.valueToTree(clipLow));
+            node.set("clip_high", Json.MAPPER.valueToTree(clipHigh));
+        }
         return node;
     }
 
@@ -142,7 +166,9 @@ public final class LogisticModel extends LocalModel {
         try {
             return new LogisticModel(schema, provenance, Json.MAPPER.treeToValue(node.get("mean"), double[].class),
                     Json.MAPPER.treeToValue(node.get("scale"), double[].class),
-                    Json.MAPPER.treeToValue(node.get("weights"), double[][].class));
+                    Json.MAPPER.treeToValue(node.get("weights"), double[][].class),
+                    node.has("clip_low") ? Json.MAPPER.treeToValue(node.get("clip_low"), double[].class) : null,
+                    node.has("clip_high") ? Json.MAPPER.treeToValue(node.get("clip_high"), double[].class) : null);
         } catch (InputException e) {
             throw e;
         } catch (Exception e) {

@@ -68,6 +68,12 @@ public final class LogisticTrainer {
      * perturbation adds) by damped Newton steps. The intercept w[0] is not penalised.
      */
     public static double[] fit(double[][] z, double[] t, double l2, double[] linear) {
+        return fit(z, t, l2, linear, false);
+    }
+
+    /** As {@link #fit(double[][], double[], double, double[])}; {@code penalizeIntercept} puts w[0] under the L2 term too. */
+    public static double[] fit(double[][] z, double[] t, double l2, double[] linear, boolean penalizeIntercept) {
+        int first = penalizeIntercept ? 0 : 1;
         int n = z.length;
         int p = z[0].length;
         double[] w = new double[p];
@@ -101,7 +107,7 @@ public final class LogisticTrainer {
                     h[a][b] = h[b][a];
                 }
             }
-            for (int j = 1; j < p; j++) {
+            for (int j = first; j < p; j++) {
                 loss += 0.5 * l2 * w[j] * w[j];
                 g[j] += l2 * w[j];
                 h[j][j] += l2;
@@ -125,7 +131,7 @@ public final class LogisticTrainer {
                 for (int j = 0; j < p; j++) {
                     trial[j] = w[j] - size * step[j];
                 }
-                if (objective(z, t, trial, l2, linear) <= loss + 1e-12 * Math.max(1, Math.abs(loss))) {
+                if (objective(z, t, trial, l2, linear, first) <= loss + 1e-12 * Math.max(1, Math.abs(loss))) {
                     break;
                 }
                 size /= 2;
@@ -146,6 +152,10 @@ public final class LogisticTrainer {
 
     /** The penalised negative log-likelihood that {@link #fit} minimises. */
     static double objective(double[][] z, double[] t, double[] w, double l2, double[] linear) {
+        return objective(z, t, w, l2, linear, 1);
+    }
+
+    static double objective(double[][] z, double[] t, double[] w, double l2, double[] linear, int first) {
         double loss = 0;
         for (int i = 0; i < z.length; i++) {
             double s = 0;
@@ -154,7 +164,7 @@ public final class LogisticTrainer {
             }
             loss += t[i] > 0 ? softplus(-s) : softplus(s);
         }
-        for (int j = 1; j < w.length; j++) {
+        for (int j = first; j < w.length; j++) {
             loss += 0.5 * l2 * w[j] * w[j];
         }
         if (linear != null) {

@@ -25,11 +25,26 @@ public final class ForestTrainer {
 
     /** Trains on a grower made once, so that many forests on the same rows share its presorting. */
     public static ForestModel train(TreeGrower grower, Dataset train, TrainConfig c, String source, Progress progress) {
+        int[] all = new int[train.rows()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return train(grower, train, all, c, source, progress);
+    }
+
+    /**
+     * Trains on the given rows of {@code pool} only (bootstrap samples drawn from them), reusing the pool's
+     * presorted grower: reference models of membership inference are trained this way on random halves.
+     */
+    public static ForestModel train(TreeGrower grower, Dataset pool, int[] rows, TrainConfig c, String source,
+                                    Progress progress) {
+        Dataset train = pool.subset(rows);
         boolean forest = c.algorithm() == Algorithm.RF;
         int trees = forest ? c.trees() : 1;
-        int n = train.rows();
-        int[] y = train.y();
-        int k = train.schema().classes().size();
+        int n = pool.rows();
+        int m = rows.length;
+        int[] y = pool.y();
+        int k = pool.schema().classes().size();
         TreeParams params = TreeParams.classification(c.maxDepth(), c.minLeaf(),
                 forest ? c.featureShare(grower.features()) : 1.0);
         AtomicInteger done = new AtomicInteger();
@@ -37,11 +52,13 @@ public final class ForestTrainer {
             SplittableRandom rng = new SplittableRandom(mix(c.seed(), t));
             int[] weight = new int[n];
             if (forest) {
-                for (int i = 0; i < n; i++) {
-                    weight[rng.nextInt(n)]++;
+                for (int i = 0; i < m; i++) {
+                    weight[rows[rng.nextInt(m)]]++;
                 }
             } else {
-                java.util.Arrays.fill(weight, 1);
+                for (int r : rows) {
+                    weight[r] = 1;
+                }
             }
             Tree tree = grower.classification(y, k, weight, params, rng);
             progress.update("training trees", done.incrementAndGet(), trees);

@@ -1,0 +1,81 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlsec.Result;
+import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.data.Dataset;
+import org.mlsec.defences.MembershipDefences;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "defend", mixinStandardHelpOptions = true, description = "Measure defences against an attack, with what they cost.",
+        subcommands = DefendCommand.Membership.class)
+final class DefendCommand extends GroupCommand {
+
+    @Command(name = "membership", mixinStandardHelpOptions = true,
+            description = {"Train the model with each membership-inference defence (regularisation, output hardening,",
+                    "differentially private logistic regression) and attack each: a privacy/utility table."})
+    static final class Membership implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "The undefended model (default: ${DEFAULT-VALUE}).")
+        String algo;
+
+        @Option(names = "--trees", paramLabel = "N", description = "Trees (default 100).")
+        Integer trees;
+
+        @Option(names = "--max-features", paramLabel = "F", description = "Share of features per split, or sqrt.")
+        String maxFeatures;
+
+        @Option(names = "--method", paramLabel = "M", defaultValue = "rmia", description = "The attack (default: ${DEFAULT-VALUE}).")
+        String method;
+
+        @Option(names = "--references", paramLabel = "K", defaultValue = "4", description = "Reference models per attack (default: ${DEFAULT-VALUE}).")
+        int references;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the table as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            Dataset all = data.readLabelled();
+            TrainConfig base = TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
+            if (trees != null) {
+                base = base.withTrees(trees);
+            }
+            if (maxFeatures != null) {
+                base = base.withMaxFeatures(TrainCommand.parseShare(maxFeatures));
+            }
+            List<Result> rows = MembershipDefences.study(all, base, MembershipMethod.parse(method), references, seed,
+                    Output.progress());
+            System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
+                    data.data, method, references);
+            System.out.printf("  %-58s %9s %6s %11s %9s%n", "defence", "accuracy", "AUC", "TPR@0.1%FPR", "advantage");
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Result r : rows) {
+                System.out.printf("  %-58s %9s %6.3f %11s %9.3f%n", r.metrics().get("defence"),
+                        Output.pct(r.metric("test_accuracy")), r.metric("auc"), Output.pct(r.metric("tpr_at_fpr_0_001")),
+                        r.metric("advantage"));
+                out.add(r.toJson());
+            }
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("method", method);
+            res.put("references", references);
+            res.put("defences", out);
+            Output.json(json, res);
+            return Main.OK;
+        }
+    }
+}

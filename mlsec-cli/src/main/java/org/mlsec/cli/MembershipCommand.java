@@ -1,0 +1,106 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlsec.InputException;
+import org.mlsec.attacks.inference.MembershipInference;
+import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.data.Dataset;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.report.Charts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "membership", mixinStandardHelpOptions = true,
+        description = {"Membership inference: was a row in the model's training data? Black-box attacks with reference",
+                "models trained like the target; metrics as the literature reports them (AUC, TPR at low FPR)."})
+final class MembershipCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "MODEL", required = true,
+            description = "Target: an mlsec model, an ONNX file or an http(s) URL (then give --algo for the references).")
+    String modelSpec;
+
+    @Option(names = "--members", paramLabel = "FILE", required = true, description = "Rows that were in the training data.")
+    Path members;
+
+    @Option(names = "--non-members", paramLabel = "FILE", required = true, description = "Rows that were not.")
+    Path nonMembers;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "lira",
+            description = "threshold, shadow, lira, lira-offline, rmia or label-only (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--references", paramLabel = "K", defaultValue = "8", description = "Reference/shadow models (default: ${DEFAULT-VALUE}).")
+    int references;
+
+    @Option(names = "--population", paramLabel = "FILE", description = "Train references on halves of this data instead of the candidate pool.")
+    Path population;
+
+    @Option(names = "--algo", paramLabel = "ALGO", description = "For a black-box target: how to train references (rf, gbt, lr, tree; defaults of mlsec train).")
+    String algo;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--roc", paramLabel = "SVG", description = "Write the log-log ROC curve as SVG.")
+    Path roc;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        if (data.label == null) {
+            data.label = null; // the model's label column is used
+        }
+        data.data = members;
+        Target t = Target.open(modelSpec, data, true);
+        Classifier target = t.model();
+        Dataset in;
+        Dataset out;
+        Dataset pop = null;
+        MembershipInference.ReferenceTrainer trainer;
+        if (target instanceof LocalModel) {
+            LocalModel m = (LocalModel) target;
+            in = data.readWithModelClasses(members, m.schema());
+            out = data.readWithModelClasses(nonMembers, m.schema());
+            pop = population == null ? null : data.readWithModelClasses(population, m.schema());
+            trainer = algo == null ? MembershipInference.like(m)
+                    : MembershipInference.like(TrainConfig.defaults(Algorithm.parse(algo)));
+        } else {
+            if (algo == null) {
+                throw new InputException("--algo is required with a black-box target: it says how to train reference models");
+            }
+            in = t.data();
+            out = org.mlsec.data.CsvReader.read(nonMembers, in.schema(), data.options(in.schema().label()));
+            pop = population == null ? null
+                    : org.mlsec.data.CsvReader.read(population, in.schema(), data.options(in.schema().label()));
+            trainer = MembershipInference.like(TrainConfig.defaults(Algorithm.parse(algo)));
+        }
+        MembershipInference.Config config = new MembershipInference.Config(MembershipMethod.parse(method), references, seed);
+        MembershipInference.Report r = MembershipInference.infer(target, in, out, pop, config, trainer, Output.progress());
+        var m = r.result();
+        System.out.printf("Membership inference (%s, %d references) on %d members and %d non-members:%n", config.method().key(),
+                references, in.rows(), out.rows());
+        System.out.printf("  AUC %.3f, balanced accuracy %s, advantage %.3f%n", m.metric("auc"),
+                Output.pct(m.metric("balanced_accuracy")), m.metric("advantage"));
+        System.out.printf("  TPR at 0.1%% FPR %s, at 1%% FPR %s (%.1f s)%n", Output.pct(m.metric("tpr_at_fpr_0_001")),
+                Output.pct(m.metric("tpr_at_fpr_0_01")), m.metric("seconds"));
+        if (roc != null) {
+            Charts.writeSvg(Charts.rocLogLog("Membership inference: " + config.method().key(), List.of(config.method().key()),
+                    List.of(r.roc())), roc);
+            System.out.println("  ROC curve: " + roc);
+        }
+        Map<String, Object> res = m.toJson();
+        Output.json(json, res);
+        return Main.OK;
+    }
+}

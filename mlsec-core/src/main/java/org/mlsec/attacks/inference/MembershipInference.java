@@ -1,0 +1,280 @@
+package org.mlsec.attacks.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mlsec.Progress;
+import org.mlsec.Result;
+import org.mlsec.data.Column;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.internal.Validate;
+import org.mlsec.metrics.Roc;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.FeatureEncoder;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+import org.mlsec.model.tree.ForestTrainer;
+import org.mlsec.model.tree.TreeGrower;
+
+/**
+ * Membership inference: was a given row in the target's training data? All attacks are black-box. Reference (or
+ * shadow) models are trained like the target on random halves of the pooled candidates — the standard evaluation
+ * protocol: the attacker knows the candidate pool, not the membership — or on a separate population. Decision
+ * thresholds are calibrated on a reference model, never on the membership labels being evaluated.
+ */
+public final class MembershipInference {
+    /** Perturbation scales (share of a feature's spread) and copies per scale for the label-only attack. */
+    static final double[] LABEL_ONLY_SCALES = {0.01, 0.03, 0.1, 0.3};
+    static final int LABEL_ONLY_COPIES = 4;
+
+    /**
+     * @param method     the attack
+     * @param references reference or shadow models
+     * @param seed       every random choice
+     */
+    public record Config(MembershipMethod method, int references, long seed) {
+        public Config {
+            Validate.notNull(method, "method");
+            Validate.isTrue(references >= 1, "--references must be at least 1, got " + references);
+            Validate.isTrue(references <= 256, "--references must be at most 256, got " + references);
+            Validate.isTrue(method != MembershipMethod.LIRA || references >= 2,
+                    "online LiRA needs at least 2 references (use lira-offline with 1)");
+        }
+    }
+
+    /** Trains a model the way the target was trained, on some rows of a pool. */
+    @FunctionalInterface
+    public interface ReferenceTrainer {
+        Classifier train(Dataset pool, int[] rows, long seed);
+    }
+
+    /** The outcome, with the ROC curve and every candidate's score. */
+    public record Report(Result result, Roc roc, double[] scores, boolean[] member) {
+    }
+
+    private MembershipInference() {
+    }
+
+    /** Reference models trained like a local target: same family and hyperparameters, read from its provenance. */
+    public static ReferenceTrainer like(LocalModel target) {
+        Algorithm a = Algorithm.ofKind(target.kind());
+        return like(TrainConfig.fromHyperparameters(a, target.provenance().hyperparameters()));
+    }
+
+    /** Reference models trained with the given settings (forests share one presorting of the pool). */
+    public static ReferenceTrainer like(TrainConfig config) {
+        return new ReferenceTrainer() {
+            private Dataset cachedPool;
+            private TreeGrower grower;
+
+            @Override
+            public Classifier train(Dataset pool, int[] rows, long seed) {
+                TrainConfig c = config.withSeed(seed);
+                if (c.algorithm() == Algorithm.RF || c.algorithm() == Algorithm.TREE) {
+                    if (pool != cachedPool) {
+                        grower = new TreeGrower(new FeatureEncoder(pool.schema()).encodeColumns(pool.x()));
+                        cachedPool = pool;
+                    }
+                    return ForestTrainer.train(grower, pool, rows, c, "reference", Progress.NONE);
+                }
+                return Trainer.train(pool.subset(rows), c, "reference", Progress.NONE);
+            }
+        };
+    }
+
+    /** The one verb: infers membership of {@code members} and {@code nonMembers} in the target's training data. */
+    public static Report infer(Classifier target, Dataset members, Dataset nonMembers, Dataset population, Config c,
+                               ReferenceTrainer trainer, Progress progress) {
+        long t0 = System.nanoTime();
+        Validate.isTrue(members.rows() > 0 && nonMembers.rows() > 0, "members and non-members must not be empty");
+        Validate.isTrue(!c.method().needsProbabilities() || target.hasProbabilities(),
+                "the target returns labels only: use --method label-only");
+        Dataset pool = concat(members, nonMembers);
+        boolean[] member = new boolean[pool.rows()];
+        for (int i = 0; i < members.rows(); i++) {
+            member[i] = true;
+        }
+        long queriesBefore = target.queries();
+        Observation targetObs = observe(target, pool, null, c);
+        long queries = target.queries() - queriesBefore;
+
+        Dataset refData = population != null ? population : pool;
+        SplittableRandom rng = new SplittableRandom(c.seed());
+        List<Observation> refs = new ArrayList<>();
+        for (int k = 0; k < c.references(); k++) {
+            int[] half = randomHalf(refData.rows(), rng);
+            Classifier ref = trainer.train(refData, half, rng.nextLong());
+            boolean[] in = new boolean[pool.rows()];
+            if (population == null) {
+                for (int i : half) {
+                    in[i] = true;
+                }
+            }
+            refs.add(observe(ref, pool, in, c));
+            progress.update("reference models", k + 1, c.references());
+        }
+        int[] y = pool.y();
+        double[] scores = MembershipScores.score(c.method(), targetObs, refs, y);
+        double threshold = calibrate(c.method(), refs, y, scores);
+        Roc roc = new Roc(member, scores);
+        long tp = 0;
+        long fp = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] >= threshold) {
+                if (member[i]) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+            }
+        }
+        double tpr = (double) tp / members.rows();
+        double fpr = (double) fp / nonMembers.rows();
+        Result r = Result.of("membership-inference", c.method().key())
+                .metric("method", c.method().key())
+                .metric("references", c.references())
+                .metric("auc", roc.auc())
+                .metric("balanced_accuracy", (tpr + 1 - fpr) / 2)
+                .metric("advantage", tpr - fpr)
+                .metric("tpr_at_fpr_0_001", roc.tprAtFpr(0.001))
+                .metric("tpr_at_fpr_0_01", roc.tprAtFpr(0.01))
+                .metric("max_advantage", roc.maxAdvantage())
+                .metric("members", members.rows())
+                .metric("non_members", nonMembers.rows())
+                .metric("target_queries", queries)
+                .metric("seconds", (System.nanoTime() - t0) / 1e9)
+                .finding(roc.auc() > 0.6 || roc.tprAtFpr(0.001) > 0.01)
+                .build();
+        return new Report(r, roc, scores, member);
+    }
+
+    /** A threshold on the scores, chosen where reference 0 (scored against the other references) is best separated. */
+    static double calibrate(MembershipMethod m, List<Observation> refs, int[] y, double[] targetScores) {
+        Observation pseudo = refs.get(0);
+        List<Observation> others = refs.subList(1, refs.size());
+        boolean selfContained = m == MembershipMethod.THRESHOLD;
+        boolean hasIn = false;
+        for (boolean b : pseudo.in()) {
+            hasIn |= b;
+        }
+        if (!hasIn || (!selfContained && (others.isEmpty() || (m == MembershipMethod.LIRA && others.size() < 2)))) {
+            double[] s = targetScores.clone();
+            java.util.Arrays.sort(s);
+            return s[s.length / 2]; // no labelled reference to learn from: the median, which uses no labels
+        }
+        double[] s = MembershipScores.score(m, pseudo, others, y);
+        return new Roc(pseudo.in(), s).bestThreshold();
+    }
+
+    /** What the attacker sees of a model on the pool. */
+    static Observation observe(Classifier model, Dataset pool, boolean[] in, Config c) {
+        int[] y = pool.y();
+        if (c.method() == MembershipMethod.LABEL_ONLY) {
+            return new Observation(robustness(model, pool, c.seed()), null, in);
+        }
+        double[][] p = model.predictProba(pool.x());
+        double[] pTrue = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            pTrue[i] = p[i][y[i]];
+        }
+        return new Observation(pTrue, p, in);
+    }
+
+    /**
+     * Label-only (Choquette-Choo et al. 2021): the share of randomly perturbed copies of each row, at growing
+     * distances, that the model still labels correctly. Members lie further from the decision boundary.
+     */
+    static double[] robustness(Classifier model, Dataset pool, long seed) {
+        Schema s = pool.schema();
+        int d = s.width();
+        double[] spread = new double[d];
+        for (int j = 0; j < d; j++) {
+            Column col = s.feature(j);
+            if (!col.isCategorical()) {
+                double mean = 0;
+                for (double[] r : pool.x()) {
+                    mean += r[j] / pool.rows();
+                }
+                double var = 0;
+                for (double[] r : pool.x()) {
+                    var += (r[j] - mean) * (r[j] - mean) / pool.rows();
+                }
+                spread[j] = Math.sqrt(var);
+            }
+        }
+        int copies = LABEL_ONLY_SCALES.length * LABEL_ONLY_COPIES;
+        int n = pool.rows();
+        double[][] batch = new double[n * (copies + 1)][];
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = 0; i < n; i++) {
+            double[] row = pool.row(i);
+            batch[i * (copies + 1)] = row;
+            for (int k = 0; k < copies; k++) {
+                double scale = LABEL_ONLY_SCALES[k / LABEL_ONLY_COPIES];
+                double[] x = row.clone();
+                for (int j = 0; j < d; j++) {
+                    Column col = s.feature(j);
+                    if (col.isCategorical()) {
+                        if (rng.nextDouble() < scale) {
+                            x[j] = rng.nextInt(col.categories().size());
+                        }
+                    } else {
+                        double v = x[j] + gaussian(rng) * scale * spread[j];
+                        x[j] = col.type() == org.mlsec.data.ColumnType.INTEGER ? Math.rint(v) : v;
+                    }
+                }
+                batch[i * (copies + 1) + k + 1] = x;
+            }
+        }
+        int[] labels = model.predict(batch);
+        int[] y = pool.y();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            int right = 0;
+            for (int k = 1; k <= copies; k++) {
+                right += labels[i * (copies + 1) + k] == y[i] ? 1 : 0;
+            }
+            // Being right at all matters most (the gap attack); robustness to perturbation ranks within.
+            boolean correct = labels[i * (copies + 1)] == y[i];
+            out[i] = ((correct ? 2 : 0) + (right + 0.5) / (copies + 1.0)) / 3.0;
+        }
+        return out;
+    }
+
+    static double gaussian(SplittableRandom rng) {
+        return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+    }
+
+    static int[] randomHalf(int n, SplittableRandom rng) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        int[] half = java.util.Arrays.copyOf(idx, n / 2);
+        java.util.Arrays.sort(half);
+        return half;
+    }
+
+    static Dataset concat(Dataset a, Dataset b) {
+        double[][] x = new double[a.rows() + b.rows()][];
+        int[] y = new int[x.length];
+        for (int i = 0; i < a.rows(); i++) {
+            x[i] = a.row(i);
+            y[i] = a.y()[i];
+        }
+        for (int i = 0; i < b.rows(); i++) {
+            x[a.rows() + i] = b.row(i);
+            y[a.rows() + i] = b.y()[i];
+        }
+        return new Dataset(a.schema(), x, y);
+    }
+}

@@ -1,0 +1,88 @@
+package org.mlsec.defences;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.mlsec.Progress;
+import org.mlsec.Result;
+import org.mlsec.attacks.inference.MembershipInference;
+import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Split;
+import org.mlsec.metrics.Evaluation;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.defences.postprocessor.HardenedOutput;
+import org.mlsec.defences.trainer.DpLogisticRegression;
+
+/**
+ * Membership-inference defences measured with the same attack: each defence trains the target on one random half
+ * of the data (the members), the attack tries to tell them from the other half, and the table pairs the attack's
+ * success with the defended model's accuracy on that other half — the privacy/utility trade-off.
+ */
+public final class MembershipDefences {
+    /** One way of training and exposing the model. */
+    record Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output,
+                   boolean labelOnly) {
+    }
+
+    private MembershipDefences() {
+    }
+
+    static List<Defence> defences(TrainConfig base, int n) {
+        List<Defence> list = new ArrayList<>();
+        UnaryOperator<Classifier> plain = m -> m;
+        list.add(new Defence("none (" + base.algorithm().flag() + ", as trained)", MembershipInference.like(base), plain, false));
+        if (base.algorithm() == Algorithm.RF || base.algorithm() == Algorithm.TREE || base.algorithm() == Algorithm.GBT) {
+            list.add(new Defence("regularised: max depth 8, min leaf 20",
+                    MembershipInference.like(base.withMaxDepth(8).withMinLeaf(20)), plain, false));
+            list.add(new Defence("strongly regularised: max depth 4, min leaf 100, 20 trees",
+                    MembershipInference.like(base.withMaxDepth(4).withMinLeaf(100).withTrees(20)), plain, false));
+        }
+        list.add(new Defence("output: probabilities rounded to 1 decimal", MembershipInference.like(base),
+                m -> HardenedOutput.rounded(m, 1), false));
+        list.add(new Defence("output: labels only", MembershipInference.like(base), HardenedOutput::labelOnly, true));
+        TrainConfig lr = TrainConfig.defaults(Algorithm.LR);
+        list.add(new Defence("logistic regression (no DP)", MembershipInference.like(lr), plain, false));
+        for (double eps : new double[] {8, 1}) {
+            double e = eps;
+            list.add(new Defence("DP logistic regression, epsilon " + (int) eps,
+                    (pool, rows, seed) -> DpLogisticRegression.train(pool.subset(rows), e, 1e-3, seed), plain, false));
+        }
+        return list;
+    }
+
+    /** Runs every defence against the attack; one Result per defence, with test_accuracy added. */
+    public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
+                                     long seed, Progress progress) {
+        Split halves = Split.random(data, 0.5, seed);
+        Dataset members = halves.train();
+        Dataset nonMembers = halves.test();
+        int[] all = new int[members.rows()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        List<Result> rows = new ArrayList<>();
+        List<Defence> defences = defences(base, data.rows());
+        int done = 0;
+        for (Defence d : defences) {
+            Classifier target = d.output().apply(d.trainer().train(members, all, seed));
+            MembershipInference.ReferenceTrainer refs = (pool, r, s) -> d.output().apply(d.trainer().train(pool, r, s));
+            MembershipMethod m = d.labelOnly() ? MembershipMethod.LABEL_ONLY : method;
+            MembershipInference.Report rep = MembershipInference.infer(target, members, nonMembers, null,
+                    new MembershipInference.Config(m, references, seed), refs, Progress.NONE);
+            double acc = Evaluation.accuracy(target, nonMembers);
+            Result.Builder b = Result.of("membership-inference", "defence").metric("defence", d.name())
+                    .metric("attack", m.key()).metric("test_accuracy", acc);
+            rep.result().metrics().forEach((k, v) -> {
+                if (!"method".equals(k)) {
+                    b.metric(k, v);
+                }
+            });
+            rows.add(b.finding(rep.result().finding()).build());
+            progress.update("defences", ++done, defences.size());
+        }
+        return rows;
+    }
+}

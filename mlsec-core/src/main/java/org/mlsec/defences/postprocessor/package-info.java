@@ -1,0 +1,2 @@
+/** Defences on a model's outputs: rounding, label-only answers. */
+package org.mlsec.defences.postprocessor;

@@ -1,0 +1,2 @@
+/** Defences at training time: differentially private training. */
+package org.mlsec.defences.trainer;
