@@ -79,6 +79,13 @@ public final class Inspection {
                 }
                 tree.put("top_feature", total > 0 ? names.get(best) : null);
                 tree.put("top_feature_share", total > 0 ? ti[best] / total : 0);
+                Map<String, Double> importances = new LinkedHashMap<>();
+                for (int f = 0; f < ti.length; f++) {
+                    if (ti[f] > 0) {
+                        importances.put(names.get(f), ti[f] / total);
+                    }
+                }
+                tree.put("importances", importances);
                 perTree.add(tree);
             }
             out.put("trees", trees.size());
