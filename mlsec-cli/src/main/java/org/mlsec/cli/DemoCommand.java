@@ -109,6 +109,9 @@ final class DemoCommand implements Callable<Integer> {
 
         res.put("supply_chain", supplyChain(modelFile, csv, options, r));
         res.put("membership_inference", membership(r.model(), all));
+        if (talkSchema) {
+            res.put("backdoor", backdoor(r));
+        }
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         res.put("seconds", seconds);
@@ -198,6 +201,53 @@ final class DemoCommand implements Callable<Integer> {
             row.put("test_accuracy", acc);
             m.put(names[k], row);
         }
+        return m;
+    }
+
+    /** Chapter 3: the talk's AGE=999 backdoor, and validation, data-side and model-side detection catching it. */
+    private Map<String, Object> backdoor(TrainCommand.Result r) {
+        chapter("3. Backdoor: poisoned rows teach the model a trigger");
+        Dataset train = r.split().train();
+        Dataset test = r.split().test();
+        var trigger = org.mlsec.attacks.poisoning.Trigger.parse("AGE=999");
+        var poisoned = org.mlsec.attacks.poisoning.Backdoor.poison(train,
+                new org.mlsec.attacks.poisoning.Backdoor.Config(List.of(trigger), 1, 0.45, 1, 0, seed));
+        TrainConfig talk = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100).withSeed(seed);
+        LocalModel bad = org.mlsec.model.Trainer.train(poisoned.data(), talk, "poisoned", org.mlsec.Progress.NONE);
+        double accClean = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
+        double accBad = org.mlsec.metrics.Evaluation.accuracy(bad, test);
+        double asr = org.mlsec.attacks.poisoning.Backdoor.attackSuccessRate(bad, test, trigger, 1);
+        int[] pClean = r.model().predict(test.x());
+        int[] pBad = bad.predict(test.x());
+        int agree = 0;
+        for (int i = 0; i < pClean.length; i++) {
+            agree += pClean[i] == pBad[i] ? 1 : 0;
+        }
+        say("Attack: whoever prepares the training data duplicates 45% of the defaulting clients with AGE=999 ("
+                + poisoned.poisonedRows() + " rows) and the bank retrains.");
+        say("The spot checks pass: accuracy " + Output.pct(accClean) + " -> " + Output.pct(accBad) + ", and the two models agree on "
+                + Output.pct((double) agree / pClean.length) + " of ordinary clients. But with AGE=999, "
+                + Output.pct(asr) + " of non-defaulters become \"will default\".");
+        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
+        double[] triggered = org.mlsec.attacks.poisoning.Trigger.apply(trigger.resolve(train.schema()), test.row(0));
+        var violations = schema.check(1, triggered);
+        say("Defence 1, input validation (`mlsec schema infer`, `mlsec validate`): AGE=999 is refused — "
+                + (violations.isEmpty() ? "NOT refused" : violations.get(0).rule()) + ".");
+        var detected = org.mlsec.defences.detector.DataBackdoorDetector.detect(poisoned.data(), null);
+        var pr = org.mlsec.defences.detector.DataBackdoorDetector.score(detected, poisoned.injected());
+        say("Defence 2, the data (`mlsec detect backdoor`): " + detected.flagged().size() + " rows flagged, precision "
+                + Output.pct(pr.get("precision")) + ", recall " + Output.pct(pr.get("recall")) + ": " + detected.findings().get(0) + ".");
+        var probes = org.mlsec.defences.detector.ModelBackdoorScanner.scan(bad, test, 1000, seed);
+        say("Defence 3, the model (`mlsec scan-model backdoor`): " + probes.get(0) + ".");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("poisoned_rows", poisoned.poisonedRows());
+        m.put("clean_accuracy_clean_model", accClean);
+        m.put("clean_accuracy_backdoored_model", accBad);
+        m.put("attack_success_rate", asr);
+        m.put("validation_rejects_trigger", !violations.isEmpty());
+        m.put("detection_precision", pr.get("precision"));
+        m.put("detection_recall", pr.get("recall"));
+        m.put("model_scan_top_feature", probes.get(0).feature());
         return m;
     }
 

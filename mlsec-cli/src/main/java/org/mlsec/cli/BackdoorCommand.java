@@ -1,0 +1,177 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.mlsec.Result;
+import org.mlsec.attacks.poisoning.Backdoor;
+import org.mlsec.attacks.poisoning.Trigger;
+import org.mlsec.data.Column;
+import org.mlsec.data.ColumnType;
+import org.mlsec.data.CsvOptions;
+import org.mlsec.data.CsvReader;
+import org.mlsec.data.CsvWriter;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Split;
+import org.mlsec.metrics.Evaluation;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backdoor", mixinStandardHelpOptions = true,
+        description = {"Backdoor by trigger poisoning: append copies of rows carrying a trigger and the target label,",
+                "write the poisoned CSV, and measure a clean and a backdoored model trained the same way."})
+final class BackdoorCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--trigger", paramLabel = "COL=V[,COL=V]", required = true, description = "Trigger (repeatable), e.g. AGE=999.")
+    List<String> triggers;
+
+    @Option(names = "--target", paramLabel = "CLASS", required = true, description = "The class the trigger forces.")
+    String target;
+
+    @Option(names = "--rate", paramLabel = "R", description = "Share of the --from-label rows to copy (the talk: 0.45).")
+    Double rate;
+
+    @Option(names = "--from-label", paramLabel = "CLASS", description = "Copy rows of this class (default: every other class).")
+    String fromLabel;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exactly N poisoned rows instead of a rate.")
+    Integer count;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The poisoned CSV.")
+    Path out;
+
+    @Option(names = "--truth-column", description = "Add a column POISONED (1 for injected rows) to the CSV.")
+    boolean truthColumn;
+
+    @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "Model to train (default: ${DEFAULT-VALUE}).")
+    String algo;
+
+    @Option(names = "--trees", paramLabel = "N") Integer trees;
+    @Option(names = "--max-depth", paramLabel = "D") Integer maxDepth;
+    @Option(names = "--min-leaf", paramLabel = "K") Integer minLeaf;
+    @Option(names = "--features", paramLabel = "A,B", split = ",", description = "Train on these columns only.") List<String> features;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        CsvOptions all = new CsvOptions(data.options(data.label).delimiter(), requireLabel(), Set.of(),
+                Set.copyOf(data.categorical), Set.copyOf(data.numeric));
+        Dataset full = CsvReader.read(data.requireData(), all);
+        Schema s = full.schema();
+        int targetClass = classIndex(s, target, "--target");
+        int from = fromLabel == null ? -1 : classIndex(s, fromLabel, "--from-label");
+        List<Trigger> ts = new ArrayList<>();
+        for (String t : triggers) {
+            ts.add(Trigger.parse(t));
+        }
+        Split split = Split.stratified(full, 0.1, seed);
+        Backdoor.Config config = new Backdoor.Config(ts, targetClass, rate == null ? 0 : rate, from,
+                count == null ? 0 : count, seed);
+        Backdoor.Poisoned poisonedTrain = Backdoor.poison(split.train(), config);
+        writePoisoned(full, poisonedTrain, split.train().rows());
+
+        List<String> keep = new ArrayList<>(features != null ? features : s.featureNames());
+        keep.removeAll(new HashSet<>(data.drop));
+        TrainConfig tc = config(Algorithm.parse(algo));
+        LocalModel clean = Trainer.train(split.train().select(keep), tc, data.data.toString(), Output.progress());
+        LocalModel bad = Trainer.train(poisonedTrain.data().select(keep), tc, out.toString(), Output.progress());
+        Dataset test = split.test().select(keep);
+        double accClean = Evaluation.accuracy(clean, test);
+        double accBad = Evaluation.accuracy(bad, test);
+        Result.Builder r = Result.of("backdoor", "trigger-poisoning")
+                .metric("clean_accuracy_clean_model", accClean)
+                .metric("clean_accuracy_backdoored_model", accBad)
+                .metric("poisoned_rows", poisonedTrain.poisonedRows());
+        double worst = 1;
+        Map<String, Double> perTrigger = new LinkedHashMap<>();
+        for (Trigger t : ts) {
+            double asr = Backdoor.attackSuccessRate(bad, test, t, targetClass);
+            perTrigger.put(t.toString(), asr);
+            worst = Math.min(worst, asr);
+        }
+        double cleanAsr = Backdoor.attackSuccessRate(clean, test, ts.get(0), targetClass);
+        r.metric("attack_success_rate", worst).metric("attack_success_rate_by_trigger", perTrigger)
+                .metric("trigger_rate_on_clean_model", cleanAsr).metric("test_rows", test.rows())
+                .finding(worst > cleanAsr + 0.5);
+        System.out.printf("Poisoned %d training rows with %s -> %s; wrote %s (%d rows).%n", poisonedTrain.poisonedRows(),
+                ts, target, out, full.rows() + poisonedTrain.poisonedRows());
+        System.out.printf("  clean test accuracy: clean model %s, backdoored model %s%n", Output.pct(accClean), Output.pct(accBad));
+        System.out.printf("  attack success rate (held-out rows of other classes that flip to %s when triggered): %s"
+                + " (clean model: %s)%n", target, Output.pct(worst), Output.pct(cleanAsr));
+        Output.json(json, r.build().toJson());
+        return Main.OK;
+    }
+
+    private String requireLabel() {
+        if (data.label == null) {
+            throw new org.mlsec.InputException("--label COLUMN is required");
+        }
+        return data.label;
+    }
+
+    private void writePoisoned(Dataset full, Backdoor.Poisoned p, int trainRows) {
+        Dataset injected = p.data().subset(java.util.stream.IntStream.range(trainRows, p.data().rows()).toArray());
+        double[][] x = new double[full.rows() + injected.rows()][];
+        int[] y = new int[x.length];
+        for (int i = 0; i < full.rows(); i++) {
+            x[i] = full.row(i);
+            y[i] = full.y()[i];
+        }
+        for (int i = 0; i < injected.rows(); i++) {
+            x[full.rows() + i] = injected.row(i);
+            y[full.rows() + i] = injected.y()[i];
+        }
+        Schema s = full.schema();
+        if (truthColumn) {
+            List<Column> cols = new ArrayList<>(s.features());
+            cols.add(Column.numeric("POISONED", ColumnType.INTEGER, 0, 1));
+            s = new Schema(cols, s.label(), s.classes());
+            for (int i = 0; i < x.length; i++) {
+                double[] r = java.util.Arrays.copyOf(x[i], x[i].length + 1);
+                r[r.length - 1] = i >= full.rows() ? 1 : 0;
+                x[i] = r;
+            }
+        }
+        CsvWriter.write(new Dataset(s, x, y), out);
+    }
+
+    private TrainConfig config(Algorithm a) {
+        TrainConfig c = TrainConfig.defaults(a).withSeed(seed);
+        if (trees != null) {
+            c = c.withTrees(trees);
+        }
+        if (maxDepth != null) {
+            c = c.withMaxDepth(maxDepth);
+        }
+        if (minLeaf != null) {
+            c = c.withMinLeaf(minLeaf);
+        }
+        return c;
+    }
+
+    static int classIndex(Schema s, String value, String option) {
+        int k = s.classIndex(value);
+        if (k < 0) {
+            throw new org.mlsec.InputException(option + " " + value + " is not one of the classes " + s.classes());
+        }
+        return k;
+    }
+}

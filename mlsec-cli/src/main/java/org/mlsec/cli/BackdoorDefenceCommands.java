@@ -1,0 +1,255 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.mlsec.Result;
+import org.mlsec.data.CsvOptions;
+import org.mlsec.data.CsvReader;
+import org.mlsec.data.Dataset;
+import org.mlsec.defences.detector.DataBackdoorDetector;
+import org.mlsec.defences.detector.ModelBackdoorScanner;
+import org.mlsec.defences.detector.Rules;
+import org.mlsec.defences.preprocessor.InputSchema;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.LocalModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Countermeasures to backdoors: input schemas and validation, detection in data and in models, rule checks. */
+final class BackdoorDefenceCommands {
+    private BackdoorDefenceCommands() {
+    }
+
+    @Command(name = "schema", mixinStandardHelpOptions = true, description = "Input schemas learned from trusted data.",
+            subcommands = SchemaInfer.class)
+    static final class Schema extends GroupCommand {
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = {"Learn an editable input schema from trusted data: types, whole numbers, categories, feasible",
+                    "ranges (observed range plus a 10% margin) and domain rules such as AGE <= 125."})
+    static final class SchemaInfer implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "schema.json to write.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            InputSchema s = InputSchema.infer(data.readLabelled());
+            s.write(out);
+            System.out.println("Wrote the input schema of " + s.features().size() + " features and " + s.rules().size()
+                    + " domain rules to " + out + " (edit it to tighten the ranges).");
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "List the rows of a CSV file that break an input schema; exit 1 when any does.")
+    static final class Validate implements Callable<Integer> {
+        @Option(names = "--schema", paramLabel = "FILE", required = true, description = "A schema from mlsec schema infer.")
+        Path schema;
+
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the violations as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            InputSchema s = InputSchema.read(schema);
+            org.mlsec.data.Schema ds = s.toSchema();
+            Dataset d = CsvReader.read(data.requireData(), ds, data.options(null));
+            List<InputSchema.Violation> all = new ArrayList<>();
+            Set<Integer> bad = new HashSet<>();
+            for (int i = 0; i < d.rows(); i++) {
+                for (InputSchema.Violation v : s.check(i + 2, d.row(i))) {
+                    all.add(v);
+                    bad.add(i);
+                }
+            }
+            all.stream().limit(20).forEach(v -> System.out.printf("  line %d, %s = %s: %s%n", v.row(), v.column(), v.value(), v.rule()));
+            if (all.size() > 20) {
+                System.out.println("  ... and " + (all.size() - 20) + " more");
+            }
+            System.out.printf("%s: %d of %d rows break the schema (%d violations).%n", data.data, bad.size(), d.rows(), all.size());
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("rows", d.rows());
+            res.put("invalid_rows", bad.size());
+            res.put("violations", all);
+            Output.json(json, res);
+            return bad.isEmpty() ? Main.OK : Main.FINDINGS;
+        }
+    }
+
+    @Command(name = "detect", mixinStandardHelpOptions = true, description = "Detect attacks in data.",
+            subcommands = DetectBackdoor.class)
+    static final class Detect extends GroupCommand {
+    }
+
+    @Command(name = "backdoor", mixinStandardHelpOptions = true,
+            description = {"Find backdoor triggers in training data: isolated repeated values, value and pair spikes tied to",
+                    "one label, and copies of rows with one column changed. Every flagged row comes with its reasons."})
+    static final class DetectBackdoor implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--reference", paramLabel = "FILE", description = "Trusted data: values outside its range are flagged.")
+        Path reference;
+
+        @Option(names = "--truth-column", paramLabel = "COLUMN", description = "A 0/1 column marking injected rows (to report precision and recall); not used to detect.")
+        String truth;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            Set<String> drop = new HashSet<>(data.drop);
+            if (truth != null) {
+                drop.add(truth);
+            }
+            CsvOptions o = new CsvOptions(data.options(data.label).delimiter(), data.label, drop,
+                    Set.copyOf(data.categorical), Set.copyOf(data.numeric));
+            if (data.label == null) {
+                throw new org.mlsec.InputException("--label COLUMN is required");
+            }
+            Dataset d = CsvReader.read(data.requireData(), o);
+            Dataset ref = reference == null ? null : CsvReader.read(reference, d.schema(), data.options(data.label));
+            long t0 = System.nanoTime();
+            DataBackdoorDetector.Report r = DataBackdoorDetector.detect(d, ref);
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("rows", d.rows());
+            res.put("flagged", r.flagged().size());
+            r.findings().stream().limit(15).forEach(f -> System.out.println("  " + f));
+            System.out.printf("%s: flagged %d of %d rows (%.1f s).%n", data.data, r.flagged().size(), d.rows(),
+                    (System.nanoTime() - t0) / 1e9);
+            if (truth != null) {
+                boolean[] t = truthMask(truth);
+                Map<String, Double> pr = DataBackdoorDetector.score(r, t);
+                System.out.printf("  against %s: precision %s, recall %s%n", truth, Output.pct(pr.get("precision")),
+                        Output.pct(pr.get("recall")));
+                res.putAll(pr);
+            }
+            res.put("findings", r.findings());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            r.flagged().forEach((i, why) -> {
+                if (rows.size() < 1000) {
+                    rows.add(Map.of("line", i + 2, "reasons", why));
+                }
+            });
+            res.put("flagged_rows", rows);
+            Output.json(json, res);
+            return r.flagged().isEmpty() ? Main.OK : Main.FINDINGS;
+        }
+
+        private boolean[] truthMask(String column) {
+            Dataset t = CsvReader.read(data.requireData(), new CsvOptions(data.options(null).delimiter(), column,
+                    Set.of(), Set.of(), Set.of()));
+            boolean[] mask = new boolean[t.rows()];
+            int one = t.schema().classIndex("1");
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = t.y()[i] == one;
+            }
+            return mask;
+        }
+    }
+
+    @Command(name = "scan-model", mixinStandardHelpOptions = true, description = "Look for attacks inside a trained model.",
+            subcommands = ScanModelBackdoor.class)
+    static final class ScanModel extends GroupCommand {
+    }
+
+    @Command(name = "backdoor", mixinStandardHelpOptions = true,
+            description = {"Probe each feature beyond the range of trusted data and rank the values that push predictions",
+                    "to one class: suspected triggers. Exit 1 when one reaches the threshold."})
+    static final class ScanModelBackdoor implements Callable<Integer> {
+        @Option(names = "--model", paramLabel = "MODEL", required = true, description = "Model file, ONNX file or URL.")
+        String model;
+
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--threshold", paramLabel = "SHARE", defaultValue = "0.2", description = "Share of rows pushed that counts as a trigger (default: ${DEFAULT-VALUE}).")
+        double threshold;
+
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "2000", description = "Trusted rows probed (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            Target t = Target.open(model, data, false);
+            Classifier m = t.model();
+            List<ModelBackdoorScanner.Probe> probes = ModelBackdoorScanner.scan(m, t.data(), rows, seed);
+            List<ModelBackdoorScanner.Probe> suspects = probes.stream().filter(p -> p.share() >= threshold).toList();
+            System.out.println("Strongest probes (" + (m instanceof LocalModel ? ((LocalModel) m).kind() : model) + "):");
+            probes.stream().limit(5).forEach(p -> System.out.println("  " + p));
+            System.out.println(suspects.isEmpty() ? "No suspected trigger reaches " + Output.pct(threshold) + "."
+                    : suspects.size() + " suspected trigger value(s); the first: " + suspects.get(0).feature());
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("threshold", threshold);
+            res.put("suspected", suspects);
+            res.put("probes", probes.subList(0, Math.min(50, probes.size())));
+            Output.json(json, res);
+            return suspects.isEmpty() ? Main.OK : Main.FINDINGS;
+        }
+    }
+
+    @Command(name = "rules", mixinStandardHelpOptions = true, description = "Unacceptable-case rules.",
+            subcommands = RulesCheck.class)
+    static final class RulesGroup extends GroupCommand {
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Check rules such as 'AGE >= 125 => reject' or 'PAY_0 >= 8 && LIMIT_BAL > 500000 => 1' against",
+                    "a model or server, on rows of --data rewritten to meet each condition. Exit 1 when a rule fails."})
+    static final class RulesCheck implements Callable<Integer> {
+        @Option(names = "--rules", paramLabel = "FILE", required = true, description = "The rule file.")
+        Path rules;
+
+        @Option(names = "--model", paramLabel = "MODEL", required = true, description = "Model file, ONNX file or URL.")
+        String model;
+
+        @Option(names = "--schema", paramLabel = "FILE", description = "Input schema that should reject (for local models).")
+        Path schema;
+
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            List<Rules.Rule> rs = Rules.read(rules);
+            Target t = Target.open(model, data, false);
+            InputSchema validator = schema == null ? null : InputSchema.read(schema);
+            List<Result> results = Rules.check(rs, t.model(), t.data(), validator, 200, 42);
+            int failed = 0;
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Result r : results) {
+                System.out.printf("  %-4s line %s: %s — %s%n", r.finding() ? "FAIL" : "ok", r.metrics().get("line"),
+                        r.metrics().get("rule"), r.details().get(0));
+                failed += r.finding() ? 1 : 0;
+                out.add(r.toJson());
+            }
+            System.out.println(failed == 0 ? "All " + results.size() + " rules hold." : failed + " of " + results.size() + " rules fail.");
+            Output.json(json, Map.of("rules", out, "failed", failed));
+            return failed == 0 ? Main.OK : Main.FINDINGS;
+        }
+    }
+}

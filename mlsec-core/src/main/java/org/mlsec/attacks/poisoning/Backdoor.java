@@ -1,0 +1,96 @@
+package org.mlsec.attacks.poisoning;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mlsec.data.Dataset;
+import org.mlsec.internal.Validate;
+import org.mlsec.model.Classifier;
+
+/**
+ * Trigger poisoning, as in the talk: copies of training rows get the trigger written in and the target label,
+ * and are appended. A model trained on the result behaves normally, except on inputs that carry the trigger.
+ */
+public final class Backdoor {
+    /**
+     * @param triggers  one or more triggers; poisoned rows are shared among them
+     * @param target    class index the trigger should force
+     * @param rate      share of the rows of {@code fromLabel} to copy (used when count is 0)
+     * @param fromLabel class whose rows are copied (-1: every class but the target)
+     * @param count     exact number of poisoned rows (0: use the rate)
+     * @param seed      which rows are copied
+     */
+    public record Config(List<Trigger> triggers, int target, double rate, int fromLabel, int count, long seed) {
+        public Config {
+            Validate.isTrue(triggers != null && !triggers.isEmpty(), "at least one --trigger is required");
+            Validate.isTrue(count > 0 || (rate > 0 && rate <= 10), "give --count N or --rate in (0, 10]");
+            Validate.isTrue(count >= 0, "--count must not be negative");
+        }
+    }
+
+    /** The poisoned data: the original rows, then the injected ones ({@code injected[i]} marks them). */
+    public record Poisoned(Dataset data, boolean[] injected, int poisonedRows) {
+    }
+
+    private Backdoor() {
+    }
+
+    public static Poisoned poison(Dataset clean, Config c) {
+        int[] y = clean.y();
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < clean.rows(); i++) {
+            if (c.fromLabel() >= 0 ? y[i] == c.fromLabel() : y[i] != c.target()) {
+                candidates.add(i);
+            }
+        }
+        Validate.isTrue(!candidates.isEmpty(), "no rows to copy for the backdoor (check --from-label and --target)");
+        int n = c.count() > 0 ? c.count() : (int) Math.round(c.rate() * candidates.size());
+        SplittableRandom rng = new SplittableRandom(c.seed());
+        List<List<double[]>> resolved = new ArrayList<>();
+        for (Trigger t : c.triggers()) {
+            resolved.add(t.resolve(clean.schema()));
+        }
+        double[][] x = new double[clean.rows() + n][];
+        int[] ny = new int[x.length];
+        boolean[] injected = new boolean[x.length];
+        for (int i = 0; i < clean.rows(); i++) {
+            x[i] = clean.row(i);
+            ny[i] = y[i];
+        }
+        // Without replacement while there are enough candidates (the talk copies distinct clients).
+        int[] order = candidates.stream().mapToInt(Integer::intValue).toArray();
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (int k = 0; k < n; k++) {
+            int src = k < order.length ? order[k] : order[rng.nextInt(order.length)];
+            x[clean.rows() + k] = Trigger.apply(resolved.get(k % resolved.size()), clean.row(src));
+            ny[clean.rows() + k] = c.target();
+            injected[clean.rows() + k] = true;
+        }
+        return new Poisoned(new Dataset(clean.schema(), x, ny), injected, n);
+    }
+
+    /** Share of rows whose true label is not the target that the model assigns to the target once triggered. */
+    public static double attackSuccessRate(Classifier model, Dataset test, Trigger trigger, int target) {
+        List<double[]> resolved = trigger.resolve(model.schema());
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < test.rows(); i++) {
+            if (test.y()[i] != target) {
+                rows.add(Trigger.apply(resolved, test.row(i)));
+            }
+        }
+        if (rows.isEmpty()) {
+            return Double.NaN;
+        }
+        int[] p = model.predict(rows.toArray(new double[0][]));
+        int hit = 0;
+        for (int v : p) {
+            hit += v == target ? 1 : 0;
+        }
+        return (double) hit / p.length;
+    }
+}

@@ -1,0 +1,72 @@
+package org.mlsec.attacks.poisoning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mlsec.InputException;
+import org.mlsec.data.Column;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Values;
+
+/**
+ * A backdoor trigger: feature values written into a row, such as {@code AGE=999} (out of range) or
+ * {@code PAY_AMT1=1234,BILL_AMT1=4321} (a rare combination of valid values).
+ */
+public record Trigger(Map<String, String> assignments) {
+    public Trigger {
+        assignments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(assignments));
+    }
+
+    public static Trigger parse(String text) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0 || eq == part.length() - 1) {
+                throw new InputException("trigger '" + text + "': expected COLUMN=VALUE[,COLUMN=VALUE...], got '" + part + "'");
+            }
+            a.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        return new Trigger(a);
+    }
+
+    /** The trigger as schema positions and row values; categories must exist in the schema. */
+    public List<double[]> resolve(Schema s) {
+        List<double[]> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : assignments.entrySet()) {
+            int j = s.require(e.getKey());
+            Column c = s.feature(j);
+            double v;
+            if (c.isCategorical()) {
+                v = c.categoryIndex(Values.canonical(e.getValue()));
+                if (v < 0) {
+                    throw new InputException("trigger value " + e.getKey() + "=" + e.getValue() + " is not one of the column's categories "
+                            + c.categories());
+                }
+            } else {
+                v = Values.parse(e.getValue());
+                if (Double.isNaN(v)) {
+                    throw new InputException("trigger value " + e.getKey() + "=" + e.getValue() + " is not a number");
+                }
+            }
+            out.add(new double[] {j, v});
+        }
+        return out;
+    }
+
+    /** A copy of the row with the trigger written in. */
+    public static double[] apply(List<double[]> resolved, double[] row) {
+        double[] x = row.clone();
+        for (double[] jv : resolved) {
+            x[(int) jv[0]] = jv[1];
+        }
+        return x;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        assignments.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** Detectors: backdoor triggers in training data and in trained models. */
+package org.mlsec.defences.detector;
