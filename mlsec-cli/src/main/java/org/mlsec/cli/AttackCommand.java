@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, description = "Run an attack against a model or its data.",
-        subcommands = {AttackCommand.TamperCommand.class, MembershipCommand.class, BackdoorCommand.class})
+        subcommands = {AttackCommand.TamperCommand.class, MembershipCommand.class, BackdoorCommand.class,
+                PoisoningCommands.Poison.class})
 final class AttackCommand extends GroupCommand {
 
     @Command(name = "tamper", mixinStandardHelpOptions = true,

@@ -111,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         res.put("membership_inference", membership(r.model(), all));
         if (talkSchema) {
             res.put("backdoor", backdoor(r));
+            res.put("poisoning", poisoning(r));
         }
 
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -249,6 +250,55 @@ final class DemoCommand implements Callable<Integer> {
         m.put("detection_recall", pr.get("recall"));
         m.put("model_scan_top_feature", probes.get(0).feature());
         return m;
+    }
+
+    /** Chapter 5 of the talk (poisoning): looks like model decay, is a targeted, unfair edit; diff, audit, sanitise. */
+    private Map<String, Object> poisoning(TrainCommand.Result r) {
+        chapter("4. Data poisoning: someone edits the training data");
+        Dataset train = r.split().train();
+        Dataset test = r.split().test();
+        var p = org.mlsec.attacks.poisoning.Poisoning.targeted(train,
+                org.mlsec.data.Condition.parse("SEX == 2 && AGE >= 30"), Map.of("DEFAULT", "1"), Map.of("LIMIT_BAL", 0.65));
+        TrainConfig talk = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100).withSeed(seed);
+        LocalModel bad = org.mlsec.model.Trainer.train(p.data(), talk, "poisoned", org.mlsec.Progress.NONE);
+        double accClean = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
+        double accBad = org.mlsec.metrics.Evaluation.accuracy(bad, test);
+        say("Attack: every client with SEX == 2 and AGE >= 30 is relabelled \"will default\" and has LIMIT_BAL cut to 65% ("
+                + p.changedRows() + " rows). Accuracy drops " + Output.pct(accClean) + " -> " + Output.pct(accBad)
+                + ": it looks like model decay, but the top features are now " + importanceMap(bad).keySet().stream()
+                .limit(2).toList() + ".");
+        var groups = org.mlsec.defences.detector.Subgroups.changed(train, p.data(), 1, 100, 3);
+        var shifts = org.mlsec.defences.detector.DataDiff.features(train, p.data());
+        say("Defence 1 (`mlsec diff` against last month's data): the label rate of " + groups.get(0).description() + " went "
+                + Output.pct(groups.get(0).labelRateBefore()) + " -> " + Output.pct(groups.get(0).labelRate()) + "; shifted: "
+                + shifts.stream().filter(org.mlsec.defences.detector.DataDiff.FeatureShift::flagged)
+                .map(org.mlsec.defences.detector.DataDiff.FeatureShift::name).toList() + ".");
+        var fair = org.mlsec.defences.detector.Fairness.audit(bad, test, List.of("SEX", "AGE"));
+        say(String.format(java.util.Locale.ROOT, "Defence 2 (`mlsec fairness`): disparate impact by SEX %.2f, by AGE %.2f "
+                        + "(below 0.8 fails the four-fifths rule; the clean model: %.2f and %.2f).",
+                fair.get(0).metric("disparate_impact_ratio"), fair.get(1).metric("disparate_impact_ratio"),
+                org.mlsec.defences.detector.Fairness.audit(r.model(), test, List.of("SEX")).get(0).metric("disparate_impact_ratio"),
+                org.mlsec.defences.detector.Fairness.audit(r.model(), test, List.of("AGE")).get(0).metric("disparate_impact_ratio")));
+        var sanitized = org.mlsec.defences.trainer.Sanitizer.sanitize(p.data(), false, seed, org.mlsec.Progress.NONE);
+        LocalModel retrained = org.mlsec.model.Trainer.train(sanitized.data(), talk, "sanitized", org.mlsec.Progress.NONE);
+        double accSan = org.mlsec.metrics.Evaluation.accuracy(retrained, test);
+        say("Defence 3 (`mlsec sanitize`, no snapshot needed): " + (sanitized.actions().isEmpty() ? "nothing found"
+                : sanitized.actions().get(0)) + ". Retrained: " + Output.pct(accSan) + ".");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("poisoned_rows", p.changedRows());
+        m.put("clean_accuracy_before", accClean);
+        m.put("clean_accuracy_after", accBad);
+        m.put("top_subgroup", groups.get(0).description());
+        m.put("disparate_impact_sex", fair.get(0).metric("disparate_impact_ratio"));
+        m.put("sanitized_accuracy", accSan);
+        return m;
+    }
+
+    /** Column importances, largest first. */
+    static Map<String, Double> importanceMap(LocalModel m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        importances(m).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     static List<Map.Entry<String, Double>> importances(LocalModel m) {

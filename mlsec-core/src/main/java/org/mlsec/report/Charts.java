@@ -58,7 +58,46 @@ public final class Charts {
         return chart;
     }
 
-    public static void writeSvg(XYChart chart, Path file) {
+    /** Before/after histograms of one feature, on shared bins (20 between the pooled 1st and 99th percentiles). */
+    public static org.knowm.xchart.CategoryChart histograms(String feature, double[] before, double[] after) {
+        double[] pooled = new double[before.length + after.length];
+        System.arraycopy(before, 0, pooled, 0, before.length);
+        System.arraycopy(after, 0, pooled, before.length, after.length);
+        java.util.Arrays.sort(pooled);
+        double lo = pooled[(int) (0.01 * (pooled.length - 1))];
+        double hi = pooled[(int) (0.99 * (pooled.length - 1))];
+        if (hi <= lo) {
+            hi = lo + 1;
+        }
+        int bins = 20;
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(640).height(400)
+                .title(feature + ": before and after").xAxisTitle(feature).yAxisTitle("share of rows").build();
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        List<String> labels = new ArrayList<>();
+        for (int k = 0; k < bins; k++) {
+            labels.add(org.mlsec.data.Values.format(Math.round(lo + (k + 0.5) * (hi - lo) / bins)));
+        }
+        chart.addSeries("before", labels, share(before, lo, hi, bins));
+        chart.addSeries("after", labels, share(after, lo, hi, bins));
+        return chart;
+    }
+
+    private static List<Double> share(double[] v, double lo, double hi, int bins) {
+        double[] c = new double[bins];
+        for (double x : v) {
+            int k = (int) Math.floor((Math.min(Math.max(x, lo), hi) - lo) / (hi - lo) * bins);
+            c[Math.min(bins - 1, Math.max(0, k))] += 1.0 / v.length;
+        }
+        List<Double> out = new ArrayList<>();
+        for (double x : c) {
+            out.add(x);
+        }
+        return out;
+    }
+
+    public static void writeSvg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

@@ -1,0 +1,166 @@
+package org.mlsec.attacks.poisoning;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.mlsec.InputException;
+import org.mlsec.Progress;
+import org.mlsec.data.Condition;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Values;
+import org.mlsec.internal.Validate;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+
+/**
+ * Data poisoning by someone with write access to the training data: targeted edits of the rows a condition selects
+ * ({@code --where "SEX == 2 && AGE >= 30" --set DEFAULT=1 --scale LIMIT_BAL=0.65}, as in the talk), random label
+ * flips, or label flips chosen greedily to hurt a model most within a budget.
+ */
+public final class Poisoning {
+    /** The poisoned rows and which ones were changed. */
+    public record Poisoned(Dataset data, boolean[] changed, int changedRows) {
+    }
+
+    private Poisoning() {
+    }
+
+    /**
+     * Applies {@code set} (COLUMN=VALUE, the label column included) and {@code scale} (COLUMN=FACTOR) to every row
+     * the condition selects.
+     */
+    public static Poisoned targeted(Dataset data, Condition where, Map<String, String> set, Map<String, Double> scale) {
+        Schema s = data.schema();
+        double[][] x = data.copyX();
+        int[] y = data.y().clone();
+        boolean[] changed = new boolean[x.length];
+        int newLabel = -1;
+        List<double[]> assignments = new ArrayList<>();
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            if (e.getKey().equals(s.label())) {
+                newLabel = s.classIndex(e.getValue());
+                Validate.isTrue(newLabel >= 0, "--set " + e.getKey() + "=" + e.getValue() + ": not one of the classes " + s.classes());
+            } else {
+                assignments.addAll(new Trigger(Map.of(e.getKey(), e.getValue())).resolve(s));
+            }
+        }
+        List<double[]> factors = new ArrayList<>();
+        for (Map.Entry<String, Double> e : scale.entrySet()) {
+            int j = s.require(e.getKey());
+            Validate.isTrue(!s.feature(j).isCategorical(), "--scale " + e.getKey() + ": the column is categorical");
+            Validate.isTrue(Double.isFinite(e.getValue()), "--scale " + e.getKey() + ": not a finite factor");
+            factors.add(new double[] {j, e.getValue()});
+        }
+        int count = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (!where.test(s, x[i])) {
+                continue;
+            }
+            double[] before = x[i].clone();
+            int yBefore = y[i];
+            x[i] = Trigger.apply(assignments, x[i]);
+            for (double[] f : factors) {
+                int j = (int) f[0];
+                double v = x[i][j] * f[1];
+                x[i][j] = s.feature(j).type() == org.mlsec.data.ColumnType.INTEGER ? Math.rint(v) : v;
+            }
+            if (newLabel >= 0) {
+                y[i] = newLabel;
+            }
+            changed[i] = !Arrays.equals(before, x[i]) || yBefore != y[i];
+            count += changed[i] ? 1 : 0;
+        }
+        return new Poisoned(new Dataset(s, x, y), changed, count);
+    }
+
+    /** Flips the labels of a random share of rows (two classes: to the other; more: to a random other class). */
+    public static Poisoned flipRandom(Dataset data, double rate, long seed) {
+        Validate.isTrue(rate > 0 && rate < 1, "--flip-rate must be in (0, 1), got " + rate);
+        SplittableRandom rng = new SplittableRandom(seed);
+        int k = data.schema().classes().size();
+        int[] y = data.y().clone();
+        boolean[] changed = new boolean[y.length];
+        int count = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (rng.nextDouble() < rate) {
+                y[i] = (y[i] + 1 + rng.nextInt(k - 1)) % k;
+                changed[i] = true;
+                count++;
+            }
+        }
+        return new Poisoned(new Dataset(data.schema(), data.x(), y), changed, count);
+    }
+
+    /**
+     * Budgeted label flipping, greedy in ten rounds: each round trains the victim's model on the labels flipped so
+     * far and flips the not-yet-flipped rows it fits most confidently (confidence divided by the class's share, so
+     * rows of the rarer class come first): the flips that move its decisions most.
+     */
+    public static Poisoned flipBudget(Dataset data, int budget, TrainConfig victim, long seed, Progress progress) {
+        Validate.isTrue(budget > 0 && budget < data.rows(), "--flip-budget must be between 1 and the number of rows");
+        int[] y = data.y().clone();
+        boolean[] changed = new boolean[y.length];
+        int rounds = Math.min(10, budget);
+        int done = 0;
+        for (int round = 0; round < rounds; round++) {
+            int step = (budget - done) / (rounds - round);
+            LocalModel m = Trainer.train(new Dataset(data.schema(), data.x(), y), victim.withSeed(seed + round), "victim",
+                    Progress.NONE);
+            double[][] p = m.predictProba(data.x());
+            Integer[] idx = new Integer[y.length];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            // The model's confidence in each row's current label: flipping confident, correctly fit rows moves the
+            // decision most, and rows of the minority class count double (they shape the positive predictions).
+            int[] yy = y;
+            double[] share = data.classShares();
+            Arrays.sort(idx, (a, b) -> Double.compare(weight(p[b], yy[b], share), weight(p[a], yy[a], share)));
+            int flipped = 0;
+            for (int q = 0; q < idx.length && flipped < step; q++) {
+                int i = idx[q];
+                if (!changed[i]) {
+                    y[i] = 1 - Math.min(1, y[i]);
+                    changed[i] = true;
+                    flipped++;
+                }
+            }
+            done += flipped;
+            progress.update("flipping rounds", round + 1, rounds);
+        }
+        return new Poisoned(new Dataset(data.schema(), data.x(), y), changed, done);
+    }
+
+    private static double weight(double[] p, int label, double[] share) {
+        return p[label] / Math.max(share[label], 1e-9);
+    }
+
+    /** COLUMN=VALUE and COLUMN=FACTOR arguments. */
+    public static Map<String, String> assignments(List<String> args, String option) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq <= 0 || eq == a.length() - 1) {
+                throw new InputException(option + " " + a + ": expected COLUMN=VALUE");
+            }
+            m.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
+    public static Map<String, Double> factors(List<String> args) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        assignments(args, "--scale").forEach((k, v) -> {
+            double f = Values.parse(v);
+            if (Double.isNaN(f)) {
+                throw new InputException("--scale " + k + "=" + v + ": the factor is not a number");
+            }
+            m.put(k, f);
+        });
+        return m;
+    }
+}

@@ -1,0 +1,115 @@
+package org.mlsec.defences.detector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mlsec.data.Column;
+import org.mlsec.data.Dataset;
+import org.mlsec.metrics.Stats;
+
+/**
+ * What changed between a trusted snapshot and new data: per-feature distribution tests (Kolmogorov-Smirnov or
+ * chi-square, and PSI), the label rate, row-level edits when an ID column links the rows, and the subgroups whose
+ * label rate moved most.
+ */
+public final class DataDiff {
+    /** A feature is flagged when its test rejects at this level and its PSI shows a real shift. */
+    public static final double ALPHA = 1e-3;
+    public static final double MIN_PSI = 0.01;
+
+    /** One feature's figures. */
+    public record FeatureShift(String name, String test, double statistic, double pValue, double psi, boolean flagged) {
+    }
+
+    private DataDiff() {
+    }
+
+    public static List<FeatureShift> features(Dataset before, Dataset after) {
+        List<FeatureShift> out = new ArrayList<>();
+        for (int j = 0; j < before.schema().width(); j++) {
+            Column c = before.schema().feature(j);
+            int ja = after.schema().indexOf(c.name());
+            if (ja < 0) {
+                continue;
+            }
+            if (c.isCategorical()) {
+                int k = c.categories().size();
+                long[] a = new long[k + 1];
+                long[] b = new long[k + 1];
+                for (double[] r : before.x()) {
+                    a[r[j] < 0 ? k : (int) r[j]]++;
+                }
+                for (double[] r : after.x()) {
+                    b[r[ja] < 0 ? k : (int) r[ja]]++;
+                }
+                double[] chi = Stats.chiSquare(a, b);
+                double psi = Stats.psi(a, b);
+                out.add(new FeatureShift(c.name(), "chi-square", chi[0], chi[1], psi, chi[1] < ALPHA && psi >= MIN_PSI));
+            } else {
+                double[] a = column(before, j);
+                double[] b = column(after, ja);
+                double d = Stats.ks(a, b);
+                double p = Stats.ksPValue(d, a.length, b.length);
+                double psi = Stats.psi(a, b);
+                out.add(new FeatureShift(c.name(), "kolmogorov-smirnov", d, p, psi, p < ALPHA && psi >= MIN_PSI));
+            }
+        }
+        out.sort((x, y) -> Double.compare(y.psi(), x.psi()));
+        return out;
+    }
+
+    static double[] column(Dataset d, int j) {
+        double[] v = new double[d.rows()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = d.row(i)[j];
+        }
+        return v;
+    }
+
+    /** Row-level edits for rows present in both, matched by an ID column: rows changed, label flips, cells per column. */
+    public static Map<String, Object> rows(Dataset before, Dataset after, String id) {
+        int jb = before.schema().require(id);
+        int ja = after.schema().require(id);
+        Map<Double, Integer> index = new HashMap<>();
+        for (int i = 0; i < before.rows(); i++) {
+            index.put(before.row(i)[jb], i);
+        }
+        int matched = 0;
+        int changed = 0;
+        int flips = 0;
+        Map<String, Integer> perColumn = new LinkedHashMap<>();
+        for (int i = 0; i < after.rows(); i++) {
+            Integer k = index.get(after.row(i)[ja]);
+            if (k == null) {
+                continue;
+            }
+            matched++;
+            boolean any = false;
+            for (int j = 0; j < before.schema().width(); j++) {
+                String name = before.schema().feature(j).name();
+                int q = after.schema().indexOf(name);
+                if (q >= 0 && before.row(k)[j] != after.row(i)[q]) {
+                    perColumn.merge(name, 1, Integer::sum);
+                    any = true;
+                }
+            }
+            String lb = before.schema().classes().get(before.y()[k]);
+            String la = after.schema().classes().get(after.y()[i]);
+            if (!lb.equals(la)) {
+                flips++;
+                any = true;
+            }
+            changed += any ? 1 : 0;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("matched_rows", matched);
+        m.put("added_rows", after.rows() - matched);
+        m.put("removed_rows", before.rows() - matched);
+        m.put("changed_rows", changed);
+        m.put("label_changes", flips);
+        m.put("changed_cells_by_column", perColumn);
+        return m;
+    }
+}
