@@ -72,6 +72,10 @@ public record InputSchema(String format, int formatVersion, String label, List<F
     }
 
     /** Rules any credit-card data of the UCI schema must satisfy, for the columns present. */
+    public static List<String> domainRulesFor(Schema s) {
+        return domainRules(s);
+    }
+
     static List<String> domainRules(Schema s) {
         List<String> rules = new ArrayList<>();
         Set<String> names = Set.copyOf(s.featureNames());

@@ -1,0 +1,82 @@
+package org.mlsec.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.mlsec.InputException;
+import org.mlsec.internal.Json;
+import org.mlsec.internal.Validate;
+
+/**
+ * Every guard of the server, in one JSON file (keys as below, snake_case). Missing keys take the defaults.
+ *
+ * @param validate        check every row against the input schema (types, ranges, categories, rules)
+ * @param maxBatch        rows per request
+ * @param maxBodyBytes    request body size
+ * @param apiKeys         API key to client name; empty: no keys required (clients are told apart by address)
+ * @param trustProxy      take the client address from X-Forwarded-For (only behind a trusted proxy)
+ * @param ratePerSecond   sustained requests per second per client (0: unlimited)
+ * @param burst           requests a client may send at once
+ * @param quotaRows       rows a client may query in all (0: unlimited)
+ * @param output          probabilities, rounded, label, top1, reverse-sigmoid or noise
+ * @param decimals        for rounded
+ * @param noise           standard deviation of the noise added to probabilities (noise)
+ * @param reverseSigmoid  strength of the reverse-sigmoid perturbation (Lee et al. 2018)
+ * @param detect          run the extraction detectors
+ * @param onAlert         log, throttle or block
+ * @param auditLog        path of the JSON-lines audit log (null: none)
+ */
+public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys,
+                          boolean trustProxy, double ratePerSecond, int burst, long quotaRows, String output, int decimals,
+                          double noise, double reverseSigmoid, boolean detect, String onAlert, String auditLog) {
+    public GuardConfig {
+        apiKeys = apiKeys == null ? Map.of() : Map.copyOf(apiKeys);
+        Validate.isTrue(maxBatch > 0, "max_batch must be positive");
+        Validate.isTrue(maxBodyBytes > 0, "max_body_bytes must be positive");
+        Validate.isTrue(ratePerSecond >= 0 && burst >= 0 && quotaRows >= 0, "rate limits must not be negative");
+        Validate.isTrue(java.util.Set.of("probabilities", "rounded", "label", "top1", "reverse-sigmoid", "noise").contains(output),
+                "output must be probabilities, rounded, label, top1, reverse-sigmoid or noise, got " + output);
+        Validate.isTrue(java.util.Set.of("log", "throttle", "block").contains(onAlert),
+                "on_alert must be log, throttle or block, got " + onAlert);
+    }
+
+    /** Every guard on, with moderate limits. */
+    public static GuardConfig defaults() {
+        return new GuardConfig(true, 1000, 1 << 20, Map.of(), false, 100, 200, 0, "probabilities", 2, 0.05, 0.5,
+                true, "log", null);
+    }
+
+    /** Every guard off: the bare model behind HTTP (for comparisons). */
+    public static GuardConfig off() {
+        return new GuardConfig(false, 100_000, 64L << 20, Map.of(), false, 0, 0, 0, "probabilities", 2, 0, 0, false,
+                "log", null);
+    }
+
+    public GuardConfig withAuditLog(String path) {
+        return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
+                output, decimals, noise, reverseSigmoid, detect, onAlert, path);
+    }
+
+    public static GuardConfig read(Path file) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode base = Json.MAPPER.valueToTree(defaults());
+            com.fasterxml.jackson.databind.JsonNode user = Json.MAPPER.readTree(file.toFile());
+            if (user == null || !user.isObject()) {
+                throw new InputException(file + " is not a JSON object of guard settings");
+            }
+            user.fields().forEachRemaining(e -> {
+                if (!base.has(e.getKey())) {
+                    java.util.List<String> known = new java.util.ArrayList<>();
+                    base.fieldNames().forEachRemaining(known::add);
+                    throw new InputException(file + ": unknown setting '" + e.getKey() + "'; known: " + known);
+                }
+                base.set(e.getKey(), e.getValue());
+            });
+            return Json.MAPPER.treeToValue(base, GuardConfig.class);
+        } catch (InputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InputException("cannot read guard settings " + file + ": " + e.getMessage().split("\n")[0]);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package org.mlsec.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mlsec.data.Column;
+import org.mlsec.data.Values;
+import org.mlsec.defences.preprocessor.InputSchema;
+import org.mlsec.internal.Json;
+import org.mlsec.model.Classifier;
+
+/**
+ * The guarded model server. {@code POST /predict} takes a JSON list of records and answers
+ * {@code {"prediction": [...]}} like the talk's Flask app; {@code POST /predict_proba} adds {@code "probability"};
+ * {@code GET /health}, {@code GET /metrics} (Prometheus text) and {@code GET /openapi.json} describe it.
+ */
+public final class GuardedServer implements AutoCloseable {
+    static {
+        // Jetty and Javalin log their start-up at INFO; the CLI says what matters itself.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+    }
+
+    private final Classifier model;
+    private final GuardConfig config;
+    private final RequestReader reader;
+    private final RateLimiter limiter;
+    private final OutputGuard output;
+    private final AuditLog audit;
+    private final Map<String, ExtractionDetector> detectors = new ConcurrentHashMap<>();
+    private final Set<String> blocked = ConcurrentHashMap.newKeySet();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter rows;
+    private final Counter rejections;
+    private final Counter alerts;
+    private final Histogram latency;
+    private final Javalin app;
+
+    public GuardedServer(Classifier model, InputSchema schema, GuardConfig config) {
+        this.model = model;
+        this.config = config;
+        this.reader = new RequestReader(model.schema(), config.validate() ? schema : null);
+        this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows());
+        this.output = new OutputGuard(config);
+        this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
+        requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
+                .labelNames("endpoint", "status").register(registry);
+        rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
+        rejections = Counter.builder().name("mlsec_rejections_total").help("Refused requests by HTTP status")
+                .labelNames("status").register(registry);
+        alerts = Counter.builder().name("mlsec_alerts_total").help("Extraction alerts by detector")
+                .labelNames("detector").register(registry);
+        latency = Histogram.builder().name("mlsec_request_seconds").help("Request latency").labelNames("endpoint")
+                .register(registry);
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+        });
+        app.post("/predict", ctx -> predict(ctx, false));
+        app.post("/predict_proba", ctx -> predict(ctx, true));
+        app.get("/health", ctx -> json(ctx, 200, Map.of("status", "ok", "features", model.schema().width())));
+        app.get("/metrics", this::metrics);
+        app.get("/openapi.json", ctx -> json(ctx, 200, openApi()));
+        app.exception(ApiError.class, (e, ctx) -> {
+            rejections.labelValues(Integer.toString(e.status)).inc();
+            json(ctx, e.status, e.body);
+        });
+    }
+
+    public GuardedServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void predict(Context ctx, boolean proba) {
+        long t0 = System.nanoTime();
+        String endpoint = proba ? "predict_proba" : "predict";
+        String client = "?";
+        int status = 200;
+        int n = 0;
+        List<String> raised = List.of();
+        try {
+            client = identify(ctx);
+            if (blocked.contains(client)) {
+                throw new ApiError(403, "blocked: this client triggered an extraction alert");
+            }
+            double wait = limiter.acquire(client);
+            if (wait > 0) {
+                ctx.header("Retry-After", Long.toString((long) Math.ceil(wait)));
+                throw new ApiError(429, "rate limit: retry after " + Math.ceil(wait) + " s");
+            }
+            if (proba && !output.servesProbabilities()) {
+                throw new ApiError(403, "this server answers labels only: use /predict");
+            }
+            double[][] x = reader.read(ctx.body(), config.maxBatch());
+            n = x.length;
+            if (!limiter.charge(client, n)) {
+                throw new ApiError(429, "quota exhausted: this client has used its rows");
+            }
+            double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
+            int[] labels = p == null ? model.predict(x) : null;
+            if (config.detect()) {
+                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector()).observe(x, p);
+                for (String a : raised) {
+                    alerts.labelValues(a).inc();
+                    if ("block".equals(config.onAlert())) {
+                        blocked.add(client);
+                    } else if ("throttle".equals(config.onAlert())) {
+                        limiter.slow(client, 10);
+                    }
+                }
+            }
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            ArrayNode pred = body.putArray("prediction");
+            ArrayNode probs = proba ? body.putArray("probability") : null;
+            for (int i = 0; i < n; i++) {
+                int k = p != null ? OutputGuard.argmax(p[i]) : labels[i];
+                addLabel(pred, model.classes().get(k));
+                if (probs != null && p != null) {
+                    ArrayNode row = probs.addArray();
+                    for (double v : output.harden(p[i])) {
+                        row.add(v);
+                    }
+                }
+            }
+            rows.inc(n);
+            ctx.status(200).contentType("application/json").result(body.toString());
+        } catch (ApiError e) {
+            status = e.status;
+            throw e;
+        } finally {
+            requests.labelValues(endpoint, Integer.toString(status)).inc();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            latency.labelValues(endpoint).observe(seconds);
+            if (audit != null) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("time", Instant.now().toString());
+                entry.put("client", client);
+                entry.put("endpoint", endpoint);
+                entry.put("rows", n);
+                entry.put("status", status);
+                entry.put("alerts", raised);
+                entry.put("ms", Math.round(seconds * 1e6) / 1e3);
+                audit.write(entry);
+            }
+        }
+    }
+
+    private static void addLabel(ArrayNode arr, String label) {
+        double v = Values.parse(label);
+        if (Double.isNaN(v)) {
+            arr.add(label);
+        } else if (v == Math.rint(v)) {
+            arr.add((long) v);
+        } else {
+            arr.add(v);
+        }
+    }
+
+    /** The API key's client, or the peer address (X-Forwarded-For only behind a trusted proxy). */
+    private String identify(Context ctx) {
+        if (!config.apiKeys().isEmpty()) {
+            String key = ctx.header("X-API-Key");
+            if (key == null) {
+                throw new ApiError(401, "missing API key (header X-API-Key)");
+            }
+            String name = config.apiKeys().get(key);
+            if (name == null) {
+                throw new ApiError(401, "unknown API key");
+            }
+            return name;
+        }
+        if (config.trustProxy() && ctx.header("X-Forwarded-For") != null) {
+            return ctx.header("X-Forwarded-For").split(",")[0].trim();
+        }
+        return ctx.req().getRemoteAddr();
+    }
+
+    private void metrics(Context ctx) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toByteArray());
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsString(body));
+        } catch (IOException e) {
+            ctx.status(500).result("{\"error\":\"cannot write the answer\"}");
+        }
+    }
+
+    private Map<String, Object> openApi() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        for (Column c : model.schema().features()) {
+            props.put(c.name(), c.isCategorical() ? Map.of("enum", c.categories())
+                    : Map.of("type", c.type() == org.mlsec.data.ColumnType.INTEGER ? "integer" : "number"));
+        }
+        Map<String, Object> record = Map.of("type", "object", "required", model.schema().featureNames(), "properties", props,
+                "additionalProperties", false);
+        Map<String, Object> request = Map.of("content", Map.of("application/json", Map.of("schema",
+                Map.of("type", "array", "maxItems", config.maxBatch(), "items", record))));
+        Map<String, Object> ok = Map.of("description", "predictions", "content", Map.of("application/json",
+                Map.of("schema", Map.of("type", "object", "properties", Map.of("prediction", Map.of("type", "array"),
+                        "probability", Map.of("type", "array"))))));
+        Map<String, Object> responses = new LinkedHashMap<>();
+        responses.put("200", ok);
+        for (String code : List.of("400", "401", "403", "413", "422", "429")) {
+            responses.put(code, Map.of("description", "refused; the JSON body names the error, row, field and rule"));
+        }
+        Map<String, Object> post = Map.of("requestBody", request, "responses", responses);
+        Map<String, Object> paths = new LinkedHashMap<>();
+        paths.put("/predict", Map.of("post", post));
+        paths.put("/predict_proba", Map.of("post", post));
+        paths.put("/health", Map.of("get", Map.of("responses", Map.of("200", Map.of("description", "alive")))));
+        paths.put("/metrics", Map.of("get", Map.of("responses", Map.of("200", Map.of("description", "Prometheus text")))));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.0.3");
+        doc.put("info", Map.of("title", "mlsec guarded model server", "version", org.mlsec.Version.get()));
+        doc.put("paths", paths);
+        return doc;
+    }
+
+    /** Stops serving and flushes every audit entry. */
+    @Override
+    public void close() {
+        app.stop();
+        if (audit != null) {
+            audit.close();
+        }
+    }
+}

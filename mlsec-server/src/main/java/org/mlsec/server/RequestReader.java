@@ -1,0 +1,122 @@
+package org.mlsec.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.mlsec.data.Column;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Values;
+import org.mlsec.defences.preprocessor.InputSchema;
+import org.mlsec.internal.Json;
+
+/**
+ * Turns a request body — a JSON list of records {@code [{"FEATURE": value, ...}]}, or one record — into rows in the
+ * model's schema order, and refuses anything else with a 4xx naming the row, the field and the rule.
+ */
+final class RequestReader {
+    private final Schema schema;
+    private final InputSchema validator;
+    private final Set<String> names;
+
+    RequestReader(Schema schema, InputSchema validator) {
+        this.schema = schema;
+        this.validator = validator;
+        this.names = new HashSet<>(schema.featureNames());
+    }
+
+    double[][] read(String body, int maxBatch) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "malformed JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+        if (root == null) {
+            throw new ApiError(400, "empty body: expected a JSON list of records");
+        }
+        if (root.isObject()) {
+            root = Json.MAPPER.createArrayNode().add(root);
+        }
+        if (!root.isArray()) {
+            throw new ApiError(400, "expected a JSON list of records, got " + root.getNodeType().name().toLowerCase());
+        }
+        if (root.size() == 0) {
+            throw new ApiError(422, "the list of records is empty");
+        }
+        if (root.size() > maxBatch) {
+            throw new ApiError(413, "batch of " + root.size() + " records exceeds the limit of " + maxBatch);
+        }
+        double[][] rows = new double[root.size()][schema.width()];
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode rec = root.get(i);
+            if (!rec.isObject()) {
+                throw new ApiError(422, "record is not a JSON object").at(i, null);
+            }
+            Iterator<String> fields = rec.fieldNames();
+            while (fields.hasNext()) {
+                String f = fields.next();
+                if (!names.contains(f)) {
+                    throw new ApiError(422, "unknown field").at(i, f).rule("fields are " + schema.featureNames());
+                }
+            }
+            for (int j = 0; j < schema.width(); j++) {
+                Column c = schema.feature(j);
+                JsonNode v = rec.get(c.name());
+                if (v == null || v.isNull()) {
+                    throw new ApiError(422, "missing field").at(i, c.name());
+                }
+                rows[i][j] = value(c, v, i);
+            }
+            if (validator != null) {
+                List<InputSchema.Violation> bad = validator.check(i, reorder(rows[i]));
+                if (!bad.isEmpty()) {
+                    InputSchema.Violation v = bad.get(0);
+                    throw new ApiError(422, "value " + v.value() + " is not allowed").at(i, v.column()).rule(v.rule());
+                }
+            }
+        }
+        return rows;
+    }
+
+    private double value(Column c, JsonNode v, int row) {
+        if (c.isCategorical()) {
+            String text = v.isNumber() ? Values.format(v.asDouble()) : v.isTextual() ? Values.canonical(v.asText()) : null;
+            int k = text == null ? -1 : c.categoryIndex(text);
+            if (k < 0) {
+                throw new ApiError(422, "not one of the allowed categories").at(row, c.name()).rule("categories are " + c.categories());
+            }
+            return k;
+        }
+        if (!v.isNumber()) {
+            throw new ApiError(422, "not a number").at(row, c.name());
+        }
+        double d = v.asDouble();
+        if (!Double.isFinite(d)) {
+            throw new ApiError(422, "not a finite number").at(row, c.name());
+        }
+        if (c.type() == org.mlsec.data.ColumnType.INTEGER && d != Math.rint(d)) {
+            throw new ApiError(422, "not a whole number").at(row, c.name());
+        }
+        return d;
+    }
+
+    /** The row in the validator's column order (the schema file may list features in another order). */
+    private double[] reorder(double[] row) {
+        List<InputSchema.Field> fields = validator.features();
+        double[] out = new double[fields.size()];
+        for (int k = 0; k < fields.size(); k++) {
+            int j = schema.indexOf(fields.get(k).name());
+            if (j < 0) {
+                throw new ApiError(500, "the input schema names feature '" + fields.get(k).name() + "' the model lacks");
+            }
+            Column c = schema.feature(j);
+            InputSchema.Field f = fields.get(k);
+            out[k] = c.isCategorical() && f.categories() != null ? f.categories().indexOf(c.format(row[j])) : row[j];
+        }
+        return out;
+    }
+}
