@@ -1,0 +1,377 @@
+package org.mlsec.attacks.extraction;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.mlsec.InputException;
+import org.mlsec.Progress;
+import org.mlsec.Result;
+import org.mlsec.data.Column;
+import org.mlsec.data.ColumnType;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Values;
+import org.mlsec.internal.Validate;
+import org.mlsec.metrics.Evaluation;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.Provenance;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+import org.mlsec.model.linear.LogisticModel;
+
+/**
+ * Model stealing through the prediction API (Tramèr et al. 2016). Every strategy only queries the target and
+ * returns a surrogate mlsec model, so every other attack can then run on it white-box.
+ * <ul>
+ * <li>{@code learn}: queries drawn from the feature marginals of known data (or uniformly inside the schema's
+ * ranges), half of them, optionally, near the surrogate's own decision boundary (active learning); a surrogate of a
+ * chosen family is trained on the answers;</li>
+ * <li>{@code equation}: for logistic regression with probability outputs, the logit is linear in the encoded
+ * features, so as many queries as unknowns determine it exactly;</li>
+ * <li>{@code sweep}: the talk's grid sweeps — some features varied over given values, the rest fixed.</li>
+ * </ul>
+ */
+public final class Extraction {
+    /** The surrogate and the figures. */
+    public record Stolen(LocalModel surrogate, Result result) {
+    }
+
+    private Extraction() {
+    }
+
+    /** Fidelity (agreement with the target on rows it never trained on) and, when labelled, the surrogate's accuracy. */
+    static Result.Builder measure(String strategy, Classifier target, LocalModel surrogate, long queries, Dataset eval) {
+        Result.Builder r = Result.of("model-stealing", strategy).metric("strategy", strategy).metric("queries", queries);
+        if (eval != null) {
+            String[] t = Evaluation.predictedNames(target, eval.x());
+            String[] s = Evaluation.predictedNames(surrogate, eval.x());
+            int same = 0;
+            for (int i = 0; i < t.length; i++) {
+                same += t[i].equals(s[i]) ? 1 : 0;
+            }
+            r.metric("fidelity", (double) same / t.length).metric("eval_rows", t.length);
+            if (eval.labelled()) {
+                r.metric("surrogate_accuracy", Evaluation.accuracy(s, eval));
+                r.metric("target_accuracy", Evaluation.accuracy(t, eval));
+            }
+        }
+        return r;
+    }
+
+    /** Learning-based extraction with a query budget. */
+    public static Stolen learn(Classifier target, Dataset known, int budget, boolean active, TrainConfig surrogateConfig,
+                               long seed, Progress progress) {
+        Validate.isTrue(budget >= 10, "--budget must be at least 10");
+        Schema s = target.schema();
+        SplittableRandom rng = new SplittableRandom(seed);
+        long q0 = target.queries();
+        int first = active ? budget / 2 : budget;
+        List<double[]> xs = new ArrayList<>();
+        for (int i = 0; i < first; i++) {
+            xs.add(sample(s, known, rng));
+        }
+        List<Integer> ys = new ArrayList<>();
+        label(target, xs, ys);
+        progress.update("queries", xs.size(), budget);
+        LocalModel surrogate = fit(s, target, xs, ys, surrogateConfig);
+        if (active) {
+            // Query the candidates the surrogate is least sure about: they sit near its decision boundary.
+            int rounds = 4;
+            for (int round = 0; round < rounds; round++) {
+                int want = (budget - xs.size()) / (rounds - round);
+                List<double[]> pool = new ArrayList<>();
+                for (int i = 0; i < want * 20; i++) {
+                    pool.add(sample(s, known, rng));
+                }
+                double[][] p = surrogate.predictProba(pool.toArray(new double[0][]));
+                Integer[] idx = new Integer[pool.size()];
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = i;
+                }
+                java.util.Arrays.sort(idx, (a, b) -> Double.compare(margin(p[a]), margin(p[b])));
+                List<double[]> batch = new ArrayList<>();
+                for (int i = 0; i < want; i++) {
+                    batch.add(pool.get(idx[i]));
+                }
+                xs.addAll(batch);
+                List<Integer> by = new ArrayList<>();
+                label(target, batch, by);
+                ys.addAll(by);
+                surrogate = fit(s, target, xs, ys, surrogateConfig);
+                progress.update("queries", xs.size(), budget);
+            }
+        }
+        return new Stolen(surrogate, measure(active ? "learn-active" : "learn", target, surrogate, target.queries() - q0, null)
+                .build());
+    }
+
+    private static double margin(double[] p) {
+        double[] q = p.clone();
+        java.util.Arrays.sort(q);
+        return q[q.length - 1] - (q.length > 1 ? q[q.length - 2] : 0);
+    }
+
+    private static void label(Classifier target, List<double[]> xs, List<Integer> ys) {
+        int[] p = target.predict(xs.toArray(new double[0][]));
+        for (int v : p) {
+            ys.add(v);
+        }
+    }
+
+    private static LocalModel fit(Schema s, Classifier target, List<double[]> xs, List<Integer> ys, TrainConfig c) {
+        Schema withClasses = new Schema(s.features(), s.label() == null ? "label" : s.label(), target.classes());
+        int[] y = ys.stream().mapToInt(Integer::intValue).toArray();
+        return Trainer.train(new Dataset(withClasses, xs.toArray(new double[0][]), y), c, "extraction", Progress.NONE);
+    }
+
+    /** A query: each feature drawn from its marginal in known data, or uniformly in its range. */
+    static double[] sample(Schema s, Dataset known, SplittableRandom rng) {
+        double[] x = new double[s.width()];
+        for (int j = 0; j < s.width(); j++) {
+            Column c = s.feature(j);
+            if (known != null) {
+                x[j] = known.row(rng.nextInt(known.rows()))[j];
+            } else if (c.isCategorical()) {
+                x[j] = rng.nextInt(c.categories().size());
+            } else {
+                double v = c.min() + rng.nextDouble() * (c.max() - c.min());
+                x[j] = c.type() == ColumnType.INTEGER ? Math.rint(v) : v;
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Equation solving for logistic regression with probability outputs: one unknown per encoded feature (a
+     * categorical column's first category is the reference) plus the intercept; as many random queries as unknowns,
+     * more only if they happen to be linearly dependent.
+     */
+    public static Stolen equation(Classifier target, long seed) {
+        Validate.isTrue(target.hasProbabilities(), "equation solving needs probability outputs");
+        Validate.isTrue(target.classes().size() == 2, "equation solving handles two classes");
+        Schema s = target.schema();
+        List<Integer> cols = new ArrayList<>();
+        List<Integer> cats = new ArrayList<>();
+        for (int j = 0; j < s.width(); j++) {
+            Column c = s.feature(j);
+            if (c.isCategorical()) {
+                for (int k = 1; k < c.categories().size(); k++) {
+                    cols.add(j);
+                    cats.add(k);
+                }
+            } else {
+                cols.add(j);
+                cats.add(-1);
+            }
+        }
+        int unknowns = cols.size() + 1;
+        SplittableRandom rng = new SplittableRandom(seed);
+        long q0 = target.queries();
+        List<double[]> design = new ArrayList<>();
+        List<Double> logits = new ArrayList<>();
+        double[] w = null;
+        for (int attempt = 0; attempt < 5 && w == null; attempt++) {
+            int need = unknowns - design.size() + (attempt == 0 ? 0 : unknowns / 2);
+            double[][] q = new double[need][];
+            for (int i = 0; i < need; i++) {
+                q[i] = sample(s, null, rng);
+            }
+            double[][] p = target.predictProba(q);
+            for (int i = 0; i < need; i++) {
+                double pi = Math.min(1 - 1e-15, Math.max(1e-15, p[i][1]));
+                logits.add(Math.log(pi / (1 - pi)));
+                design.add(row(q[i], cols, cats));
+            }
+            w = leastSquares(design, logits);
+        }
+        if (w == null) {
+            throw new InputException("the queries never reached full rank: is the target really linear?");
+        }
+        LogisticModel surrogate = toModel(s, target, w, cols, cats);
+        return new Stolen(surrogate, measure("equation", target, surrogate, target.queries() - q0, null).build());
+    }
+
+    private static double[] row(double[] x, List<Integer> cols, List<Integer> cats) {
+        double[] r = new double[cols.size() + 1];
+        r[0] = 1;
+        for (int k = 0; k < cols.size(); k++) {
+            r[k + 1] = cats.get(k) < 0 ? x[cols.get(k)] : (x[cols.get(k)] == cats.get(k) ? 1 : 0);
+        }
+        return r;
+    }
+
+    /** Solves the normal equations (QR would be gentler; the design is well conditioned after column scaling). */
+    static double[] leastSquares(List<double[]> a, List<Double> b) {
+        int n = a.get(0).length;
+        if (a.size() < n) {
+            return null;
+        }
+        double[] scale = new double[n];
+        for (double[] r : a) {
+            for (int j = 0; j < n; j++) {
+                scale[j] = Math.max(scale[j], Math.abs(r[j]));
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            scale[j] = scale[j] == 0 ? 1 : scale[j];
+        }
+        double[][] m = new double[n][n + 1];
+        for (int i = 0; i < a.size(); i++) {
+            double[] r = a.get(i);
+            for (int p = 0; p < n; p++) {
+                for (int q = 0; q < n; q++) {
+                    m[p][q] += r[p] / scale[p] * r[q] / scale[q];
+                }
+                m[p][n] += r[p] / scale[p] * b.get(i);
+            }
+        }
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) {
+                    piv = r;
+                }
+            }
+            if (Math.abs(m[piv][c]) < 1e-12) {
+                return null;
+            }
+            double[] t = m[c];
+            m[c] = m[piv];
+            m[piv] = t;
+            for (int r = 0; r < n; r++) {
+                if (r != c) {
+                    double f = m[r][c] / m[c][c];
+                    for (int k = c; k <= n; k++) {
+                        m[r][k] -= f * m[c][k];
+                    }
+                }
+            }
+        }
+        double[] w = new double[n];
+        for (int j = 0; j < n; j++) {
+            w[j] = m[j][n] / m[j][j] / scale[j];
+        }
+        return w;
+    }
+
+    private static LogisticModel toModel(Schema s, Classifier target, double[] w, List<Integer> cols, List<Integer> cats) {
+        Schema withClasses = new Schema(s.features(), s.label(), target.classes());
+        org.mlsec.model.FeatureEncoder enc = new org.mlsec.model.FeatureEncoder(withClasses);
+        double[] weights = new double[enc.width() + 1];
+        weights[0] = w[0];
+        int e = 0;
+        int k = 0;
+        for (int j = 0; j < s.width(); j++) {
+            Column c = s.feature(j);
+            if (c.isCategorical()) {
+                e++; // the reference category keeps weight 0
+                for (int q = 1; q < c.categories().size(); q++) {
+                    weights[1 + e++] = w[1 + k++];
+                }
+            } else {
+                weights[1 + e++] = w[1 + k++];
+            }
+        }
+        double[] mean = new double[enc.width()];
+        double[] scale = new double[enc.width()];
+        java.util.Arrays.fill(scale, 1);
+        Provenance p = Provenance.of("logistic_regression", Map.of("extracted_by", "equation"),
+                new Dataset(withClasses, new double[0][], new int[0]), "extraction", Map.of());
+        return new LogisticModel(withClasses, p, mean, scale, new double[][] {weights});
+    }
+
+    /**
+     * The talk's grid sweep: every combination of the varied features' values (up to the budget), the other features
+     * fixed (given, or the known data's medians); a surrogate is trained on the answers.
+     */
+    public static Stolen sweep(Classifier target, Map<String, List<String>> vary, Map<String, String> fix, Dataset known,
+                               int budget, TrainConfig surrogateConfig) {
+        Schema s = target.schema();
+        double[] base = new double[s.width()];
+        for (int j = 0; j < s.width(); j++) {
+            Column c = s.feature(j);
+            if (known != null) {
+                double[] col = new double[known.rows()];
+                for (int i = 0; i < col.length; i++) {
+                    col[i] = known.row(i)[j];
+                }
+                java.util.Arrays.sort(col);
+                base[j] = col[col.length / 2];
+            } else {
+                base[j] = c.isCategorical() ? 0 : Math.rint((c.min() + c.max()) / 2);
+            }
+        }
+        for (Map.Entry<String, String> f : fix.entrySet()) {
+            int j = s.require(f.getKey());
+            base[j] = parse(s.feature(j), f.getValue());
+        }
+        List<int[]> dims = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (Map.Entry<String, List<String>> v : vary.entrySet()) {
+            int j = s.require(v.getKey());
+            double[] vals = v.getValue().stream().mapToDouble(t -> parse(s.feature(j), t)).toArray();
+            dims.add(new int[] {j});
+            values.add(vals);
+        }
+        List<double[]> xs = new ArrayList<>();
+        grid(base, dims, values, 0, xs, budget);
+        long q0 = target.queries();
+        List<Integer> ys = new ArrayList<>();
+        label(target, xs, ys);
+        LocalModel surrogate = fit(s, target, xs, ys, surrogateConfig);
+        return new Stolen(surrogate, measure("sweep", target, surrogate, target.queries() - q0, null).build());
+    }
+
+    private static void grid(double[] x, List<int[]> dims, List<double[]> values, int d, List<double[]> out, int budget) {
+        if (out.size() >= budget) {
+            return;
+        }
+        if (d == dims.size()) {
+            out.add(x.clone());
+            return;
+        }
+        for (double v : values.get(d)) {
+            x[dims.get(d)[0]] = v;
+            grid(x, dims, values, d + 1, out, budget);
+        }
+    }
+
+    static double parse(Column c, String text) {
+        if (c.isCategorical()) {
+            int k = c.categoryIndex(Values.canonical(text));
+            Validate.isTrue(k >= 0, c.name() + "=" + text + " is not one of " + c.categories());
+            return k;
+        }
+        double v = Values.parse(text);
+        Validate.isTrue(!Double.isNaN(v), c.name() + "=" + text + " is not a number");
+        return v;
+    }
+
+    /** "1..100" (integers), "1,2" or a single value. */
+    public static List<String> values(String spec) {
+        List<String> out = new ArrayList<>();
+        int dots = spec.indexOf("..");
+        if (dots > 0) {
+            double a = Values.parse(spec.substring(0, dots));
+            double b = Values.parse(spec.substring(dots + 2));
+            Validate.isTrue(!Double.isNaN(a) && !Double.isNaN(b) && b >= a && b - a <= 1_000_000, "bad range " + spec);
+            double step = Math.max(1, Math.ceil((b - a) / 200));
+            for (double v = a; v <= b; v += step) {
+                out.add(Values.format(v));
+            }
+            return out;
+        }
+        for (String p : spec.split(",")) {
+            out.add(p.trim());
+        }
+        return out;
+    }
+
+    /** Measures a stolen surrogate on evaluation rows. */
+    public static Result evaluate(Stolen s, Classifier target, Dataset eval) {
+        long q = (long) s.result().metric("queries");
+        return measure(s.result().technique(), target, s.surrogate(), q, eval).build();
+    }
+}
