@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.mlsec.MlsecException;
 import org.mlsec.internal.Json;
@@ -17,8 +16,35 @@ import org.mlsec.internal.Json;
  * on {@link #close()}, which drains every entry before returning.
  */
 final class AuditLog implements AutoCloseable {
-    private static final Map<String, Object> STOP = Map.of();
-    private final LinkedBlockingQueue<Map<String, Object>> queue = new LinkedBlockingQueue<>();
+    /** One request as logged; formatted to JSON by the writer thread, off the request path. */
+    record Entry(long epochMillis, String client, String endpoint, int rows, int status, java.util.List<String> alerts,
+                 double ms) {
+        String toJson() {
+            StringBuilder sb = new StringBuilder(160);
+            sb.append("{\"time\":\"").append(java.time.Instant.ofEpochMilli(epochMillis)).append("\",\"client\":");
+            quote(sb, client);
+            sb.append(",\"endpoint\":\"").append(endpoint).append("\",\"rows\":").append(rows)
+                    .append(",\"status\":").append(status).append(",\"alerts\":[");
+            for (int i = 0; i < alerts.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                quote(sb, alerts.get(i));
+            }
+            return sb.append("],\"ms\":").append(ms).append('}').toString();
+        }
+
+        private static void quote(StringBuilder sb, String s) {
+            try {
+                sb.append(Json.MAPPER.writeValueAsString(s));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                sb.append("\"?\"");
+            }
+        }
+    }
+
+    private static final Entry STOP = new Entry(0, "", "", 0, 0, java.util.List.of(), 0);
+    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final BufferedWriter out;
     private volatile IOException failure;
@@ -38,19 +64,19 @@ final class AuditLog implements AutoCloseable {
         writer.start();
     }
 
-    void write(Map<String, Object> entry) {
+    void write(Entry entry) {
         queue.add(entry);
     }
 
     private void run() {
         try {
             while (true) {
-                Map<String, Object> e = queue.take();
+                Entry e = queue.take();
                 if (e == STOP) {
                     out.flush();
                     return;
                 }
-                out.write(Json.MAPPER.writeValueAsString(e));
+                out.write(e.toJson());
                 out.write('\n');
                 if (queue.isEmpty()) {
                     out.flush();

@@ -8,10 +8,30 @@ import java.util.List;
  * Per-client detectors of extraction attempts, with constant cost per query (bounded windows):
  * <ul>
  * <li>grid sweep: in the last 64 rows, at most two features vary while every other stays fixed (the talk's curl loops);</li>
- * <li>boundary probing: a third of the last 64 rows sit within 0.05 of the decision boundary.</li>
+ * <li>boundary probing: a third of the last 64 rows sit within 0.05 of the decision boundary;</li>
+ * <li>PRADA (Juuti et al. 2019): per predicted class, a growing set of the client's queries; each new query's
+ * distance to the nearest one of its class is recorded, and the query joins the set when it is farther than the
+ * recorded distances' mean minus one standard deviation. Benign queries give roughly normal distances; synthetic
+ * extraction queries do not, so a Shapiro-Wilk W below the threshold raises an alert. The sets hold at most
+ * {@link #MAX_SET} points and the distances the last {@link #MAX_DISTANCES}, so the cost per query is bounded.</li>
  * </ul>
  */
 final class ExtractionDetector {
+    static final int MAX_SET = 300;
+    static final int MAX_DISTANCES = 500;
+    static final int MIN_DISTANCES = 100;
+    static final double PRADA_W = 0.90;
+    private final double[] lo;
+    private final double[] span;
+    private final java.util.Map<Integer, ArrayDeque<double[]>> sets = new java.util.HashMap<>();
+    private final ArrayDeque<Double> distances = new ArrayDeque<>();
+    private double sum;
+    private double sumSq;
+
+    ExtractionDetector(double[] lo, double[] span) {
+        this.lo = lo;
+        this.span = span;
+    }
     static final int WINDOW = 64;
     private final ArrayDeque<double[]> recent = new ArrayDeque<>();
     private final ArrayDeque<Boolean> nearBoundary = new ArrayDeque<>();
@@ -47,13 +67,69 @@ final class ExtractionDetector {
                 }
             }
         }
-        if (recent.size() == WINDOW && sweep()) {
+        // The sweep test reads the whole window: run it every 8 rows (constant cost per query either way).
+        if (recent.size() == WINDOW && (seen % 8 < rows.length) && sweep()) {
             alerts.add("grid-sweep");
         }
         if (nearBoundary.size() == WINDOW && near >= WINDOW / 3) {
             alerts.add("boundary-probing");
         }
+        if (proba != null) {
+            for (int i = 0; i < rows.length; i++) {
+                prada(rows[i], org.mlsec.model.Classifier.argmax(proba[i]));
+            }
+            if (distances.size() >= MIN_DISTANCES && seen % 10 < rows.length) {
+                double[] d = new double[distances.size()];
+                int k = 0;
+                for (double v : distances) {
+                    d[k++] = v;
+                }
+                if (org.mlsec.metrics.ShapiroWilk.w(d) < PRADA_W) {
+                    alerts.add("prada");
+                }
+            }
+        }
         return alerts;
+    }
+
+    private void prada(double[] row, int cls) {
+        double[] x = new double[row.length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = (row[j] - lo[j]) / span[j];
+        }
+        ArrayDeque<double[]> set = sets.computeIfAbsent(cls, c -> new ArrayDeque<>());
+        if (set.isEmpty()) {
+            set.addLast(x);
+            return;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (double[] g : set) {
+            double s = 0;
+            for (int j = 0; j < x.length && s < best; j++) {
+                double t = x[j] - g[j];
+                s += t * t;
+            }
+            best = Math.min(best, s);
+        }
+        // Distances between tabular rows are heavy-tailed; their logarithm is what benign traffic keeps near normal.
+        double d = Math.log(Math.sqrt(best) + 1e-3);
+        distances.addLast(d);
+        sum += d;
+        sumSq += d * d;
+        if (distances.size() > MAX_DISTANCES) {
+            double old = distances.removeFirst();
+            sum -= old;
+            sumSq -= old * old;
+        }
+        int n = distances.size();
+        double mean = sum / n;
+        double sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+        if (d > mean - sd) {
+            set.addLast(x);
+            if (set.size() > MAX_SET) {
+                set.removeFirst();
+            }
+        }
     }
 
     private boolean sweep() {

@@ -11,7 +11,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +50,8 @@ public final class GuardedServer implements AutoCloseable {
     private final Counter alerts;
     private final Histogram latency;
     private final Javalin app;
+    private final double[] lo;
+    private final double[] span;
 
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config) {
         this.model = model;
@@ -59,6 +60,15 @@ public final class GuardedServer implements AutoCloseable {
         this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows());
         this.output = new OutputGuard(config);
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
+        int d = model.schema().width();
+        this.lo = new double[d];
+        this.span = new double[d];
+        for (int j = 0; j < d; j++) {
+            Column c = model.schema().feature(j);
+            boolean finite = Double.isFinite(c.min()) && Double.isFinite(c.max()) && c.max() > c.min();
+            lo[j] = finite ? c.min() : 0;
+            span[j] = finite ? c.max() - c.min() : 1;
+        }
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -120,7 +130,7 @@ public final class GuardedServer implements AutoCloseable {
             double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
             int[] labels = p == null ? model.predict(x) : null;
             if (config.detect()) {
-                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector()).observe(x, p);
+                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector(lo, span)).observe(x, p);
                 for (String a : raised) {
                     alerts.labelValues(a).inc();
                     if ("block".equals(config.onAlert())) {
@@ -153,15 +163,8 @@ public final class GuardedServer implements AutoCloseable {
             double seconds = (System.nanoTime() - t0) / 1e9;
             latency.labelValues(endpoint).observe(seconds);
             if (audit != null) {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("time", Instant.now().toString());
-                entry.put("client", client);
-                entry.put("endpoint", endpoint);
-                entry.put("rows", n);
-                entry.put("status", status);
-                entry.put("alerts", raised);
-                entry.put("ms", Math.round(seconds * 1e6) / 1e3);
-                audit.write(entry);
+                audit.write(new AuditLog.Entry(System.currentTimeMillis(), client, endpoint, n, status, raised,
+                        Math.round(seconds * 1e6) / 1e3));
             }
         }
     }
