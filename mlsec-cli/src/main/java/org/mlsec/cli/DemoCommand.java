@@ -113,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
             res.put("backdoor", backdoor(r));
             res.put("model_inversion", inversion(all));
             res.put("poisoning", poisoning(r));
+            res.put("model_stealing", stealing(r));
         }
 
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -323,6 +324,55 @@ final class DemoCommand implements Callable<Integer> {
         m.put("top_subgroup", groups.get(0).description());
         m.put("disparate_impact_sex", fair.get(0).metric("disparate_impact_ratio"));
         m.put("sanitized_accuracy", accSan);
+        return m;
+    }
+
+    /** Chapter 6: the talk's curl loops against the bank's API, a learning attack, and the guarded server. */
+    private Map<String, Object> stealing(TrainCommand.Result r) {
+        chapter("6. Model stealing: rebuilding the model through its prediction API");
+        Map<String, Object> m = new LinkedHashMap<>();
+        Dataset test = r.split().test();
+        org.mlsec.data.Split halves = org.mlsec.data.Split.random(test, 0.5, seed);
+        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(r.split().train());
+        var labelOnly = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 2, 0, 0,
+                false, "log", null);
+        try (var server = new org.mlsec.server.GuardedServer(r.model(), schema, labelOnly).start("127.0.0.1", 0)) {
+            var api = new org.mlsec.model.remote.HttpClassifier(r.model().schema(), org.mlsec.model.remote.HttpClassifier.Config
+                    .of(java.net.URI.create("http://127.0.0.1:" + server.port() + "/predict")).withPaths("prediction", null));
+            var stolen = org.mlsec.attacks.extraction.Extraction.learn(api, halves.train(), 2000, true,
+                    TrainConfig.defaults(Algorithm.RF).withSeed(seed), seed, org.mlsec.Progress.NONE);
+            var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, r.model(), halves.test());
+            say("Attack: the bank's API answers only \"will default\" or not. With " + (long) measured.metric("queries")
+                    + " queries near its decision boundary an attacker trains a copy that agrees with it on "
+                    + Output.pct(measured.metric("fidelity")) + " of other clients (`mlsec attack steal`).");
+            m.put("fidelity", measured.metric("fidelity"));
+            m.put("queries", measured.metric("queries"));
+        }
+        var guarded = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 2, 0, 0,
+                true, "block", null);
+        try (var server = new org.mlsec.server.GuardedServer(r.model(), schema, guarded).start("127.0.0.1", 0)) {
+            var api = new org.mlsec.model.remote.HttpClassifier(r.model().schema(), org.mlsec.model.remote.HttpClassifier.Config
+                    .of(java.net.URI.create("http://127.0.0.1:" + server.port() + "/predict")).withPaths("prediction", null)
+                    .withBatchSize(1).withRetries(0, java.time.Duration.ofMillis(1)));
+            int sent = 0;
+            String stopped = "never";
+            double[] base = test.row(0).clone();
+            int age = r.model().schema().indexOf("AGE");
+            for (int q = 0; q < 500; q++) {
+                double[] x = base.clone();
+                x[age] = 21 + q % 59;
+                try {
+                    api.predict(new double[][] {x});
+                    sent++;
+                } catch (org.mlsec.MlsecException e) {
+                    stopped = "after " + sent + " queries (HTTP 403)";
+                    break;
+                }
+            }
+            say("Defence (`mlsec serve` with guards): the talk's curl loop — AGE swept while everything else stays fixed — is"
+                    + " detected and blocked " + stopped + "; other guards validate inputs, rate-limit API keys and harden outputs.");
+            m.put("sweep_blocked_after", sent);
+        }
         return m;
     }
 

@@ -7,6 +7,8 @@ public final class ShapiroWilk {
     private ShapiroWilk() {
     }
 
+    private static final java.util.Map<Integer, double[]> COEFFICIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static double w(double[] sample) {
         int n = sample.length;
         if (n < 3) {
@@ -14,6 +16,22 @@ public final class ShapiroWilk {
         }
         double[] x = sample.clone();
         Arrays.sort(x);
+        double[] a = COEFFICIENTS.computeIfAbsent(n, ShapiroWilk::coefficients);
+        double mean = 0;
+        for (double v : x) {
+            mean += v / n;
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < n; i++) {
+            num += a[i] * x[i];
+            den += (x[i] - mean) * (x[i] - mean);
+        }
+        return den == 0 ? 1 : Math.min(1, num * num / den);
+    }
+
+    /** Royston's coefficients for samples of size n (they depend on n only, so they are cached). */
+    static double[] coefficients(int n) {
         double[] m = new double[n];
         double mm = 0;
         for (int i = 0; i < n; i++) {
@@ -43,17 +61,7 @@ public final class ShapiroWilk {
             a[n - 1] = an;
             a[0] = -an;
         }
-        double mean = 0;
-        for (double v : x) {
-            mean += v / n;
-        }
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < n; i++) {
-            num += a[i] * x[i];
-            den += (x[i] - mean) * (x[i] - mean);
-        }
-        return den == 0 ? 1 : Math.min(1, num * num / den);
+        return a;
     }
 
     /** Acklam's rational approximation of the standard normal quantile (relative error below 1.2e-9). */

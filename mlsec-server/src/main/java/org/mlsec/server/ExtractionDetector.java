@@ -78,7 +78,7 @@ final class ExtractionDetector {
             for (int i = 0; i < rows.length; i++) {
                 prada(rows[i], org.mlsec.model.Classifier.argmax(proba[i]));
             }
-            if (distances.size() >= MIN_DISTANCES && seen % 10 < rows.length) {
+            if (distances.size() >= MIN_DISTANCES && seen % 25 < rows.length) {
                 double[] d = new double[distances.size()];
                 int k = 0;
                 for (double v : distances) {
