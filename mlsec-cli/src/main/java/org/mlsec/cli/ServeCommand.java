@@ -50,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--audit-log", paramLabel = "FILE", description = "Append-only JSON-lines log of requests and alerts.")
     Path auditLog;
 
+    @Option(names = "--reference", paramLabel = "FILE", description = "Genuine rows (CSV): the extraction detector learns their feature dependencies.")
+    Path reference;
+
     @Override
     public Integer call() throws InterruptedException {
         if (signature != null) {
@@ -77,7 +80,9 @@ final class ServeCommand implements Callable<Integer> {
             g = g.withAuditLog(auditLog.toString());
         }
         InputSchema s = schema != null ? InputSchema.read(schema) : fromModel(m);
-        GuardedServer server = new GuardedServer(m, s, g).start(host, port);
+        org.mlsec.data.Dataset ref = reference == null ? null
+                : org.mlsec.data.CsvReader.read(reference, m.schema(), org.mlsec.data.CsvOptions.unlabelled());
+        GuardedServer server = new GuardedServer(m, s, g, ref).start(host, port);
         System.out.printf("Serving %s on http://%s:%d (POST /predict, /predict_proba; GET /health, /metrics, /openapi.json);"
                 + " guards %s. Ctrl-C stops.%n", model, host, server.port(), guardsOff ? "off" : "on");
         CountDownLatch stop = new CountDownLatch(1);

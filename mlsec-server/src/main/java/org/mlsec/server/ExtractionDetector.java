@@ -14,9 +14,17 @@ import java.util.List;
  * recorded distances' mean minus one standard deviation. Benign queries give roughly normal distances; synthetic
  * extraction queries do not, so a Shapiro-Wilk W below the threshold raises an alert. The sets hold at most
  * {@link #MAX_SET} points and the distances the last {@link #MAX_DISTANCES}, so the cost per query is bounded.</li>
+ * <li>broken dependencies (with reference data): over the client's last 200 rows, the correlation of feature pairs
+ * that are strongly correlated in genuine data (|r| &gt; 0.3, such as successive repayment statuses) strays by more
+ * than 0.3. Synthetic queries drawn feature by feature (from marginals or ranges) break those dependencies; genuine
+ * clients keep them.</li>
  * </ul>
  */
 final class ExtractionDetector {
+    static final int DEPENDENCE_WINDOW = 200;
+    static final double STRONG = 0.3;
+    static final double STRAY = 0.3;
+    private final double[][] referenceCorrelation;
     static final int MAX_SET = 300;
     static final int MAX_DISTANCES = 500;
     static final int MIN_DISTANCES = 100;
@@ -29,8 +37,54 @@ final class ExtractionDetector {
     private double sumSq;
 
     ExtractionDetector(double[] lo, double[] span) {
+        this(lo, span, null);
+    }
+
+    ExtractionDetector(double[] lo, double[] span, double[][] referenceCorrelation) {
         this.lo = lo;
         this.span = span;
+        this.referenceCorrelation = referenceCorrelation;
+    }
+
+    private final ArrayDeque<double[]> dependenceWindow = new ArrayDeque<>();
+
+    /** Pearson correlations of the columns of rows. */
+    static double[][] correlation(Iterable<double[]> rows, int d) {
+        double[] sum = new double[d];
+        double[][] cross = new double[d][d];
+        int n = 0;
+        for (double[] r : rows) {
+            n++;
+            for (int a = 0; a < d; a++) {
+                sum[a] += r[a];
+                for (int b = a; b < d; b++) {
+                    cross[a][b] += r[a] * r[b];
+                }
+            }
+        }
+        double[][] c = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            for (int b = a; b < d; b++) {
+                double cov = cross[a][b] / n - sum[a] / n * sum[b] / n;
+                double va = cross[a][a] / n - sum[a] / n * sum[a] / n;
+                double vb = cross[b][b] / n - sum[b] / n * sum[b] / n;
+                c[a][b] = c[b][a] = va > 1e-12 && vb > 1e-12 ? cov / Math.sqrt(va * vb) : 0;
+            }
+        }
+        return c;
+    }
+
+    private boolean dependenceBroken() {
+        int d = referenceCorrelation.length;
+        double[][] c = correlation(dependenceWindow, d);
+        for (int a = 0; a < d; a++) {
+            for (int b = a + 1; b < d; b++) {
+                if (Math.abs(referenceCorrelation[a][b]) > STRONG && Math.abs(c[a][b] - referenceCorrelation[a][b]) > STRAY) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
     static final int WINDOW = 64;
     private final ArrayDeque<double[]> recent = new ArrayDeque<>();
@@ -43,6 +97,12 @@ final class ExtractionDetector {
         List<String> alerts = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             seen++;
+            if (referenceCorrelation != null) {
+                dependenceWindow.addLast(rows[i]);
+                if (dependenceWindow.size() > DEPENDENCE_WINDOW) {
+                    dependenceWindow.removeFirst();
+                }
+            }
             recent.addLast(rows[i]);
             if (recent.size() > WINDOW) {
                 recent.removeFirst();
@@ -73,6 +133,10 @@ final class ExtractionDetector {
         }
         if (nearBoundary.size() == WINDOW && near >= WINDOW / 3) {
             alerts.add("boundary-probing");
+        }
+        if (referenceCorrelation != null && dependenceWindow.size() == DEPENDENCE_WINDOW && seen % 25 < rows.length
+                && dependenceBroken()) {
+            alerts.add("broken-dependencies");
         }
         if (proba != null) {
             for (int i = 0; i < rows.length; i++) {

@@ -52,8 +52,14 @@ public final class GuardedServer implements AutoCloseable {
     private final Javalin app;
     private final double[] lo;
     private final double[] span;
+    private final double[][] referenceCorrelation;
 
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config) {
+        this(model, schema, config, null);
+    }
+
+    /** @param reference genuine rows (in the model's schema) whose feature dependencies the detector expects */
+    public GuardedServer(Classifier model, InputSchema schema, GuardConfig config, org.mlsec.data.Dataset reference) {
         this.model = model;
         this.config = config;
         this.reader = new RequestReader(model.schema(), config.validate() ? schema : null);
@@ -69,6 +75,8 @@ public final class GuardedServer implements AutoCloseable {
             lo[j] = finite ? c.min() : 0;
             span[j] = finite ? c.max() - c.min() : 1;
         }
+        this.referenceCorrelation = reference == null ? null
+                : ExtractionDetector.correlation(java.util.Arrays.asList(reference.x()), d);
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -130,7 +138,8 @@ public final class GuardedServer implements AutoCloseable {
             double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
             int[] labels = p == null ? model.predict(x) : null;
             if (config.detect()) {
-                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector(lo, span)).observe(x, p);
+                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector(lo, span, referenceCorrelation))
+                        .observe(x, p);
                 for (String a : raised) {
                     alerts.labelValues(a).inc();
                     if ("block".equals(config.onAlert())) {

@@ -56,7 +56,7 @@ class ExtractionDetectorTest {
             lo[j] = c.min();
             span[j] = c.max() > c.min() ? c.max() - c.min() : 1;
         }
-        return new ExtractionDetector(lo, span);
+        return new ExtractionDetector(lo, span, ExtractionDetector.correlation(java.util.Arrays.asList(train.x()), d));
     }
 
     /** The number of single-row queries until the first alert (or -1). */
@@ -89,7 +89,7 @@ class ExtractionDetectorTest {
     }
 
     @Test
-    void gridSweepIsDetectedWithin500Queries() {
+    void everyExtractionStrategyIsDetectedWithin500Queries() {
         SplittableRandom rng = new SplittableRandom(1);
         List<double[]> uniform = new ArrayList<>();
         List<double[]> marginal = new ArrayList<>();
@@ -106,7 +106,8 @@ class ExtractionDetectorTest {
         int m = firstAlert(marginal, model);
         int s = firstAlert(sweep, model);
         System.out.printf("first alert: uniform (equation/learn) %d, marginal (learn) %d, sweep %d%n", u, m, s);
-        // Random (uniform or marginal) queries are not caught yet: see the model-stealing issue's note.
+        assertTrue(u > 0 && u <= 500, "uniform " + u);
+        assertTrue(m > 0 && m <= 500, "marginal " + m);
         assertTrue(s > 0 && s <= 500, "sweep " + s);
     }
 
