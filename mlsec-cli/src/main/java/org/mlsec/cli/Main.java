@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = {"Attack and defend machine-learning models the way a red team and a blue team would, and measure both.", ""},
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 DataCommand.class, AttackCommand.class, CanaryCommand.class, SigningCommands.Keygen.class,
-                SigningCommands.Sign.class, SigningCommands.Verify.class, ScanCommand.class, ServeCommand.class, InspectCommand.class, DefendCommand.class,
+                SigningCommands.Sign.class, SigningCommands.Verify.class, ScanCommand.class, ServeCommand.class, AuditCommand.class, InspectCommand.class, DefendCommand.class,
                 BackdoorDefenceCommands.Schema.class, BackdoorDefenceCommands.Validate.class, BackdoorDefenceCommands.Detect.class,
                 BackdoorDefenceCommands.ScanModel.class, BackdoorDefenceCommands.RulesGroup.class,
                 PoisoningCommands.Diff.class, PoisoningCommands.Sanitize.class, PoisoningCommands.FairnessAudit.class,

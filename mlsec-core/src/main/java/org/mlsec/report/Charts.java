@@ -97,6 +97,65 @@ public final class Charts {
         return out;
     }
 
+    /** Column importances of a model, as horizontal-ish bars. */
+    public static org.knowm.xchart.CategoryChart importances(String title, org.mlsec.model.LocalModel m) {
+        double[] imp = m.columnImportances();
+        List<String> names = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        Integer[] order = new Integer[imp.length];
+        for (int j = 0; j < imp.length; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(imp[b], imp[a]));
+        for (int k = 0; k < Math.min(10, order.length); k++) {
+            names.add(m.schema().feature(order[k]).name());
+            values.add(imp[order[k]]);
+        }
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(640).height(400)
+                .title(title).xAxisTitle("feature").yAxisTitle("importance").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.addSeries("importance", names, values);
+        return chart;
+    }
+
+    /** Predicted-positive rate per group of each protected attribute. */
+    public static org.knowm.xchart.CategoryChart fairness(List<org.mlsec.Result> audits) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(640).height(400)
+                .title("Predicted positive rate by group").xAxisTitle("group").yAxisTitle("rate").build();
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        List<String> groups = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        for (org.mlsec.Result r : audits) {
+            ((java.util.Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> {
+                groups.add(r.metrics().get("attribute") + "=" + g);
+                rates.add((Double) ((java.util.Map<?, ?>) v).get("positive_rate"));
+            });
+        }
+        if (groups.isEmpty()) {
+            groups.add("none");
+            rates.add(0.0);
+        }
+        chart.addSeries("predicted positive", groups, rates);
+        return chart;
+    }
+
+    /** The chart as SVG text (for inlining in the HTML report). */
+    public static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        try {
+            Path tmp = Files.createTempFile("mlsec-chart", ".svg");
+            writeSvg(chart, tmp);
+            String text = Files.readString(tmp);
+            Files.deleteIfExists(tmp);
+            int start = text.indexOf("<svg");
+            return start >= 0 ? text.substring(start) : text;
+        } catch (IOException e) {
+            throw new MlsecException("cannot draw the chart: " + e.getMessage(), e);
+        }
+    }
+
     public static void writeSvg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();

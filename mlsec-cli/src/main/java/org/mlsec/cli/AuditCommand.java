@@ -1,0 +1,82 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mlsec.InputException;
+import org.mlsec.data.Dataset;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.ModelIo;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.report.Audit;
+import org.mlsec.report.Finding;
+import org.mlsec.report.ReportWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Run every applicable check — artifact scan, membership and attribute inference, backdoors in data",
+                "and model, poisoning diff, fairness, extraction — and write report.html, report.json and report.sarif.",
+                "Exit 1 when a finding reaches --fail-on."})
+final class AuditCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "The model to audit (else one is trained with --algo).")
+    Path model;
+
+    @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "Model family when no --model (default: ${DEFAULT-VALUE}).")
+    String algo;
+
+    @Option(names = "--reference", paramLabel = "FILE", description = "Trusted snapshot of the data, for the poisoning diff.")
+    Path reference;
+
+    @Option(names = "--protected", paramLabel = "A,B", split = ",", description = "Protected attributes, e.g. SEX,AGE.")
+    List<String> protectedColumns = new ArrayList<>();
+
+    @Option(names = "--budget", paramLabel = "B", defaultValue = "standard", description = "quick, standard or thorough (default: ${DEFAULT-VALUE}).")
+    String budget;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "high", description = "low, medium, high or critical (default: ${DEFAULT-VALUE}).")
+    String failOn;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "mlsec-audit", description = "Report folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
+
+    @Override
+    public Integer call() {
+        int threshold = Finding.SEVERITIES.indexOf(failOn.toLowerCase());
+        if (threshold < 1) {
+            throw new InputException("--fail-on must be low, medium, high or critical, got " + failOn);
+        }
+        Audit.Budget b;
+        try {
+            b = Audit.Budget.parse(budget);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--budget must be quick, standard or thorough, got " + budget);
+        }
+        LocalModel m = model == null ? null : ModelIo.load(model);
+        Dataset d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
+        TrainConfig config = m != null ? TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
+                m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
+        Dataset ref = reference == null ? null : org.mlsec.data.CsvReader.read(reference, d.schema(), data.options(d.schema().label()));
+        long t0 = System.nanoTime();
+        Audit.Report r = Audit.run(d, m, model, config, ref, protectedColumns, b, seed, Output.progress());
+        String artifact = (model != null ? model : data.data).toString();
+        ReportWriter.write(r, out, artifact);
+        int worst = -1;
+        System.out.println("Audit of " + (model != null ? model : data.data) + " (" + b.name().toLowerCase() + " budget, "
+                + String.format("%.0f s", (System.nanoTime() - t0) / 1e9) + "):");
+        for (Finding f : r.findings()) {
+            System.out.printf("  %-9s %-22s %s%n", f.severity(), f.threat(), f.title());
+            worst = Math.max(worst, f.rank());
+        }
+        System.out.println("Report: " + out.resolve("report.html") + " (also report.json, report.sarif)");
+        return worst >= threshold ? Main.FINDINGS : Main.OK;
+    }
+}

@@ -1,0 +1,52 @@
+package org.mlsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void auditWritesTheThreeReportsWithEveryThreat() throws IOException {
+        Path data = dir.resolve("clients.csv");
+        Cli.run("data", "generate", "--rows", "4000", "--out", data.toString());
+        Path model = dir.resolve("m.mlsec");
+        Cli.run("train", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "30", "--out", model.toString());
+        Path out = dir.resolve("audit");
+        Cli a = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--model", model.toString(),
+                "--reference", data.toString(), "--protected", "SEX,AGE", "--budget", "quick", "--fail-on", "critical",
+                "--out", out.toString());
+        assertEquals(0, a.code(), a.err());
+        JsonNode report = CliTest.json(out.resolve("report.json"));
+        Set<String> threats = new HashSet<>();
+        for (JsonNode f : report.get("findings")) {
+            for (String k : new String[] {"threat", "severity", "atlas", "owasp", "metrics"}) {
+                assertTrue(f.has(k), k + " in " + f);
+            }
+            threats.add(f.get("threat").asText());
+        }
+        assertEquals(Set.of("supply-chain", "membership-inference", "backdoor", "model-inversion", "poisoning",
+                "model-stealing"), threats);
+        JsonNode sarif = CliTest.json(out.resolve("report.sarif"));
+        assertEquals("2.1.0", sarif.get("version").asText());
+        assertTrue(sarif.at("/runs/0/tool/driver/rules").size() >= 6);
+        String html = Files.readString(out.resolve("report.html"));
+        for (String id : threats) {
+            assertTrue(html.contains("id=\"" + id + "\""), id);
+        }
+        assertTrue(html.contains("<svg") && !html.contains("<script src") && !html.contains("http://cdn"), "self-contained");
+        Cli strict = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--budget", "quick",
+                "--fail-on", "low", "--out", dir.resolve("a2").toString());
+        assertEquals(1, strict.code(), "a low finding (no model file) fails --fail-on low");
+    }
+}

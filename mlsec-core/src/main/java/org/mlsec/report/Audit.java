@@ -1,0 +1,203 @@
+package org.mlsec.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.mlsec.Progress;
+import org.mlsec.Result;
+import org.mlsec.attacks.extraction.Extraction;
+import org.mlsec.attacks.inference.AttributeInference;
+import org.mlsec.attacks.inference.MembershipInference;
+import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Split;
+import org.mlsec.defences.detector.DataBackdoorDetector;
+import org.mlsec.defences.detector.DataDiff;
+import org.mlsec.defences.detector.Fairness;
+import org.mlsec.defences.detector.ModelBackdoorScanner;
+import org.mlsec.defences.detector.Subgroups;
+import org.mlsec.defences.postprocessor.HardenedOutput;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.scan.ModelScanner;
+import org.mlsec.scan.ScanReport;
+
+/**
+ * One command's worth of checks: each threat's attack or detector run within a budget, turned into findings with
+ * figures, meaning and countermeasure, plus the charts of the report.
+ */
+public final class Audit {
+    /** How much work: reference models for inference attacks and queries for extraction. */
+    public enum Budget {
+        QUICK(2, 500), STANDARD(4, 2000), THOROUGH(8, 5000);
+
+        final int references;
+        final int queries;
+
+        Budget(int references, int queries) {
+            this.references = references;
+            this.queries = queries;
+        }
+
+        public static Budget parse(String s) {
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The findings and the charts, by name. */
+    public record Report(List<Finding> findings, Map<String, Chart<?, ?>> charts, Map<String, Object> context) {
+    }
+
+    private Audit() {
+    }
+
+    /**
+     * @param data      labelled data (the model's features)
+     * @param model     the model audited (null: one is trained with {@code config})
+     * @param modelFile its file, scanned when given
+     * @param config    how the model is (re)trained for the attacks that need a training set they know
+     * @param reference trusted snapshot for the poisoning diff (nullable)
+     * @param protectedColumns attributes for fairness and attribute inference
+     */
+    public static Report run(Dataset data, LocalModel model, Path modelFile, TrainConfig config, Dataset reference,
+                             List<String> protectedColumns, Budget budget, long seed, Progress progress) {
+        List<Finding> out = new ArrayList<>();
+        Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
+        int steps = 6;
+        int step = 0;
+        Split halves = Split.random(data, 0.5, seed);
+        MembershipInference.ReferenceTrainer trainer = MembershipInference.like(config);
+        int[] all = java.util.stream.IntStream.range(0, halves.train().rows()).toArray();
+        LocalModel target = (LocalModel) trainer.train(halves.train(), all, seed);
+        LocalModel audited = model != null ? model : target;
+
+        // 1. Supply chain
+        if (modelFile != null) {
+            ScanReport scan = ModelScanner.scan(List.of(modelFile));
+            if (scan.findings().isEmpty()) {
+                out.add(Threats.finding("supply-chain", "info", "The model file holds no executable content",
+                        "The static scanner found nothing that would run when the file is loaded.",
+                        "Sign the file at every hand-over and check canaries before serving.",
+                        "mlsec sign / mlsec canary record", Map.of("issues", 0)));
+            }
+            for (var f : scan.findings()) {
+                out.add(Threats.finding("supply-chain", f.severity().name().toLowerCase(Locale.ROOT), f.description(),
+                        "Loading this file could run code or misbehave.", "Do not load it; obtain a signed model.",
+                        "mlsec scan " + modelFile, Map.of("rule", f.rule().id(), "module", f.module())));
+            }
+        } else {
+            out.add(Threats.finding("supply-chain", "low", "No model file was audited",
+                    "The model was trained by the audit, so no artifact could be scanned or verified.",
+                    "Audit the file you deploy, sign it and record canaries.", "mlsec audit --model M", Map.of()));
+        }
+        progress.update("audit", ++step, steps);
+
+        // 2. Membership inference, on a copy trained like the model on a known half
+        MembershipInference.Report mia = MembershipInference.infer(target, halves.train(), halves.test(), null,
+                new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, Progress.NONE);
+        Result m = mia.result();
+        String miaSeverity = m.metric("auc") >= 0.8 || m.metric("tpr_at_fpr_0_001") >= 0.05 ? "high"
+                : m.metric("auc") >= 0.6 ? "medium" : "low";
+        out.add(Threats.finding("membership-inference", miaSeverity, String.format(Locale.ROOT,
+                        "Training membership is exposed: AUC %.3f, %.1f%% of members found at 0.1%% false positives",
+                        m.metric("auc"), 100 * m.metric("tpr_at_fpr_0_001")),
+                "An attacker with look-alike models can tell whether a person was in the training data.",
+                "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
+                "mlsec defend membership --data F --label L", m.metrics()));
+        charts.put("membership-roc", Charts.rocLogLog("Membership inference (RMIA)", List.of("model trained like yours"),
+                List.of(mia.roc())));
+        progress.update("audit", ++step, steps);
+
+        // 3. Model inversion
+        if (!protectedColumns.isEmpty()) {
+            String sensitive = protectedColumns.get(0);
+            List<AttributeInference.Method> methods = new ArrayList<>(List.of(AttributeInference.Method.MAP_INFORMED));
+            methods.add(AttributeInference.Method.WHITEBOX_TREE);
+            List<Result> inv = AttributeInference.infer(target, halves.train(), halves.test(), sensitive, methods, seed,
+                    Progress.NONE);
+            double black = inv.get(0).metric("advantage_members");
+            double white = inv.size() > 1 ? inv.get(1).metric("advantage_members") : 0;
+            String sev = white >= 0.1 ? "high" : black >= 0.02 ? "medium" : "low";
+            out.add(Threats.finding("model-inversion", sev, String.format(Locale.ROOT,
+                            "%s of training clients is inferable: +%.1f points with queries, +%.1f with the model file",
+                            sensitive, 100 * black, 100 * white),
+                    "Beyond what public statistics give, the model reveals a sensitive attribute of the people it was trained on.",
+                    "Keep the model file private, answer labels only, or train with differential privacy.",
+                    "mlsec defend inversion --data F --label L --sensitive " + sensitive,
+                    Map.of("advantage_members_black_box", black, "advantage_members_white_box", white)));
+        }
+        progress.update("audit", ++step, steps);
+
+        // 4. Backdoors: in the data and in the model
+        DataBackdoorDetector.Report bd = DataBackdoorDetector.detect(data, null);
+        List<ModelBackdoorScanner.Probe> probes = ModelBackdoorScanner.scan(audited, data, 1000, seed);
+        boolean suspect = !probes.isEmpty() && probes.get(0).share() >= ModelBackdoorScanner.DEFAULT_THRESHOLD;
+        out.add(Threats.finding("backdoor", bd.flagged().isEmpty() && !suspect ? "info" : "high",
+                bd.flagged().isEmpty() && !suspect ? "No backdoor trigger found in the data or the model"
+                        : bd.flagged().size() + " suspicious rows in the data" + (suspect ? "; the model reacts to "
+                        + probes.get(0) : ""),
+                "A trigger in the training data makes the model answer the attacker's class whenever it is present.",
+                "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
+                "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer",
+                Map.of("flagged_rows", bd.flagged().size(), "findings", bd.findings().stream().limit(5).toList(),
+                        "strongest_probe", probes.isEmpty() ? "" : probes.get(0).toString())));
+        charts.put("importances", Charts.importances("What drives the model", audited));
+        progress.update("audit", ++step, steps);
+
+        // 5. Poisoning: diff against the trusted snapshot, fairness
+        if (reference != null) {
+            var shifts = DataDiff.features(reference, data).stream().filter(DataDiff.FeatureShift::flagged).toList();
+            var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
+                    Math.max(30, data.rows() / 200), 3);
+            double jump = groups.isEmpty() ? 0 : Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore());
+            out.add(Threats.finding("poisoning", jump > 0.2 || !shifts.isEmpty() ? "high" : "info",
+                    groups.isEmpty() ? "No subgroup changed" : String.format(Locale.ROOT,
+                            "Label rate of %s changed %.0f%% -> %.0f%%; shifted features %s", groups.get(0).description(),
+                            100 * groups.get(0).labelRateBefore(), 100 * groups.get(0).labelRate(),
+                            shifts.stream().map(DataDiff.FeatureShift::name).toList()),
+                    "The training data differs from the trusted snapshot in ways ordinary drift does not explain.",
+                    "Own the data pipeline; diff every new snapshot; sanitise and retrain.",
+                    "mlsec diff --reference OLD --data NEW / mlsec sanitize",
+                    Map.of("shifted_features", shifts.size(), "top_subgroup_change", jump)));
+        }
+        if (!protectedColumns.isEmpty()) {
+            List<Result> fair = Fairness.audit(audited, data, protectedColumns);
+            for (Result f : fair) {
+                out.add(Threats.finding("poisoning", f.finding() ? "high" : "info", String.format(Locale.ROOT,
+                                "%s: disparate impact %.2f, parity gap %.3f", f.metrics().get("attribute"),
+                                f.metric("disparate_impact_ratio"), f.metric("demographic_parity_difference")),
+                        f.finding() ? "The model treats groups very differently (below the four-fifths rule or a gap over 0.1)."
+                                : "Groups are treated alike within the four-fifths rule.",
+                        "Audit the training data for targeted edits; compare with the previous model.",
+                        "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns), f.metrics()));
+            }
+            charts.put("fairness", Charts.fairness(fair));
+        }
+        progress.update("audit", ++step, steps);
+
+        // 6. Model stealing: how cheaply a label-only API is copied
+        Split parts = Split.random(halves.test(), 0.5, seed + 1);
+        var stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), budget.queries, true,
+                config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
+        Result st = Extraction.evaluate(stolen, audited, parts.test());
+        double fid = st.metric("fidelity");
+        out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
+                        Locale.ROOT, "A copy agreeing on %.1f%% of clients costs %d label-only queries", 100 * fid,
+                        (long) st.metric("queries")),
+                "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
+                "Serve it behind mlsec serve: API keys, rate limits and quotas, extraction detection with --reference.",
+                "mlsec serve --model M --config guard.json --reference genuine.csv", st.metrics()));
+        progress.update("audit", ++step, steps);
+
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("rows", data.rows());
+        context.put("features", data.schema().featureNames());
+        context.put("model", model != null ? model.kind() : "trained by the audit: " + config.algorithm().kind());
+        context.put("budget", budget.name().toLowerCase(Locale.ROOT));
+        return new Report(out, charts, context);
+    }
+}
