@@ -116,9 +116,18 @@ final class DemoCommand implements Callable<Integer> {
             res.put("model_stealing", stealing(r));
         }
 
+        chapter("The report");
+        var audit = org.mlsec.report.Audit.run(baselineData, r.model(), modelFile, r.model().provenance() == null ? null
+                : TrainConfig.fromHyperparameters(Algorithm.RF, r.model().provenance().hyperparameters()), null,
+                talkSchema ? List.of("SEX", "AGE") : List.of(), org.mlsec.report.Audit.Budget.QUICK, seed, org.mlsec.Progress.NONE);
+        org.mlsec.report.ReportWriter.write(audit, out, modelFile.toString());
+        say("`mlsec audit` ran every check on the bank's model: " + audit.findings().size() + " findings, in "
+                + out.resolve("report.html") + " (with report.json and report.sarif).");
+        res.put("report", out.resolve("report.html").toString());
+
         double seconds = (System.nanoTime() - t0) / 1e9;
         res.put("seconds", seconds);
-        System.out.printf("%nDemo finished in %.1f s; files are in %s.%n", seconds, out);
+        System.out.printf("%nDemo finished in %.1f s; the report is %s.%n", seconds, out.resolve("report.html"));
         Output.json(json, res);
         return Main.OK;
     }

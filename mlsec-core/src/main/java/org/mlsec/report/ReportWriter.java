@@ -128,8 +128,11 @@ public final class ReportWriter {
                 .append(".chart svg{max-width:100%;height:auto}code{background:#f6f8fa;padding:1px 4px;border-radius:3px}")
                 .append(".meta{color:#57606a;font-size:.9em}@media print{body{max-width:none;margin:0}")
                 .append(".finding,.chart{page-break-inside:avoid}}</style></head><body>\n");
-        h.append("<h1>mlsec audit report</h1><p class=\"meta\">").append(esc(r.context())).append(" &middot; ")
-                .append(esc(Instant.now().truncatedTo(ChronoUnit.SECONDS))).append("</p>\n");
+        h.append("<h1>mlsec audit report</h1><p class=\"meta\">");
+        r.context().forEach((k, v) -> h.append("<strong>").append(esc(k)).append("</strong>: ")
+                .append(esc(v instanceof List<?> l ? l.size() + " (" + String.join(", ", l.stream().map(String::valueOf).toList()) + ")" : v))
+                .append(" &middot; "));
+        h.append(esc(Instant.now().truncatedTo(ChronoUnit.SECONDS))).append("</p>\n");
         h.append("<h2 id=\"scorecard\">Scorecard</h2><table><tr><th>threat</th><th>worst finding</th><th>Kumar et al. 2019")
                 .append("</th><th>MITRE ATLAS</th><th>OWASP ML Top 10</th></tr>\n");
         Map<String, String> card = scorecard(r);
