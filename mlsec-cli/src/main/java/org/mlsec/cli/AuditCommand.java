@@ -46,6 +46,15 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "mlsec-audit", description = "Report folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--only", paramLabel = "THREAT", split = ",", description = "Check only these: supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing.")
+    List<String> only;
+
+    @Option(names = "--signature", paramLabel = "FILE", description = "Verify the model file against this signature.")
+    Path signature;
+
+    @Option(names = "--public-key", paramLabel = "PEM", description = "Key for --signature.")
+    Path publicKey;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
     @Override
@@ -66,7 +75,21 @@ final class AuditCommand implements Callable<Integer> {
                 m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
         Dataset ref = reference == null ? null : org.mlsec.data.CsvReader.read(reference, d.schema(), data.options(d.schema().label()));
         long t0 = System.nanoTime();
-        Audit.Report r = Audit.run(d, m, model, config, ref, protectedColumns, b, seed, Output.progress());
+        List<String> threats = only == null ? org.mlsec.report.Threats.ORDER : only;
+        for (String t : threats) {
+            if (!org.mlsec.report.Threats.ORDER.contains(t)) {
+                throw new InputException("--only " + t + ": expected one of " + org.mlsec.report.Threats.ORDER);
+            }
+        }
+        org.mlsec.Result sig = null;
+        if (signature != null) {
+            if (publicKey == null || model == null) {
+                throw new InputException("--signature needs --public-key and --model");
+            }
+            sig = org.mlsec.defences.integrity.ModelSigning.verify(model, signature,
+                    org.mlsec.defences.integrity.Pem.readPublic(publicKey), List.of(), false);
+        }
+        Audit.Report r = Audit.run(d, m, model, sig, config, ref, protectedColumns, threats, b, seed, Output.progress());
         String artifact = (model != null ? model : data.data).toString();
         ReportWriter.write(r, out, artifact);
         int worst = -1;

@@ -65,6 +65,16 @@ public final class Audit {
      */
     public static Report run(Dataset data, LocalModel model, Path modelFile, TrainConfig config, Dataset reference,
                              List<String> protectedColumns, Budget budget, long seed, Progress progress) {
+        return run(data, model, modelFile, null, config, reference, protectedColumns, Threats.ORDER, budget, seed, progress);
+    }
+
+    /**
+     * @param signature a signature verification of the model file (null: not checked)
+     * @param only      the threats to check
+     */
+    public static Report run(Dataset data, LocalModel model, Path modelFile, Result signature, TrainConfig config,
+                             Dataset reference, List<String> protectedColumns, List<String> only, Budget budget, long seed,
+                             Progress progress) {
         List<Finding> out = new ArrayList<>();
         Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
         int steps = 6;
@@ -76,7 +86,18 @@ public final class Audit {
         LocalModel audited = model != null ? model : target;
 
         // 1. Supply chain
-        if (modelFile != null) {
+        if (signature != null && only.contains("supply-chain")) {
+            out.add(Threats.finding("supply-chain", signature.finding() ? "critical" : "info",
+                    signature.finding() ? "The model file does not match its signature: " + signature.details().get(0)
+                            : "The model file matches its signature",
+                    signature.finding() ? "The model was changed after it was signed, or signed by someone else."
+                            : "Nobody changed the file since it was signed with this key.",
+                    "Serve only files whose signature holds (mlsec serve --signature refuses the others).",
+                    "mlsec verify", signature.metrics()));
+        }
+        if (!only.contains("supply-chain")) {
+            progress.update("audit", step, steps); // not requested
+        } else if (modelFile != null) {
             ScanReport scan = ModelScanner.scan(List.of(modelFile));
             if (scan.findings().isEmpty()) {
                 out.add(Threats.finding("supply-chain", "info", "The model file holds no executable content",
@@ -97,23 +118,25 @@ public final class Audit {
         progress.update("audit", ++step, steps);
 
         // 2. Membership inference, on a copy trained like the model on a known half
-        MembershipInference.Report mia = MembershipInference.infer(target, halves.train(), halves.test(), null,
-                new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, Progress.NONE);
-        Result m = mia.result();
-        String miaSeverity = m.metric("auc") >= 0.8 || m.metric("tpr_at_fpr_0_001") >= 0.05 ? "high"
-                : m.metric("auc") >= 0.6 ? "medium" : "low";
-        out.add(Threats.finding("membership-inference", miaSeverity, String.format(Locale.ROOT,
-                        "Training membership is exposed: AUC %.3f, %.1f%% of members found at 0.1%% false positives",
-                        m.metric("auc"), 100 * m.metric("tpr_at_fpr_0_001")),
-                "An attacker with look-alike models can tell whether a person was in the training data.",
-                "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
-                "mlsec defend membership --data F --label L", m.metrics()));
-        charts.put("membership-roc", Charts.rocLogLog("Membership inference (RMIA)", List.of("model trained like yours"),
-                List.of(mia.roc())));
+        if (only.contains("membership-inference")) {
+            MembershipInference.Report mia = MembershipInference.infer(target, halves.train(), halves.test(), null,
+                    new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, Progress.NONE);
+            Result m = mia.result();
+            String miaSeverity = m.metric("auc") >= 0.8 || m.metric("tpr_at_fpr_0_001") >= 0.05 ? "high"
+                    : m.metric("auc") >= 0.6 ? "medium" : "low";
+            out.add(Threats.finding("membership-inference", miaSeverity, String.format(Locale.ROOT,
+                            "Training membership is exposed: AUC %.3f, %.1f%% of members found at 0.1%% false positives",
+                            m.metric("auc"), 100 * m.metric("tpr_at_fpr_0_001")),
+                    "An attacker with look-alike models can tell whether a person was in the training data.",
+                    "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
+                    "mlsec defend membership --data F --label L", m.metrics()));
+            charts.put("membership-roc", Charts.rocLogLog("Membership inference (RMIA)", List.of("model trained like yours"),
+                    List.of(mia.roc())));
+        }
         progress.update("audit", ++step, steps);
 
         // 3. Model inversion
-        if (!protectedColumns.isEmpty()) {
+        if (!protectedColumns.isEmpty() && only.contains("model-inversion")) {
             String sensitive = protectedColumns.get(0);
             List<AttributeInference.Method> methods = new ArrayList<>(List.of(AttributeInference.Method.MAP_INFORMED));
             methods.add(AttributeInference.Method.WHITEBOX_TREE);
@@ -133,23 +156,25 @@ public final class Audit {
         progress.update("audit", ++step, steps);
 
         // 4. Backdoors: in the data and in the model
-        DataBackdoorDetector.Report bd = DataBackdoorDetector.detect(data, null);
-        List<ModelBackdoorScanner.Probe> probes = ModelBackdoorScanner.scan(audited, data, 1000, seed);
-        boolean suspect = !probes.isEmpty() && probes.get(0).share() >= ModelBackdoorScanner.DEFAULT_THRESHOLD;
-        out.add(Threats.finding("backdoor", bd.flagged().isEmpty() && !suspect ? "info" : "high",
-                bd.flagged().isEmpty() && !suspect ? "No backdoor trigger found in the data or the model"
-                        : bd.flagged().size() + " suspicious rows in the data" + (suspect ? "; the model reacts to "
-                        + probes.get(0) : ""),
-                "A trigger in the training data makes the model answer the attacker's class whenever it is present.",
-                "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
-                "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer",
-                Map.of("flagged_rows", bd.flagged().size(), "findings", bd.findings().stream().limit(5).toList(),
-                        "strongest_probe", probes.isEmpty() ? "" : probes.get(0).toString())));
-        charts.put("importances", Charts.importances("What drives the model", audited));
+        if (only.contains("backdoor")) {
+            DataBackdoorDetector.Report bd = DataBackdoorDetector.detect(data, null);
+            List<ModelBackdoorScanner.Probe> probes = ModelBackdoorScanner.scan(audited, data, 1000, seed);
+            boolean suspect = !probes.isEmpty() && probes.get(0).share() >= ModelBackdoorScanner.DEFAULT_THRESHOLD;
+            out.add(Threats.finding("backdoor", bd.flagged().isEmpty() && !suspect ? "info" : "high",
+                    bd.flagged().isEmpty() && !suspect ? "No backdoor trigger found in the data or the model"
+                            : bd.flagged().size() + " suspicious rows in the data" + (suspect ? "; the model reacts to "
+                            + probes.get(0) : ""),
+                    "A trigger in the training data makes the model answer the attacker's class whenever it is present.",
+                    "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
+                    "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer",
+                    Map.of("flagged_rows", bd.flagged().size(), "findings", bd.findings().stream().limit(5).toList(),
+                            "strongest_probe", probes.isEmpty() ? "" : probes.get(0).toString())));
+            charts.put("importances", Charts.importances("What drives the model", audited));
+        }
         progress.update("audit", ++step, steps);
 
         // 5. Poisoning: diff against the trusted snapshot, fairness
-        if (reference != null) {
+        if (reference != null && only.contains("poisoning")) {
             var shifts = DataDiff.features(reference, data).stream().filter(DataDiff.FeatureShift::flagged).toList();
             var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
                     Math.max(30, data.rows() / 200), 3);
@@ -164,7 +189,7 @@ public final class Audit {
                     "mlsec diff --reference OLD --data NEW / mlsec sanitize",
                     Map.of("shifted_features", shifts.size(), "top_subgroup_change", jump)));
         }
-        if (!protectedColumns.isEmpty()) {
+        if (!protectedColumns.isEmpty() && only.contains("poisoning")) {
             List<Result> fair = Fairness.audit(audited, data, protectedColumns);
             for (Result f : fair) {
                 out.add(Threats.finding("poisoning", f.finding() ? "high" : "info", String.format(Locale.ROOT,
@@ -180,17 +205,19 @@ public final class Audit {
         progress.update("audit", ++step, steps);
 
         // 6. Model stealing: how cheaply a label-only API is copied
-        Split parts = Split.random(halves.test(), 0.5, seed + 1);
-        var stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), budget.queries, true,
-                config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
-        Result st = Extraction.evaluate(stolen, audited, parts.test());
-        double fid = st.metric("fidelity");
-        out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
-                        Locale.ROOT, "A copy agreeing on %.1f%% of clients costs %d label-only queries", 100 * fid,
-                        (long) st.metric("queries")),
-                "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
-                "Serve it behind mlsec serve: API keys, rate limits and quotas, extraction detection with --reference.",
-                "mlsec serve --model M --config guard.json --reference genuine.csv", st.metrics()));
+        if (only.contains("model-stealing")) {
+            Split parts = Split.random(halves.test(), 0.5, seed + 1);
+            var stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), budget.queries, true,
+                    config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
+            Result st = Extraction.evaluate(stolen, audited, parts.test());
+            double fid = st.metric("fidelity");
+            out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
+                            Locale.ROOT, "A copy agreeing on %.1f%% of clients costs %d label-only queries", 100 * fid,
+                            (long) st.metric("queries")),
+                    "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
+                    "Serve it behind mlsec serve: API keys, rate limits and quotas, extraction detection with --reference.",
+                    "mlsec serve --model M --config guard.json --reference genuine.csv", st.metrics()));
+        }
         progress.update("audit", ++step, steps);
 
         Map<String, Object> context = new LinkedHashMap<>();
