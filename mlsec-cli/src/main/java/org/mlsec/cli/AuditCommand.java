@@ -28,6 +28,9 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", description = "The model to audit (else one is trained with --algo).")
     Path model;
 
+    @Option(names = "--target", paramLabel = "URL", description = "Audit a model behind a scoring API (then --algo says how it is trained).")
+    java.net.URI target;
+
     @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "Model family when no --model (default: ${DEFAULT-VALUE}).")
     String algo;
 
@@ -69,10 +72,18 @@ final class AuditCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException("--budget must be quick, standard or thorough, got " + budget);
         }
+        if (model != null && target != null) {
+            throw new InputException("give --model or --target, not both");
+        }
         LocalModel m = model == null ? null : ModelIo.load(model);
         Dataset d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
         TrainConfig config = m != null ? TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
                 m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
+        org.mlsec.model.Classifier audited = m;
+        if (target != null) {
+            audited = new org.mlsec.model.remote.HttpClassifier(d.schema(),
+                    org.mlsec.model.remote.HttpClassifier.Config.of(target));
+        }
         Dataset ref = reference == null ? null : org.mlsec.data.CsvReader.read(reference, d.schema(), data.options(d.schema().label()));
         long t0 = System.nanoTime();
         List<String> threats = only == null ? org.mlsec.report.Threats.ORDER : only;
@@ -89,11 +100,11 @@ final class AuditCommand implements Callable<Integer> {
             sig = org.mlsec.defences.integrity.ModelSigning.verify(model, signature,
                     org.mlsec.defences.integrity.Pem.readPublic(publicKey), List.of(), false);
         }
-        Audit.Report r = Audit.run(d, m, model, sig, config, ref, protectedColumns, threats, b, seed, Output.progress());
+        Audit.Report r = Audit.run(d, audited, model, sig, config, ref, protectedColumns, threats, b, seed, Output.progress());
         String artifact = (model != null ? model : data.data).toString();
         ReportWriter.write(r, out, artifact);
         int worst = -1;
-        System.out.println("Audit of " + (model != null ? model : data.data) + " (" + b.name().toLowerCase() + " budget, "
+        System.out.println("Audit of " + (model != null ? model : target != null ? target : data.data) + " (" + b.name().toLowerCase() + " budget, "
                 + String.format("%.0f s", (System.nanoTime() - t0) / 1e9) + "):");
         for (Finding f : r.findings()) {
             System.out.printf("  %-9s %-22s %s%n", f.severity(), f.threat(), f.title());

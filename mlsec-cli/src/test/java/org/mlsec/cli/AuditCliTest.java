@@ -49,4 +49,22 @@ class AuditCliTest {
                 "--fail-on", "low", "--out", dir.resolve("a2").toString());
         assertEquals(1, strict.code(), "a low finding (no model file) fails --fail-on low");
     }
+
+    @Test
+    void auditsAModelBehindAUrl() throws IOException {
+        Path data = dir.resolve("c.csv");
+        Cli.run("data", "generate", "--rows", "3000", "--out", data.toString());
+        Path model = dir.resolve("m.mlsec");
+        Cli.run("train", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "20", "--out", model.toString());
+        org.mlsec.model.LocalModel m = org.mlsec.model.ModelIo.load(model);
+        try (org.mlsec.server.GuardedServer server = new org.mlsec.server.GuardedServer(m, null,
+                org.mlsec.server.GuardConfig.off()).start("127.0.0.1", 0)) {
+            Path out = dir.resolve("remote");
+            Cli a = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--target",
+                    "http://127.0.0.1:" + server.port() + "/predict_proba", "--algo", "rf", "--budget", "quick",
+                    "--fail-on", "critical", "--only", "backdoor,model-stealing", "--out", out.toString());
+            assertEquals(0, a.code(), a.err());
+            assertTrue(Files.readString(out.resolve("report.json")).contains("model-stealing"));
+        }
+    }
 }

@@ -63,7 +63,7 @@ public final class Audit {
      * @param reference trusted snapshot for the poisoning diff (nullable)
      * @param protectedColumns attributes for fairness and attribute inference
      */
-    public static Report run(Dataset data, LocalModel model, Path modelFile, TrainConfig config, Dataset reference,
+    public static Report run(Dataset data, org.mlsec.model.Classifier model, Path modelFile, TrainConfig config, Dataset reference,
                              List<String> protectedColumns, Budget budget, long seed, Progress progress) {
         return run(data, model, modelFile, null, config, reference, protectedColumns, Threats.ORDER, budget, seed, progress);
     }
@@ -72,7 +72,7 @@ public final class Audit {
      * @param signature a signature verification of the model file (null: not checked)
      * @param only      the threats to check
      */
-    public static Report run(Dataset data, LocalModel model, Path modelFile, Result signature, TrainConfig config,
+    public static Report run(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature, TrainConfig config,
                              Dataset reference, List<String> protectedColumns, List<String> only, Budget budget, long seed,
                              Progress progress) {
         List<Finding> out = new ArrayList<>();
@@ -83,7 +83,7 @@ public final class Audit {
         MembershipInference.ReferenceTrainer trainer = MembershipInference.like(config);
         int[] all = java.util.stream.IntStream.range(0, halves.train().rows()).toArray();
         LocalModel target = (LocalModel) trainer.train(halves.train(), all, seed);
-        LocalModel audited = model != null ? model : target;
+        org.mlsec.model.Classifier audited = model != null ? model : target;
 
         // 1. Supply chain
         if (signature != null && only.contains("supply-chain")) {
@@ -112,7 +112,8 @@ public final class Audit {
             }
         } else {
             out.add(Threats.finding("supply-chain", "low", "No model file was audited",
-                    "The model was trained by the audit, so no artifact could be scanned or verified.",
+                    model != null ? "The model was audited through its API, so no artifact could be scanned or verified."
+                            : "The model was trained by the audit, so no artifact could be scanned or verified.",
                     "Audit the file you deploy, sign it and record canaries.", "mlsec audit --model M", Map.of()));
         }
         progress.update("audit", ++step, steps);
@@ -169,7 +170,8 @@ public final class Audit {
                     "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer",
                     Map.of("flagged_rows", bd.flagged().size(), "findings", bd.findings().stream().limit(5).toList(),
                             "strongest_probe", probes.isEmpty() ? "" : probes.get(0).toString())));
-            charts.put("importances", Charts.importances("What drives the model", audited));
+            charts.put("importances", Charts.importances("What drives the model",
+                    audited instanceof LocalModel ? (LocalModel) audited : target));
         }
         progress.update("audit", ++step, steps);
 
@@ -223,7 +225,8 @@ public final class Audit {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("rows", data.rows());
         context.put("features", data.schema().featureNames());
-        context.put("model", model != null ? model.kind() : "trained by the audit: " + config.algorithm().kind());
+        context.put("model", model instanceof LocalModel ? ((LocalModel) model).kind() : model != null ? "remote model"
+                : "trained by the audit: " + config.algorithm().kind());
         context.put("budget", budget.name().toLowerCase(Locale.ROOT));
         return new Report(out, charts, context);
     }
