@@ -84,7 +84,8 @@ final class AuditCommand implements Callable<Integer> {
             audited = new org.mlsec.model.remote.HttpClassifier(d.schema(),
                     org.mlsec.model.remote.HttpClassifier.Config.of(target));
         }
-        Dataset ref = reference == null ? null : org.mlsec.data.CsvReader.read(reference, d.schema(), data.options(d.schema().label()));
+        Dataset ref = reference == null ? null : org.mlsec.data.CsvReader.read(reference, d.schema(),
+                new org.mlsec.data.CsvOptions(data.options(null).delimiter(), d.schema().label(), null, null, null));
         long t0 = System.nanoTime();
         List<String> threats = only == null ? org.mlsec.report.Threats.ORDER : only;
         for (String t : threats) {

@@ -124,7 +124,9 @@ final class BackdoorDefenceCommands {
                 throw new org.mlsec.InputException("--label COLUMN is required");
             }
             Dataset d = CsvReader.read(data.requireData(), o);
-            Dataset ref = reference == null ? null : CsvReader.read(reference, d.schema(), data.options(data.label));
+            // Conforming to the data's schema: only its columns are read, so the drop list does not apply here.
+            Dataset ref = reference == null ? null : CsvReader.read(reference, d.schema(),
+                    new CsvOptions(o.delimiter(), data.label, null, null, null));
             long t0 = System.nanoTime();
             DataBackdoorDetector.Report r = DataBackdoorDetector.detect(d, ref);
             Map<String, Object> res = new LinkedHashMap<>();

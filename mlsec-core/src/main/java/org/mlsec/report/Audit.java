@@ -55,6 +55,15 @@ public final class Audit {
     private Audit() {
     }
 
+    private static double[] column(Dataset d, String name) {
+        int j = d.schema().require(name);
+        double[] v = new double[d.rows()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = d.row(i)[j];
+        }
+        return v;
+    }
+
     /**
      * @param data      labelled data (the model's features)
      * @param model     the model audited (null: one is trained with {@code config})
@@ -178,6 +187,10 @@ public final class Audit {
         // 5. Poisoning: diff against the trusted snapshot, fairness
         if (reference != null && only.contains("poisoning")) {
             var shifts = DataDiff.features(reference, data).stream().filter(DataDiff.FeatureShift::flagged).toList();
+            if (!shifts.isEmpty()) {
+                String f = shifts.get(0).name();
+                charts.put("poisoning-histogram", Charts.histograms(f, column(reference, f), column(data, f)));
+            }
             var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
                     Math.max(30, data.rows() / 200), 3);
             double jump = groups.isEmpty() ? 0 : Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore());
@@ -209,9 +222,17 @@ public final class Audit {
         // 6. Model stealing: how cheaply a label-only API is copied
         if (only.contains("model-stealing")) {
             Split parts = Split.random(halves.test(), 0.5, seed + 1);
-            var stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), budget.queries, true,
-                    config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
-            Result st = Extraction.evaluate(stolen, audited, parts.test());
+            List<Double> spent = new ArrayList<>();
+            List<Double> fidelity = new ArrayList<>();
+            Result st = null;
+            for (int q : new int[] {budget.queries / 8, budget.queries / 4, budget.queries / 2, budget.queries}) {
+                var stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), Math.max(10, q), true,
+                        config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
+                st = Extraction.evaluate(stolen, audited, parts.test());
+                spent.add(st.metric("queries"));
+                fidelity.add(st.metric("fidelity"));
+            }
+            charts.put("extraction", Charts.fidelity(spent, fidelity));
             double fid = st.metric("fidelity");
             out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
                             Locale.ROOT, "A copy agreeing on %.1f%% of clients costs %d label-only queries", 100 * fid,

@@ -142,6 +142,16 @@ public final class Charts {
         return chart;
     }
 
+    /** Fidelity of stolen copies against the queries they cost. */
+    public static XYChart fidelity(List<Double> queries, List<Double> fidelity) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title("Model stealing: fidelity against queries")
+                .xAxisTitle("label-only queries").yAxisTitle("agreement with the model").build();
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("fidelity", queries, fidelity);
+        return chart;
+    }
+
     /** The chart as SVG text (for inlining in the HTML report). */
     public static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         try {

@@ -145,8 +145,9 @@ public final class ReportWriter {
                     .append(esc(m.owasp())).append("</td></tr>\n");
         }
         h.append("</table>\n");
-        Map<String, String> chartFor = Map.of("membership-inference", "membership-roc", "backdoor", "importances",
-                "poisoning", "fairness");
+        Map<String, List<String>> chartFor = Map.of("membership-inference", List.of("membership-roc"), "backdoor",
+                List.of("importances"), "poisoning", List.of("poisoning-histogram", "fairness"), "model-stealing",
+                List.of("extraction"));
         for (String t : Threats.ORDER) {
             Threats.Mapping m = Threats.ALL.get(t);
             h.append("<section id=\"").append(t).append("\"><h2>").append(esc(m.title())).append("</h2>\n");
@@ -167,9 +168,10 @@ public final class ReportWriter {
             if (!any) {
                 h.append("<p>Not run (it needs inputs the audit was not given).</p>\n");
             }
-            String chart = chartFor.get(t);
-            if (chart != null && r.charts().containsKey(chart)) {
-                h.append("<div class=\"chart\">").append(Charts.svg(r.charts().get(chart))).append("</div>\n");
+            for (String chart : chartFor.getOrDefault(t, List.of())) {
+                if (r.charts().containsKey(chart)) {
+                    h.append("<div class=\"chart\">").append(Charts.svg(r.charts().get(chart))).append("</div>\n");
+                }
             }
             h.append("</section>\n");
         }
