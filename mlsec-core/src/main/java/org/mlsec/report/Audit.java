@@ -226,11 +226,19 @@ public final class Audit {
             List<Double> fidelity = new ArrayList<>();
             Result st = null;
             for (int q : new int[] {budget.queries / 8, budget.queries / 4, budget.queries / 2, budget.queries}) {
-                var stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), Math.max(10, q), true,
-                        config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
+                Extraction.Stolen stolen;
+                try {
+                    stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), Math.max(100, q), true,
+                            config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
+                } catch (org.mlsec.InputException e) {
+                    continue; // so few queries that the model answered one class only: no copy at this budget
+                }
                 st = Extraction.evaluate(stolen, audited, parts.test());
                 spent.add(st.metric("queries"));
                 fidelity.add(st.metric("fidelity"));
+            }
+            if (st == null) {
+                throw new org.mlsec.MlsecException("extraction measured nothing: the model answered one class only");
             }
             charts.put("extraction", Charts.fidelity(spent, fidelity));
             double fid = st.metric("fidelity");

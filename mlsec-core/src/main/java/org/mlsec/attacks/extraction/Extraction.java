@@ -74,13 +74,29 @@ public final class Extraction {
         }
         List<Integer> ys = new ArrayList<>();
         label(target, xs, ys);
+        // A surrogate needs both answers: keep sampling (within the budget) until the target has given two classes.
+        while (ys.stream().distinct().count() < 2 && xs.size() < budget) {
+            List<double[]> more = new ArrayList<>();
+            for (int i = 0; i < Math.min(50, budget - xs.size()); i++) {
+                more.add(sample(s, known, rng));
+            }
+            xs.addAll(more);
+            label(target, more, ys);
+        }
+        if (ys.stream().distinct().count() < 2) {
+            throw new InputException("all " + xs.size() + " answers were class " + target.classes().get(ys.get(0))
+                    + ": give a larger --budget");
+        }
         progress.update("queries", xs.size(), budget);
         LocalModel surrogate = fit(s, target, xs, ys, surrogateConfig);
         if (active) {
             // Query the candidates the surrogate is least sure about: they sit near its decision boundary.
             int rounds = 4;
-            for (int round = 0; round < rounds; round++) {
+            for (int round = 0; round < rounds && xs.size() < budget; round++) {
                 int want = (budget - xs.size()) / (rounds - round);
+                if (want == 0) {
+                    continue;
+                }
                 List<double[]> pool = new ArrayList<>();
                 for (int i = 0; i < want * 20; i++) {
                     pool.add(sample(s, known, rng));
