@@ -20,7 +20,6 @@ import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
 import org.mlsec.data.Split;
 import org.mlsec.metrics.Evaluation;
-import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
@@ -56,12 +55,9 @@ final class BackdoorCommand implements Callable<Integer> {
     @Option(names = "--truth-column", description = "Add a column POISONED (1 for injected rows) to the CSV.")
     boolean truthColumn;
 
-    @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "Model to train (default: ${DEFAULT-VALUE}).")
-    String algo;
+    @Mixin
+    ModelOptions modelOptions;
 
-    @Option(names = "--trees", paramLabel = "N") Integer trees;
-    @Option(names = "--max-depth", paramLabel = "D") Integer maxDepth;
-    @Option(names = "--min-leaf", paramLabel = "K") Integer minLeaf;
     @Option(names = "--features", paramLabel = "A,B", split = ",", description = "Train on these columns only.") List<String> features;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -90,7 +86,7 @@ final class BackdoorCommand implements Callable<Integer> {
 
         List<String> keep = new ArrayList<>(features != null ? features : s.featureNames());
         keep.removeAll(new HashSet<>(data.drop));
-        TrainConfig tc = config(Algorithm.parse(algo));
+        TrainConfig tc = modelOptions.config(seed);
         LocalModel clean = Trainer.train(split.train().select(keep), tc, data.data.toString(), Output.progress());
         LocalModel bad = Trainer.train(poisonedTrain.data().select(keep), tc, out.toString(), Output.progress());
         Dataset test = split.test().select(keep);
@@ -151,20 +147,6 @@ final class BackdoorCommand implements Callable<Integer> {
             }
         }
         CsvWriter.write(new Dataset(s, x, y), out);
-    }
-
-    private TrainConfig config(Algorithm a) {
-        TrainConfig c = TrainConfig.defaults(a).withSeed(seed);
-        if (trees != null) {
-            c = c.withTrees(trees);
-        }
-        if (maxDepth != null) {
-            c = c.withMaxDepth(maxDepth);
-        }
-        if (minLeaf != null) {
-            c = c.withMinLeaf(minLeaf);
-        }
-        return c;
     }
 
     static int classIndex(Schema s, String value, String option) {

@@ -97,13 +97,11 @@ final class PoisoningCommands {
         @Option(names = "--against", paramLabel = "ALGO", defaultValue = "rf", description = "The victim's model for --flip-budget (default: ${DEFAULT-VALUE}).")
         String against;
 
-        @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "Model measured before and after (default: ${DEFAULT-VALUE}).")
-        String algo;
+        @Mixin
+        ModelOptions modelOptions;
 
-        @Option(names = "--trees", paramLabel = "N") Integer trees;
-        @Option(names = "--max-depth", paramLabel = "D") Integer maxDepth;
-        @Option(names = "--min-leaf", paramLabel = "K") Integer minLeaf;
-        @Option(names = "--features", paramLabel = "A,B", split = ",") List<String> features;
+        @Option(names = "--features", paramLabel = "A,B", split = ",", description = "Train on these columns only.")
+        List<String> features;
 
         @Option(names = "--out", paramLabel = "FILE", required = true, description = "The poisoned CSV.")
         Path out;
@@ -124,7 +122,7 @@ final class PoisoningCommands {
             }
             Dataset full = readAll(data, data.requireData());
             Condition cond = where == null ? null : Condition.parse(where);
-            TrainConfig tc = config();
+            TrainConfig tc = modelOptions.config(seed);
             Split split = Split.stratified(full, 0.1, seed);
             Poisoning.Poisoned all = poison(full, cond, tc);
             Poisoning.Poisoned train = poison(split.train(), cond, tc);
@@ -188,20 +186,6 @@ final class PoisoningCommands {
             m.put("before", positiveRate(clean, g, positive));
             m.put("after", positiveRate(bad, g, positive));
             return m;
-        }
-
-        private TrainConfig config() {
-            TrainConfig c = TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
-            if (trees != null) {
-                c = c.withTrees(trees);
-            }
-            if (maxDepth != null) {
-                c = c.withMaxDepth(maxDepth);
-            }
-            if (minLeaf != null) {
-                c = c.withMinLeaf(minLeaf);
-            }
-            return c;
         }
     }
 
