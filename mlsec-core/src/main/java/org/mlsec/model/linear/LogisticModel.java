@@ -68,8 +68,8 @@ public final class LogisticModel extends LocalModel {
         return KIND;
     }
 
-    /** Log-odds of each output for one encoded row. */
-    double score(double[] x, int output) {
+    /** Log-odds of one output for one encoded row (white-box attacks read the model's gradient from it). */
+    public double score(double[] x, int output) {
         double[] w = weights[output];
         double s = w[0];
         for (int j = 0; j < mean.length; j++) {

@@ -1,0 +1,434 @@
+package org.mlsec.attacks.evasion;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The fast heuristic for large tree ensembles, in the spirit of the leaf-tuple attack of Zhang et al. (2020): moves
+ * one feature at a time across tree thresholds (each move reaches a neighbouring combination of leaves), first to
+ * reach the target class at all, then to pull every feature back towards the original while the answer holds; for
+ * the L-infinity norm a bisection on the radius then searches smaller boxes from several starts. Only the trees that
+ * split on the moved feature are re-evaluated.
+ */
+final class CoordinateSearch {
+    /**
+     * How hard to search: random starts per radius, bisection steps, candidate values per feature and side, and
+     * nearby rows of the target class used as starts.
+     */
+    record Effort(int restarts, int steps, int candidates, int starts) {
+        static final Effort DEFAULT = new Effort(2, 8, 24, 4);
+
+        Effort times(int k) {
+            return new Effort(restarts * k, steps + (int) Math.ceil(Math.log(k) / Math.log(2)), candidates * k, starts * k);
+        }
+    }
+
+    private static final int MAX_SWEEPS = 40;
+
+    private final TreeEnsemble e;
+    private final Feasibility feas;
+    private final Effort effort;
+    private final List<double[]> pool;
+
+    /** @param pool rows the model answers with the target class (starting points), may be empty */
+    CoordinateSearch(TreeEnsemble e, Feasibility feas, Effort effort, List<double[]> pool) {
+        this.e = e;
+        this.feas = feas;
+        this.effort = effort;
+        this.pool = pool;
+    }
+
+    /** A row with its per-tree contributions, so that a one-feature move re-evaluates only the trees it affects. */
+    private final class Point {
+        final double[] row;
+        final double[] contrib;
+        double margin;
+
+        Point(double[] row) {
+            this.row = row.clone();
+            this.contrib = new double[e.size()];
+            margin = e.bias;
+            for (int t = 0; t < e.size(); t++) {
+                contrib[t] = e.contribution(t, this.row);
+                margin += contrib[t];
+            }
+        }
+
+        double marginWith(int j, double v) {
+            double old = row[j];
+            row[j] = v;
+            double m = margin;
+            for (int t : e.treesUsing[j]) {
+                m += e.contribution(t, row) - contrib[t];
+            }
+            row[j] = old;
+            return m;
+        }
+
+        void set(int j, double v) {
+            row[j] = v;
+            for (int t : e.treesUsing[j]) {
+                double c = e.contribution(t, row);
+                margin += c - contrib[t];
+                contrib[t] = c;
+            }
+        }
+    }
+
+    LeafSearch.Found search(double[] x, int target, SplittableRandom rng) {
+        Box full = new Box(feas, x, Double.POSITIVE_INFINITY);
+        double[] best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (double[] start : starts(x)) {
+            Point p = new Point(start);
+            if (ascend(p, full, target, rng) && feas.satisfiesRules(p.row)) {
+                pullBack(p, x, target);
+                double c = feas.cost(x, p.row);
+                if (c < bestCost) {
+                    best = p.row.clone();
+                    bestCost = c;
+                }
+            }
+        }
+        if (best == null) {
+            return new LeafSearch.Found(null, Double.POSITIVE_INFINITY, false, 0);
+        }
+        if (feas.norm() == Norm.L1) {
+            for (int r = 0; r < effort.restarts() * 4; r++) {
+                Point p = new Point(x);
+                if (greedyPerCost(p, x, target, rng, r > 0) && feas.satisfiesRules(p.row)) {
+                    pullBack(p, x, target);
+                    double c = feas.cost(x, p.row);
+                    if (c < bestCost) {
+                        best = p.row.clone();
+                        bestCost = c;
+                    }
+                }
+            }
+            return new LeafSearch.Found(best, bestCost, false, 0);
+        }
+        double lo = 0;
+        double hi = bestCost;
+        for (int s = 0; s < effort.steps() && hi - lo > 1e-3 * hi; s++) {
+            double r = (lo + hi) / 2;
+            Box ball = new Box(feas, x, r);
+            boolean found = false;
+            List<double[]> tries = new ArrayList<>();
+            tries.add(clip(best, ball));
+            tries.add(x);
+            for (int k = 0; k < effort.restarts(); k++) {
+                tries.add(random(ball, rng));
+            }
+            for (double[] start : tries) {
+                Point p = new Point(start);
+                if (ascend(p, ball, target, rng) && feas.satisfiesRules(p.row)) {
+                    pullBack(p, x, target);
+                    double c = feas.cost(x, p.row);
+                    if (c < bestCost) {
+                        best = p.row.clone();
+                        bestCost = c;
+                    }
+                    found = true;
+                    break;
+                }
+            }
+            if (found) {
+                hi = Math.min(r, bestCost);
+            } else {
+                lo = r;
+            }
+        }
+        return new LeafSearch.Found(best, bestCost, false, 0);
+    }
+
+    /** The row itself and the nearest rows of the target class (with the row's immutable features). */
+    private List<double[]> starts(double[] x) {
+        List<double[]> out = new ArrayList<>();
+        out.add(x);
+        if (pool.isEmpty() || effort.starts() == 0) {
+            return out;
+        }
+        double[][] projected = new double[pool.size()][];
+        Integer[] order = new Integer[pool.size()];
+        double[] cost = new double[pool.size()];
+        for (int i = 0; i < pool.size(); i++) {
+            projected[i] = feas.project(x, pool.get(i));
+            cost[i] = feas.cost(x, projected[i]);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(cost[a], cost[b]));
+        for (int k = 0; k < Math.min(effort.starts(), order.length); k++) {
+            out.add(projected[order[k]]);
+        }
+        return out;
+    }
+
+    /** Coordinate ascent of the margin towards the target inside a box; true once the target class is reached. */
+    private boolean ascend(Point p, Box box, int target, SplittableRandom rng) {
+        int sign = target == 1 ? 1 : -1;
+        int[] cols = mutableColumns();
+        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+            if (TreeEnsemble.reaches(p.margin, target)) {
+                return true;
+            }
+            shuffle(cols, rng);
+            boolean improved = false;
+            for (int j : cols) {
+                double bestV = p.row[j];
+                double bestM = sign * p.margin;
+                for (double v : candidates(j, box, p.row[j])) {
+                    if (v == p.row[j]) {
+                        continue;
+                    }
+                    double m = sign * p.marginWith(j, v);
+                    if (m > bestM + 1e-15) {
+                        bestM = m;
+                        bestV = v;
+                    }
+                }
+                if (bestV != p.row[j]) {
+                    p.set(j, bestV);
+                    improved = true;
+                    if (TreeEnsemble.reaches(p.margin, target)) {
+                        return true;
+                    }
+                }
+            }
+            if (!improved) {
+                break;
+            }
+        }
+        return TreeEnsemble.reaches(p.margin, target);
+    }
+
+    /** For sums of costs: from the row, take the move with the most margin per unit of cost until the target. */
+    private boolean greedyPerCost(Point p, double[] x, int target, SplittableRandom rng, boolean noisy) {
+        int sign = target == 1 ? 1 : -1;
+        Box full = new Box(feas, x, Double.POSITIVE_INFINITY);
+        for (int step = 0; step < 4 * x.length && !TreeEnsemble.reaches(p.margin, target); step++) {
+            int bestJ = -1;
+            double bestV = 0;
+            double bestRate = 0;
+            for (int j : mutableColumns()) {
+                double before = feas.partCost(j, x[j], p.row[j]);
+                for (double v : candidates(j, full, x[j])) {
+                    double gain = sign * (p.marginWith(j, v) - p.margin);
+                    if (gain <= 0) {
+                        continue;
+                    }
+                    double extra = Math.max(1e-12, feas.partCost(j, x[j], v) - before);
+                    double rate = gain / extra * (noisy ? 0.5 + rng.nextDouble() : 1);
+                    if (rate > bestRate) {
+                        bestRate = rate;
+                        bestJ = j;
+                        bestV = v;
+                    }
+                }
+            }
+            if (bestJ < 0) {
+                return false;
+            }
+            p.set(bestJ, bestV);
+        }
+        return TreeEnsemble.reaches(p.margin, target);
+    }
+
+    /** Moves each changed feature as close to its original value as the target class allows, costliest first. */
+    private void pullBack(Point p, double[] x, int target) {
+        Box full = new Box(feas, x, Double.POSITIVE_INFINITY);
+        for (int pass = 0; pass < 3; pass++) {
+            boolean changed = false;
+            Integer[] cols = new Integer[x.length];
+            for (int j = 0; j < cols.length; j++) {
+                cols[j] = j;
+            }
+            Arrays.sort(cols, (a, b) -> Double.compare(feas.partCost(b, x[b], p.row[b]), feas.partCost(a, x[a], p.row[a])));
+            for (int j : cols) {
+                if (p.row[j] == x[j]) {
+                    continue;
+                }
+                double now = p.row[j];
+                for (double v : between(j, full, x[j], now)) {
+                    if (TreeEnsemble.reaches(p.marginWith(j, v), target)) {
+                        p.set(j, v);
+                        if (feas.satisfiesRules(p.row)) {
+                            changed = true;
+                            break;
+                        }
+                        p.set(j, now);
+                    }
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+    }
+
+    /** Values of feature j from x's value towards now (excluded), nearest to x first, one per threshold cell. */
+    private List<Double> between(int j, Box box, double xj, double now) {
+        List<Double> out = new ArrayList<>();
+        if (feas.categorical(j)) {
+            out.add(xj);
+            return out;
+        }
+        out.add(xj);
+        double[] thr = e.thresholds[j];
+        if (now > xj) {
+            int k = firstAtLeast(thr, xj);
+            for (; k < thr.length; k++) {
+                double v = box.above(j, thr[k]);
+                if (v >= now) {
+                    break;
+                }
+                if (v > out.get(out.size() - 1)) {
+                    out.add(v);
+                }
+            }
+        } else {
+            int k = firstAtLeast(thr, xj) - 1;
+            for (; k >= 0; k--) {
+                double v = box.below(j, thr[k]);
+                if (v <= now) {
+                    break;
+                }
+                if (v < out.get(out.size() - 1)) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Candidate values of feature j inside a box: for each threshold cell the point nearest the original value,
+     * at most {@code candidates} per side (the nearest half, then evenly spread over the rest).
+     */
+    private double[] candidates(int j, Box box, double current) {
+        if (feas.categorical(j)) {
+            long m = box.mask[j];
+            double[] out = new double[Long.bitCount(m)];
+            int k = 0;
+            for (int c = 0; c < 63; c++) {
+                if ((m & (1L << c)) != 0) {
+                    out[k++] = c;
+                }
+            }
+            return out;
+        }
+        double lo = box.lo[j];
+        double hi = box.hi[j];
+        if (lo > hi) {
+            return new double[0];
+        }
+        double x0 = Math.min(hi, Math.max(lo, box.x[j]));
+        double[] thr = e.thresholds[j];
+        List<Double> up = new ArrayList<>();
+        List<Double> down = new ArrayList<>();
+        int first = firstAtLeast(thr, x0);
+        double last = x0;
+        for (int k = first; k < thr.length; k++) {
+            double v = box.above(j, thr[k]);
+            if (v > hi) {
+                break;
+            }
+            if (v > last) {
+                up.add(v);
+                last = v;
+            }
+        }
+        last = x0;
+        for (int k = first - 1; k >= 0; k--) {
+            double v = box.below(j, thr[k]);
+            if (v < lo) {
+                break;
+            }
+            if (v < last) {
+                down.add(v);
+                last = v;
+            }
+        }
+        List<Double> all = new ArrayList<>();
+        all.add(x0);
+        all.addAll(thin(up));
+        all.addAll(thin(down));
+        double[] out = new double[all.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = all.get(k);
+        }
+        return out;
+    }
+
+    private List<Double> thin(List<Double> side) {
+        int cap = effort.candidates();
+        if (side.size() <= cap) {
+            return side;
+        }
+        List<Double> out = new ArrayList<>(side.subList(0, cap / 2));
+        int rest = cap - cap / 2;
+        int from = cap / 2;
+        int n = side.size() - from;
+        for (int i = 0; i < rest; i++) {
+            out.add(side.get(from + (int) ((long) i * (n - 1) / Math.max(1, rest - 1))));
+        }
+        return out;
+    }
+
+    /** Index of the first threshold at or above v (the cell v lies in, thresholds being the cells' upper ends). */
+    private static int firstAtLeast(double[] thr, double v) {
+        int k = Arrays.binarySearch(thr, v);
+        return k >= 0 ? k : -k - 1;
+    }
+
+    private double[] clip(double[] v, Box box) {
+        double[] out = v.clone();
+        for (int j = 0; j < out.length; j++) {
+            if (feas.categorical(j)) {
+                if ((box.mask[j] & (1L << (int) out[j])) == 0) {
+                    out[j] = box.x[j];
+                }
+            } else {
+                out[j] = Math.min(box.hi[j], Math.max(box.lo[j], out[j]));
+            }
+        }
+        return out;
+    }
+
+    private double[] random(Box box, SplittableRandom rng) {
+        double[] out = box.x.clone();
+        for (int j = 0; j < out.length; j++) {
+            if (!feas.mutable(j)) {
+                continue;
+            }
+            if (feas.categorical(j)) {
+                long m = box.mask[j];
+                int pick = rng.nextInt(Long.bitCount(m));
+                for (int c = 0; c < 63; c++) {
+                    if ((m & (1L << c)) != 0 && pick-- == 0) {
+                        out[j] = c;
+                        break;
+                    }
+                }
+            } else if (box.hi[j] > box.lo[j]) {
+                double v = box.lo[j] + rng.nextDouble() * (box.hi[j] - box.lo[j]);
+                out[j] = feas.integer(j) ? Math.min(box.hi[j], Math.max(box.lo[j], Math.rint(v))) : v;
+            }
+        }
+        return out;
+    }
+
+    private int[] mutableColumns() {
+        return java.util.stream.IntStream.range(0, feas.width()).filter(feas::mutable).toArray();
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int k = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[k];
+            a[k] = t;
+        }
+    }
+}

@@ -1,0 +1,469 @@
+package org.mlsec.attacks.evasion;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mlsec.InputException;
+import org.mlsec.Progress;
+import org.mlsec.Result;
+import org.mlsec.data.Dataset;
+import org.mlsec.internal.Parallel;
+import org.mlsec.internal.Validate;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.linear.LogisticModel;
+import org.mlsec.model.remote.HttpClassifier;
+
+/**
+ * The evasion facade: for rows the model answers with one class, the cheapest feasible change it answers with
+ * another. {@link #evade} attacks a sample of rows and measures success, cost and queries; {@link #counterfactual}
+ * is the same search for one applicant ("what would have to change").
+ */
+public final class Evasion {
+    private Evasion() {
+    }
+
+    /** How the change is searched for. */
+    public enum Method {
+        /** tree for tree ensembles, gradient for logistic regression, hsj for anything else. */
+        AUTO,
+        /** White-box leaf search: exact for single trees and small ensembles, coordinate search for large ones. */
+        TREE,
+        /** White-box projected gradient (logistic regression). */
+        GRADIENT,
+        /** HopSkipJump, labels only. */
+        HSJ,
+        /** The boundary attack, labels only. */
+        BOUNDARY;
+
+        public static Method parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(java.util.Locale.ROOT));
+            } catch (RuntimeException e) {
+                throw new InputException("unknown evasion method '" + s + "' (expected auto, tree, gradient, hsj or boundary)");
+            }
+        }
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param method       search method
+     * @param from         attack rows the model answers with this class (-1: any class but the target)
+     * @param to           the class to reach
+     * @param rows         most rows to attack (a seeded random sample of the eligible ones)
+     * @param queryBudget  most model queries per row for the black-box methods
+     * @param effort       search effort multiplier for the tree heuristic (10 = the 10x-longer search)
+     * @param verifyRows   rows (the first ones) that also get a verified lower bound (tree ensembles)
+     * @param exactBudget  tree nodes the exact leaf search may visit per row before it gives up certifying
+     * @param seed         random seed
+     * @param threads      rows attacked in parallel (0: all cores)
+     */
+    public record Config(Method method, int from, int to, int rows, int queryBudget, int effort, int verifyRows,
+                         long exactBudget, long seed, int threads) {
+        public Config {
+            Validate.positive(rows, "--rows");
+            Validate.positive(queryBudget, "--budget-queries");
+            Validate.positive(effort, "--effort");
+            Validate.atLeast(verifyRows, 0, "--verify");
+            Validate.isTrue(exactBudget > 0, "the exact search budget must be positive");
+        }
+
+        public static Config defaults(int to) {
+            return new Config(Method.AUTO, -1, to, 100, 1000, 1, 0, 2_000_000, 42, 0);
+        }
+
+        public Config withMethod(Method m) {
+            return new Config(m, from, to, rows, queryBudget, effort, verifyRows, exactBudget, seed, threads);
+        }
+
+        public Config withFrom(int f) {
+            return new Config(method, f, to, rows, queryBudget, effort, verifyRows, exactBudget, seed, threads);
+        }
+
+        public Config withRows(int n) {
+            return new Config(method, from, to, n, queryBudget, effort, verifyRows, exactBudget, seed, threads);
+        }
+
+        public Config withQueryBudget(int q) {
+            return new Config(method, from, to, rows, q, effort, verifyRows, exactBudget, seed, threads);
+        }
+
+        public Config withEffort(int e) {
+            return new Config(method, from, to, rows, queryBudget, e, verifyRows, exactBudget, seed, threads);
+        }
+
+        public Config withVerify(int v) {
+            return new Config(method, from, to, rows, queryBudget, effort, v, exactBudget, seed, threads);
+        }
+
+        public Config withExactBudget(long b) {
+            return new Config(method, from, to, rows, queryBudget, effort, verifyRows, b, seed, threads);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(method, from, to, rows, queryBudget, effort, verifyRows, exactBudget, s, threads);
+        }
+
+        public Config withThreads(int t) {
+            return new Config(method, from, to, rows, queryBudget, effort, verifyRows, exactBudget, seed, t);
+        }
+    }
+
+    /**
+     * One attacked row.
+     *
+     * @param row         index in the data
+     * @param success     a feasible change was found and the model confirmed it
+     * @param cost        its cost (NaN without success)
+     * @param queries     model queries spent on this row (black-box searches; 1 confirmation for white-box ones)
+     * @param exact       the change is certified to be the cheapest (complete leaf search)
+     * @param lowerBound  verified: no feasible change with an L-infinity cost below this exists (NaN: not verified)
+     * @param original    the row
+     * @param adversarial the changed row (null without success)
+     * @param changes     "FEATURE: before → after"
+     */
+    public record Example(int row, boolean success, double cost, long queries, boolean exact, double lowerBound,
+                          double[] original, double[] adversarial, List<String> changes) {
+    }
+
+    /** The aggregate result and every attacked row. */
+    public record Outcome(Result result, List<Example> examples) {
+        /** The successful changed rows, with the original rows' labels (for adversarial training or validation). */
+        public Dataset adversarialRows(Dataset data) {
+            List<double[]> xs = new ArrayList<>();
+            List<Integer> ys = new ArrayList<>();
+            for (Example e : examples) {
+                if (e.success()) {
+                    xs.add(e.adversarial());
+                    ys.add(data.labelled() ? data.y()[e.row()] : 0);
+                }
+            }
+            return new Dataset(data.schema(), xs.toArray(new double[0][]),
+                    data.labelled() ? ys.stream().mapToInt(Integer::intValue).toArray() : null);
+        }
+    }
+
+    /** Attacks up to {@code c.rows()} rows of the data that the model does not answer with the target class. */
+    public static Outcome evade(Classifier model, Dataset data, Feasibility feas, Config c, Progress progress) {
+        checkClasses(model, c);
+        Method method = resolve(model, c.method());
+        long before = model.queries();
+        int[] predicted = model.predict(data.x());
+        long selectionQueries = model.queries() - before;
+        List<Integer> eligible = new ArrayList<>();
+        List<double[]> pool = new ArrayList<>();
+        for (int i = 0; i < data.rows(); i++) {
+            if (predicted[i] == c.to()) {
+                pool.add(data.row(i));
+            } else if (c.from() < 0 || predicted[i] == c.from()) {
+                eligible.add(i);
+            }
+        }
+        if (eligible.isEmpty()) {
+            throw new InputException("the model answers no row of the data with "
+                    + (c.from() < 0 ? "a class other than " + model.classes().get(c.to()) : model.classes().get(c.from()))
+                    + ": nothing to attack");
+        }
+        int[] rows = sample(eligible, c.rows(), c.seed());
+        List<double[]> seeds = pool.size() > 2000 ? subsample(pool, 2000, c.seed()) : pool;
+        Searcher searcher = new Searcher(model, feas, method, c, seeds);
+        AtomicInteger done = new AtomicInteger();
+        int threads = model instanceof HttpClassifier ? 1 : c.threads();
+        List<Example> examples = Parallel.map(rows.length, threads, k -> {
+            Example e = searcher.attack(rows[k], data.row(rows[k]), k < c.verifyRows(), new SplittableRandom(c.seed() + 31L * rows[k]));
+            progress.update("evasion (" + method.key() + ")", done.incrementAndGet(), rows.length);
+            return e;
+        });
+        return new Outcome(summarise(model, feas, method, c, examples, selectionQueries), examples);
+    }
+
+    /** The cheapest feasible change of one row that the model answers with the target class. */
+    public static Example counterfactual(Classifier model, double[] row, Feasibility feas, Config c, List<double[]> seeds) {
+        checkClasses(model, c);
+        Method method = resolve(model, c.method());
+        return new Searcher(model, feas, method, c, seeds).attack(0, row, c.verifyRows() > 0, new SplittableRandom(c.seed()));
+    }
+
+    private static void checkClasses(Classifier model, Config c) {
+        int k = model.classes().size();
+        Validate.isTrue(c.to() >= 0 && c.to() < k, "--to must name one of the model's classes " + model.classes());
+        Validate.isTrue(c.from() < k, "--from must name one of the model's classes " + model.classes());
+        Validate.isTrue(c.from() != c.to(), "--from and --to name the same class");
+    }
+
+    static Method resolve(Classifier model, Method m) {
+        if (m != Method.AUTO) {
+            if (m == Method.TREE && TreeEnsemble.of(model) == null) {
+                throw new InputException("--method tree needs a tree model of mlsec's own (rf, tree or gbt);"
+                        + " use hsj or boundary for a black-box model");
+            }
+            return m;
+        }
+        if (model.classes().size() == 2 && TreeEnsemble.of(model) != null) {
+            return Method.TREE;
+        }
+        if (model.classes().size() == 2 && model instanceof LogisticModel) {
+            return Method.GRADIENT;
+        }
+        return Method.HSJ;
+    }
+
+    /** Runs one method on one row; shared by every attacked row (the ensemble views are built once). */
+    private static final class Searcher {
+        final Classifier model;
+        final Feasibility feas;
+        final Method method;
+        final Config c;
+        final List<double[]> seeds;
+        final TreeEnsemble ensemble;
+        final LeafSearch leaves;
+        final boolean small;
+
+        Searcher(Classifier model, Feasibility feas, Method method, Config c, List<double[]> seeds) {
+            Validate.isTrue(model.schema().width() == feas.width(), "the constraints do not match the model's features");
+            this.model = model;
+            this.feas = feas;
+            this.method = method;
+            this.c = c;
+            this.seeds = seeds;
+            this.ensemble = method == Method.TREE ? TreeEnsemble.of(model) : null;
+            this.leaves = ensemble == null ? null : new LeafSearch(ensemble, feas);
+            this.small = ensemble != null && leafCombinations(ensemble) <= 1e8;
+        }
+
+        Example attack(int index, double[] x, boolean verify, SplittableRandom rng) {
+            double[] found = null;
+            double cost = Double.NaN;
+            long queries = 0;
+            boolean exact = false;
+            switch (method) {
+                case TREE: {
+                    LeafSearch.Found f;
+                    if (small) {
+                        f = leaves.cheapest(x, c.to(), c.exactBudget(), Double.POSITIVE_INFINITY);
+                        if (!f.complete()) {
+                            LeafSearch.Found h = heuristic(x, rng);
+                            f = h.point() != null && h.cost() < f.cost() ? h : f;
+                        }
+                    } else {
+                        f = heuristic(x, rng);
+                    }
+                    found = tidy(x, f.point(), ensemble::margin);
+                    cost = f.cost();
+                    exact = f.complete();
+                    break;
+                }
+                case GRADIENT: {
+                    GradientSearch g = new GradientSearch(model, feas);
+                    LeafSearch.Found f = g.search(x, c.to());
+                    found = tidy(x, f.point(), g::margin);
+                    cost = f.cost();
+                    break;
+                }
+                default: {
+                    DecisionSearch d = new DecisionSearch(model, feas, seeds, c.queryBudget());
+                    DecisionSearch.Outcome o = method == Method.HSJ ? d.hopSkipJump(x, c.to(), rng) : d.boundary(x, c.to(), rng);
+                    found = o.point();
+                    cost = o.cost();
+                    queries = o.queries();
+                }
+            }
+            if (found != null) {
+                cost = feas.cost(x, found);
+            }
+            boolean success = found != null && feas.feasible(x, found)
+                    && model.predict(new double[][] {found})[0] == c.to();
+            if (method == Method.TREE || method == Method.GRADIENT) {
+                queries = 1;
+            }
+            double bound = Double.NaN;
+            if (verify && ensemble != null) {
+                bound = lowerBound(x, success ? cost : Double.NaN);
+            }
+            return new Example(index, success, success ? cost : Double.NaN, queries, success && exact, bound, x.clone(),
+                    success ? found : null, success ? feas.changes(x, found) : List.of());
+        }
+
+        /**
+         * Puts back every changed feature the target class does not need (an L-infinity optimum may carry changes
+         * that cost nothing extra but that nobody would make); the cost never grows.
+         */
+        double[] tidy(double[] x, double[] found, java.util.function.ToDoubleFunction<double[]> margin) {
+            if (found == null) {
+                return null;
+            }
+            double[] v = found.clone();
+            double cost = feas.cost(x, v);
+            for (int j = 0; j < v.length; j++) {
+                if (v[j] == x[j]) {
+                    continue;
+                }
+                double now = v[j];
+                v[j] = x[j];
+                if (!TreeEnsemble.reaches(margin.applyAsDouble(v), c.to()) || !feas.satisfiesRules(v)
+                        || feas.cost(x, v) > cost) {
+                    v[j] = now;
+                }
+            }
+            return v;
+        }
+
+        LeafSearch.Found heuristic(double[] x, SplittableRandom rng) {
+            CoordinateSearch.Effort effort = CoordinateSearch.Effort.DEFAULT.times(c.effort());
+            return new CoordinateSearch(ensemble, feas, effort, seeds).search(x, c.to(), rng);
+        }
+
+        /** The largest L-infinity radius within which no feasible change reaches the target (bisection). */
+        double lowerBound(double[] x, double upper) {
+            double hi = Double.isNaN(upper) ? maxRadius(x) : upper;
+            if (!leaves.certified(x, c.to(), 0, 3, 20_000)) {
+                return 0;
+            }
+            if (leaves.certified(x, c.to(), hi, 3, 20_000)) {
+                return hi;
+            }
+            double lo = 0;
+            for (int s = 0; s < 24 && hi - lo > 1e-4 * hi; s++) {
+                double r = (lo + hi) / 2;
+                if (leaves.certified(x, c.to(), r, 3, 20_000)) {
+                    lo = r;
+                } else {
+                    hi = r;
+                }
+            }
+            return lo;
+        }
+
+        double maxRadius(double[] x) {
+            Box full = new Box(feas, x, Double.POSITIVE_INFINITY);
+            double r = 0;
+            for (int j = 0; j < x.length; j++) {
+                if (feas.categorical(j)) {
+                    r = Math.max(r, feas.unitCost(j));
+                } else {
+                    r = Math.max(r, Math.max(feas.partCost(j, x[j], full.lo[j]), feas.partCost(j, x[j], full.hi[j])));
+                }
+            }
+            return r;
+        }
+    }
+
+    private static double leafCombinations(TreeEnsemble e) {
+        double n = 1;
+        for (var t : e.trees) {
+            n *= t.leaves();
+        }
+        return n;
+    }
+
+    private static Result summarise(Classifier model, Feasibility feas, Method method, Config c, List<Example> examples,
+                                    long selectionQueries) {
+        int ok = 0;
+        int exact = 0;
+        List<Double> costs = new ArrayList<>();
+        List<Double> queries = new ArrayList<>();
+        List<Double> bounds = new ArrayList<>();
+        for (Example e : examples) {
+            queries.add((double) e.queries());
+            if (e.success()) {
+                ok++;
+                costs.add(e.cost());
+            }
+            if (e.exact()) {
+                exact++;
+            }
+            if (!Double.isNaN(e.lowerBound())) {
+                bounds.add(e.lowerBound());
+            }
+        }
+        double rate = (double) ok / examples.size();
+        Result.Builder r = Result.of("evasion", "evade:" + method.key())
+                .finding(rate > 0)
+                .metric("method", method.key())
+                .metric("norm", feas.norm().key())
+                .metric("from", c.from() < 0 ? "any" : model.classes().get(c.from()))
+                .metric("to", model.classes().get(c.to()))
+                .metric("rows", examples.size())
+                .metric("success_rate", rate)
+                .metric("median_cost", quantile(costs, 0.5))
+                .metric("p90_cost", quantile(costs, 0.9))
+                .metric("empirical_robustness", costs.isEmpty() ? Double.NaN : costs.stream().mapToDouble(d -> d).average().orElse(Double.NaN))
+                .metric("median_queries", quantile(queries, 0.5))
+                .metric("selection_queries", selectionQueries)
+                .metric("exact_rows", exact);
+        if (!bounds.isEmpty()) {
+            r.metric("verified_rows", bounds.size())
+                    .metric("median_lower_bound", quantile(bounds, 0.5))
+                    .metric("rows_with_positive_bound", bounds.stream().filter(b -> b > 0).count());
+        }
+        List<Map<String, Object>> ex = new ArrayList<>();
+        for (Example e : examples) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("row", e.row());
+            m.put("success", e.success());
+            m.put("cost", e.cost());
+            m.put("queries", e.queries());
+            m.put("exact", e.exact());
+            if (!Double.isNaN(e.lowerBound())) {
+                m.put("lower_bound", e.lowerBound());
+            }
+            List<Map<String, String>> ch = new ArrayList<>();
+            if (e.success()) {
+                for (int j = 0; j < e.original().length; j++) {
+                    if (e.original()[j] != e.adversarial()[j]) {
+                        var col = feas.schema().feature(j);
+                        ch.add(Map.of("feature", col.name(), "before", col.format(e.original()[j]),
+                                "after", col.format(e.adversarial()[j])));
+                    }
+                }
+            }
+            m.put("changes", ch);
+            ex.add(m);
+        }
+        r.metric("examples", ex);
+        r.detail(String.format("%d of %d rows changed to %s (%.1f%%), median %s cost %.4g", ok, examples.size(),
+                model.classes().get(c.to()), 100 * rate, feas.norm().key(), quantile(costs, 0.5)));
+        return r.build();
+    }
+
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        double pos = q * (v.length - 1);
+        int i = (int) Math.floor(pos);
+        double frac = pos - i;
+        return i + 1 < v.length ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
+    }
+
+    private static int[] sample(List<Integer> eligible, int n, long seed) {
+        int[] all = eligible.stream().mapToInt(Integer::intValue).toArray();
+        if (all.length <= n) {
+            return all;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = all.length - 1; i > 0; i--) {
+            int k = rng.nextInt(i + 1);
+            int t = all[i];
+            all[i] = all[k];
+            all[k] = t;
+        }
+        int[] out = Arrays.copyOf(all, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static List<double[]> subsample(List<double[]> rows, int n, long seed) {
+        List<double[]> copy = new ArrayList<>(rows);
+        java.util.Collections.shuffle(copy, new java.util.Random(seed));
+        return copy.subList(0, n);
+    }
+}

@@ -1,0 +1,179 @@
+package org.mlsec.attacks.evasion;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.mlsec.InputException;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.FeatureEncoder;
+import org.mlsec.model.tree.BoostedModel;
+import org.mlsec.model.tree.ForestModel;
+import org.mlsec.model.tree.Tree;
+
+/**
+ * A two-class tree ensemble seen as a sum: margin = bias + the sum over trees of the value of the leaf a row reaches,
+ * and the model answers class 1 exactly when the margin is above 0. For a forest a leaf's value is its share of
+ * class 1 minus its share of class 0 over the number of trees (the margin is then p1 - p0); for boosted trees it
+ * is the leaf score (the margin is the log-odds). Rows are read in schema space: a one-hot indicator node asks
+ * whether a categorical column holds its category.
+ */
+final class TreeEnsemble {
+    final List<Tree> trees;
+    /** Per tree and node, the leaf's contribution to the margin (0 at inner nodes). */
+    final double[][] value;
+    final double bias;
+    /** Per encoded feature: its schema column, and its category for an indicator (-1 for a number). */
+    final int[] column;
+    final int[] category;
+    /** Per schema column: the trees that split on it, and its distinct thresholds in ascending order. */
+    final int[][] treesUsing;
+    final double[][] thresholds;
+
+    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder) {
+        this.trees = trees;
+        this.value = value;
+        this.bias = bias;
+        int w = encoder.width();
+        this.column = new int[w];
+        this.category = new int[w];
+        for (int f = 0; f < w; f++) {
+            column[f] = encoder.sourceColumn(f);
+            boolean cat = encoder.schema().feature(column[f]).isCategorical();
+            category[f] = !cat ? -1 : f > 0 && column[f - 1] == column[f] ? category[f - 1] + 1 : 0;
+        }
+        int cols = encoder.schema().width();
+        List<List<Integer>> using = new ArrayList<>();
+        List<TreeSet<Double>> thr = new ArrayList<>();
+        for (int j = 0; j < cols; j++) {
+            using.add(new ArrayList<>());
+            thr.add(new TreeSet<>());
+        }
+        for (int t = 0; t < trees.size(); t++) {
+            Tree tree = trees.get(t);
+            for (int n = 0; n < tree.nodes(); n++) {
+                if (!tree.isLeaf(n)) {
+                    int j = column[tree.feature()[n]];
+                    List<Integer> u = using.get(j);
+                    if (u.isEmpty() || u.get(u.size() - 1) != t) {
+                        u.add(t);
+                    }
+                    if (category[tree.feature()[n]] < 0) {
+                        thr.get(j).add(tree.threshold()[n]);
+                    }
+                }
+            }
+        }
+        this.treesUsing = new int[cols][];
+        this.thresholds = new double[cols][];
+        for (int j = 0; j < cols; j++) {
+            treesUsing[j] = using.get(j).stream().mapToInt(Integer::intValue).toArray();
+            thresholds[j] = thr.get(j).stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    /** The ensemble of a two-class forest, single tree or boosted model; null for any other model. */
+    static TreeEnsemble of(Classifier model) {
+        if (model instanceof ForestModel) {
+            ForestModel m = (ForestModel) model;
+            requireTwoClasses(m.classes().size());
+            List<Tree> trees = m.trees();
+            double[][] v = new double[trees.size()][];
+            for (int t = 0; t < trees.size(); t++) {
+                Tree tree = trees.get(t);
+                v[t] = new double[tree.nodes()];
+                for (int n = 0; n < tree.nodes(); n++) {
+                    if (tree.isLeaf(n)) {
+                        double c0 = tree.value()[2 * n];
+                        double c1 = tree.value()[2 * n + 1];
+                        double sum = c0 + c1;
+                        v[t][n] = sum > 0 ? (c1 - c0) / sum / trees.size() : 0;
+                    }
+                }
+            }
+            return new TreeEnsemble(trees, v, 0, m.encoder());
+        }
+        if (model instanceof BoostedModel) {
+            BoostedModel m = (BoostedModel) model;
+            requireTwoClasses(m.classes().size());
+            List<Tree> trees = m.trees();
+            double[][] v = new double[trees.size()][];
+            for (int t = 0; t < trees.size(); t++) {
+                Tree tree = trees.get(t);
+                v[t] = new double[tree.nodes()];
+                for (int n = 0; n < tree.nodes(); n++) {
+                    if (tree.isLeaf(n)) {
+                        v[t][n] = tree.value()[n];
+                    }
+                }
+            }
+            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder());
+        }
+        return null;
+    }
+
+    private static void requireTwoClasses(int k) {
+        if (k != 2) {
+            throw new InputException("tree search handles two-class models; this one has " + k
+                    + " classes (use --method hsj)");
+        }
+    }
+
+    int size() {
+        return trees.size();
+    }
+
+    /** Whether a row goes left at a node. */
+    boolean goesLeft(Tree tree, int node, double[] row) {
+        int f = tree.feature()[node];
+        int c = category[f];
+        double v = c < 0 ? row[column[f]] : row[column[f]] == c ? 1 : 0;
+        return v <= tree.threshold()[node];
+    }
+
+    int leaf(int t, double[] row) {
+        Tree tree = trees.get(t);
+        int n = 0;
+        while (!tree.isLeaf(n)) {
+            n = goesLeft(tree, n, row) ? tree.left()[n] : tree.right()[n];
+        }
+        return n;
+    }
+
+    double contribution(int t, double[] row) {
+        return value[t][leaf(t, row)];
+    }
+
+    double margin(double[] row) {
+        double m = bias;
+        for (int t = 0; t < trees.size(); t++) {
+            m += contribution(t, row);
+        }
+        return m;
+    }
+
+    /** Whether a margin gives the target class (class 1 strictly above 0; ties go to class 0, as argmax does). */
+    static boolean reaches(double margin, int target) {
+        return target == 1 ? margin > 0 : margin <= 0;
+    }
+
+    /** Per tree and node, the largest value of sign * leaf value in the node's subtree. */
+    double[][] subtreeMax(int sign) {
+        double[][] out = new double[trees.size()][];
+        for (int t = 0; t < trees.size(); t++) {
+            Tree tree = trees.get(t);
+            double[] m = new double[tree.nodes()];
+            // Children come after their parents, so one backward pass sees them first.
+            for (int n = tree.nodes() - 1; n >= 0; n--) {
+                m[n] = tree.isLeaf(n) ? sign * value[t][n] : Math.max(m[tree.left()[n]], m[tree.right()[n]]);
+            }
+            out[t] = m;
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return trees.size() + " trees, " + Arrays.stream(thresholds).mapToInt(a -> a.length).sum() + " thresholds";
+    }
+}
