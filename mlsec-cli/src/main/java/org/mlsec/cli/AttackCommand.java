@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "attack", mixinStandardHelpOptions = true, description = "Run an attack against a model or its data.",
         subcommands = {AttackCommand.TamperCommand.class, MembershipCommand.class, BackdoorCommand.class,
                 PoisoningCommands.Poison.class, InversionCommands.Invert.class,
-                InversionCommands.Reconstruct.class, StealCommand.class})
+                InversionCommands.Reconstruct.class, StealCommand.class, EvasionCommands.Evade.class})
 final class AttackCommand extends GroupCommand {
 
     @Command(name = "tamper", mixinStandardHelpOptions = true,

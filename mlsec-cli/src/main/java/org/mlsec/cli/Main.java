@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 BackdoorDefenceCommands.Schema.class, BackdoorDefenceCommands.Validate.class, BackdoorDefenceCommands.Detect.class,
                 BackdoorDefenceCommands.ScanModel.class, BackdoorDefenceCommands.RulesGroup.class,
                 PoisoningCommands.Diff.class, PoisoningCommands.Sanitize.class, PoisoningCommands.FairnessAudit.class,
-                PoisoningCommands.Compare.class, CommandLine.HelpCommand.class},
+                PoisoningCommands.Compare.class, EvasionCommands.Explain.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 findings or failed check, 2 bad usage or input.",
                 "Set MLSEC_DEBUG=1 to see stack traces of unexpected errors."})
 public final class Main implements Runnable {

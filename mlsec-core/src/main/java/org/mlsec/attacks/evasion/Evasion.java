@@ -418,8 +418,7 @@ public final class Evasion {
                 for (int j = 0; j < e.original().length; j++) {
                     if (e.original()[j] != e.adversarial()[j]) {
                         var col = feas.schema().feature(j);
-                        ch.add(Map.of("feature", col.name(), "before", col.format(e.original()[j]),
-                                "after", col.format(e.adversarial()[j])));
+                        ch.add(change(col.name(), col.format(e.original()[j]), col.format(e.adversarial()[j])));
                     }
                 }
             }
@@ -430,6 +429,15 @@ public final class Evasion {
         r.detail(String.format("%d of %d rows changed to %s (%.1f%%), median %s cost %.4g", ok, examples.size(),
                 model.classes().get(c.to()), 100 * rate, feas.norm().key(), quantile(costs, 0.5)));
         return r.build();
+    }
+
+    /** One changed feature as the JSON reports write it: feature, before, after (in that order). */
+    public static Map<String, String> change(String feature, String before, String after) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("feature", feature);
+        m.put("before", before);
+        m.put("after", after);
+        return m;
     }
 
     static double quantile(List<Double> values, double q) {

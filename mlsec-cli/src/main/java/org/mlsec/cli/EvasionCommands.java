@@ -1,0 +1,316 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlsec.InputException;
+import org.mlsec.Result;
+import org.mlsec.attacks.evasion.Costs;
+import org.mlsec.attacks.evasion.Evasion;
+import org.mlsec.attacks.evasion.Feasibility;
+import org.mlsec.attacks.evasion.Norm;
+import org.mlsec.data.Column;
+import org.mlsec.data.CsvWriter;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Values;
+import org.mlsec.defences.preprocessor.InputSchema;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.ModelIo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Evasion: adversarial examples under real-world constraints, and their benign twin, counterfactual explanations. */
+final class EvasionCommands {
+    private EvasionCommands() {
+    }
+
+    /** What may change and what a change costs: shared by every evasion command. */
+    static final class ConstraintOptions {
+        @Option(names = "--schema", paramLabel = "FILE", description = "Input schema (mlsec schema infer): ranges, categories, rules.")
+        Path schema;
+
+        @Option(names = "--immutable", paramLabel = "A,B", split = ",", description = "Features that cannot change, e.g. SEX,AGE,EDUCATION,MARRIAGE.")
+        List<String> immutable = new ArrayList<>();
+
+        @Option(names = "--costs", paramLabel = "FILE", description = "costs.json: norm, immutable features, per-feature cost and direction.")
+        Path costs;
+
+        @Option(names = "--norm", paramLabel = "N", description = "linf (largest single change) or l1 (sum of changes); default linf or the costs file's.")
+        String norm;
+
+        Feasibility feasibility(Schema model, Dataset scaleData) {
+            Costs c = costs == null ? Costs.defaults(Norm.LINF) : Costs.read(costs);
+            if (norm != null) {
+                c = c.withNorm(Norm.parse(norm));
+            }
+            c = c.withImmutable(immutable);
+            return Feasibility.of(model, schema == null ? null : InputSchema.read(schema), scaleData, c);
+        }
+    }
+
+    static int classIndex(Classifier m, String name, String option) {
+        int k = m.classes().indexOf(Values.canonical(name));
+        if (k < 0) {
+            throw new InputException(option + " " + name + ": the model's classes are " + m.classes());
+        }
+        return k;
+    }
+
+    /** The target class: --to, or for two classes the other one than --from. */
+    static int target(Classifier m, String from, String to) {
+        if (to != null) {
+            return classIndex(m, to, "--to");
+        }
+        if (m.classes().size() == 2 && from != null) {
+            return 1 - classIndex(m, from, "--from");
+        }
+        throw new InputException("--to CLASS is required (the class the changed input should get)");
+    }
+
+    @Command(name = "evade", mixinStandardHelpOptions = true,
+            description = {"Evasion: the smallest feasible change to each input that flips the model's answer (adversarial",
+                    "examples), under the schema's constraints; success rate, cost, queries and the changes made."})
+    static final class Evade implements Callable<Integer> {
+        @Option(names = "--model", paramLabel = "MODEL", description = "Model file (white-box for mlsec models), ONNX file.")
+        String model;
+
+        @Option(names = "--target", paramLabel = "URL", description = "Or a scoring API (labels only: hsj or boundary).")
+        String target;
+
+        @Mixin
+        DataOptions data;
+
+        @Mixin
+        ConstraintOptions constraints;
+
+        @Option(names = "--from", paramLabel = "CLASS", description = "Attack rows the model gives this class (e.g. 1 = will default).")
+        String from;
+
+        @Option(names = "--to", paramLabel = "CLASS", description = "The class to reach (default: the other of two).")
+        String to;
+
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "100", description = "Rows to attack, a seeded sample (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto, tree, gradient, hsj or boundary (default: ${DEFAULT-VALUE}).")
+        String method;
+
+        @Option(names = "--budget-queries", paramLabel = "Q", defaultValue = "1000", description = "Queries per row for hsj/boundary (default: ${DEFAULT-VALUE}).")
+        int budget;
+
+        @Option(names = "--verify", paramLabel = "N", defaultValue = "0", description = "Tree ensembles: a verified lower bound for the first N rows.")
+        int verify;
+
+        @Option(names = "--effort", paramLabel = "K", defaultValue = "1", description = "Search effort multiplier for large ensembles (default: ${DEFAULT-VALUE}).")
+        int effort;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the changed rows (with their true labels) as CSV.")
+        Path out;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Rows attacked in parallel (default: all cores).")
+        int threads;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            if ((model == null) == (target == null)) {
+                throw new InputException("give either --model FILE or --target URL");
+            }
+            Target t = Target.open(model != null ? model : target, data, false);
+            Classifier m = t.model();
+            Feasibility feas = constraints.feasibility(m.schema(), t.data());
+            int toClass = target(m, from, to);
+            Evasion.Config c = new Evasion.Config(Evasion.Method.parse(method),
+                    from == null ? -1 : classIndex(m, from, "--from"), toClass, rows, budget, effort, verify,
+                    2_000_000, seed, threads);
+            Evasion.Outcome o = Evasion.evade(m, t.data(), feas, c, Output.progress());
+            print(o.result(), o.examples());
+            if (out != null) {
+                CsvWriter.write(o.adversarialRows(t.data()), out);
+                System.out.println("  changed rows written to " + out);
+            }
+            Output.json(json, o.result().toJson());
+            return Main.OK;
+        }
+
+        static void print(Result r, List<Evasion.Example> examples) {
+            System.out.printf("Evasion (%s, %s cost) from %s to %s: %s of %d rows flipped; median cost %s, p90 %s;"
+                            + " median queries %.0f%n", r.metrics().get("method"), r.metrics().get("norm"),
+                    r.metrics().get("from"), r.metrics().get("to"), Output.pct(r.metric("success_rate")),
+                    (int) r.metric("rows"), Output.num(r.metric("median_cost")), Output.num(r.metric("p90_cost")),
+                    r.metric("median_queries"));
+            if (r.metric("exact_rows") > 0) {
+                System.out.printf("  %d rows certified minimal (complete leaf search)%n", (long) r.metric("exact_rows"));
+            }
+            if (r.metrics().containsKey("verified_rows")) {
+                System.out.printf("  verified: for %d of %d checked rows no feasible change below a positive cost exists"
+                                + " (median bound %s)%n", (long) r.metric("rows_with_positive_bound"),
+                        (long) r.metric("verified_rows"), Output.num(r.metric("median_lower_bound")));
+            }
+            int shown = 0;
+            for (Evasion.Example e : examples) {
+                if (e.success() && shown++ < 5) {
+                    System.out.printf("  row %d (cost %s): %s%n", e.row(), Output.num(e.cost()), String.join(", ", e.changes()));
+                }
+            }
+        }
+    }
+
+    @Command(name = "explain", mixinStandardHelpOptions = true, description = "Explain a model's answers.",
+            subcommands = Counterfactual.class)
+    static final class Explain extends GroupCommand {
+    }
+
+    @Command(name = "counterfactual", mixinStandardHelpOptions = true,
+            description = {"What would have to change in an application for the model to answer differently: the cheapest",
+                    "feasible change (the same search as attack evade, framed for the applicant)."})
+    static final class Counterfactual implements Callable<Integer> {
+        @Option(names = "--model", paramLabel = "MODEL", required = true, description = "An mlsec model file.")
+        Path model;
+
+        @Option(names = "--row", paramLabel = "COL=V,...", description = "The application, every feature as COLUMN=VALUE.")
+        String row;
+
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--index", paramLabel = "I", description = "Or: the I-th row (from 0) of --data.")
+        Integer index;
+
+        @Mixin
+        ConstraintOptions constraints;
+
+        @Option(names = "--to", paramLabel = "CLASS", description = "The answer wanted (default: the other of two classes).")
+        String to;
+
+        @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto, tree, gradient, hsj or boundary.")
+        String method;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the counterfactual as JSON.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            LocalModel m = ModelIo.load(model);
+            Dataset d = data.data == null ? null : data.readFor(m.schema(), false);
+            double[] x;
+            if (row != null) {
+                x = parseRow(m.schema(), row);
+            } else if (index != null && d != null) {
+                if (index < 0 || index >= d.rows()) {
+                    throw new InputException("--index " + index + " is outside the data's " + d.rows() + " rows");
+                }
+                x = d.row(index);
+            } else {
+                throw new InputException("give --row COL=V,... or --data FILE --index I");
+            }
+            int now = m.predict(new double[][] {x})[0];
+            int toClass = to != null ? classIndex(m, to, "--to") : m.classes().size() == 2 ? 1 - now : -1;
+            if (toClass < 0) {
+                throw new InputException("--to CLASS is required for a model with more than two classes");
+            }
+            Feasibility feas = constraints.feasibility(m.schema(), d);
+            List<double[]> seeds = new ArrayList<>();
+            if (d != null) {
+                int[] p = m.predict(d.x());
+                for (int i = 0; i < d.rows(); i++) {
+                    if (p[i] == toClass) {
+                        seeds.add(d.row(i));
+                    }
+                }
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("answer", m.classes().get(now));
+            result.put("wanted", m.classes().get(toClass));
+            if (now == toClass) {
+                System.out.printf("The model already answers %s for this application: nothing needs to change.%n",
+                        m.classes().get(now));
+                result.put("success", true);
+                result.put("changes", List.of());
+                Output.json(json, result);
+                return Main.OK;
+            }
+            Evasion.Example e = Evasion.counterfactual(m, x, feas, Evasion.Config.defaults(toClass)
+                    .withMethod(Evasion.Method.parse(method)).withSeed(seed).withVerify(1), seeds);
+            result.put("success", e.success());
+            result.put("cost", e.cost());
+            result.put("norm", feas.norm().key());
+            result.put("minimal", e.exact());
+            if (!Double.isNaN(e.lowerBound())) {
+                result.put("lower_bound", e.lowerBound());
+            }
+            List<Map<String, String>> changes = new ArrayList<>();
+            if (e.success()) {
+                System.out.printf("The model answers %s. For it to answer %s, this application would need:%n",
+                        m.classes().get(now), m.classes().get(toClass));
+                for (int j = 0; j < x.length; j++) {
+                    if (x[j] != e.adversarial()[j]) {
+                        Column col = m.schema().feature(j);
+                        System.out.printf("  %-12s %s → %s%n", col.name(), col.format(x[j]), col.format(e.adversarial()[j]));
+                        changes.add(Evasion.change(col.name(), col.format(x[j]), col.format(e.adversarial()[j])));
+                    }
+                }
+                System.out.printf("  (cost %s%s)%n", Output.num(e.cost()), e.exact() ? ", the cheapest change that exists"
+                        : Double.isNaN(e.lowerBound()) ? "" : "; no change below " + Output.num(e.lowerBound()) + " exists");
+            } else {
+                System.out.printf("No feasible change makes the model answer %s for this application%s.%n",
+                        m.classes().get(toClass), constraints.immutable.isEmpty() ? "" : " (immutable: "
+                                + String.join(", ", constraints.immutable) + ")");
+            }
+            result.put("changes", changes);
+            Output.json(json, result);
+            return e.success() ? Main.OK : Main.FINDINGS;
+        }
+
+        static double value(Column c, String text) {
+            if (c.isCategorical()) {
+                int k = c.categoryIndex(Values.canonical(text));
+                if (k < 0) {
+                    throw new InputException("--row: " + c.name() + "=" + text + " is not one of " + c.categories());
+                }
+                return k;
+            }
+            double v = Values.parse(text);
+            if (!Double.isFinite(v)) {
+                throw new InputException("--row: " + c.name() + "=" + text + " is not a finite number");
+            }
+            return v;
+        }
+
+        static double[] parseRow(Schema s, String text) {
+            double[] x = new double[s.width()];
+            boolean[] seen = new boolean[s.width()];
+            for (String part : text.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0) {
+                    throw new InputException("--row: expected COLUMN=VALUE, got '" + part.trim() + "'");
+                }
+                String name = part.substring(0, eq).trim();
+                int j = s.indexOf(name);
+                if (j < 0) {
+                    throw new InputException("--row: the model has no feature " + name);
+                }
+                x[j] = value(s.feature(j), part.substring(eq + 1).trim());
+                seen[j] = true;
+            }
+            for (int j = 0; j < seen.length; j++) {
+                if (!seen[j]) {
+                    throw new InputException("--row: missing feature " + s.feature(j).name());
+                }
+            }
+            return x;
+        }
+    }
+}
