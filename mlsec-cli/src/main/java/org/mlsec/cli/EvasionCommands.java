@@ -50,6 +50,11 @@ final class EvasionCommands {
                 c = c.withNorm(Norm.parse(norm));
             }
             c = c.withImmutable(immutable);
+            for (String name : c.immutable()) {
+                if (model.indexOf(name) < 0) {
+                    System.err.println("note: immutable feature " + name + " is not an input of the model (nothing to hold)");
+                }
+            }
             return Feasibility.of(model, schema == null ? null : InputSchema.read(schema), scaleData, c);
         }
     }

@@ -61,9 +61,7 @@ public final class Feasibility {
         long[] cats = new long[w];
         double[] unit = new double[w];
         int[] dir = new int[w];
-        for (String name : costs.immutable()) {
-            schema.require(name);
-        }
+        // Immutable features the model does not use are simply not there to change (a list may cover many models).
         for (String name : costs.features().keySet()) {
             schema.require(name);
         }
