@@ -60,9 +60,13 @@ final class EvasionCommands {
     }
 
     static int classIndex(Classifier m, String name, String option) {
-        int k = m.classes().indexOf(Values.canonical(name));
+        return classIndex(m.classes(), name, option);
+    }
+
+    static int classIndex(List<String> classes, String name, String option) {
+        int k = classes.indexOf(Values.canonical(name));
         if (k < 0) {
-            throw new InputException(option + " " + name + ": the model's classes are " + m.classes());
+            throw new InputException(option + " " + name + ": the classes are " + classes);
         }
         return k;
     }

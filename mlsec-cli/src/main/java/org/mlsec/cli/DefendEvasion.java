@@ -1,0 +1,76 @@
+package org.mlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlsec.Result;
+import org.mlsec.attacks.evasion.Feasibility;
+import org.mlsec.data.Dataset;
+import org.mlsec.defences.EvasionDefences;
+import org.mlsec.model.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evasion", mixinStandardHelpOptions = true,
+        description = {"Train the model with each evasion defence (adversarial training with feasible examples, monotone",
+                "constraints) and attack each with the white-box search: accuracy, success rate and median cost."})
+final class DefendEvasion implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    EvasionCommands.ConstraintOptions constraints;
+
+    @Option(names = "--from", paramLabel = "CLASS", defaultValue = "1", description = "The class evaders leave (default: ${DEFAULT-VALUE}).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "CLASS", defaultValue = "0", description = "The class they want (default: ${DEFAULT-VALUE}).")
+    String to;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "100", description = "Held-out rows attacked per model (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--adversarial-rows", paramLabel = "K", defaultValue = "300", description = "Training rows attacked per adversarial-training round (default: ${DEFAULT-VALUE}).")
+    int advRows;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "2", description = "Adversarial-training rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the table as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        Dataset all = data.readLabelled();
+        TrainConfig base = modelOptions.config(seed);
+        Feasibility feas = constraints.feasibility(all.schema(), all);
+        int fromClass = EvasionCommands.classIndex(all.schema().classes(), from, "--from");
+        int toClass = EvasionCommands.classIndex(all.schema().classes(), to, "--to");
+        List<EvasionDefences.Defence> defences = EvasionDefences.standard(base, feas, fromClass, toClass, advRows, rounds,
+                seed, Output.progress());
+        List<Result> table = EvasionDefences.study(all, defences, feas, fromClass, toClass, rows, seed, Output.progress());
+        System.out.printf("Evasion defences on %s (attack: white-box search, %s cost, %s → %s, %d held-out rows per model)%n",
+                data.data, feas.norm().key(), from, to, rows);
+        System.out.printf("  %-62s %9s %9s %12s%n", "defence", "accuracy", "success", "median cost");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Result r : table) {
+            System.out.printf("  %-62s %9s %9s %12s%n", r.metrics().get("defence"), Output.pct(r.metric("test_accuracy")),
+                    Output.pct(r.metric("success_rate")), Output.num(r.metric("median_cost")));
+            out.add(r.toJson());
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("norm", feas.norm().key());
+        res.put("defences", out);
+        Output.json(json, res);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,61 @@
+package org.mlsec.defences.trainer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.mlsec.Progress;
+import org.mlsec.attacks.evasion.Evasion;
+import org.mlsec.attacks.evasion.Feasibility;
+import org.mlsec.data.Dataset;
+import org.mlsec.internal.Validate;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+
+/**
+ * Adversarial training with feasible adversarial examples: each round attacks training rows the model answers
+ * correctly, of the class evaders leave and (as many) of the other class, adds the feasible changed rows with their
+ * true labels, and retrains. The examples obey the same constraints as the attack, so the model learns from inputs an attacker can
+ * really submit.
+ */
+public final class AdversarialTraining {
+    private AdversarialTraining() {
+    }
+
+    /**
+     * @param from   the class evaders leave (such as 1, "will default")
+     * @param to     the class they want
+     * @param rows   training rows attacked per round
+     * @param rounds retraining rounds
+     */
+    public static LocalModel train(Dataset train, TrainConfig config, Feasibility feas, int from, int to, int rows,
+                                   int rounds, long seed, Progress progress) {
+        Validate.positive(rows, "--adversarial-rows");
+        Validate.positive(rounds, "--rounds");
+        LocalModel model = Trainer.train(train, config, "adversarial-training", Progress.NONE);
+        Dataset augmented = train;
+        for (int r = 0; r < rounds; r++) {
+            // Changed copies keep their row's true label. Both directions, as many of each, so that the added rows
+            // do not shift the class balance (which alone would move every answer towards one class).
+            for (int[] direction : new int[][] {{from, to}, {to, from}}) {
+                int source = direction[0];
+                int[] truly = java.util.stream.IntStream.range(0, train.rows()).filter(i -> train.y()[i] == source).toArray();
+                Dataset candidates = train.subset(truly);
+                Evasion.Outcome o = Evasion.evade(model, candidates, feas, Evasion.Config.defaults(direction[1])
+                        .withFrom(source).withRows(rows).withSeed(seed + r), Progress.NONE);
+                augmented = concat(augmented, o.adversarialRows(candidates));
+            }
+            model = Trainer.train(augmented, config, "adversarial-training", Progress.NONE);
+            progress.update("adversarial training", r + 1, rounds);
+        }
+        return model;
+    }
+
+    static Dataset concat(Dataset a, Dataset b) {
+        List<double[]> x = new ArrayList<>(Arrays.asList(a.x()));
+        x.addAll(Arrays.asList(b.x()));
+        int[] y = Arrays.copyOf(a.y(), a.rows() + b.rows());
+        System.arraycopy(b.y(), 0, y, a.rows(), b.rows());
+        return new Dataset(a.schema(), x.toArray(new double[0][]), y);
+    }
+}
