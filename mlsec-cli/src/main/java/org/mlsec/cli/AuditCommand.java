@@ -49,7 +49,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "mlsec-audit", description = "Report folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--only", paramLabel = "THREAT", split = ",", description = "Check only these: supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing.")
+    @Option(names = "--only", paramLabel = "THREAT", split = ",", description = "Check only these: supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing, evasion.")
     List<String> only;
 
     @Option(names = "--signature", paramLabel = "FILE", description = "Verify the model file against this signature.")

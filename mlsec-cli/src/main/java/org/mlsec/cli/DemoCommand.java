@@ -114,6 +114,7 @@ final class DemoCommand implements Callable<Integer> {
             res.put("model_inversion", inversion(all));
             res.put("poisoning", poisoning(r));
             res.put("model_stealing", stealing(r));
+            res.put("evasion", evasion(r));
         }
 
         chapter("The report");
@@ -382,6 +383,51 @@ final class DemoCommand implements Callable<Integer> {
                     + " detected and blocked " + stopped + "; other guards validate inputs, rate-limit API keys and harden outputs.");
             m.put("sweep_blocked_after", sent);
         }
+        return m;
+    }
+
+    /** Chapter 7: the smallest feasible change that turns "will default" into "will not", and what raises its cost. */
+    private Map<String, Object> evasion(TrainCommand.Result r) {
+        chapter("7. Evasion: the smallest change to an application that flips the answer");
+        Map<String, Object> m = new LinkedHashMap<>();
+        Dataset train = r.split().train();
+        Dataset test = r.split().test();
+        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
+        var costs = org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF)
+                .withImmutable(List.of("SEX", "AGE", "EDUCATION", "MARRIAGE"));
+        var feas = org.mlsec.attacks.evasion.Feasibility.of(r.model().schema(), schema, train, costs);
+        int yes = r.model().classes().indexOf("1");
+        int no = r.model().classes().indexOf("0");
+        var config = org.mlsec.attacks.evasion.Evasion.Config.defaults(no).withFrom(yes).withRows(200).withSeed(seed);
+        var white = org.mlsec.attacks.evasion.Evasion.evade(r.model(), test, feas, config, org.mlsec.Progress.NONE);
+        var w = white.result();
+        String example = white.examples().stream().filter(e -> e.success()).findFirst()
+                .map(e -> String.join(", ", e.changes())).orElse("none");
+        say("Attack: for " + (int) w.metric("rows") + " applicants the model says \"will default\". Keeping SEX and AGE as they"
+                + " are and every value inside the schema, the white-box search flips " + Output.pct(w.metric("success_rate"))
+                + " of them; the median change is " + Output.num(w.metric("median_cost")) + " standard deviations of one"
+                + " feature, certified minimal for " + (long) w.metric("exact_rows") + " rows (e.g. " + example + ").");
+        var black = org.mlsec.attacks.evasion.Evasion.evade(r.model(), test, feas, config.withRows(50)
+                .withMethod(org.mlsec.attacks.evasion.Evasion.Method.HSJ), org.mlsec.Progress.NONE).result();
+        say("Without the model file, HopSkipJump sees only the answers and flips " + Output.pct(black.metric("success_rate"))
+                + " with a median of " + (long) black.metric("median_queries") + " queries (median cost "
+                + Output.num(black.metric("median_cost")) + ") (`mlsec attack evade --method hsj`).");
+        var defences = org.mlsec.defences.EvasionDefences.study(r.split().train(), org.mlsec.defences.EvasionDefences.standard(
+                r.model().provenance() == null ? TrainConfig.defaults(Algorithm.RF) : TrainConfig.fromHyperparameters(
+                        Algorithm.RF, r.model().provenance().hyperparameters()), feas, yes, no, 500, 2, seed,
+                org.mlsec.Progress.NONE), feas, yes, no, 200, seed, org.mlsec.Progress.NONE);
+        var before = defences.get(0);
+        var after = defences.get(1);
+        say("Defence: adversarial training with feasible examples moves the median cost from " + Output.num(before.metric("median_cost"))
+                + " to " + Output.num(after.metric("median_cost")) + " at an accuracy of " + Output.pct(after.metric("test_accuracy"))
+                + " (undefended " + Output.pct(before.metric("test_accuracy")) + "); `mlsec defend evasion` compares defences and"
+                + " `mlsec explain counterfactual` tells an applicant what would have to change.");
+        m.put("white_box", w.toJson());
+        m.put("hsj_success_rate", black.metric("success_rate"));
+        m.put("hsj_median_queries", black.metric("median_queries"));
+        List<Map<String, Object>> table = new ArrayList<>();
+        defences.forEach(d -> table.add(d.toJson()));
+        m.put("defences", table);
         return m;
     }
 

@@ -36,7 +36,7 @@ class AuditCliTest {
             threats.add(f.get("threat").asText());
         }
         assertEquals(Set.of("supply-chain", "membership-inference", "backdoor", "model-inversion", "poisoning",
-                "model-stealing"), threats);
+                "model-stealing", "evasion"), threats);
         JsonNode sarif = CliTest.json(out.resolve("report.sarif"));
         assertEquals("2.1.0", sarif.get("version").asText());
         assertTrue(sarif.at("/runs/0/tool/driver/rules").size() >= 6);

@@ -52,7 +52,7 @@ class ReportBrowserTest {
         Path log = dir.resolve("chromium.log");
         String dom = run(chromium("--dump-dom", url), log);
         for (String id : List.of("scorecard", "supply-chain", "membership-inference", "backdoor", "model-inversion",
-                "poisoning", "model-stealing")) {
+                "poisoning", "model-stealing", "evasion")) {
             assertTrue(dom.contains("id=\"" + id + "\""), "section " + id);
         }
         int svgs = dom.split("<svg", -1).length - 1;

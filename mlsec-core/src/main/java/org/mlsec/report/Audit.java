@@ -86,7 +86,7 @@ public final class Audit {
                              Progress progress) {
         List<Finding> out = new ArrayList<>();
         Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
-        int steps = 6;
+        int steps = 7;
         int step = 0;
         Split halves = Split.random(data, 0.5, seed);
         MembershipInference.ReferenceTrainer trainer = MembershipInference.like(config);
@@ -251,6 +251,12 @@ public final class Audit {
         }
         progress.update("audit", ++step, steps);
 
+        // 7. Evasion: the cheapest feasible change that flips the adverse answer
+        if (only.contains("evasion") && audited.classes().size() == 2) {
+            out.add(evasion(audited, halves, protectedColumns, budget, seed, charts));
+        }
+        progress.update("audit", ++step, steps);
+
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("rows", data.rows());
         context.put("features", data.schema().featureNames());
@@ -258,5 +264,47 @@ public final class Audit {
                 : "trained by the audit: " + config.algorithm().kind());
         context.put("budget", budget.name().toLowerCase(Locale.ROOT));
         return new Report(out, charts, context);
+    }
+
+    /**
+     * Rows the model gives its second class (the adverse answer, such as 1 = "will default") are changed towards the
+     * first, inside the schema learned from the training half, protected attributes held fixed.
+     */
+    private static Finding evasion(org.mlsec.model.Classifier audited, Split halves, List<String> protectedColumns,
+                                   Budget budget, long seed, Map<String, Chart<?, ?>> charts) {
+        var feas = org.mlsec.attacks.evasion.Feasibility.of(audited.schema(),
+                org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()), halves.train(),
+                org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF).withImmutable(protectedColumns));
+        int rows = budget == Budget.QUICK ? 50 : budget == Budget.STANDARD ? 100 : 300;
+        var config = org.mlsec.attacks.evasion.Evasion.Config.defaults(0).withFrom(1).withRows(rows).withSeed(seed)
+                .withQueryBudget(Math.max(200, budget.queries / 2)).withVerify(Math.min(rows, 20));
+        Result r;
+        List<Double> costs = new ArrayList<>();
+        try {
+            var o = org.mlsec.attacks.evasion.Evasion.evade(audited, halves.test(), feas, config, Progress.NONE);
+            r = o.result();
+            o.examples().stream().filter(e -> e.success()).forEach(e -> costs.add(e.cost()));
+        } catch (org.mlsec.InputException e) {
+            return Threats.finding("evasion", "info", "No row to attack: " + e.getMessage(),
+                    "The model gives no held-out row its second class.", "-", "mlsec attack evade", Map.of());
+        }
+        charts.put("evasion-costs", Charts.evasionCosts(costs, feas.norm().key()));
+        double rate = r.metric("success_rate");
+        double median = r.metric("median_cost");
+        String severity = rate < 0.5 ? "low" : median < 0.1 ? "high" : median < 0.5 ? "medium" : "low";
+        String cls = audited.classes().get(1);
+        return Threats.finding("evasion", severity, String.format(Locale.ROOT,
+                        "%.0f%% of '%s' answers flip to '%s' with a median change of %.3g standard deviations",
+                        100 * rate, cls, audited.classes().get(0), median),
+                "Applicants can game the model: small feasible edits" + (protectedColumns.isEmpty() ? ""
+                        : " (with " + String.join(", ", protectedColumns) + " unchanged)")
+                        + " change its answer (" + r.metrics().get("method") + " search, "
+                        + (long) r.metric("exact_rows") + " of " + (long) r.metric("rows") + " rows certified minimal).",
+                "Train with adversarial examples or monotone constraints, validate inputs at the server, and watch for"
+                        + " boundary probing (mlsec defend evasion compares them).",
+                "mlsec attack evade --model M --data D --from 1 --immutable ...", r.metrics().entrySet().stream()
+                        .filter(e -> !e.getKey().equals("examples"))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
+                                LinkedHashMap::new)));
     }
 }

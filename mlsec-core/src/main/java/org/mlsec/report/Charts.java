@@ -97,6 +97,24 @@ public final class Charts {
         return out;
     }
 
+    /** How much change the successful evasions needed: the share of rows per cost bin. */
+    public static org.knowm.xchart.CategoryChart evasionCosts(List<Double> costs, String norm) {
+        double[] v = costs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double hi = v.length == 0 ? 1 : Math.max(v[(int) (0.95 * (v.length - 1))], 1e-9);
+        int bins = 12;
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(640).height(400)
+                .title("Cost of the successful evasions (" + norm + ")").xAxisTitle("cost (standard deviations)")
+                .yAxisTitle("share of rows").build();
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        List<String> labels = new ArrayList<>();
+        for (int k = 0; k < bins; k++) {
+            labels.add(String.format(java.util.Locale.ROOT, "%.3g", (k + 0.5) * hi / bins));
+        }
+        chart.addSeries("rows", labels, share(v.length == 0 ? new double[] {0} : v, 0, hi, bins));
+        return chart;
+    }
+
     /** Column importances of a model, as horizontal-ish bars. */
     public static org.knowm.xchart.CategoryChart importances(String title, org.mlsec.model.LocalModel m) {
         double[] imp = m.columnImportances();

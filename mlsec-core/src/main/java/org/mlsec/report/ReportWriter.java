@@ -147,7 +147,7 @@ public final class ReportWriter {
         h.append("</table>\n");
         Map<String, List<String>> chartFor = Map.of("membership-inference", List.of("membership-roc"), "backdoor",
                 List.of("importances"), "poisoning", List.of("poisoning-histogram", "fairness"), "model-stealing",
-                List.of("extraction"));
+                List.of("extraction"), "evasion", List.of("evasion-costs"));
         for (String t : Threats.ORDER) {
             Threats.Mapping m = Threats.ALL.get(t);
             h.append("<section id=\"").append(t).append("\"><h2>").append(esc(m.title())).append("</h2>\n");

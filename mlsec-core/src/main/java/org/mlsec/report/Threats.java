@@ -16,10 +16,11 @@ public final class Threats {
             "backdoor", new Mapping("backdoor", "Backdoors", "Backdoor ML", "AML.T0018", "ML10"),
             "model-inversion", new Mapping("model-inversion", "Model inversion", "Model inversion", "AML.T0024.001", "ML03"),
             "poisoning", new Mapping("poisoning", "Data poisoning", "Poisoning attacks", "AML.T0020", "ML02"),
-            "model-stealing", new Mapping("model-stealing", "Model stealing", "Model stealing", "AML.T0024.002", "ML05"));
+            "model-stealing", new Mapping("model-stealing", "Model stealing", "Model stealing", "AML.T0024.002", "ML05"),
+            "evasion", new Mapping("evasion", "Evasion", "Perturbation attack", "AML.T0015", "ML01"));
 
     public static final List<String> ORDER = List.of("supply-chain", "membership-inference", "backdoor", "model-inversion",
-            "poisoning", "model-stealing");
+            "poisoning", "model-stealing", "evasion");
 
     private Threats() {
     }
