@@ -46,6 +46,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--l2", paramLabel = "L", description = "L2 penalty (lr, gbt; default 1).")
     Double l2;
 
+    @Option(names = "--monotone", paramLabel = "COL=DIR,...", split = ",",
+            description = {"Monotone constraints of tree models (rf, tree, gbt) on a binary label: COL=+1 means the",
+                    "probability of the last class never falls as COL grows, COL=-1 that it never rises,",
+                    "e.g. PAY_0=+1,LIMIT_BAL=-1. Numeric columns only."})
+    Map<String, String> monotone;
+
     @Option(names = "--features", paramLabel = "A,B,...", split = ",", description = "Train on these columns only.")
     List<String> features;
 
@@ -78,6 +84,9 @@ final class TrainCommand implements Callable<Integer> {
                 r.split.test().rows());
         System.out.printf("  train accuracy %s, test accuracy %s (%.1f s)%n", Output.pct(r.trainAccuracy),
                 Double.isNaN(r.testAccuracy) ? "n/a (no rows held out)" : Output.pct(r.testAccuracy), r.seconds);
+        if (!config.monotone().isEmpty()) {
+            System.out.println("  monotone constraints " + config.monotone());
+        }
         System.out.println("  saved to " + out);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("algorithm", config.algorithm().kind());
@@ -114,7 +123,24 @@ final class TrainCommand implements Callable<Integer> {
         if (l2 != null) {
             c = c.withL2(l2);
         }
+        if (monotone != null && !monotone.isEmpty()) {
+            c = c.withMonotone(parseDirections(monotone));
+        }
         return c;
+    }
+
+    /** Reads the directions of {@code --monotone}: +1, 1, -1 or 0 (TrainConfig checks the range and the columns). */
+    static Map<String, Integer> parseDirections(Map<String, String> spec) {
+        Map<String, Integer> directions = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : spec.entrySet()) {
+            try {
+                directions.put(e.getKey().trim(), Integer.parseInt(e.getValue().trim()));
+            } catch (NumberFormatException ex) {
+                throw new InputException("--monotone " + e.getKey() + "=" + e.getValue()
+                        + ": the direction must be +1 (increasing), -1 (decreasing) or 0 (unconstrained)");
+            }
+        }
+        return directions;
     }
 
     static double parseShare(String s) {

@@ -1,8 +1,18 @@
 package org.mlsec.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.mlsec.InputException;
+import org.mlsec.data.Column;
+import org.mlsec.data.Schema;
 import org.mlsec.data.Values;
+import org.mlsec.internal.Json;
 import org.mlsec.internal.Validate;
 
 /**
@@ -17,11 +27,16 @@ import org.mlsec.internal.Validate;
  * @param l2           L2 penalty (logistic regression on standardised features; leaf scores in boosting)
  * @param seed         every random choice follows from it
  * @param threads      worker threads (0: one per core)
+ * @param monotone     monotone constraints of tree models: schema column name to +1 (the probability of the last
+ *                     class, "default" in a binary problem, never falls as the column grows) or -1 (never rises);
+ *                     empty for none. Zero entries mean "unconstrained" and are dropped.
  */
 public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
-                          double learningRate, double l2, long seed, int threads) {
+                          double learningRate, double l2, long seed, int threads, Map<String, Integer> monotone) {
     public static final double SQRT = -1;
     public static final long DEFAULT_SEED = 42;
+    /** The hyperparameter under which monotone constraints are saved: a JSON object such as {"PAY_0":1}. */
+    public static final String MONOTONE_KEY = "monotone_constraints";
 
     public TrainConfig {
         Validate.notNull(algorithm, "algorithm");
@@ -33,6 +48,15 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         Validate.isTrue(learningRate > 0 && learningRate <= 1, "--learning-rate must be in (0, 1], got " + learningRate);
         Validate.isTrue(l2 >= 0 && Double.isFinite(l2), "--l2 must be non-negative, got " + l2);
         Validate.isTrue(threads >= 0, "--threads must not be negative, got " + threads);
+        monotone = checkedMonotone(monotone);
+        Validate.isTrue(monotone.isEmpty() || algorithm != Algorithm.LR,
+                "--monotone constrains tree models (rf, tree, gbt), not " + algorithm.flag());
+    }
+
+    /** A configuration without monotone constraints. */
+    public TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
+                       double learningRate, double l2, long seed, int threads) {
+        this(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, Map.of());
     }
 
     /** scikit-learn-like defaults: 100 fully grown trees with sqrt features; boosting 100 rounds of depth 4. */
@@ -50,35 +74,41 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
     }
 
     public TrainConfig withTrees(int n) {
-        return new TrainConfig(algorithm, n, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads);
+        return new TrainConfig(algorithm, n, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone);
     }
 
     public TrainConfig withMaxDepth(int d) {
-        return new TrainConfig(algorithm, trees, d, minLeaf, maxFeatures, learningRate, l2, seed, threads);
+        return new TrainConfig(algorithm, trees, d, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone);
     }
 
     public TrainConfig withMinLeaf(int k) {
-        return new TrainConfig(algorithm, trees, maxDepth, k, maxFeatures, learningRate, l2, seed, threads);
+        return new TrainConfig(algorithm, trees, maxDepth, k, maxFeatures, learningRate, l2, seed, threads, monotone);
     }
 
     public TrainConfig withMaxFeatures(double f) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, f, learningRate, l2, seed, threads);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, f, learningRate, l2, seed, threads, monotone);
     }
 
     public TrainConfig withLearningRate(double r) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, r, l2, seed, threads);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, r, l2, seed, threads, monotone);
     }
 
     public TrainConfig withL2(double v) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, v, seed, threads);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, v, seed, threads, monotone);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, s, threads);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, s, threads, monotone);
     }
 
     public TrainConfig withThreads(int t) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, t);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, t, monotone);
+    }
+
+    /** The same settings with these monotone constraints (column name to +1 or -1) instead of any before. */
+    public TrainConfig withMonotone(Map<String, Integer> constraints) {
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads,
+                constraints);
     }
 
     /** Share of features per split for {@code width} encoded features. */
@@ -100,6 +130,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
                 m.put("max_depth", maxDepth == Integer.MAX_VALUE ? "none" : Integer.toString(maxDepth));
                 m.put("min_leaf", Integer.toString(minLeaf));
                 m.put("criterion", "gini");
+                putMonotone(m);
                 break;
             case GBT:
                 m.put("trees", Integer.toString(trees));
@@ -108,6 +139,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
                 m.put("max_features", Values.format(maxFeatures == SQRT ? 1 : maxFeatures));
                 m.put("learning_rate", Values.format(learningRate));
                 m.put("l2", Values.format(l2));
+                putMonotone(m);
                 break;
             default:
                 m.put("l2", Values.format(l2));
@@ -143,6 +175,97 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         if (h.containsKey("seed")) {
             c = c.withSeed(Long.parseLong(h.get("seed")));
         }
+        if (h.containsKey(MONOTONE_KEY)) {
+            c = c.withMonotone(parseMonotone(h.get(MONOTONE_KEY)));
+        }
         return c;
+    }
+
+    /**
+     * The monotone direction of each encoded feature of {@code schema} (0 where unconstrained), or an empty list
+     * when there are no constraints. This is where constraints meet the data, so the checks that need the schema
+     * live here: every constrained column exists, is numeric (one-hot categories have no order) and the label has
+     * two classes (the constraints speak of the probability of the last one).
+     */
+    public List<Integer> monotoneDirections(Schema schema) {
+        if (monotone.isEmpty()) {
+            return List.of();
+        }
+        if (schema.classes().size() != 2) {
+            throw new InputException("--monotone needs a binary label (it constrains the probability of the last "
+                    + "class); '" + schema.label() + "' has " + schema.classes().size() + " classes "
+                    + schema.classes());
+        }
+        FeatureEncoder encoder = new FeatureEncoder(schema);
+        List<Integer> directions = new ArrayList<>(Collections.nCopies(encoder.width(), 0));
+        for (Map.Entry<String, Integer> e : monotone.entrySet()) {
+            int column = schema.indexOf(e.getKey());
+            if (column < 0) {
+                throw new InputException("--monotone: no feature '" + e.getKey() + "' to constrain; the features are "
+                        + schema.featureNames());
+            }
+            Column c = schema.feature(column);
+            if (c.isCategorical()) {
+                throw new InputException("--monotone: '" + c.name() + "' is categorical " + c.categories()
+                        + ", so it has no order to be monotone in; read it with --numeric " + c.name()
+                        + " if its codes are ordered");
+            }
+            for (int f = 0; f < encoder.width(); f++) {
+                if (encoder.sourceColumn(f) == column) {
+                    directions.set(f, e.getValue());
+                }
+            }
+        }
+        return List.copyOf(directions);
+    }
+
+    /** Checks each direction and returns the non-zero ones, sorted by column name and unmodifiable. */
+    private static Map<String, Integer> checkedMonotone(Map<String, Integer> constraints) {
+        if (constraints == null || constraints.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<String, Integer> kept = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : constraints.entrySet()) {
+            Integer d = e.getValue();
+            Validate.isTrue(e.getKey() != null && !e.getKey().isBlank(), "--monotone: a constraint has no column name");
+            Validate.isTrue(d != null && d >= -1 && d <= 1, "--monotone " + e.getKey() + "=" + d
+                    + ": the direction must be +1 (increasing), -1 (decreasing) or 0 (unconstrained)");
+            if (d != 0) {
+                kept.put(e.getKey(), d);
+            }
+        }
+        return Collections.unmodifiableMap(kept);
+    }
+
+    private void putMonotone(Map<String, String> m) {
+        if (monotone.isEmpty()) {
+            return; // absent rather than empty, so models trained without constraints keep their provenance
+        }
+        try {
+            m.put(MONOTONE_KEY, Json.MAPPER.writeValueAsString(monotone));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Integer> parseMonotone(String json) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(json);
+            Map<String, Integer> m = new LinkedHashMap<>();
+            if (node != null && node.isObject()) {
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    if (!e.getValue().isInt()) {
+                        throw new InputException("malformed hyperparameter " + MONOTONE_KEY + " '" + json + "': the "
+                                + "direction of '" + e.getKey() + "' is not a whole number");
+                    }
+                    m.put(e.getKey(), e.getValue().intValue());
+                }
+                return m;
+            }
+        } catch (JsonProcessingException e) {
+            // reported below, as any other malformed value
+        }
+        throw new InputException("malformed hyperparameter " + MONOTONE_KEY + " '" + json
+                + "': expected a JSON object of column names to -1 or 1, such as {\"PAY_0\":1}");
     }
 }

@@ -20,6 +20,7 @@ public final class BoostingTrainer {
     }
 
     public static BoostedModel train(Dataset train, TrainConfig c, String source, Progress progress) {
+        List<Integer> monotone = c.monotoneDirections(train.schema());
         FeatureEncoder enc = new FeatureEncoder(train.schema());
         double[][] rows = enc.encodeAll(train.x());
         TreeGrower grower = new TreeGrower(enc.encodeColumns(train.x()));
@@ -47,7 +48,7 @@ public final class BoostingTrainer {
         int[] weight = new int[n];
         Arrays.fill(weight, 1);
         TreeParams params = new TreeParams(c.maxDepth(), c.minLeaf(), 2, c.featureShare(grower.features()),
-                Math.max(c.l2(), 1e-6), 1e-3);
+                Math.max(c.l2(), 1e-6), 1e-3, monotone);
         SplittableRandom rng = new SplittableRandom(c.seed());
         double[] grad = new double[n];
         double[] hess = new double[n];

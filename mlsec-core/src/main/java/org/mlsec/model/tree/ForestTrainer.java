@@ -46,7 +46,7 @@ public final class ForestTrainer {
         int[] y = pool.y();
         int k = pool.schema().classes().size();
         TreeParams params = TreeParams.classification(c.maxDepth(), c.minLeaf(),
-                forest ? c.featureShare(grower.features()) : 1.0);
+                forest ? c.featureShare(grower.features()) : 1.0).withMonotone(c.monotoneDirections(pool.schema()));
         AtomicInteger done = new AtomicInteger();
         List<Tree> built = Parallel.map(trees, c.threads(), t -> {
             SplittableRandom rng = new SplittableRandom(mix(c.seed(), t));

@@ -7,7 +7,9 @@ import org.mlsec.InputException;
  * A row goes left at node {@code n} when {@code x[feature[n]] <= threshold[n]}; leaves have feature -1.
  * {@code value} holds {@code valueWidth} numbers per node: weighted training counts per class for classification
  * trees, the raw score for boosting trees. {@code samples} is the number of distinct training rows that reached
- * the node, and {@code gain} the impurity decrease (or boosting gain) of its split.
+ * the node, and {@code gain} the impurity decrease (or boosting gain) of its split. In a tree grown under monotone
+ * constraints a leaf whose output had to be clipped holds the clipped output instead: its weight split by the
+ * clipped class share, or the clipped score.
  */
 public record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
                    int[] samples, double[] gain) {

@@ -1,6 +1,7 @@
 package org.mlsec.model.tree;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -8,6 +9,14 @@ import java.util.SplittableRandom;
  * it; a tree keeps, for each feature, its in-sample rows in sorted order and partitions these lists stably at each
  * split, so no node ever sorts. Split search is then one linear scan per drawn feature, and it finds every
  * threshold an exact sort-based CART (scikit-learn's) would consider: midpoints between consecutive distinct values.
+ *
+ * <p>Monotone constraints ({@link TreeParams#monotone()}) follow XGBoost: every node carries bounds [lo, hi] on its
+ * output (the class-1 share of a classification node, the score of a boosting node). A split on a constrained
+ * feature is taken only if its children's outputs, clipped into the bounds, are ordered in the constrained
+ * direction; its children then split the bounds at the midpoint of those outputs (increasing: the left child gets
+ * [lo, mid], the right [mid, hi]), while other splits hand the bounds down unchanged. Leaves are clipped into their
+ * bounds, so every leaf left of a constrained split is at most every leaf right of it and the tree is monotone.
+ * Without constraints nothing of this runs and the trees are exactly the unconstrained ones.
  */
 public final class TreeGrower {
     private final double[][] cols;
@@ -50,6 +59,44 @@ public final class TreeGrower {
         return new Growth(weight, p, rng).growBoosting(grad, hess);
     }
 
+    /** Validates per-feature directions; null when none is constrained. */
+    private int[] directions(List<Integer> monotone) {
+        if (monotone.isEmpty()) {
+            return null;
+        }
+        if (monotone.size() != features) {
+            throw new IllegalArgumentException(monotone.size() + " monotone directions for " + features + " features");
+        }
+        int[] d = new int[features];
+        boolean any = false;
+        for (int f = 0; f < features; f++) {
+            d[f] = monotone.get(f);
+            if (d[f] < -1 || d[f] > 1) {
+                throw new IllegalArgumentException("monotone direction " + d[f] + " of feature " + f);
+            }
+            any |= d[f] != 0;
+        }
+        return any ? d : null;
+    }
+
+    /** Whether the (bounded) outputs of a split's children follow the constrained direction. */
+    static boolean ordered(int direction, double leftOutput, double rightOutput) {
+        return direction > 0 ? leftOutput <= rightOutput : leftOutput >= rightOutput;
+    }
+
+    static double clamp(double v, double lo, double hi) {
+        return v < lo ? lo : v > hi ? hi : v;
+    }
+
+    /**
+     * Rounds a class-1 share to a multiple of 2^-24. Classification bounds live on this grid so that a clipped
+     * leaf's rescaled counts (share times an integer total below 2^29) are exact and divide back to exactly the
+     * bound: then monotonicity holds exactly in {@link ForestModel}'s arithmetic, not only up to rounding.
+     */
+    static double onShareGrid(double share) {
+        return Math.rint(share * 0x1p24) * 0x1p-24;
+    }
+
     static int[] argsort(double[] v) {
         int n = v.length;
         // Sort (value, index) pairs through order-preserving 64-bit keys: no boxing, no comparator.
@@ -85,6 +132,8 @@ public final class TreeGrower {
         final int[] buffer;
         final int[] featurePool;
         final int mtry;
+        /** Monotone direction per feature, or null when nothing is constrained. */
+        final int[] monotone;
         // Growing node arrays.
         int count;
         int[] feature = new int[64];
@@ -125,6 +174,7 @@ public final class TreeGrower {
                 featurePool[f] = f;
             }
             this.mtry = p.featuresPerSplit(features);
+            this.monotone = directions(p.monotone());
         }
 
         int newNode() {
@@ -142,6 +192,27 @@ public final class TreeGrower {
             return count++;
         }
 
+        /**
+         * Clips a leaf's output into its monotone bounds. A classification leaf keeps its total weight and has its
+         * class counts rescaled to the clipped share, since {@link ForestModel} reads shares off the counts.
+         */
+        void boundLeaf(int node, double lo, double hi) {
+            if (monotone == null) {
+                return;
+            }
+            if (width == 1) {
+                value[node] = clamp(value[node], lo, hi);
+                return;
+            }
+            int b = node * 2;
+            double total = value[b] + value[b + 1];
+            double share = value[b + 1] / total;
+            if (total > 0 && (share < lo || share > hi)) {
+                value[b + 1] = clamp(share, lo, hi) * total;
+                value[b] = total - value[b + 1];
+            }
+        }
+
         Tree finish() {
             return new Tree(Arrays.copyOf(feature, count), Arrays.copyOf(threshold, count), Arrays.copyOf(left, count),
                     Arrays.copyOf(right, count), Arrays.copyOf(value, count * width), width,
@@ -151,6 +222,9 @@ public final class TreeGrower {
         // ---- classification ----
 
         Tree growClassification(int[] y, int k) {
+            if (monotone != null && k != 2) {
+                throw new IllegalArgumentException("monotone constraints need two classes, not " + k);
+            }
             width = k;
             value = new double[64 * k];
             int root = newNode();
@@ -166,12 +240,16 @@ public final class TreeGrower {
             int[] stackEnd = new int[64];
             int[] stackDepth = new int[64];
             double[][] stackCounts = new double[64][];
+            double[] stackLo = new double[64];
+            double[] stackHi = new double[64];
             int sp = 0;
             stackNode[sp] = root;
             stackStart[sp] = 0;
             stackEnd[sp] = m;
             stackDepth[sp] = 0;
             stackCounts[sp] = rootCounts;
+            stackLo[sp] = 0;
+            stackHi[sp] = 1;
             sp++;
             double[] leftW = new double[k];
             double[] bestLeft = new double[k];
@@ -182,6 +260,8 @@ public final class TreeGrower {
                 int end = stackEnd[sp];
                 int depth = stackDepth[sp];
                 double[] counts = stackCounts[sp];
+                double lo = stackLo[sp];
+                double hi = stackHi[sp];
                 int n = end - start;
                 System.arraycopy(counts, 0, value, node * k, k);
                 samples[node] = n;
@@ -194,6 +274,7 @@ public final class TreeGrower {
                     }
                 }
                 if (depth >= p.maxDepth() || n < p.minSplit() || n < 2 * p.minLeaf() || nonZero <= 1) {
+                    boundLeaf(node, lo, hi);
                     continue;
                 }
                 double parentScore = 0;
@@ -217,6 +298,7 @@ public final class TreeGrower {
                         continue; // constant here: does not count as a drawn feature, as in scikit-learn
                     }
                     visited++;
+                    int direction = monotone == null ? 0 : monotone[f];
                     Arrays.fill(leftW, 0);
                     double wl = 0;
                     int minLeaf = p.minLeaf();
@@ -247,7 +329,9 @@ public final class TreeGrower {
                             sr += b * b;
                         }
                         double score = sl / wl + sr / wr;
-                        if (score > bestScore) {
+                        // The constraint is checked only for a better split, so it costs nothing in the scan.
+                        if (score > bestScore && (direction == 0 || ordered(direction,
+                                clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
                             bestScore = score;
                             bestFeature = f;
                             bestLeftRows = nLeft;
@@ -258,12 +342,30 @@ public final class TreeGrower {
                     }
                 }
                 if (bestFeature < 0) {
+                    boundLeaf(node, lo, hi);
                     continue;
                 }
                 double[] lc = bestLeft.clone();
                 double[] rc = new double[k];
                 for (int c = 0; c < k; c++) {
                     rc[c] = counts[c] - lc[c];
+                }
+                double leftLo = lo;
+                double leftHi = hi;
+                double rightLo = lo;
+                double rightHi = hi;
+                int direction = monotone == null ? 0 : monotone[bestFeature];
+                if (direction != 0) {
+                    double l = clamp(lc[1] / (lc[0] + lc[1]), lo, hi);
+                    double r = clamp(rc[1] / (rc[0] + rc[1]), lo, hi);
+                    double middle = onShareGrid((l + r) / 2);
+                    if (direction > 0) {
+                        leftHi = middle;
+                        rightLo = middle;
+                    } else {
+                        leftLo = middle;
+                        rightHi = middle;
+                    }
                 }
                 // Weighted Gini decrease: total*gini(parent) - wl*gini(left) - wr*gini(right) = scores' difference.
                 gain[node] = bestScore - parentScore;
@@ -275,21 +377,35 @@ public final class TreeGrower {
                     stackEnd = Arrays.copyOf(stackEnd, s);
                     stackDepth = Arrays.copyOf(stackDepth, s);
                     stackCounts = Arrays.copyOf(stackCounts, s);
+                    stackLo = Arrays.copyOf(stackLo, s);
+                    stackHi = Arrays.copyOf(stackHi, s);
                 }
                 stackNode[sp] = right[node];
                 stackStart[sp] = mid;
                 stackEnd[sp] = end;
                 stackDepth[sp] = depth + 1;
                 stackCounts[sp] = rc;
+                stackLo[sp] = rightLo;
+                stackHi[sp] = rightHi;
                 sp++;
                 stackNode[sp] = left[node];
                 stackStart[sp] = start;
                 stackEnd[sp] = mid;
                 stackDepth[sp] = depth + 1;
                 stackCounts[sp] = lc;
+                stackLo[sp] = leftLo;
+                stackHi[sp] = leftHi;
                 sp++;
             }
             return finish();
+        }
+
+        /**
+         * XGBoost's structure score of a child whose leaf score is held at {@code w} (its bounded optimum):
+         * -(2 G w + (H + lambda) w^2), which is G^2 / (H + lambda) when w is the unbounded optimum -G / (H + lambda).
+         */
+        double scoreAtWeight(double g, double h, double w) {
+            return -(2 * g * w + (h + p.lambda()) * w * w);
         }
 
         /** Records the split, makes the two children and partitions every feature's rows; returns the middle. */
@@ -342,11 +458,15 @@ public final class TreeGrower {
             int[] stackStart = new int[64];
             int[] stackEnd = new int[64];
             int[] stackDepth = new int[64];
+            double[] stackLo = new double[64];
+            double[] stackHi = new double[64];
             int sp = 0;
             stackNode[sp] = root;
             stackStart[sp] = 0;
             stackEnd[sp] = m;
             stackDepth[sp] = 0;
+            stackLo[sp] = Double.NEGATIVE_INFINITY;
+            stackHi[sp] = Double.POSITIVE_INFINITY;
             sp++;
             while (sp > 0) {
                 sp--;
@@ -354,6 +474,8 @@ public final class TreeGrower {
                 int start = stackStart[sp];
                 int end = stackEnd[sp];
                 int depth = stackDepth[sp];
+                double lo = stackLo[sp];
+                double hi = stackHi[sp];
                 int n = end - start;
                 double gSum = 0;
                 double hSum = 0;
@@ -366,13 +488,18 @@ public final class TreeGrower {
                 value[node] = -gSum / (hSum + lambda);
                 samples[node] = n;
                 if (depth >= p.maxDepth() || n < p.minSplit() || n < 2 * p.minLeaf()) {
+                    boundLeaf(node, lo, hi);
                     continue;
                 }
-                double parentScore = gSum * gSum / (hSum + lambda);
+                // Under constraints every score is taken at the bounded leaf scores, as XGBoost does.
+                double parentScore = monotone == null ? gSum * gSum / (hSum + lambda)
+                        : scoreAtWeight(gSum, hSum, clamp(value[node], lo, hi));
                 double bestScore = parentScore + 1e-12;
                 int bestFeature = -1;
                 int bestLeftRows = 0;
                 double bestThreshold = 0;
+                double bestGl = 0;
+                double bestHl = 0;
                 int visited = 0;
                 for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
                     int pick = drawn + rng.nextInt(features - drawn);
@@ -385,6 +512,7 @@ public final class TreeGrower {
                         continue;
                     }
                     visited++;
+                    int direction = monotone == null ? 0 : monotone[f];
                     double gl = 0;
                     double hl = 0;
                     for (int i = start; i < end - 1; i++) {
@@ -404,20 +532,49 @@ public final class TreeGrower {
                             continue;
                         }
                         double gr = gSum - gl;
-                        double score = gl * gl / (hl + lambda) + gr * gr / (hSum - hl + lambda);
+                        double score;
+                        if (monotone == null) {
+                            score = gl * gl / (hl + lambda) + gr * gr / (hSum - hl + lambda);
+                        } else {
+                            double wl = clamp(-gl / (hl + lambda), lo, hi);
+                            double wr = clamp(-gr / (hSum - hl + lambda), lo, hi);
+                            if (direction != 0 && !ordered(direction, wl, wr)) {
+                                continue;
+                            }
+                            score = scoreAtWeight(gl, hl, wl) + scoreAtWeight(gr, hSum - hl, wr);
+                        }
                         if (score > bestScore) {
                             bestScore = score;
                             bestFeature = f;
                             bestLeftRows = nLeft;
+                            bestGl = gl;
+                            bestHl = hl;
                             double t = (v + next) / 2;
                             bestThreshold = t >= next ? v : t;
                         }
                     }
                 }
                 if (bestFeature < 0) {
+                    boundLeaf(node, lo, hi);
                     continue;
                 }
                 gain[node] = bestScore - parentScore;
+                double leftLo = lo;
+                double leftHi = hi;
+                double rightLo = lo;
+                double rightHi = hi;
+                int direction = monotone == null ? 0 : monotone[bestFeature];
+                if (direction != 0) {
+                    double middle = (clamp(-bestGl / (bestHl + lambda), lo, hi)
+                            + clamp(-(gSum - bestGl) / (hSum - bestHl + lambda), lo, hi)) / 2;
+                    if (direction > 0) {
+                        leftHi = middle;
+                        rightLo = middle;
+                    } else {
+                        leftLo = middle;
+                        rightHi = middle;
+                    }
+                }
                 int mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 if (sp + 2 > stackNode.length) {
                     int s = stackNode.length * 2;
@@ -425,16 +582,22 @@ public final class TreeGrower {
                     stackStart = Arrays.copyOf(stackStart, s);
                     stackEnd = Arrays.copyOf(stackEnd, s);
                     stackDepth = Arrays.copyOf(stackDepth, s);
+                    stackLo = Arrays.copyOf(stackLo, s);
+                    stackHi = Arrays.copyOf(stackHi, s);
                 }
                 stackNode[sp] = right[node];
                 stackStart[sp] = mid;
                 stackEnd[sp] = end;
                 stackDepth[sp] = depth + 1;
+                stackLo[sp] = rightLo;
+                stackHi[sp] = rightHi;
                 sp++;
                 stackNode[sp] = left[node];
                 stackStart[sp] = start;
                 stackEnd[sp] = mid;
                 stackDepth[sp] = depth + 1;
+                stackLo[sp] = leftLo;
+                stackHi[sp] = leftHi;
                 sp++;
             }
             return finish();

@@ -1,5 +1,7 @@
 package org.mlsec.model.tree;
 
+import java.util.List;
+
 /**
  * How a single tree grows.
  *
@@ -9,10 +11,29 @@ package org.mlsec.model.tree;
  * @param maxFeatures    share of features drawn at each split (1: all)
  * @param lambda         L2 penalty on leaf scores (boosting only)
  * @param minChildWeight fewest hessian weight in a child (boosting only)
+ * @param monotone       per encoded feature, +1 if the tree's output (the class-1 share of a binary classification
+ *                       tree, the score of a boosting tree) must not fall as the feature grows, -1 if it must not
+ *                       rise, 0 if free; empty when no feature is constrained
  */
-public record TreeParams(int maxDepth, int minLeaf, int minSplit, double maxFeatures, double lambda, double minChildWeight) {
+public record TreeParams(int maxDepth, int minLeaf, int minSplit, double maxFeatures, double lambda,
+                         double minChildWeight, List<Integer> monotone) {
+    public TreeParams {
+        monotone = monotone == null ? List.of() : List.copyOf(monotone);
+    }
+
+    /** Growth without monotone constraints. */
+    public TreeParams(int maxDepth, int minLeaf, int minSplit, double maxFeatures, double lambda,
+                      double minChildWeight) {
+        this(maxDepth, minLeaf, minSplit, maxFeatures, lambda, minChildWeight, List.of());
+    }
+
     public static TreeParams classification(int maxDepth, int minLeaf, double maxFeatures) {
         return new TreeParams(maxDepth, minLeaf, 2, maxFeatures, 0, 0);
+    }
+
+    /** The same growth with these monotone directions, one per encoded feature (empty: none). */
+    public TreeParams withMonotone(List<Integer> directions) {
+        return new TreeParams(maxDepth, minLeaf, minSplit, maxFeatures, lambda, minChildWeight, directions);
     }
 
     /** Features drawn at each split, out of {@code total}. */

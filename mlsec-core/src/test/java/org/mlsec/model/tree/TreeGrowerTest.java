@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -135,5 +136,67 @@ class TreeGrowerTest {
         Tree t1 = g.classification(y, 3, ones(400), p, new SplittableRandom(11));
         Tree t2 = g.classification(y, 3, ones(400), p, new SplittableRandom(11));
         assertTrue(Arrays.equals(t1.threshold(), t2.threshold()) && Arrays.equals(t1.feature(), t2.feature()));
+    }
+
+    @Test
+    void aSingleTreeFollowsTheConstraintWhereItsDataDoesNot() {
+        // The class-1 share mostly rises with x but dips twice: a free tree fits the dips, a constrained one cannot.
+        double[][] cols = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}};
+        int[] y = {0, 0, 1, 0, 1, 1, 0, 1, 1, 1};
+        int[] ones = ones(10);
+        Tree free = new TreeGrower(cols).classification(y, 2, ones, FULL, new SplittableRandom(1));
+        Tree up = new TreeGrower(cols).classification(y, 2, ones, FULL.withMonotone(List.of(1)),
+                new SplittableRandom(1));
+        assertEquals(0.0, share(free, 6.0), "the free tree fits the dip at x=6");
+        assertTrue(up.leaves() > 1, "the constrained tree still splits");
+        double previous = -1;
+        for (double x = -1; x <= 10; x += 0.5) {
+            double share = share(up, x);
+            assertTrue(share >= previous, "share " + share + " after " + previous + " at x=" + x);
+            previous = share;
+            int leaf = up.leaf(new double[] {x});
+            // Clipped leaves have their counts rescaled but keep their training weight.
+            assertEquals(up.samples()[leaf], up.value()[leaf * 2] + up.value()[leaf * 2 + 1], 1e-9);
+        }
+    }
+
+    static double share(Tree t, double x) {
+        int leaf = t.leaf(new double[] {x});
+        return t.value()[leaf * 2 + 1] / (t.value()[leaf * 2] + t.value()[leaf * 2 + 1]);
+    }
+
+    @Test
+    void aBoostingTreeFollowsTheConstraintAndStaysExactWithoutOne() {
+        // Gradients of a logistic fit at score 0 to labels that mostly fall with x: constrained to rise, the
+        // tree's scores may not fall anywhere.
+        double[][] cols = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}};
+        int[] y = {1, 1, 0, 1, 0, 0, 1, 0, 0, 0};
+        double[] grad = new double[10];
+        double[] hess = new double[10];
+        for (int i = 0; i < 10; i++) {
+            grad[i] = 0.5 - y[i];
+            hess[i] = 0.25;
+        }
+        TreeParams p = new TreeParams(10, 1, 2, 1.0, 1e-3, 1e-3);
+        Tree free = new TreeGrower(cols).boosting(grad, hess, ones(10), p, new SplittableRandom(1));
+        Tree down = new TreeGrower(cols).boosting(grad, hess, ones(10), p.withMonotone(List.of(-1)),
+                new SplittableRandom(1));
+        Tree up = new TreeGrower(cols).boosting(grad, hess, ones(10), p.withMonotone(List.of(1)),
+                new SplittableRandom(1));
+        Tree none = new TreeGrower(cols).boosting(grad, hess, ones(10), p.withMonotone(List.of(0)),
+                new SplittableRandom(1));
+        assertTrue(Arrays.equals(free.value(), none.value()) && Arrays.equals(free.threshold(), none.threshold()),
+                "a zero direction is no constraint");
+        assertTrue(down.leaves() > 1, "the constrained tree still splits");
+        assertTrue(free.value()[free.leaf(new double[] {6})] > free.value()[free.leaf(new double[] {5})],
+                "the free tree follows the bump at x=6");
+        for (double x = -1; x < 10; x += 0.5) {
+            double here = up.value()[up.leaf(new double[] {x})];
+            double next = up.value()[up.leaf(new double[] {x + 0.5})];
+            assertTrue(next >= here, "up: " + next + " after " + here + " at x=" + x);
+            here = down.value()[down.leaf(new double[] {x})];
+            next = down.value()[down.leaf(new double[] {x + 0.5})];
+            assertTrue(next <= here, "down: " + next + " after " + here + " at x=" + x);
+        }
     }
 }
