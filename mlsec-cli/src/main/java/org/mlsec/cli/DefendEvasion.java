@@ -43,6 +43,10 @@ final class DefendEvasion implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "R", defaultValue = "2", description = "Adversarial-training rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--monotone", paramLabel = "COL=DIR,...", split = ",",
+            description = "Constraints of the monotone defence (default: PAY_0..PAY_6=+1 where present; 'none' to skip).")
+    Map<String, String> monotone;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the table as JSON.")
@@ -55,8 +59,10 @@ final class DefendEvasion implements Callable<Integer> {
         Feasibility feas = constraints.feasibility(all.schema(), all);
         int fromClass = EvasionCommands.classIndex(all.schema().classes(), from, "--from");
         int toClass = EvasionCommands.classIndex(all.schema().classes(), to, "--to");
+        Map<String, Integer> constraints = monotone == null ? EvasionDefences.creditConstraints(all.schema())
+                : monotone.containsKey("none") ? Map.of() : TrainCommand.parseDirections(monotone);
         List<EvasionDefences.Defence> defences = EvasionDefences.standard(base, feas, fromClass, toClass, advRows, rounds,
-                seed, Output.progress());
+                constraints, seed, Output.progress());
         List<Result> table = EvasionDefences.study(all, defences, feas, fromClass, toClass, rows, seed, Output.progress());
         System.out.printf("Evasion defences on %s (attack: white-box search, %s cost, %s → %s, %d held-out rows per model)%n",
                 data.data, feas.norm().key(), from, to, rows);

@@ -414,7 +414,8 @@ final class DemoCommand implements Callable<Integer> {
                 + Output.num(black.metric("median_cost")) + ") (`mlsec attack evade --method hsj`).");
         var defences = org.mlsec.defences.EvasionDefences.study(r.split().train(), org.mlsec.defences.EvasionDefences.standard(
                 r.model().provenance() == null ? TrainConfig.defaults(Algorithm.RF) : TrainConfig.fromHyperparameters(
-                        Algorithm.RF, r.model().provenance().hyperparameters()), feas, yes, no, 500, 2, seed,
+                        Algorithm.RF, r.model().provenance().hyperparameters()), feas, yes, no, 500, 2,
+                org.mlsec.defences.EvasionDefences.creditConstraints(r.model().schema()), seed,
                 org.mlsec.Progress.NONE), feas, yes, no, 200, seed, org.mlsec.Progress.NONE);
         var before = defences.get(0);
         var after = defences.get(1);

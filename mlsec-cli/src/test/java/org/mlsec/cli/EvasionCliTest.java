@@ -94,6 +94,35 @@ class EvasionCliTest {
     }
 
     @Test
+    void labelOnlyEvasionOfAGuardedServerIsBlockedButNotOfAnOpenOne() throws Exception {
+        Path model = dir.resolve("served.mlsec");
+        assertEquals(0, Cli.run("train", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "5",
+                "--max-depth", "3", "--min-leaf", "100", "--test-fraction", "0", "--out", model.toString()).code());
+        LocalModel m = ModelIo.load(model);
+        var input = org.mlsec.defences.preprocessor.InputSchema.read(schema);
+        for (boolean detect : new boolean[] {false, true}) {
+            var config = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, java.util.Map.of(), false, 0, 0, 0, "label", 2,
+                    0, 0, detect, "block", null);
+            try (var server = new org.mlsec.server.GuardedServer(m, input, config).start("127.0.0.1", 0)) {
+                Path json = dir.resolve("served-" + detect + ".json");
+                Cli r = Cli.run("attack", "evade", "--target", "http://127.0.0.1:" + server.port() + "/predict", "--data",
+                        test.toString(), "--label", "DEFAULT", "--drop", "ID", "--schema", schema.toString(), "--immutable",
+                        IMMUTABLE, "--from", "1", "--to", "0", "--method", "hsj", "--rows", "10", "--budget-queries", "500",
+                        "--json", json.toString());
+                assertEquals(0, r.code(), r.err());
+                JsonNode j = CliTest.json(json);
+                if (detect) {
+                    assertTrue(j.get("refused_rows").asInt() >= 9, "the boundary-probing detector blocks the attacker: " + j);
+                    assertTrue(j.get("success_rate").asDouble() <= 0.2, j.get("success_rate").toString());
+                } else {
+                    assertEquals(0, j.get("refused_rows").asInt());
+                    assertTrue(j.get("success_rate").asDouble() >= 0.9, j.get("success_rate").toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void counterfactualSaysWhatWouldHaveToChange() throws Exception {
         Path model = dir.resolve("cf.mlsec");
         Cli.run("train", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "5", "--max-depth", "3",

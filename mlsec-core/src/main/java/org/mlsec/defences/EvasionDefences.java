@@ -27,14 +27,37 @@ public final class EvasionDefences {
     public record Defence(String name, java.util.function.Function<Dataset, LocalModel> trainer) {
     }
 
+    /**
+     * No defence, adversarial training, and (for tree models, when constraints are given) monotone constraints alone
+     * and together with adversarial training.
+     */
     public static List<Defence> standard(TrainConfig base, Feasibility feas, int from, int to, int advRows, int rounds,
-                                         long seed, Progress progress) {
+                                         java.util.Map<String, Integer> monotone, long seed, Progress progress) {
         List<Defence> list = new ArrayList<>();
         list.add(new Defence("none (" + base.algorithm().flag() + ", as trained)",
                 d -> Trainer.train(d, base, "defend-evasion", Progress.NONE)));
-        list.add(new Defence("adversarial training (" + rounds + " rounds of " + advRows + " feasible examples)",
-                d -> AdversarialTraining.train(d, base, feas, from, to, advRows, rounds, seed, progress)));
+        String adv = "adversarial training (" + rounds + " rounds of 2 x " + advRows + " feasible examples)";
+        list.add(new Defence(adv, d -> AdversarialTraining.train(d, base, feas, from, to, advRows, rounds, seed, progress)));
+        if (!monotone.isEmpty() && base.algorithm() != org.mlsec.model.Algorithm.LR) {
+            TrainConfig mono = base.withMonotone(monotone);
+            String names = "monotone constraints on " + String.join(", ", monotone.keySet());
+            list.add(new Defence(names, d -> Trainer.train(d, mono, "defend-evasion", Progress.NONE)));
+            list.add(new Defence("monotone constraints + adversarial training",
+                    d -> AdversarialTraining.train(d, mono, feas, from, to, advRows, rounds, seed, progress)));
+        }
         return list;
+    }
+
+    /** The credit domain's constraints: a later or longer repayment delay never lowers the default probability. */
+    public static java.util.Map<String, Integer> creditConstraints(org.mlsec.data.Schema schema) {
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        for (String p : List.of("PAY_0", "PAY_1", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")) {
+            int j = schema.indexOf(p);
+            if (j >= 0 && !schema.feature(j).isCategorical()) {
+                m.put(p, 1);
+            }
+        }
+        return m;
     }
 
     /** Trains and attacks each defence; one Result per defence with test_accuracy added. */

@@ -28,6 +28,7 @@ final class DecisionSearch {
     private final Map<List<Double>, Boolean> asked = new HashMap<>();
     private double[] best;
     private double bestCost;
+    private String refused;
 
     /** @param seeds rows believed to be of the target class (labelled data), tried first as starting points */
     DecisionSearch(Classifier model, Feasibility feas, List<double[]> seeds, int budget) {
@@ -39,7 +40,8 @@ final class DecisionSearch {
                 .filter(j -> feas.mutable(j) && !feas.categorical(j)).toArray();
     }
 
-    record Outcome(double[] point, double cost, long queries) {
+    /** The cheapest adversarial input seen, its cost, the queries spent, and why the model stopped answering. */
+    record Outcome(double[] point, double cost, long queries, String refused) {
     }
 
     Outcome hopSkipJump(double[] row, int targetClass, SplittableRandom rng) {
@@ -107,7 +109,7 @@ final class DecisionSearch {
                 lastDist = Math.min(lastDist, bestCost);
             }
         }
-        return new Outcome(best, bestCost, queries);
+        return new Outcome(best, bestCost, queries, refused);
     }
 
     Outcome boundary(double[] row, int targetClass, SplittableRandom rng) {
@@ -143,7 +145,7 @@ final class DecisionSearch {
                 }
             }
         }
-        return new Outcome(best, bestCost, queries);
+        return new Outcome(best, bestCost, queries, refused);
     }
 
     private void begin(double[] row, int targetClass) {
@@ -153,6 +155,7 @@ final class DecisionSearch {
         asked.clear();
         best = null;
         bestCost = Double.POSITIVE_INFINITY;
+        refused = null;
     }
 
     /** An adversarial starting point: the nearest labelled rows of the target class, then random feasible points. */
@@ -225,11 +228,18 @@ final class DecisionSearch {
         }
         Boolean known = asked.get(key);
         if (known == null) {
-            if (queries >= budget) {
+            if (queries >= budget || refused != null) {
                 return false;
             }
             queries++;
-            known = model.predict(new double[][] {row})[0] == target;
+            try {
+                known = model.predict(new double[][] {row})[0] == target;
+            } catch (org.mlsec.MlsecException e) {
+                // A guarded API that blocks the attacker ends the attack on this row (the budget is gone).
+                refused = e.getMessage();
+                queries = Math.max(queries, budget);
+                return false;
+            }
             asked.put(key, known);
         }
         if (known) {

@@ -127,9 +127,10 @@ public final class Evasion {
      * @param original    the row
      * @param adversarial the changed row (null without success)
      * @param changes     "FEATURE: before → after"
+     * @param refused     why the model stopped answering (a guarded API blocked the attacker), or null
      */
     public record Example(int row, boolean success, double cost, long queries, boolean exact, double lowerBound,
-                          double[] original, double[] adversarial, List<String> changes) {
+                          double[] original, double[] adversarial, List<String> changes, String refused) {
     }
 
     /** The aggregate result and every attacked row. */
@@ -153,16 +154,26 @@ public final class Evasion {
     public static Outcome evade(Classifier model, Dataset data, Feasibility feas, Config c, Progress progress) {
         checkClasses(model, c);
         Method method = resolve(model, c.method());
+        // Rows that are not valid inputs themselves (a server would refuse them) are no starting points.
+        final Dataset d = data;
+        List<Integer> valid = java.util.stream.IntStream.range(0, data.rows()).filter(i -> feas.valid(d.row(i))).boxed().toList();
+        int invalid = data.rows() - valid.size();
+        int[] asked = valid.stream().mapToInt(Integer::intValue).toArray();
+        int limit = 2000 + 10 * c.rows();
+        if (!(model instanceof org.mlsec.model.LocalModel) && asked.length > limit) {
+            // Every row costs a query of a remote model: a seeded sample is enough to find rows to attack.
+            asked = sample(valid, limit, c.seed());
+        }
         long before = model.queries();
-        int[] predicted = model.predict(data.x());
+        int[] predicted = model.predict(data.subset(asked).x());
         long selectionQueries = model.queries() - before;
         List<Integer> eligible = new ArrayList<>();
         List<double[]> pool = new ArrayList<>();
-        for (int i = 0; i < data.rows(); i++) {
-            if (predicted[i] == c.to()) {
-                pool.add(data.row(i));
-            } else if (c.from() < 0 || predicted[i] == c.from()) {
-                eligible.add(i);
+        for (int k = 0; k < asked.length; k++) {
+            if (predicted[k] == c.to()) {
+                pool.add(data.row(asked[k]));
+            } else if (c.from() < 0 || predicted[k] == c.from()) {
+                eligible.add(asked[k]);
             }
         }
         if (eligible.isEmpty()) {
@@ -180,7 +191,16 @@ public final class Evasion {
             progress.update("evasion (" + method.key() + ")", done.incrementAndGet(), rows.length);
             return e;
         });
-        return new Outcome(summarise(model, feas, method, c, examples, selectionQueries), examples);
+        Result r = summarise(model, feas, method, c, examples, selectionQueries);
+        Result.Builder b = Result.of(r.threat(), r.technique()).finding(r.finding());
+        r.metrics().forEach((k, v) -> {
+            if (k.equals("examples")) {
+                b.metric("invalid_rows_skipped", invalid);
+            }
+            b.metric(k, v);
+        });
+        r.details().forEach(b::detail);
+        return new Outcome(b.build(), examples);
     }
 
     /** The cheapest feasible change of one row that the model answers with the target class. */
@@ -242,6 +262,7 @@ public final class Evasion {
             double cost = Double.NaN;
             long queries = 0;
             boolean exact = false;
+            String refused = null;
             switch (method) {
                 case TREE: {
                     LeafSearch.Found f;
@@ -272,13 +293,13 @@ public final class Evasion {
                     found = o.point();
                     cost = o.cost();
                     queries = o.queries();
+                    refused = o.refused();
                 }
             }
             if (found != null) {
                 cost = feas.cost(x, found);
             }
-            boolean success = found != null && feas.feasible(x, found)
-                    && model.predict(new double[][] {found})[0] == c.to();
+            boolean success = found != null && feas.feasible(x, found) && confirmed(found, refused);
             if (method == Method.TREE || method == Method.GRADIENT) {
                 queries = 1;
             }
@@ -287,7 +308,22 @@ public final class Evasion {
                 bound = lowerBound(x, success ? cost : Double.NaN);
             }
             return new Example(index, success, success ? cost : Double.NaN, queries, success && exact, bound, x.clone(),
-                    success ? found : null, success ? feas.changes(x, found) : List.of());
+                    success ? found : null, success ? feas.changes(x, found) : List.of(), refused);
+        }
+
+        /**
+         * The model's own answer for the change. A black-box search only keeps inputs the model already answered
+         * with the target, so when the API has since blocked the attacker that answer stands.
+         */
+        boolean confirmed(double[] found, String refused) {
+            if (refused != null) {
+                return true;
+            }
+            try {
+                return model.predict(new double[][] {found})[0] == c.to();
+            } catch (org.mlsec.MlsecException e) {
+                return method == Method.HSJ || method == Method.BOUNDARY;
+            }
         }
 
         /**
@@ -366,6 +402,7 @@ public final class Evasion {
                                     long selectionQueries) {
         int ok = 0;
         int exact = 0;
+        int refused = 0;
         List<Double> costs = new ArrayList<>();
         List<Double> queries = new ArrayList<>();
         List<Double> bounds = new ArrayList<>();
@@ -377,6 +414,9 @@ public final class Evasion {
             }
             if (e.exact()) {
                 exact++;
+            }
+            if (e.refused() != null) {
+                refused++;
             }
             if (!Double.isNaN(e.lowerBound())) {
                 bounds.add(e.lowerBound());
@@ -396,7 +436,8 @@ public final class Evasion {
                 .metric("empirical_robustness", costs.isEmpty() ? Double.NaN : costs.stream().mapToDouble(d -> d).average().orElse(Double.NaN))
                 .metric("median_queries", quantile(queries, 0.5))
                 .metric("selection_queries", selectionQueries)
-                .metric("exact_rows", exact);
+                .metric("exact_rows", exact)
+                .metric("refused_rows", refused);
         if (!bounds.isEmpty()) {
             r.metric("verified_rows", bounds.size())
                     .metric("median_lower_bound", quantile(bounds, 0.5))
@@ -410,6 +451,9 @@ public final class Evasion {
             m.put("cost", e.cost());
             m.put("queries", e.queries());
             m.put("exact", e.exact());
+            if (e.refused() != null) {
+                m.put("refused", e.refused());
+            }
             if (!Double.isNaN(e.lowerBound())) {
                 m.put("lower_bound", e.lowerBound());
             }

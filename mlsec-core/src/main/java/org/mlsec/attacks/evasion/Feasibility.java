@@ -315,6 +315,21 @@ public final class Feasibility {
         return satisfiesRules(v);
     }
 
+    /** True when a row itself is a valid input: in range, whole where it must be, allowed categories, every rule. */
+    public boolean valid(double[] x) {
+        for (int j = 0; j < x.length; j++) {
+            double v = x[j];
+            if (categorical(j)) {
+                if (v < 0 || v >= 63 || (categories[j] & (1L << (int) v)) == 0) {
+                    return false;
+                }
+            } else if (!(v >= lo[j] && v <= hi[j]) || integer[j] && v != Math.rint(v)) {
+                return false;
+            }
+        }
+        return satisfiesRules(x);
+    }
+
     /** The rules that are not simple bounds (several clauses, or !=). */
     public boolean satisfiesRules(double[] v) {
         for (Condition c : rules) {
