@@ -25,10 +25,22 @@ import org.mlsec.internal.Validate;
  * @param detect          run the extraction detectors
  * @param onAlert         log, throttle or block
  * @param auditLog        path of the JSON-lines audit log (null: none)
+ * @param idleTimeoutMs   a connection that sends nothing for this long is closed (a stalled or slow client)
  */
 public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys,
                           boolean trustProxy, double ratePerSecond, int burst, long quotaRows, String output, int decimals,
-                          double noise, double reverseSigmoid, boolean detect, String onAlert, String auditLog) {
+                          double noise, double reverseSigmoid, boolean detect, String onAlert, String auditLog,
+                          long idleTimeoutMs) {
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+
+    /** The settings with the default idle timeout. */
+    public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
+                       double ratePerSecond, int burst, long quotaRows, String output, int decimals, double noise,
+                       double reverseSigmoid, boolean detect, String onAlert, String auditLog) {
+        this(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows, output, decimals, noise,
+                reverseSigmoid, detect, onAlert, auditLog, DEFAULT_IDLE_TIMEOUT_MS);
+    }
+
     public GuardConfig {
         apiKeys = apiKeys == null ? Map.of() : Map.copyOf(apiKeys);
         Validate.isTrue(maxBatch > 0, "max_batch must be positive");
@@ -38,6 +50,7 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 "output must be probabilities, rounded, label, top1, reverse-sigmoid or noise, got " + output);
         Validate.isTrue(java.util.Set.of("log", "throttle", "block").contains(onAlert),
                 "on_alert must be log, throttle or block, got " + onAlert);
+        Validate.isTrue(idleTimeoutMs > 0, "idle_timeout_ms must be positive");
     }
 
     /** Every guard on, with moderate limits. */
@@ -54,7 +67,12 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
 
     public GuardConfig withAuditLog(String path) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
-                output, decimals, noise, reverseSigmoid, detect, onAlert, path);
+                output, decimals, noise, reverseSigmoid, detect, onAlert, path, idleTimeoutMs);
+    }
+
+    public GuardConfig withIdleTimeout(long ms) {
+        return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
+                output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, ms);
     }
 
     public static GuardConfig read(Path file) {

@@ -89,6 +89,8 @@ public final class GuardedServer implements AutoCloseable {
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            // A body that stops arriving is the client's fault: 408, not Javalin's default 500.
+            cfg.jetty.timeoutStatus = 408;
         });
         app.post("/predict", ctx -> predict(ctx, false));
         app.post("/predict_proba", ctx -> predict(ctx, true));
@@ -103,6 +105,12 @@ public final class GuardedServer implements AutoCloseable {
 
     public GuardedServer start(String host, int port) {
         app.start(host, port);
+        // A client that stalls mid-request holds a connection (and, while a body is read, a thread): cut it off.
+        for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.AbstractConnector) {
+                ((org.eclipse.jetty.server.AbstractConnector) c).setIdleTimeout(config.idleTimeoutMs());
+            }
+        }
         return this;
     }
 
@@ -130,7 +138,7 @@ public final class GuardedServer implements AutoCloseable {
             if (proba && !output.servesProbabilities()) {
                 throw new ApiError(403, "this server answers labels only: use /predict");
             }
-            double[][] x = reader.read(ctx.body(), config.maxBatch());
+            double[][] x = reader.read(body(ctx), config.maxBatch());
             n = x.length;
             if (!limiter.charge(client, n)) {
                 throw new ApiError(429, "quota exhausted: this client has used its rows");
@@ -175,6 +183,17 @@ public final class GuardedServer implements AutoCloseable {
                 audit.write(new AuditLog.Entry(System.currentTimeMillis(), client, endpoint, n, status, raised,
                         Math.round(seconds * 1e6) / 1e3));
             }
+        }
+    }
+
+    /** The request body; a client that stops sending it before the idle timeout gets 408, not a server error. */
+    private static String body(Context ctx) {
+        try {
+            return ctx.body();
+        } catch (io.javalin.http.HttpResponseException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ApiError(408, "the request body did not arrive in time (" + e.getClass().getSimpleName() + ")");
         }
     }
 

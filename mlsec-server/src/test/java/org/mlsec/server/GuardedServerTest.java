@@ -159,4 +159,30 @@ class GuardedServerTest {
             return sb.append('}').toString();
         }
     }
+
+    @Test
+    void aStalledClientIsCutOffWhileOthersAreServed() throws Exception {
+        start(GuardConfig.defaults().withIdleTimeout(500));
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+            slow.setSoTimeout(10_000);
+            // Headers promise a body that never comes: the slow half of a slowloris.
+            slow.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n[{\"LIMIT_BAL\": 1").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, post("/predict", "[" + record(i) + "]", null).statusCode());
+            }
+            byte[] buf = new byte[4096];
+            int n;
+            StringBuilder answer = new StringBuilder();
+            while ((n = slow.getInputStream().read(buf)) > 0) {
+                answer.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < 5, "the stalled connection was closed after " + seconds + " s");
+            assertTrue(answer.toString().startsWith("HTTP/1.1 408"), "a clear 408, never a 5xx: " + answer);
+        }
+        assertEquals(200, post("/predict", "[" + record(0) + "]", null).statusCode());
+    }
 }
