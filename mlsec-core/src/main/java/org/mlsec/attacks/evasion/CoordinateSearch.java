@@ -20,8 +20,12 @@ final class CoordinateSearch {
     record Effort(int restarts, int steps, int candidates, int starts) {
         static final Effort DEFAULT = new Effort(2, 8, 24, 4);
 
+        /** About k times the work: k times the starts per radius and the starting rows, finer bisection. */
         Effort times(int k) {
-            return new Effort(restarts * k, steps + (int) Math.ceil(Math.log(k) / Math.log(2)), candidates * k, starts * k);
+            if (k == 1) {
+                return this;
+            }
+            return new Effort(restarts * k, steps + 2, candidates * 2, starts * k);
         }
     }
 
