@@ -275,9 +275,9 @@ public final class Audit {
         var feas = org.mlsec.attacks.evasion.Feasibility.of(audited.schema(),
                 org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()), halves.train(),
                 org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF).withImmutable(protectedColumns));
-        int rows = budget == Budget.QUICK ? 50 : budget == Budget.STANDARD ? 100 : 300;
+        int rows = budget == Budget.QUICK ? 20 : budget == Budget.STANDARD ? 60 : 200;
         var config = org.mlsec.attacks.evasion.Evasion.Config.defaults(0).withFrom(1).withRows(rows).withSeed(seed)
-                .withQueryBudget(Math.max(200, budget.queries / 2)).withVerify(Math.min(rows, 20));
+                .withQueryBudget(Math.max(200, budget.queries / 2)).withVerify(rows / 4);
         Result r;
         List<Double> costs = new ArrayList<>();
         try {
