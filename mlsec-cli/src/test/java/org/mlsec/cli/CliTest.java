@@ -86,6 +86,9 @@ class CliTest {
         assertEquals("PAY_0", j.at("/model/top_feature").asText());
         assertTrue(j.at("/model/test_accuracy").asDouble() > 0.79);
         assertTrue(Files.exists(out.resolve("credit-model.mlsec")));
+        assertTrue(d.out().contains("7. Evasion"), d.out());
+        assertTrue(j.at("/evasion/white_box/success_rate").asDouble() >= 0.9, j.at("/evasion").toString());
+        assertEquals(4, j.at("/evasion/defences").size());
     }
 
     @Test
