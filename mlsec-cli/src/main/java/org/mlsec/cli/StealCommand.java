@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "steal", mixinStandardHelpOptions = true,
         description = {"Model stealing through the prediction API: learn (random or active queries), equation (logistic",
-                "regression with probabilities, exact) or sweep (the talk's grid sweeps); saves the surrogate."})
+                "regression with probabilities, exact), sweep (the talk's grid sweeps) or path (label-only path-finding for",
+                "decision trees and small forests, exact where the data reaches); saves the surrogate."})
 final class StealCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "URL", description = "The scoring API (POST /predict or /predict_proba).")
     URI target;
@@ -45,7 +46,7 @@ final class StealCommand implements Callable<Integer> {
     @Option(names = "--budget", paramLabel = "N", defaultValue = "2000", description = "Query budget (default: ${DEFAULT-VALUE}).")
     int budget;
 
-    @Option(names = "--strategy", paramLabel = "S", defaultValue = "learn", description = "learn, equation or sweep (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = "learn", description = "learn, equation, sweep or path (default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Option(names = "--active", description = "learn: spend half the budget near the surrogate's decision boundary.")
@@ -142,8 +143,11 @@ final class StealCommand implements Callable<Integer> {
                 stolen = Extraction.sweep(t, v, org.mlsec.attacks.poisoning.Poisoning.assignments(fix, "--fix"), known,
                         budget, sc);
                 break;
+            case "path":
+                stolen = Extraction.path(t, known, budget, seed, Output.progress());
+                break;
             default:
-                throw new InputException("unknown strategy '" + strategy + "' (expected learn, equation or sweep)");
+                throw new InputException("unknown strategy '" + strategy + "' (expected learn, equation, sweep or path)");
         }
         Result r = stolen.result();
         if (eval != null) {
@@ -155,6 +159,10 @@ final class StealCommand implements Callable<Integer> {
         }
         System.out.printf("Stole a %s with %d queries (%s)%s.%n", stolen.surrogate().kind().replace('_', ' '),
                 (long) r.metric("queries"), strategy, out == null ? "" : "; saved to " + out);
+        if (r.metrics().containsKey("thresholds")) {
+            System.out.printf("  %d label-changing thresholds found, %d cells asked%n", (int) r.metric("thresholds"),
+                    (int) r.metric("cells"));
+        }
         if (r.metrics().containsKey("fidelity")) {
             System.out.printf("  fidelity %.4f on %d held-out rows%s%n", r.metric("fidelity"), (int) r.metric("eval_rows"),
                     r.metrics().containsKey("surrogate_accuracy") ? ", surrogate accuracy " + Output.pct(r.metric("surrogate_accuracy"))

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.ModelIo;
+import org.mlsec.model.tree.ForestModel;
 import org.mlsec.server.GuardConfig;
 import org.mlsec.server.GuardedServer;
 
@@ -22,31 +25,45 @@ class StealCliTest {
     @TempDir
     Path dir;
 
-    @Test
-    void labelOnlyServerIsCopiedWithFidelityOneInTwoThousandQueries() throws IOException {
+    /** Half the real data trains the talk's model; of the rest, half is known to the attacker, half held out. */
+    private LocalModel trainTalksModel() {
         Assumptions.assumeTrue(Files.isRegularFile(RealDataTest.REAL), "the real data is not in ../shared");
-        Path a = dir.resolve("a.csv");
         Path rest = dir.resolve("rest.csv");
-        Path known = dir.resolve("known.csv");
-        Path eval = dir.resolve("eval.csv");
         Cli.run("data", "split", "--data", RealDataTest.REAL.toString(), "--fraction", "0.5", "--seed", "1",
-                "--out-first", a.toString(), "--out-second", rest.toString());
+                "--out-first", dir.resolve("a.csv").toString(), "--out-second", rest.toString());
         Cli.run("data", "split", "--data", rest.toString(), "--fraction", "0.5", "--seed", "2",
-                "--out-first", known.toString(), "--out-second", eval.toString());
+                "--out-first", dir.resolve("known.csv").toString(), "--out-second", dir.resolve("eval.csv").toString());
         Path model = dir.resolve("talk.mlsec");
-        assertEquals(0, Cli.run("train", "--data", a.toString(), "--label", "DEFAULT", "--drop", "ID", "--features",
-                BackdoorCliTest.TALK, "--trees", "5", "--max-depth", "3", "--min-leaf", "100", "--test-fraction", "0",
-                "--out", model.toString()).code());
-        LocalModel m = ModelIo.load(model);
+        assertEquals(0, Cli.run("train", "--data", dir.resolve("a.csv").toString(), "--label", "DEFAULT", "--drop", "ID",
+                "--features", BackdoorCliTest.TALK, "--trees", "5", "--max-depth", "3", "--min-leaf", "100",
+                "--test-fraction", "0", "--out", model.toString()).code());
+        return ModelIo.load(model);
+    }
+
+    private GuardedServer serveLabelsOnly(LocalModel m) {
         GuardConfig labelOnly = new GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 2, 0, 0, false,
                 "log", null);
-        try (GuardedServer server = new GuardedServer(m, InputSchema.infer(org.mlsec.data.CsvReader.read(a,
-                m.schema(), org.mlsec.data.CsvOptions.labelled("DEFAULT"))), labelOnly).start("127.0.0.1", 0)) {
+        return new GuardedServer(m, InputSchema.infer(org.mlsec.data.CsvReader.read(dir.resolve("a.csv"), m.schema(),
+                org.mlsec.data.CsvOptions.labelled("DEFAULT"))), labelOnly).start("127.0.0.1", 0);
+    }
+
+    /** {@code attack steal} against the server, as the attacker would run it, plus the given options. */
+    private Cli steal(GuardedServer server, String... more) {
+        List<String> args = new ArrayList<>(List.of("attack", "steal", "--target",
+                "http://127.0.0.1:" + server.port() + "/predict", "--data", dir.resolve("known.csv").toString(),
+                "--label", "DEFAULT", "--drop", "ID", "--features", BackdoorCliTest.TALK, "--labels-only",
+                "--eval", dir.resolve("eval.csv").toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(new String[0]));
+    }
+
+    @Test
+    void labelOnlyServerIsCopiedWithFidelityOneInTwoThousandQueries() throws IOException {
+        LocalModel m = trainTalksModel();
+        try (GuardedServer server = serveLabelsOnly(m)) {
             Path json = dir.resolve("steal.json");
-            Cli s = Cli.run("attack", "steal", "--target", "http://127.0.0.1:" + server.port() + "/predict", "--data",
-                    known.toString(), "--label", "DEFAULT", "--drop", "ID", "--features", BackdoorCliTest.TALK, "--labels-only", "--strategy", "learn", "--active",
-                    "--budget", "2000", "--eval", eval.toString(), "--out", dir.resolve("stolen.mlsec").toString(),
-                    "--json", json.toString());
+            Cli s = steal(server, "--strategy", "learn", "--active", "--budget", "2000",
+                    "--out", dir.resolve("stolen.mlsec").toString(), "--json", json.toString());
             assertEquals(0, s.code(), s.err());
             JsonNode j = CliTest.json(json);
             assertTrue(j.get("queries").asInt() <= 2000, j.toString());
@@ -54,5 +71,40 @@ class StealCliTest {
             assertEquals("learn-active", j.get("strategy").asText());
         }
         assertTrue(Files.exists(dir.resolve("stolen.mlsec")));
+    }
+
+    @Test
+    void pathFindingCopiesTheLabelOnlyServerExactlyInTwoThousandQueries() throws IOException {
+        LocalModel m = trainTalksModel();
+        Path json = dir.resolve("path.json");
+        Path stolen = dir.resolve("path.mlsec");
+        try (GuardedServer server = serveLabelsOnly(m)) {
+            Cli s = steal(server, "--strategy", "path", "--budget", "2000", "--out", stolen.toString(),
+                    "--json", json.toString());
+            assertEquals(0, s.code(), s.err());
+            assertTrue(s.out().contains("label-changing thresholds found"), s.out());
+        }
+        JsonNode j = CliTest.json(json);
+        assertEquals("path", j.get("strategy").asText());
+        assertTrue(j.get("queries").asInt() <= 2000, j.toString());
+        // Every one of the 7,500 held-out rows gets the target's answer.
+        assertEquals(7500, j.get("eval_rows").asInt(), j.toString());
+        assertEquals(1.0, j.get("fidelity").asDouble(), j.toString());
+        assertEquals(j.get("target_accuracy").asDouble(), j.get("surrogate_accuracy").asDouble(), j.toString());
+        LocalModel copy = ModelIo.load(stolen);
+        assertEquals(ForestModel.DECISION_TREE, copy.kind());
+    }
+
+    @Test
+    void badPathParametersExitWithTwo() {
+        LocalModel m = trainTalksModel();
+        try (GuardedServer server = serveLabelsOnly(m)) {
+            Cli small = steal(server, "--strategy", "path", "--budget", "5");
+            assertEquals(2, small.code(), small.err());
+            assertTrue(small.err().contains("--budget must be at least 10"), small.err());
+            Cli unknown = steal(server, "--strategy", "paths");
+            assertEquals(2, unknown.code(), unknown.err());
+            assertTrue(unknown.err().contains("learn, equation, sweep or path"), unknown.err());
+        }
     }
 }

@@ -112,6 +112,46 @@ class ExtractionDetectorTest {
     }
 
     @Test
+    void labelOnlyPathFindingIsDetectedWithin500Queries() {
+        // The attack itself, run against a label-only copy of the model, its queries recorded in order.
+        List<double[]> queries = new ArrayList<>();
+        Classifier recorded = new Classifier() {
+            @Override
+            public org.mlsec.data.Schema schema() {
+                return model.schema();
+            }
+
+            @Override
+            public double[][] predictProba(double[][] rows) {
+                throw new UnsupportedOperationException("labels only");
+            }
+
+            @Override
+            public boolean hasProbabilities() {
+                return false;
+            }
+
+            @Override
+            public int[] predict(double[][] rows) {
+                for (double[] r : rows) {
+                    queries.add(r.clone());
+                }
+                return model.predict(rows);
+            }
+
+            @Override
+            public long queries() {
+                return queries.size();
+            }
+        };
+        Dataset known = Split.random(heldOut, 0.5, 2).train();
+        org.mlsec.attacks.extraction.Extraction.path(recorded, known, 2_000, 42, Progress.NONE);
+        int p = firstAlert(queries, model);
+        System.out.printf("first alert: path-finding %d of %d queries%n", p, queries.size());
+        assertTrue(p > 0 && p <= 500, "path " + p);
+    }
+
+    @Test
     void benignReplayRaisesAtMostOnePercentFalseAlarms() {
         int[] order = new int[heldOut.rows()];
         for (int i = 0; i < order.length; i++) {

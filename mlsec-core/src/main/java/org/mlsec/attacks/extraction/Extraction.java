@@ -30,7 +30,9 @@ import org.mlsec.model.linear.LogisticModel;
  * chosen family is trained on the answers;</li>
  * <li>{@code equation}: for logistic regression with probability outputs, the logit is linear in the encoded
  * features, so as many queries as unknowns determine it exactly;</li>
- * <li>{@code sweep}: the talk's grid sweeps — some features varied over given values, the rest fixed.</li>
+ * <li>{@code sweep}: the talk's grid sweeps — some features varied over given values, the rest fixed;</li>
+ * <li>{@code path}: label-only path-finding for decision trees and small forests ({@link PathFinding}): the split
+ * thresholds that change the label are located by binary search, and the cells they draw are asked about.</li>
  * </ul>
  */
 public final class Extraction {
@@ -385,9 +387,20 @@ public final class Extraction {
         return out;
     }
 
-    /** Measures a stolen surrogate on evaluation rows. */
+    /**
+     * Label-only path-finding (boundary search) for decision trees and small forests, within {@code budget} queries;
+     * see {@link PathFinding}.
+     */
+    public static Stolen path(Classifier target, Dataset known, int budget, long seed, Progress progress) {
+        return PathFinding.steal(target, known, budget, seed, progress);
+    }
+
+    /** Measures a stolen surrogate on evaluation rows; the strategy's own figures are kept. */
     public static Result evaluate(Stolen s, Classifier target, Dataset eval) {
         long q = (long) s.result().metric("queries");
-        return measure(s.result().technique(), target, s.surrogate(), q, eval).build();
+        Result fresh = measure(s.result().technique(), target, s.surrogate(), q, eval).build();
+        Map<String, Object> metrics = new java.util.LinkedHashMap<>(fresh.metrics());
+        s.result().metrics().forEach(metrics::putIfAbsent);
+        return new Result(fresh.threat(), fresh.technique(), fresh.finding(), metrics, fresh.details());
     }
 }
