@@ -282,7 +282,9 @@ public final class TreeGrower {
                     parentScore += c * c;
                 }
                 parentScore /= total;
-                double bestScore = parentScore + 1e-12 * total;
+                // Any split is taken, even one that leaves the Gini impurity as it is (as scikit-learn does): a node
+                // of XOR-like rows only becomes separable one level further down, and a fully grown tree must get there.
+                double bestScore = Double.NEGATIVE_INFINITY;
                 int bestFeature = -1;
                 int bestLeftRows = 0;
                 double bestThreshold = 0;
@@ -368,7 +370,7 @@ public final class TreeGrower {
                     }
                 }
                 // Weighted Gini decrease: total*gini(parent) - wl*gini(left) - wr*gini(right) = scores' difference.
-                gain[node] = bestScore - parentScore;
+                gain[node] = Math.max(0, bestScore - parentScore);
                 int mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 if (sp + 2 > stackNode.length) {
                     int s = stackNode.length * 2;
