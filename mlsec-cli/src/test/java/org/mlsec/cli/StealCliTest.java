@@ -107,4 +107,30 @@ class StealCliTest {
             assertTrue(unknown.err().contains("learn, equation, sweep or path"), unknown.err());
         }
     }
+
+    @Test
+    void equationSolvingIsBlockedByAServerWithReferenceDataButNotByAnOpenOne() throws IOException {
+        trainTalksModel();
+        Path lr = dir.resolve("lr.mlsec");
+        assertEquals(0, Cli.run("train", "--data", dir.resolve("a.csv").toString(), "--label", "DEFAULT", "--drop", "ID",
+                "--features", BackdoorCliTest.TALK, "--algo", "lr", "--test-fraction", "0", "--out", lr.toString()).code());
+        LocalModel m = ModelIo.load(lr);
+        org.mlsec.data.Dataset reference = org.mlsec.data.CsvReader.read(dir.resolve("a.csv"), m.schema(),
+                org.mlsec.data.CsvOptions.labelled("DEFAULT"));
+        for (boolean detect : new boolean[] {false, true}) {
+            GuardConfig c = new GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "probabilities", 2, 0, 0, detect,
+                    "block", null);
+            try (GuardedServer server = new GuardedServer(m, InputSchema.infer(reference), c, reference).start("127.0.0.1", 0)) {
+                Cli r = Cli.run("attack", "steal", "--target", "http://127.0.0.1:" + server.port() + "/predict_proba",
+                        "--data", dir.resolve("known.csv").toString(), "--label", "DEFAULT", "--drop", "ID", "--features",
+                        BackdoorCliTest.TALK, "--strategy", "equation", "--eval", dir.resolve("eval.csv").toString());
+                if (detect) {
+                    assertTrue(r.code() != 0 && r.err().contains("403"), r.out() + r.err());
+                } else {
+                    assertEquals(0, r.code(), r.err());
+                    assertTrue(r.out().contains("fidelity 1.0000"), r.out());
+                }
+            }
+        }
+    }
 }

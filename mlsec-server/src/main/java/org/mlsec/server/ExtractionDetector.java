@@ -41,10 +41,22 @@ final class ExtractionDetector {
     }
 
     ExtractionDetector(double[] lo, double[] span, double[][] referenceCorrelation) {
+        this(lo, span, referenceCorrelation, null);
+    }
+
+    ExtractionDetector(double[] lo, double[] span, double[][] referenceCorrelation, Plausibility plausibility) {
         this.lo = lo;
         this.span = span;
         this.referenceCorrelation = referenceCorrelation;
+        this.plausibility = plausibility == null || plausibility.pairs() == 0 ? null : plausibility;
     }
+
+    /** Rows per client over which implausible rows are counted, and how many raise an alert. */
+    static final int PLAUSIBILITY_WINDOW = 16;
+    static final int IMPLAUSIBLE_ALERT = 4;
+    private final Plausibility plausibility;
+    private final ArrayDeque<Boolean> implausibleRows = new ArrayDeque<>();
+    private int implausible;
 
     private final ArrayDeque<double[]> dependenceWindow = new ArrayDeque<>();
 
@@ -107,6 +119,14 @@ final class ExtractionDetector {
             if (recent.size() > WINDOW) {
                 recent.removeFirst();
             }
+            if (plausibility != null) {
+                boolean odd = plausibility.implausible(rows[i]);
+                implausibleRows.addLast(odd);
+                implausible += odd ? 1 : 0;
+                if (implausibleRows.size() > PLAUSIBILITY_WINDOW) {
+                    implausible -= implausibleRows.removeFirst() ? 1 : 0;
+                }
+            }
             if (proba != null) {
                 double[] p = proba[i];
                 double top = 0;
@@ -130,6 +150,9 @@ final class ExtractionDetector {
         // The sweep test reads the whole window: run it every 8 rows (constant cost per query either way).
         if (recent.size() == WINDOW && (seen % 8 < rows.length) && sweep()) {
             alerts.add("grid-sweep");
+        }
+        if (plausibility != null && implausible >= IMPLAUSIBLE_ALERT) {
+            alerts.add("implausible-rows");
         }
         if (nearBoundary.size() == WINDOW && near >= WINDOW / 3) {
             alerts.add("boundary-probing");

@@ -53,6 +53,7 @@ public final class GuardedServer implements AutoCloseable {
     private final double[] lo;
     private final double[] span;
     private final double[][] referenceCorrelation;
+    private final Plausibility plausibility;
 
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config) {
         this(model, schema, config, null);
@@ -77,6 +78,8 @@ public final class GuardedServer implements AutoCloseable {
         }
         this.referenceCorrelation = reference == null ? null
                 : ExtractionDetector.correlation(java.util.Arrays.asList(reference.x()), d);
+        this.plausibility = reference == null ? null
+                : Plausibility.learn(java.util.Arrays.asList(reference.x()), referenceCorrelation);
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -146,7 +149,7 @@ public final class GuardedServer implements AutoCloseable {
             double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
             int[] labels = p == null ? model.predict(x) : null;
             if (config.detect()) {
-                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector(lo, span, referenceCorrelation))
+                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector(lo, span, referenceCorrelation, plausibility))
                         .observe(x, p);
                 for (String a : raised) {
                     alerts.labelValues(a).inc();
@@ -155,6 +158,11 @@ public final class GuardedServer implements AutoCloseable {
                     } else if ("throttle".equals(config.onAlert())) {
                         limiter.slow(client, 10);
                     }
+                }
+                if (!raised.isEmpty() && "block".equals(config.onAlert())) {
+                    // The request that raises the alert gets no answers either: one batch can hold a whole attack
+                    // (equation solving needs only d + 1 rows).
+                    throw new ApiError(403, "blocked: this request raised an extraction alert " + raised);
                 }
             }
             ObjectNode body = Json.MAPPER.createObjectNode();
