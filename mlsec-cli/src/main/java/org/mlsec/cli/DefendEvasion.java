@@ -66,11 +66,12 @@ final class DefendEvasion implements Callable<Integer> {
         List<Result> table = EvasionDefences.study(all, defences, feas, fromClass, toClass, rows, seed, Output.progress());
         System.out.printf("Evasion defences on %s (attack: white-box search, %s cost, %s → %s, %d held-out rows per model)%n",
                 data.data, feas.norm().key(), from, to, rows);
-        System.out.printf("  %-62s %9s %9s %12s%n", "defence", "accuracy", "success", "median cost");
+        System.out.printf("  %-62s %9s %9s %12s %10s%n", "defence", "accuracy", "success", "median cost", "mean cost");
         List<Map<String, Object>> out = new ArrayList<>();
         for (Result r : table) {
-            System.out.printf("  %-62s %9s %9s %12s%n", r.metrics().get("defence"), Output.pct(r.metric("test_accuracy")),
-                    Output.pct(r.metric("success_rate")), Output.num(r.metric("median_cost")));
+            System.out.printf("  %-62s %9s %9s %12s %10s%n", r.metrics().get("defence"), Output.pct(r.metric("test_accuracy")),
+                    Output.pct(r.metric("success_rate")), Output.num(r.metric("median_cost")),
+                    Output.num(r.metric("empirical_robustness")));
             out.add(r.toJson());
         }
         Map<String, Object> res = new LinkedHashMap<>();

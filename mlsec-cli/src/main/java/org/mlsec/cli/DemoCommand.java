@@ -337,53 +337,79 @@ final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
-    /** Chapter 6: the talk's curl loops against the bank's API, a learning attack, and the guarded server. */
+    /** Chapter 6: every stealing strategy against the bank's API, with guards off and then on. */
     private Map<String, Object> stealing(TrainCommand.Result r) {
         chapter("6. Model stealing: rebuilding the model through its prediction API");
         Map<String, Object> m = new LinkedHashMap<>();
-        Dataset test = r.split().test();
-        org.mlsec.data.Split halves = org.mlsec.data.Split.random(test, 0.5, seed);
-        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(r.split().train());
-        var labelOnly = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 2, 0, 0,
-                false, "log", null);
-        try (var server = new org.mlsec.server.GuardedServer(r.model(), schema, labelOnly).start("127.0.0.1", 0)) {
-            var api = new org.mlsec.model.remote.HttpClassifier(r.model().schema(), org.mlsec.model.remote.HttpClassifier.Config
-                    .of(java.net.URI.create("http://127.0.0.1:" + server.port() + "/predict")).withPaths("prediction", null));
-            var stolen = org.mlsec.attacks.extraction.Extraction.learn(api, halves.train(), 2000, true,
-                    TrainConfig.defaults(Algorithm.RF).withSeed(seed), seed, org.mlsec.Progress.NONE);
-            var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, r.model(), halves.test());
-            say("Attack: the bank's API answers only \"will default\" or not. With " + (long) measured.metric("queries")
-                    + " queries near its decision boundary an attacker trains a copy that agrees with it on "
-                    + Output.pct(measured.metric("fidelity")) + " of other clients (`mlsec attack steal`).");
-            m.put("fidelity", measured.metric("fidelity"));
-            m.put("queries", measured.metric("queries"));
-        }
-        var guarded = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 2, 0, 0,
-                true, "block", null);
-        try (var server = new org.mlsec.server.GuardedServer(r.model(), schema, guarded).start("127.0.0.1", 0)) {
-            var api = new org.mlsec.model.remote.HttpClassifier(r.model().schema(), org.mlsec.model.remote.HttpClassifier.Config
-                    .of(java.net.URI.create("http://127.0.0.1:" + server.port() + "/predict")).withPaths("prediction", null)
-                    .withBatchSize(1).withRetries(0, java.time.Duration.ofMillis(1)));
-            int sent = 0;
-            String stopped = "never";
-            double[] base = test.row(0).clone();
-            int age = r.model().schema().indexOf("AGE");
-            for (int q = 0; q < 500; q++) {
-                double[] x = base.clone();
-                x[age] = 21 + q % 59;
-                try {
-                    api.predict(new double[][] {x});
-                    sent++;
-                } catch (org.mlsec.MlsecException e) {
-                    stopped = "after " + sent + " queries (HTTP 403)";
-                    break;
+        Dataset train = r.split().train();
+        org.mlsec.data.Split halves = org.mlsec.data.Split.random(r.split().test(), 0.5, seed);
+        Dataset known = halves.train();
+        Dataset eval = halves.test();
+        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
+        LocalModel lr = org.mlsec.model.Trainer.train(train, TrainConfig.defaults(Algorithm.LR), "stealing",
+                org.mlsec.Progress.NONE);
+        say("The bank's API answers labels only (the logistic-regression variant answers probabilities, for equation");
+        say("solving). Each attack runs against `mlsec serve` with guards off, then with detection on (the bank's own data");
+        say("as --reference) and on_alert=block:");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String strategy : List.of("sweep", "learn", "path", "equation")) {
+            LocalModel target = strategy.equals("equation") ? lr : r.model();
+            StringBuilder line = new StringBuilder(String.format("  %-9s", strategy));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("strategy", strategy);
+            for (boolean guarded : new boolean[] {false, true}) {
+                var config = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0,
+                        strategy.equals("equation") ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
+                try (var server = new org.mlsec.server.GuardedServer(target, schema, config, train).start("127.0.0.1", 0)) {
+                    var api = new org.mlsec.model.remote.HttpClassifier(target.schema(), org.mlsec.model.remote.HttpClassifier.Config
+                            .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (strategy.equals("equation")
+                                    ? "/predict_proba" : "/predict"))).withPaths("prediction",
+                                    strategy.equals("equation") ? "probability" : null)
+                            .withBatchSize(strategy.equals("equation") ? 1000 : 1).withRetries(0, java.time.Duration.ofMillis(1)));
+                    String outcome;
+                    try {
+                        var stolen = steal(strategy, api, known);
+                        var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, target, eval);
+                        outcome = String.format("fidelity %s after %d queries", Output.pct(measured.metric("fidelity")),
+                                (long) measured.metric("queries"));
+                        row.put(guarded ? "guarded_fidelity" : "fidelity", measured.metric("fidelity"));
+                    } catch (org.mlsec.MlsecException e) {
+                        if (!String.valueOf(e.getMessage()).contains("HTTP 403")) {
+                            throw e;
+                        }
+                        outcome = api.queries() == 0 ? "blocked (HTTP 403) at its first request"
+                                : "blocked (HTTP 403) after " + api.queries() + " queries";
+                        row.put(guarded ? "guarded_blocked_after" : "blocked_after", api.queries());
+                    }
+                    line.append(guarded ? "; guarded: " : "open: ").append(outcome);
                 }
             }
-            say("Defence (`mlsec serve` with guards): the talk's curl loop — AGE swept while everything else stays fixed — is"
-                    + " detected and blocked " + stopped + "; other guards validate inputs, rate-limit API keys and harden outputs.");
-            m.put("sweep_blocked_after", sent);
+            say(line.toString());
+            rows.add(row);
         }
+        say("Other guards validate inputs, rate-limit API keys and harden outputs (`mlsec serve --config guard.json`).");
+        m.put("strategies", rows);
         return m;
+    }
+
+    private org.mlsec.attacks.extraction.Extraction.Stolen steal(String strategy, org.mlsec.model.Classifier api,
+                                                                 Dataset known) {
+        TrainConfig surrogate = TrainConfig.defaults(Algorithm.RF).withSeed(seed);
+        switch (strategy) {
+            case "sweep":
+                // The talk's curl loops: two repayment statuses swept, everything else fixed at a typical client's.
+                Map<String, List<String>> vary = new LinkedHashMap<>();
+                vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                return org.mlsec.attacks.extraction.Extraction.sweep(api, vary, Map.of(), known, 2000, surrogate);
+            case "learn":
+                return org.mlsec.attacks.extraction.Extraction.learn(api, known, 2000, true, surrogate, seed,
+                        org.mlsec.Progress.NONE);
+            case "path":
+                return org.mlsec.attacks.extraction.Extraction.path(api, known, 2000, seed, org.mlsec.Progress.NONE);
+            default:
+                return org.mlsec.attacks.extraction.Extraction.equation(api, seed);
+        }
     }
 
     /** Chapter 7: the smallest feasible change that turns "will default" into "will not", and what raises its cost. */
@@ -420,7 +446,9 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder t = new StringBuilder();
         for (var d : defences) {
             t.append(t.length() == 0 ? "" : "; ").append(d.metrics().get("defence")).append(": median cost ")
-                    .append(Output.num(d.metric("median_cost"))).append(", accuracy ").append(Output.pct(d.metric("test_accuracy")));
+                    .append(Output.num(d.metric("median_cost"))).append(" (mean ")
+                    .append(Output.num(d.metric("empirical_robustness"))).append("), accuracy ")
+                    .append(Output.pct(d.metric("test_accuracy")));
         }
         say("Defences, each attacked again on its own model (`mlsec defend evasion`): " + t + ".");
         say("`mlsec explain counterfactual` gives an applicant the same search as advice: what would have to change.");

@@ -74,7 +74,8 @@ public final class EvasionDefences {
             Result.Builder b = Result.of("evasion", "defence").finding(r.finding())
                     .metric("defence", d.name())
                     .metric("test_accuracy", Evaluation.accuracy(m, halves.test()));
-            for (String key : List.of("method", "rows", "success_rate", "median_cost", "p90_cost", "exact_rows")) {
+            for (String key : List.of("method", "rows", "success_rate", "median_cost", "p90_cost",
+                    "empirical_robustness", "exact_rows")) {
                 b.metric(key, r.metrics().get(key));
             }
             out.add(b.build());
