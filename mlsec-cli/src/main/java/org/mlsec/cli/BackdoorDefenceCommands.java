@@ -71,8 +71,9 @@ final class BackdoorDefenceCommands {
             Dataset d = CsvReader.read(data.requireData(), ds, data.options(null));
             List<InputSchema.Violation> all = new ArrayList<>();
             Set<Integer> bad = new HashSet<>();
+            InputSchema.Checker checker = s.checker();
             for (int i = 0; i < d.rows(); i++) {
-                for (InputSchema.Violation v : s.check(i + 2, d.row(i))) {
+                for (InputSchema.Violation v : checker.check(i + 2, d.row(i))) {
                     all.add(v);
                     bad.add(i);
                 }

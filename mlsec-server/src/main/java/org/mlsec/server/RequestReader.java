@@ -18,12 +18,34 @@ import org.mlsec.internal.Json;
  */
 final class RequestReader {
     private final Schema schema;
-    private final InputSchema validator;
+    private final InputSchema.Checker validator;
+    private final List<InputSchema.Field> fields;
+    /** Per validator field, the model's column (resolved once, not per request). */
+    private final int[] columnOf;
+    /** Per validator field of a categorical column, the field's index of each of the model's categories. */
+    private final int[][] categoryOf;
     private final Set<String> names;
 
     RequestReader(Schema schema, InputSchema validator) {
         this.schema = schema;
-        this.validator = validator;
+        this.validator = validator == null ? null : validator.checker();
+        this.fields = validator == null ? List.of() : validator.features();
+        this.columnOf = new int[fields.size()];
+        for (int k = 0; k < fields.size(); k++) {
+            columnOf[k] = schema.indexOf(fields.get(k).name());
+            if (columnOf[k] < 0) {
+                throw new org.mlsec.InputException("the input schema names feature '" + fields.get(k).name()
+                        + "', which the model does not have");
+            }
+        }
+        this.categoryOf = new int[fields.size()][];
+        for (int k = 0; k < fields.size(); k++) {
+            Column c = schema.feature(columnOf[k]);
+            List<String> allowed = fields.get(k).categories();
+            if (c.isCategorical() && allowed != null) {
+                categoryOf[k] = c.categories().stream().mapToInt(allowed::indexOf).toArray();
+            }
+        }
         this.names = new HashSet<>(schema.featureNames());
     }
 
@@ -106,16 +128,12 @@ final class RequestReader {
 
     /** The row in the validator's column order (the schema file may list features in another order). */
     private double[] reorder(double[] row) {
-        List<InputSchema.Field> fields = validator.features();
         double[] out = new double[fields.size()];
         for (int k = 0; k < fields.size(); k++) {
-            int j = schema.indexOf(fields.get(k).name());
-            if (j < 0) {
-                throw new ApiError(500, "the input schema names feature '" + fields.get(k).name() + "' the model lacks");
-            }
-            Column c = schema.feature(j);
-            InputSchema.Field f = fields.get(k);
-            out[k] = c.isCategorical() && f.categories() != null ? f.categories().indexOf(c.format(row[j])) : row[j];
+            int j = columnOf[k];
+            int[] map = categoryOf[k];
+            int cat = (int) row[j];
+            out[k] = map == null ? row[j] : cat >= 0 && cat < map.length && cat == row[j] ? map[cat] : -1;
         }
         return out;
     }

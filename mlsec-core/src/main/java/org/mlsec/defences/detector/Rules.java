@@ -108,8 +108,9 @@ public final class Rules {
             if (r.reject()) {
                 boolean refused = false;
                 if (validator != null) {
+                    InputSchema.Checker checker = validator.checker();
                     for (int i = 0; i < batch.length; i++) {
-                        failed += validator.check(i, batch[i]).isEmpty() ? 1 : 0;
+                        failed += checker.check(i, batch[i]).isEmpty() ? 1 : 0;
                     }
                 } else {
                     try {

@@ -114,38 +114,63 @@ public record InputSchema(String format, int formatVersion, String label, List<F
 
     /** Every violation of one row given in {@link #toSchema()} order; {@code row} numbers the report. */
     public List<Violation> check(int row, double[] x) {
-        List<Violation> out = new ArrayList<>();
-        Schema s = toSchema();
-        for (int j = 0; j < features.size(); j++) {
-            Field f = features.get(j);
-            Column c = s.feature(j);
-            double v = x[j];
-            if (c.isCategorical()) {
-                if (v < 0) {
-                    out.add(new Violation(row, f.name(), "?", "not one of the allowed categories " + f.categories()));
+        return checker().check(row, x);
+    }
+
+    /** The schema with its rules parsed once, for checking many rows (the server checks every request with one). */
+    public Checker checker() {
+        return new Checker(this);
+    }
+
+    /** Checks rows against a schema whose data schema and rules are built once. */
+    public static final class Checker {
+        private final List<Field> features;
+        private final Schema schema;
+        private final List<Condition> rules = new ArrayList<>();
+        private final List<String> ruleTexts;
+
+        Checker(InputSchema s) {
+            this.features = s.features();
+            this.schema = s.toSchema();
+            this.ruleTexts = s.rules();
+            for (String r : ruleTexts) {
+                rules.add(Condition.parse(r));
+            }
+        }
+
+        public List<Violation> check(int row, double[] x) {
+            List<Violation> out = new ArrayList<>();
+            for (int j = 0; j < features.size(); j++) {
+                Field f = features.get(j);
+                Column c = schema.feature(j);
+                double v = x[j];
+                if (c.isCategorical()) {
+                    if (v < 0) {
+                        out.add(new Violation(row, f.name(), "?", "not one of the allowed categories " + f.categories()));
+                    }
+                    continue;
                 }
-                continue;
+                if (!Double.isFinite(v)) {
+                    out.add(new Violation(row, f.name(), Values.format(v), "not a finite number"));
+                } else if (c.type() == ColumnType.INTEGER && v != Math.rint(v)) {
+                    out.add(new Violation(row, f.name(), Values.format(v), "not a whole number"));
+                } else if (f.min() != null && v < f.min()) {
+                    out.add(new Violation(row, f.name(), Values.format(v), "below the feasible minimum " + Values.format(f.min())));
+                } else if (f.max() != null && v > f.max()) {
+                    out.add(new Violation(row, f.name(), Values.format(v), "above the feasible maximum " + Values.format(f.max())));
+                }
             }
-            String text = Values.format(v);
-            if (!Double.isFinite(v)) {
-                out.add(new Violation(row, f.name(), text, "not a finite number"));
-            } else if (c.type() == ColumnType.INTEGER && v != Math.rint(v)) {
-                out.add(new Violation(row, f.name(), text, "not a whole number"));
-            } else if (f.min() != null && v < f.min()) {
-                out.add(new Violation(row, f.name(), text, "below the feasible minimum " + Values.format(f.min())));
-            } else if (f.max() != null && v > f.max()) {
-                out.add(new Violation(row, f.name(), text, "above the feasible maximum " + Values.format(f.max())));
+            for (int k = 0; k < rules.size(); k++) {
+                Condition cond = rules.get(k);
+                if (!cond.test(schema, x)) {
+                    String col = cond.clauses().get(0).column();
+                    int j = schema.indexOf(col);
+                    out.add(new Violation(row, col, j >= 0 ? schema.feature(j).format(x[j]) : "?", "breaks the rule "
+                            + ruleTexts.get(k)));
+                }
             }
+            return out;
         }
-        for (String r : rules) {
-            Condition cond = Condition.parse(r);
-            if (!cond.test(s, x)) {
-                String col = cond.clauses().get(0).column();
-                int j = s.indexOf(col);
-                out.add(new Violation(row, col, j >= 0 ? s.feature(j).format(x[j]) : "?", "breaks the rule " + r));
-            }
-        }
-        return out;
     }
 
     public void write(Path file) {
