@@ -11,8 +11,12 @@ import org.mlsec.InputException;
  * {@code SEX == 2 && AGE >= 30} or {@code EDUCATION == "university"}. Errors point at the offending character.
  */
 public final class Condition {
-    /** One comparison. */
-    public record Clause(String column, String op, String value) {
+    /** One comparison; {@code number} is the value read as a number once (NaN for text). */
+    public record Clause(String column, String op, String value, double number) {
+        public Clause(String column, String op, String value) {
+            this(column, op, value, Values.parse(value));
+        }
+
         boolean test(Column c, double x) {
             if (c.isCategorical()) {
                 String v = c.format(x);
@@ -28,8 +32,7 @@ public final class Condition {
                         return !Double.isNaN(a) && !Double.isNaN(b) && compare(a, b);
                 }
             }
-            double b = Values.parse(value);
-            return !Double.isNaN(b) && compare(x, b);
+            return !Double.isNaN(number) && compare(x, number);
         }
 
         private boolean compare(double a, double b) {

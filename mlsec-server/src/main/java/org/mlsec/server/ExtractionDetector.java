@@ -31,7 +31,43 @@ final class ExtractionDetector {
     static final double PRADA_W = 0.90;
     private final double[] lo;
     private final double[] span;
-    private final java.util.Map<Integer, ArrayDeque<double[]>> sets = new java.util.HashMap<>();
+    private final java.util.Map<Integer, GrowingSet> sets = new java.util.HashMap<>();
+
+    /** One class's PRADA set: a ring of at most MAX_SET points in one flat array (scanned at memory speed). */
+    private static final class GrowingSet {
+        final int d;
+        final double[] points;
+        int size;
+        int next;
+
+        GrowingSet(int d) {
+            this.d = d;
+            this.points = new double[MAX_SET * d];
+        }
+
+        void add(double[] x) {
+            System.arraycopy(x, 0, points, next * d, d);
+            next = (next + 1) % MAX_SET;
+            size = Math.min(MAX_SET, size + 1);
+        }
+
+        /** Squared distance from x to the nearest point. */
+        double nearest(double[] x) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int p = 0; p < size; p++) {
+                int o = p * d;
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    double t = x[j] - points[o + j];
+                    s += t * t;
+                }
+                if (s < best) {
+                    best = s;
+                }
+            }
+            return best;
+        }
+    }
     private final ArrayDeque<Double> distances = new ArrayDeque<>();
     private double sum;
     private double sumSq;
@@ -165,7 +201,7 @@ final class ExtractionDetector {
             for (int i = 0; i < rows.length; i++) {
                 prada(rows[i], org.mlsec.model.Classifier.argmax(proba[i]));
             }
-            if (distances.size() >= MIN_DISTANCES && seen % 25 < rows.length) {
+            if (distances.size() >= MIN_DISTANCES && seen % 50 < rows.length) {
                 double[] d = new double[distances.size()];
                 int k = 0;
                 for (double v : distances) {
@@ -184,20 +220,12 @@ final class ExtractionDetector {
         for (int j = 0; j < x.length; j++) {
             x[j] = (row[j] - lo[j]) / span[j];
         }
-        ArrayDeque<double[]> set = sets.computeIfAbsent(cls, c -> new ArrayDeque<>());
-        if (set.isEmpty()) {
-            set.addLast(x);
+        GrowingSet set = sets.computeIfAbsent(cls, c -> new GrowingSet(x.length));
+        if (set.size == 0) {
+            set.add(x);
             return;
         }
-        double best = Double.POSITIVE_INFINITY;
-        for (double[] g : set) {
-            double s = 0;
-            for (int j = 0; j < x.length && s < best; j++) {
-                double t = x[j] - g[j];
-                s += t * t;
-            }
-            best = Math.min(best, s);
-        }
+        double best = set.nearest(x);
         // Distances between tabular rows are heavy-tailed; their logarithm is what benign traffic keeps near normal.
         double d = Math.log(Math.sqrt(best) + 1e-3);
         distances.addLast(d);
@@ -211,11 +239,9 @@ final class ExtractionDetector {
         int n = distances.size();
         double mean = sum / n;
         double sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-        if (d > mean - sd) {
-            set.addLast(x);
-            if (set.size() > MAX_SET) {
-                set.removeFirst();
-            }
+        // Strictly beyond the threshold: a repeat of the same query (distance 0) carries no new point.
+        if (best > 0 && d > mean - sd) {
+            set.add(x);
         }
     }
 
