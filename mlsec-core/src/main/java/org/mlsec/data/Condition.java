@@ -124,6 +124,50 @@ public final class Condition {
     }
 
     /** The indices of the rows that satisfy every clause. */
+    /** This condition with its columns looked up once in a schema, for testing many rows. */
+    public Bound bind(Schema schema) {
+        int[] cols = new int[clauses.size()];
+        for (int k = 0; k < cols.length; k++) {
+            cols[k] = schema.indexOf(clauses.get(k).column());
+            if (cols[k] < 0) {
+                throw new InputException("condition '" + text + "': no column '" + clauses.get(k).column()
+                        + "'; the columns are " + schema.featureNames());
+            }
+        }
+        return new Bound(this, schema, cols);
+    }
+
+    /** A condition bound to a schema's columns. */
+    public static final class Bound {
+        private final Condition condition;
+        private final Clause[] clauses;
+        private final Column[] columns;
+        private final int[] index;
+
+        Bound(Condition condition, Schema schema, int[] index) {
+            this.condition = condition;
+            this.clauses = condition.clauses.toArray(new Clause[0]);
+            this.index = index;
+            this.columns = new Column[index.length];
+            for (int k = 0; k < index.length; k++) {
+                columns[k] = schema.feature(index[k]);
+            }
+        }
+
+        public Condition condition() {
+            return condition;
+        }
+
+        public boolean test(double[] row) {
+            for (int k = 0; k < clauses.length; k++) {
+                if (!clauses[k].test(columns[k], row[index[k]])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     public boolean test(Schema schema, double[] row) {
         for (Clause c : clauses) {
             int j = schema.indexOf(c.column());

@@ -29,7 +29,7 @@ public final class Feasibility {
     private final long[] categories;
     private final double[] unitCost;
     private final int[] direction;
-    private final List<Condition> rules;
+    private final List<Condition.Bound> rules;
 
     private Feasibility(Schema schema, Norm norm, boolean[] mutable, boolean[] integer, double[] lo, double[] hi,
                         long[] categories, double[] unitCost, int[] direction, List<Condition> rules) {
@@ -42,7 +42,7 @@ public final class Feasibility {
         this.categories = categories;
         this.unitCost = unitCost;
         this.direction = direction;
-        this.rules = List.copyOf(rules);
+        this.rules = rules.stream().map(r -> r.bind(schema)).toList();
     }
 
     /**
@@ -332,8 +332,8 @@ public final class Feasibility {
 
     /** The rules that are not simple bounds (several clauses, or !=). */
     public boolean satisfiesRules(double[] v) {
-        for (Condition c : rules) {
-            if (!c.test(schema, v)) {
+        for (Condition.Bound c : rules) {
+            if (!c.test(v)) {
                 return false;
             }
         }

@@ -126,7 +126,7 @@ public record InputSchema(String format, int formatVersion, String label, List<F
     public static final class Checker {
         private final List<Field> features;
         private final Schema schema;
-        private final List<Condition> rules = new ArrayList<>();
+        private final List<Condition.Bound> rules = new ArrayList<>();
         private final List<String> ruleTexts;
 
         Checker(InputSchema s) {
@@ -134,7 +134,7 @@ public record InputSchema(String format, int formatVersion, String label, List<F
             this.schema = s.toSchema();
             this.ruleTexts = s.rules();
             for (String r : ruleTexts) {
-                rules.add(Condition.parse(r));
+                rules.add(Condition.parse(r).bind(schema));
             }
         }
 
@@ -161,9 +161,9 @@ public record InputSchema(String format, int formatVersion, String label, List<F
                 }
             }
             for (int k = 0; k < rules.size(); k++) {
-                Condition cond = rules.get(k);
-                if (!cond.test(schema, x)) {
-                    String col = cond.clauses().get(0).column();
+                Condition.Bound cond = rules.get(k);
+                if (!cond.test(x)) {
+                    String col = cond.condition().clauses().get(0).column();
                     int j = schema.indexOf(col);
                     out.add(new Violation(row, col, j >= 0 ? schema.feature(j).format(x[j]) : "?", "breaks the rule "
                             + ruleTexts.get(k)));
