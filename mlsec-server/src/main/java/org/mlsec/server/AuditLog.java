@@ -12,8 +12,9 @@ import org.mlsec.internal.Json;
 
 /**
  * Append-only JSON-lines log of requests, decisions and alerts. Entries are queued (an unbounded queue: a request
- * never waits for the disk, and none is dropped) and written by one thread, flushed whenever the queue runs dry and
- * on {@link #close()}, which drains every entry before returning.
+ * never waits for the disk, and none is dropped) and written by one thread in batches: it wakes on the first entry,
+ * lets a burst gather for a few milliseconds, writes everything queued and flushes — one wake-up and one write per
+ * batch rather than per request. {@link #close()} drains every entry before returning.
  */
 final class AuditLog implements AutoCloseable {
     /** One request as logged; formatted to JSON by the writer thread, off the request path. */
@@ -35,6 +36,15 @@ final class AuditLog implements AutoCloseable {
         }
 
         private static void quote(StringBuilder sb, String s) {
+            boolean plain = true;
+            for (int i = 0; i < s.length() && plain; i++) {
+                char c = s.charAt(i);
+                plain = c >= 0x20 && c != '"' && c != '\\' && c < 0x7f;
+            }
+            if (plain) {
+                sb.append('"').append(s).append('"');
+                return;
+            }
             try {
                 sb.append(Json.MAPPER.writeValueAsString(s));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -68,19 +78,26 @@ final class AuditLog implements AutoCloseable {
         queue.add(entry);
     }
 
+    /** How long a batch may gather after its first entry. */
+    static final long GATHER_MILLIS = 2;
+
     private void run() {
+        java.util.List<Entry> batch = new java.util.ArrayList<>(4096);
         try {
             while (true) {
-                Entry e = queue.take();
-                if (e == STOP) {
-                    out.flush();
-                    return;
+                batch.add(queue.take());
+                Thread.sleep(GATHER_MILLIS);
+                queue.drainTo(batch);
+                for (Entry e : batch) {
+                    if (e == STOP) {
+                        out.flush();
+                        return;
+                    }
+                    out.write(e.toJson());
+                    out.write('\n');
                 }
-                out.write(e.toJson());
-                out.write('\n');
-                if (queue.isEmpty()) {
-                    out.flush();
-                }
+                batch.clear();
+                out.flush();
             }
         } catch (IOException e) {
             failure = e;
