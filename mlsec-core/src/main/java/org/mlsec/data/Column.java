@@ -31,6 +31,22 @@ public record Column(String name, ColumnType type, double min, double max, List<
         return categories.indexOf(value);
     }
 
+    /** The row-vector value of a user's text for this column (a category name, or a finite number). */
+    public double parse(String text) {
+        if (isCategorical()) {
+            int k = categoryIndex(Values.canonical(text));
+            if (k < 0) {
+                throw new org.mlsec.InputException(name + "=" + text + " is not one of " + categories);
+            }
+            return k;
+        }
+        double v = Values.parse(text);
+        if (!Double.isFinite(v)) {
+            throw new org.mlsec.InputException(name + "=" + text + " is not a finite number");
+        }
+        return v;
+    }
+
     /** The value of this column in a row vector, as the user would write it in a CSV cell. */
     public String format(double value) {
         if (isCategorical()) {

@@ -64,6 +64,17 @@ public final class Dataset {
         return new Dataset(schema, sx, sy);
     }
 
+    /** These rows followed by the other's (same schema; both labelled). */
+    public Dataset concat(Dataset other) {
+        double[][] cx = new double[x.length + other.x.length][];
+        System.arraycopy(x, 0, cx, 0, x.length);
+        System.arraycopy(other.x, 0, cx, x.length, other.x.length);
+        int[] cy = new int[cx.length];
+        System.arraycopy(y(), 0, cy, 0, x.length);
+        System.arraycopy(other.y(), 0, cy, x.length, other.x.length);
+        return new Dataset(schema, cx, cy);
+    }
+
     /** A copy restricted to the named features; rows are copied. */
     public Dataset select(java.util.List<String> names) {
         Schema s = schema.select(names);

@@ -55,7 +55,8 @@ public record Split(Dataset train, Dataset test, int[] trainIndex, int[] testInd
         return new Split(data.subset(tr), data.subset(te), tr, te);
     }
 
-    static void shuffle(int[] a, SplittableRandom rng) {
+    /** Fisher–Yates, in place: every order equally likely, reproducible from the seed. */
+    public static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];

@@ -323,13 +323,13 @@ public final class Extraction {
         }
         for (Map.Entry<String, String> f : fix.entrySet()) {
             int j = s.require(f.getKey());
-            base[j] = parse(s.feature(j), f.getValue());
+            base[j] = s.feature(j).parse(f.getValue());
         }
         List<int[]> dims = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         for (Map.Entry<String, List<String>> v : vary.entrySet()) {
             int j = s.require(v.getKey());
-            double[] vals = v.getValue().stream().mapToDouble(t -> parse(s.feature(j), t)).toArray();
+            double[] vals = v.getValue().stream().mapToDouble(t -> s.feature(j).parse(t)).toArray();
             dims.add(new int[] {j});
             values.add(vals);
         }
@@ -354,17 +354,6 @@ public final class Extraction {
             x[dims.get(d)[0]] = v;
             grid(x, dims, values, d + 1, out, budget);
         }
-    }
-
-    static double parse(Column c, String text) {
-        if (c.isCategorical()) {
-            int k = c.categoryIndex(Values.canonical(text));
-            Validate.isTrue(k >= 0, c.name() + "=" + text + " is not one of " + c.categories());
-            return k;
-        }
-        double v = Values.parse(text);
-        Validate.isTrue(!Double.isNaN(v), c.name() + "=" + text + " is not a number");
-        return v;
     }
 
     /** "1..100" (integers), "1,2" or a single value. */

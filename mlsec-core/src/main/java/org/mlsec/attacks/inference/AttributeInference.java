@@ -124,7 +124,7 @@ public final class AttributeInference {
     /** Attacks the model on members and non-members with each method; one Result per method. */
     public static List<Result> infer(Classifier model, Dataset members, Dataset nonMembers, String sensitive,
                                      List<Method> methods, long seed, Progress progress) {
-        Dataset pool = MembershipInference.concat(members, nonMembers);
+        Dataset pool = members.concat(nonMembers);
         Candidates cand = candidates(model.schema(), sensitive, pool);
         int k = cand.values().length;
         double[] prior = new double[k];

@@ -92,7 +92,7 @@ public final class MembershipInference {
         Validate.isTrue(members.rows() > 0 && nonMembers.rows() > 0, "members and non-members must not be empty");
         Validate.isTrue(!c.method().needsProbabilities() || target.hasProbabilities(),
                 "the target returns labels only: use --method label-only");
-        Dataset pool = concat(members, nonMembers);
+        Dataset pool = members.concat(nonMembers);
         boolean[] member = new boolean[pool.rows()];
         for (int i = 0; i < members.rows(); i++) {
             member[i] = true;
@@ -253,28 +253,9 @@ public final class MembershipInference {
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
+        org.mlsec.data.Split.shuffle(idx, rng);
         int[] half = java.util.Arrays.copyOf(idx, n / 2);
         java.util.Arrays.sort(half);
         return half;
-    }
-
-    static Dataset concat(Dataset a, Dataset b) {
-        double[][] x = new double[a.rows() + b.rows()][];
-        int[] y = new int[x.length];
-        for (int i = 0; i < a.rows(); i++) {
-            x[i] = a.row(i);
-            y[i] = a.y()[i];
-        }
-        for (int i = 0; i < b.rows(); i++) {
-            x[a.rows() + i] = b.row(i);
-            y[a.rows() + i] = b.y()[i];
-        }
-        return new Dataset(a.schema(), x, y);
     }
 }

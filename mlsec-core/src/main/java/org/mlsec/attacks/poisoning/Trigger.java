@@ -7,7 +7,6 @@ import java.util.Map;
 import org.mlsec.InputException;
 import org.mlsec.data.Column;
 import org.mlsec.data.Schema;
-import org.mlsec.data.Values;
 
 /**
  * A backdoor trigger: feature values written into a row, such as {@code AGE=999} (out of range) or
@@ -37,17 +36,10 @@ public record Trigger(Map<String, String> assignments) {
             int j = s.require(e.getKey());
             Column c = s.feature(j);
             double v;
-            if (c.isCategorical()) {
-                v = c.categoryIndex(Values.canonical(e.getValue()));
-                if (v < 0) {
-                    throw new InputException("trigger value " + e.getKey() + "=" + e.getValue() + " is not one of the column's categories "
-                            + c.categories());
-                }
-            } else {
-                v = Values.parse(e.getValue());
-                if (Double.isNaN(v)) {
-                    throw new InputException("trigger value " + e.getKey() + "=" + e.getValue() + " is not a number");
-                }
+            try {
+                v = c.parse(e.getValue());
+            } catch (InputException bad) {
+                throw new InputException("trigger value " + bad.getMessage());
             }
             out.add(new double[] {j, v});
         }

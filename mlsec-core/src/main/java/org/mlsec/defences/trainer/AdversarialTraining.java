@@ -1,8 +1,5 @@
 package org.mlsec.defences.trainer;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.mlsec.Progress;
 import org.mlsec.attacks.evasion.Evasion;
 import org.mlsec.attacks.evasion.Feasibility;
@@ -43,19 +40,11 @@ public final class AdversarialTraining {
                 Dataset candidates = train.subset(truly);
                 Evasion.Outcome o = Evasion.evade(model, candidates, feas, Evasion.Config.defaults(direction[1])
                         .withFrom(source).withRows(rows).withSeed(seed + r), Progress.NONE);
-                augmented = concat(augmented, o.adversarialRows(candidates));
+                augmented = augmented.concat(o.adversarialRows(candidates));
             }
             model = Trainer.train(augmented, config, "adversarial-training", Progress.NONE);
             progress.update("adversarial training", r + 1, rounds);
         }
         return model;
-    }
-
-    static Dataset concat(Dataset a, Dataset b) {
-        List<double[]> x = new ArrayList<>(Arrays.asList(a.x()));
-        x.addAll(Arrays.asList(b.x()));
-        int[] y = Arrays.copyOf(a.y(), a.rows() + b.rows());
-        System.arraycopy(b.y(), 0, y, a.rows(), b.rows());
-        return new Dataset(a.schema(), x.toArray(new double[0][]), y);
     }
 }
