@@ -12,7 +12,6 @@ import org.mlsec.attacks.evasion.Costs;
 import org.mlsec.attacks.evasion.Evasion;
 import org.mlsec.attacks.evasion.Feasibility;
 import org.mlsec.attacks.evasion.Norm;
-import org.mlsec.data.Column;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
@@ -260,16 +259,12 @@ final class EvasionCommands {
             if (!Double.isNaN(e.lowerBound())) {
                 result.put("lower_bound", e.lowerBound());
             }
-            List<Map<String, String>> changes = new ArrayList<>();
+            List<Map<String, String>> changes = e.changeRecords(m.schema());
             if (e.success()) {
                 System.out.printf("The model answers %s. For it to answer %s, this application would need:%n",
                         m.classes().get(now), m.classes().get(toClass));
-                for (int j = 0; j < x.length; j++) {
-                    if (x[j] != e.adversarial()[j]) {
-                        Column col = m.schema().feature(j);
-                        System.out.printf("  %-12s %s → %s%n", col.name(), col.format(x[j]), col.format(e.adversarial()[j]));
-                        changes.add(Evasion.change(col.name(), col.format(x[j]), col.format(e.adversarial()[j])));
-                    }
+                for (Map<String, String> ch : changes) {
+                    System.out.printf("  %-12s %s → %s%n", ch.get("feature"), ch.get("before"), ch.get("after"));
                 }
                 System.out.printf("  (cost %s%s)%n", Output.num(e.cost()), e.exact() ? ", the cheapest change that exists"
                         : Double.isNaN(e.lowerBound()) ? "" : "; no change below " + Output.num(e.lowerBound()) + " exists");
@@ -281,21 +276,6 @@ final class EvasionCommands {
             result.put("changes", changes);
             Output.json(json, result);
             return e.success() ? Main.OK : Main.FINDINGS;
-        }
-
-        static double value(Column c, String text) {
-            if (c.isCategorical()) {
-                int k = c.categoryIndex(Values.canonical(text));
-                if (k < 0) {
-                    throw new InputException("--row: " + c.name() + "=" + text + " is not one of " + c.categories());
-                }
-                return k;
-            }
-            double v = Values.parse(text);
-            if (!Double.isFinite(v)) {
-                throw new InputException("--row: " + c.name() + "=" + text + " is not a finite number");
-            }
-            return v;
         }
 
         static double[] parseRow(Schema s, String text) {
@@ -311,7 +291,7 @@ final class EvasionCommands {
                 if (j < 0) {
                     throw new InputException("--row: the model has no feature " + name);
                 }
-                x[j] = value(s.feature(j), part.substring(eq + 1).trim());
+                x[j] = s.feature(j).parse(part.substring(eq + 1).trim());
                 seen[j] = true;
             }
             for (int j = 0; j < seen.length; j++) {

@@ -35,6 +35,7 @@ final class CoordinateSearch {
     private final Feasibility feas;
     private final Effort effort;
     private final List<double[]> pool;
+    private final int[] mutable;
 
     /** @param pool rows the model answers with the target class (starting points), may be empty */
     CoordinateSearch(TreeEnsemble e, Feasibility feas, Effort effort, List<double[]> pool) {
@@ -42,6 +43,7 @@ final class CoordinateSearch {
         this.feas = feas;
         this.effort = effort;
         this.pool = pool;
+        this.mutable = java.util.stream.IntStream.range(0, feas.width()).filter(feas::mutable).toArray();
     }
 
     /** A row with its per-tree contributions, so that a one-feature move re-evaluates only the trees it affects. */
@@ -88,7 +90,7 @@ final class CoordinateSearch {
         for (double[] start : starts(x)) {
             Point p = new Point(start);
             if (ascend(p, full, target, rng) && feas.satisfiesRules(p.row)) {
-                pullBack(p, x, target);
+                pullBack(p, x, target, full);
                 double c = feas.cost(x, p.row);
                 if (c < bestCost) {
                     best = p.row.clone();
@@ -102,8 +104,8 @@ final class CoordinateSearch {
         if (feas.norm() == Norm.L1) {
             for (int r = 0; r < effort.restarts() * 4; r++) {
                 Point p = new Point(x);
-                if (greedyPerCost(p, x, target, rng, r > 0) && feas.satisfiesRules(p.row)) {
-                    pullBack(p, x, target);
+                if (greedyPerCost(p, x, target, full, rng, r > 0) && feas.satisfiesRules(p.row)) {
+                    pullBack(p, x, target, full);
                     double c = feas.cost(x, p.row);
                     if (c < bestCost) {
                         best = p.row.clone();
@@ -128,7 +130,7 @@ final class CoordinateSearch {
             for (double[] start : tries) {
                 Point p = new Point(start);
                 if (ascend(p, ball, target, rng) && feas.satisfiesRules(p.row)) {
-                    pullBack(p, x, target);
+                    pullBack(p, x, target, full);
                     double c = feas.cost(x, p.row);
                     if (c < bestCost) {
                         best = p.row.clone();
@@ -172,12 +174,12 @@ final class CoordinateSearch {
     /** Coordinate ascent of the margin towards the target inside a box; true once the target class is reached. */
     private boolean ascend(Point p, Box box, int target, SplittableRandom rng) {
         int sign = target == 1 ? 1 : -1;
-        int[] cols = mutableColumns();
+        int[] cols = mutable.clone();
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
             if (TreeEnsemble.reaches(p.margin, target)) {
                 return true;
             }
-            shuffle(cols, rng);
+            org.mlsec.data.Split.shuffle(cols, rng);
             boolean improved = false;
             for (int j : cols) {
                 double bestV = p.row[j];
@@ -208,14 +210,13 @@ final class CoordinateSearch {
     }
 
     /** For sums of costs: from the row, take the move with the most margin per unit of cost until the target. */
-    private boolean greedyPerCost(Point p, double[] x, int target, SplittableRandom rng, boolean noisy) {
+    private boolean greedyPerCost(Point p, double[] x, int target, Box full, SplittableRandom rng, boolean noisy) {
         int sign = target == 1 ? 1 : -1;
-        Box full = new Box(feas, x, Double.POSITIVE_INFINITY);
         for (int step = 0; step < 4 * x.length && !TreeEnsemble.reaches(p.margin, target); step++) {
             int bestJ = -1;
             double bestV = 0;
             double bestRate = 0;
-            for (int j : mutableColumns()) {
+            for (int j : mutable) {
                 double before = feas.partCost(j, x[j], p.row[j]);
                 for (double v : candidates(j, full, x[j])) {
                     double gain = sign * (p.marginWith(j, v) - p.margin);
@@ -240,8 +241,7 @@ final class CoordinateSearch {
     }
 
     /** Moves each changed feature as close to its original value as the target class allows, costliest first. */
-    private void pullBack(Point p, double[] x, int target) {
-        Box full = new Box(feas, x, Double.POSITIVE_INFINITY);
+    private void pullBack(Point p, double[] x, int target, Box full) {
         for (int pass = 0; pass < 3; pass++) {
             boolean changed = false;
             Integer[] cols = new Integer[x.length];
@@ -421,18 +421,5 @@ final class CoordinateSearch {
             }
         }
         return out;
-    }
-
-    private int[] mutableColumns() {
-        return java.util.stream.IntStream.range(0, feas.width()).filter(feas::mutable).toArray();
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int k = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[k];
-            a[k] = t;
-        }
     }
 }

@@ -273,9 +273,7 @@ final class DecisionSearch {
     private static double[] gaussian(int d, SplittableRandom rng) {
         double[] g = new double[d];
         for (int k = 0; k < d; k++) {
-            double u1 = rng.nextDouble();
-            double u2 = rng.nextDouble();
-            g[k] = Math.sqrt(-2 * Math.log(Math.max(u1, 1e-300))) * Math.cos(2 * Math.PI * u2);
+            g[k] = rng.nextGaussian();
         }
         return g;
     }

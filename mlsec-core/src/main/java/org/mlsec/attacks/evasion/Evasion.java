@@ -131,6 +131,21 @@ public final class Evasion {
      */
     public record Example(int row, boolean success, double cost, long queries, boolean exact, double lowerBound,
                           double[] original, double[] adversarial, List<String> changes, String refused) {
+        /** The changed features as the JSON reports write them: feature, before, after (in that order). */
+        public List<Map<String, String>> changeRecords(org.mlsec.data.Schema schema) {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (int j = 0; success && j < original.length; j++) {
+                if (original[j] != adversarial[j]) {
+                    var col = schema.feature(j);
+                    Map<String, String> m = new LinkedHashMap<>();
+                    m.put("feature", col.name());
+                    m.put("before", col.format(original[j]));
+                    m.put("after", col.format(adversarial[j]));
+                    out.add(m);
+                }
+            }
+            return out;
+        }
     }
 
     /** The aggregate result and every attacked row. */
@@ -191,16 +206,7 @@ public final class Evasion {
             progress.update("evasion (" + method.key() + ")", done.incrementAndGet(), rows.length);
             return e;
         });
-        Result r = summarise(model, feas, method, c, examples, selectionQueries);
-        Result.Builder b = Result.of(r.threat(), r.technique()).finding(r.finding());
-        r.metrics().forEach((k, v) -> {
-            if (k.equals("examples")) {
-                b.metric("invalid_rows_skipped", invalid);
-            }
-            b.metric(k, v);
-        });
-        r.details().forEach(b::detail);
-        return new Outcome(b.build(), examples);
+        return new Outcome(summarise(model, feas, method, c, examples, selectionQueries, invalid), examples);
     }
 
     /** The cheapest feasible change of one row that the model answers with the target class. */
@@ -243,6 +249,7 @@ public final class Evasion {
         final List<double[]> seeds;
         final TreeEnsemble ensemble;
         final LeafSearch leaves;
+        final GradientSearch gradient;
         final boolean small;
 
         Searcher(Classifier model, Feasibility feas, Method method, Config c, List<double[]> seeds) {
@@ -255,6 +262,7 @@ public final class Evasion {
             this.ensemble = method == Method.TREE ? TreeEnsemble.of(model) : null;
             this.leaves = ensemble == null ? null : new LeafSearch(ensemble, feas);
             this.small = ensemble != null && leafCombinations(ensemble) <= 1e8;
+            this.gradient = method == Method.GRADIENT ? new GradientSearch(model, feas) : null;
         }
 
         Example attack(int index, double[] x, boolean verify, SplittableRandom rng) {
@@ -281,9 +289,8 @@ public final class Evasion {
                     break;
                 }
                 case GRADIENT: {
-                    GradientSearch g = new GradientSearch(model, feas);
-                    LeafSearch.Found f = g.search(x, c.to());
-                    found = tidy(x, f.point(), g::margin);
+                    LeafSearch.Found f = gradient.search(x, c.to());
+                    found = tidy(x, f.point(), gradient::margin);
                     cost = f.cost();
                     break;
                 }
@@ -399,7 +406,7 @@ public final class Evasion {
     }
 
     private static Result summarise(Classifier model, Feasibility feas, Method method, Config c, List<Example> examples,
-                                    long selectionQueries) {
+                                    long selectionQueries, int invalidRows) {
         int ok = 0;
         int exact = 0;
         int refused = 0;
@@ -457,31 +464,13 @@ public final class Evasion {
             if (!Double.isNaN(e.lowerBound())) {
                 m.put("lower_bound", e.lowerBound());
             }
-            List<Map<String, String>> ch = new ArrayList<>();
-            if (e.success()) {
-                for (int j = 0; j < e.original().length; j++) {
-                    if (e.original()[j] != e.adversarial()[j]) {
-                        var col = feas.schema().feature(j);
-                        ch.add(change(col.name(), col.format(e.original()[j]), col.format(e.adversarial()[j])));
-                    }
-                }
-            }
-            m.put("changes", ch);
+            m.put("changes", e.changeRecords(feas.schema()));
             ex.add(m);
         }
-        r.metric("examples", ex);
+        r.metric("invalid_rows_skipped", invalidRows).metric("examples", ex);
         r.detail(String.format("%d of %d rows changed to %s (%.1f%%), median %s cost %.4g", ok, examples.size(),
                 model.classes().get(c.to()), 100 * rate, feas.norm().key(), quantile(costs, 0.5)));
         return r.build();
-    }
-
-    /** One changed feature as the JSON reports write it: feature, before, after (in that order). */
-    public static Map<String, String> change(String feature, String before, String after) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("feature", feature);
-        m.put("before", before);
-        m.put("after", after);
-        return m;
     }
 
     static double quantile(List<Double> values, double q) {
@@ -501,13 +490,7 @@ public final class Evasion {
         if (all.length <= n) {
             return all;
         }
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = all.length - 1; i > 0; i--) {
-            int k = rng.nextInt(i + 1);
-            int t = all[i];
-            all[i] = all[k];
-            all[k] = t;
-        }
+        org.mlsec.data.Split.shuffle(all, new SplittableRandom(seed));
         int[] out = Arrays.copyOf(all, n);
         Arrays.sort(out);
         return out;

@@ -157,15 +157,23 @@ final class LeafSearch {
         final int end;
         final long budget;
         final double[][] subMax;
+        /** Per tree t of the group, the best values of the trees after it in the group, summed. */
+        final double[] restAfter;
+        final int start;
         double best = Double.NEGATIVE_INFINITY;
         long nodes;
 
         Max(Box box, int sign, int start, int end, long budget) {
             this.box = box;
             this.sign = sign;
+            this.start = start;
             this.end = end;
             this.budget = budget;
             this.subMax = subMax(sign);
+            this.restAfter = new double[end - start];
+            for (int t = end - 2; t >= start; t--) {
+                restAfter[t - start] = restAfter[t + 1 - start] + subMax[t + 1][0];
+            }
         }
 
         void tree(int t, double acc) {
@@ -191,11 +199,7 @@ final class LeafSearch {
                 if (!box.reachable(e, tree, n, left)) {
                     continue;
                 }
-                double rest = 0;
-                for (int u = t + 1; u < end; u++) {
-                    rest += subMax[u][0];
-                }
-                if (acc + subMax[t][child] + rest <= best) {
+                if (acc + subMax[t][child] + restAfter[t - start] <= best) {
                     continue;
                 }
                 int j = e.column[tree.feature()[n]];
