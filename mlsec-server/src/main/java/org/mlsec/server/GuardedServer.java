@@ -141,7 +141,7 @@ public final class GuardedServer implements AutoCloseable {
             if (proba && !output.servesProbabilities()) {
                 throw new ApiError(403, "this server answers labels only: use /predict");
             }
-            double[][] x = reader.read(body(ctx), config.maxBatch());
+            double[][] x = reader.read(ctx.body(), config.maxBatch());
             n = x.length;
             if (!limiter.charge(client, n)) {
                 throw new ApiError(429, "quota exhausted: this client has used its rows");
@@ -191,17 +191,6 @@ public final class GuardedServer implements AutoCloseable {
                 audit.write(new AuditLog.Entry(System.currentTimeMillis(), client, endpoint, n, status, raised,
                         Math.round(seconds * 1e6) / 1e3));
             }
-        }
-    }
-
-    /** The request body; a client that stops sending it before the idle timeout gets 408, not a server error. */
-    private static String body(Context ctx) {
-        try {
-            return ctx.body();
-        } catch (io.javalin.http.HttpResponseException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new ApiError(408, "the request body did not arrive in time (" + e.getClass().getSimpleName() + ")");
         }
     }
 
