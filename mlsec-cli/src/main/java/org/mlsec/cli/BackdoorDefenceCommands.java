@@ -34,7 +34,7 @@ final class BackdoorDefenceCommands {
 
     @Command(name = "infer", mixinStandardHelpOptions = true,
             description = {"Learn an editable input schema from trusted data: types, whole numbers, categories, feasible",
-                    "ranges (observed range plus a 10% margin) and domain rules such as AGE <= 125."})
+                    "ranges (observed range plus a 10%% margin) and domain rules such as AGE <= 125."})
     static final class SchemaInfer implements Callable<Integer> {
         @Mixin
         DataOptions data;

@@ -23,7 +23,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", required = true, description = "An mlsec model file.")
     Path model;
 
-    @Option(names = "--schema", paramLabel = "FILE", description = "Input schema to enforce (default: the model's own ranges, widened 10%).")
+    @Option(names = "--schema", paramLabel = "FILE", description = "Input schema to enforce (default: the model's own ranges, widened 10%%).")
     Path schema;
 
     @Option(names = "--signature", paramLabel = "FILE", description = "Check the model's signature before serving.")

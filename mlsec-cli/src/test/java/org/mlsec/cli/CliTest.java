@@ -133,4 +133,32 @@ class CliTest {
             assertFalse(h.out().isBlank());
         }
     }
+
+    @Test
+    void everyCommandsHelpRendersCleanly() {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        collect(Main.commandLine(), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 30, "commands found: " + paths.size());
+        for (List<String> path : paths) {
+            List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Cli h = Cli.run(args.toArray(new String[0]));
+            assertEquals(0, h.code(), String.join(" ", path));
+            assertFalse(h.out().isBlank(), String.join(" ", path));
+            assertFalse(h.err().contains("WARN"), String.join(" ", path) + ": " + h.err());
+        }
+    }
+
+    private static void collect(picocli.CommandLine cl, List<String> path, List<List<String>> out) {
+        for (var sub : cl.getSubcommands().entrySet()) {
+            if (sub.getValue().getCommandSpec().aliases().length > 0
+                    && !sub.getKey().equals(sub.getValue().getCommandName())) {
+                continue;
+            }
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(sub.getKey());
+            out.add(p);
+            collect(sub.getValue(), p, out);
+        }
+    }
 }

@@ -9,23 +9,24 @@ import java.util.SplittableRandom;
  * The fast heuristic for large tree ensembles, in the spirit of the leaf-tuple attack of Zhang et al. (2020): moves
  * one feature at a time across tree thresholds (each move reaches a neighbouring combination of leaves), first to
  * reach the target class at all, then to pull every feature back towards the original while the answer holds; for
- * the L-infinity norm a bisection on the radius then searches smaller boxes from several starts. Only the trees that
- * split on the moved feature are re-evaluated.
+ * the L-infinity norm a bisection on the radius then searches smaller balls, each decided by the exact
+ * {@link BallSearch} when its budget allows (small balls usually are) and by coordinate ascent from several starts
+ * otherwise. Only the trees that split on the moved feature are re-evaluated.
  */
 final class CoordinateSearch {
     /**
-     * How hard to search: random starts per radius, bisection steps, candidate values per feature and side, and
-     * nearby rows of the target class used as starts.
+     * How hard to search: random starts per radius, bisection steps, candidate values per feature and side, nearby
+     * rows of the target class used as starts, and the node budget of one exact ball search.
      */
-    record Effort(int restarts, int steps, int candidates, int starts) {
-        static final Effort DEFAULT = new Effort(2, 8, 24, 4);
+    record Effort(int restarts, int steps, int candidates, int starts, long exactNodes) {
+        static final Effort DEFAULT = new Effort(2, 8, 24, 4, 2_000_000);
 
-        /** About k times the work: k times the starts per radius and the starting rows, finer bisection. */
+        /** About k times the work: k times the starts, starting rows and exact budget, finer bisection. */
         Effort times(int k) {
             if (k == 1) {
                 return this;
             }
-            return new Effort(restarts * k, steps + 2, candidates * 2, starts * k);
+            return new Effort(restarts * k, steps + 2, candidates * 2, starts * k, exactNodes * k);
         }
     }
 
@@ -36,10 +37,12 @@ final class CoordinateSearch {
     private final Effort effort;
     private final List<double[]> pool;
     private final int[] mutable;
+    private final BallSearch exactBall;
 
     /** @param pool rows the model answers with the target class (starting points), may be empty */
-    CoordinateSearch(TreeEnsemble e, Feasibility feas, Effort effort, List<double[]> pool) {
+    CoordinateSearch(TreeEnsemble e, BallSearch ball, Feasibility feas, Effort effort, List<double[]> pool) {
         this.e = e;
+        this.exactBall = ball;
         this.feas = feas;
         this.effort = effort;
         this.pool = pool;
@@ -71,6 +74,10 @@ final class CoordinateSearch {
             }
             row[j] = old;
             return m;
+        }
+
+        boolean reached(int target) {
+            return e.reached(row, margin, target);
         }
 
         void set(int j, double v) {
@@ -115,12 +122,94 @@ final class CoordinateSearch {
             }
             return new LeafSearch.Found(best, bestCost, false, 0);
         }
-        double lo = 0;
-        double hi = bestCost;
-        for (int s = 0; s < effort.steps() && hi - lo > 1e-3 * hi; s++) {
-            double r = (lo + hi) / 2;
+        Shrink shrink = new Shrink(x, target, best, bestCost, rng);
+        shrink.run();
+        return new LeafSearch.Found(shrink.best, shrink.bestCost, shrink.minimal(), 0);
+    }
+
+    /** What a search inside one radius concluded. */
+    private enum Outcome { FOUND, NONE, UNKNOWN }
+
+    /**
+     * The L-infinity phase: a bisection on the radius. Each radius is tried by coordinate ascent from the best change
+     * clipped into the ball, from the row and from random points; when these fail, the exact search over all trees
+     * decides it, which small balls allow. A radius the exact search cannot decide within its budget is searched
+     * below first (smaller balls are easier to decide), then the heuristic alone tries the radii above it.
+     */
+    private final class Shrink {
+        final double[] x;
+        final int target;
+        final SplittableRandom rng;
+        final Box full;
+        double[] best;
+        double bestCost;
+
+        Shrink(double[] x, int target, double[] best, double bestCost, SplittableRandom rng) {
+            this.x = x;
+            this.target = target;
+            this.best = best;
+            this.bestCost = bestCost;
+            this.rng = rng;
+            this.full = new Box(feas, x, Double.POSITIVE_INFINITY);
+        }
+
+        /** The largest radius the exact search showed to hold no change (0 when none was shown). */
+        double certified;
+
+        void run() {
+            double lo = 0;
+            double hi = bestCost;
+            double undecided = Double.NaN;
+            // While the exact search decides, the bracket is narrowed to 0.1%; the step limit holds otherwise.
+            for (int s = 0; s < 3 * effort.steps() && hi - lo > 1e-3 * hi
+                    && (s < effort.steps() || Double.isNaN(undecided)); s++) {
+                double r = (lo + hi) / 2;
+                Outcome o = attempt(r, true);
+                if (o == Outcome.FOUND) {
+                    hi = Math.min(r, bestCost);
+                } else if (o == Outcome.NONE) {
+                    lo = r;
+                    certified = r;
+                } else {
+                    undecided = r;
+                    hi = r;
+                }
+            }
+            if (Double.isNaN(undecided) || !(bestCost > undecided)) {
+                return;
+            }
+            // Nothing found below the undecided radius: the heuristic alone between it and the best change.
+            lo = Math.max(lo, undecided);
+            hi = bestCost;
+            for (int t = 0; t < effort.steps() && hi - lo > 1e-3 * hi; t++) {
+                double r = (lo + hi) / 2;
+                if (attempt(r, false) == Outcome.FOUND) {
+                    hi = Math.min(r, bestCost);
+                } else {
+                    lo = r;
+                }
+            }
+        }
+
+        /** Whether no feasible change is cheaper than the best one by more than 0.1%. */
+        boolean minimal() {
+            return bestCost - certified <= 1e-3 * bestCost;
+        }
+
+        /**
+         * One radius: a quick exact search (most small balls are decided at once), then coordinate ascent from the
+         * best change clipped into the ball, from the row and from random points, then the exact search with its
+         * whole budget.
+         */
+        Outcome attempt(double r, boolean exactly) {
+            boolean exactOn = exactly && effort.exactNodes() > 0;
+            if (exactOn) {
+                Outcome quick = exact(r, effort.exactNodes() / 20);
+                if (quick != Outcome.UNKNOWN) {
+                    return quick;
+                }
+            }
             Box ball = new Box(feas, x, r);
-            boolean found = false;
             List<double[]> tries = new ArrayList<>();
             tries.add(clip(best, ball));
             tries.add(x);
@@ -130,23 +219,33 @@ final class CoordinateSearch {
             for (double[] start : tries) {
                 Point p = new Point(start);
                 if (ascend(p, ball, target, rng) && feas.satisfiesRules(p.row)) {
-                    pullBack(p, x, target, full);
-                    double c = feas.cost(x, p.row);
-                    if (c < bestCost) {
-                        best = p.row.clone();
-                        bestCost = c;
-                    }
-                    found = true;
-                    break;
+                    keep(p);
+                    return Outcome.FOUND;
                 }
             }
-            if (found) {
-                hi = Math.min(r, bestCost);
-            } else {
-                lo = r;
+            return exactOn ? exact(r, effort.exactNodes()) : Outcome.UNKNOWN;
+        }
+
+        Outcome exact(double r, long budget) {
+            LeafSearch.Found exact = exactBall.within(x, target, r, budget);
+            if (exact.point() != null) {
+                Point p = new Point(exact.point());
+                if (p.reached(target)) {
+                    keep(p);
+                    return Outcome.FOUND;
+                }
+            }
+            return exact.complete() && exact.point() == null ? Outcome.NONE : Outcome.UNKNOWN;
+        }
+
+        void keep(Point p) {
+            pullBack(p, x, target, full);
+            double c = feas.cost(x, p.row);
+            if (c < bestCost) {
+                best = p.row.clone();
+                bestCost = c;
             }
         }
-        return new LeafSearch.Found(best, bestCost, false, 0);
     }
 
     /** The row itself and the nearest rows of the target class (with the row's immutable features). */
@@ -176,7 +275,7 @@ final class CoordinateSearch {
         int sign = target == 1 ? 1 : -1;
         int[] cols = mutable.clone();
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            if (TreeEnsemble.reaches(p.margin, target)) {
+            if (p.reached(target)) {
                 return true;
             }
             org.mlsec.data.Split.shuffle(cols, rng);
@@ -197,7 +296,7 @@ final class CoordinateSearch {
                 if (bestV != p.row[j]) {
                     p.set(j, bestV);
                     improved = true;
-                    if (TreeEnsemble.reaches(p.margin, target)) {
+                    if (p.reached(target)) {
                         return true;
                     }
                 }
@@ -206,13 +305,13 @@ final class CoordinateSearch {
                 break;
             }
         }
-        return TreeEnsemble.reaches(p.margin, target);
+        return p.reached(target);
     }
 
     /** For sums of costs: from the row, take the move with the most margin per unit of cost until the target. */
     private boolean greedyPerCost(Point p, double[] x, int target, Box full, SplittableRandom rng, boolean noisy) {
         int sign = target == 1 ? 1 : -1;
-        for (int step = 0; step < 4 * x.length && !TreeEnsemble.reaches(p.margin, target); step++) {
+        for (int step = 0; step < 4 * x.length && !p.reached(target); step++) {
             int bestJ = -1;
             double bestV = 0;
             double bestRate = 0;
@@ -237,7 +336,7 @@ final class CoordinateSearch {
             }
             p.set(bestJ, bestV);
         }
-        return TreeEnsemble.reaches(p.margin, target);
+        return p.reached(target);
     }
 
     /** Moves each changed feature as close to its original value as the target class allows, costliest first. */
@@ -257,7 +356,7 @@ final class CoordinateSearch {
                 for (double v : between(j, full, x[j], now)) {
                     if (TreeEnsemble.reaches(p.marginWith(j, v), target)) {
                         p.set(j, v);
-                        if (feas.satisfiesRules(p.row)) {
+                        if (p.reached(target) && feas.satisfiesRules(p.row)) {
                             changed = true;
                             break;
                         }

@@ -241,6 +241,9 @@ public final class Evasion {
     }
 
     /** Runs one method on one row; shared by every attacked row (the ensemble views are built once). */
+    /** Node budget of one exact ball search in the verified lower bound. */
+    private static final long BALL_NODES = 2_000_000;
+
     private static final class Searcher {
         final Classifier model;
         final Feasibility feas;
@@ -249,6 +252,7 @@ public final class Evasion {
         final List<double[]> seeds;
         final TreeEnsemble ensemble;
         final LeafSearch leaves;
+        final BallSearch balls;
         final GradientSearch gradient;
         final boolean small;
 
@@ -261,6 +265,7 @@ public final class Evasion {
             this.seeds = seeds;
             this.ensemble = method == Method.TREE ? TreeEnsemble.of(model) : null;
             this.leaves = ensemble == null ? null : new LeafSearch(ensemble, feas);
+            this.balls = ensemble == null ? null : new BallSearch(ensemble, feas);
             this.small = ensemble != null && leafCombinations(ensemble) <= 1e8;
             this.gradient = method == Method.GRADIENT ? new GradientSearch(model, feas) : null;
         }
@@ -283,14 +288,14 @@ public final class Evasion {
                     } else {
                         f = heuristic(x, rng);
                     }
-                    found = tidy(x, f.point(), ensemble::margin);
+                    found = tidy(x, f.point(), v -> ensemble.reached(v, ensemble.margin(v), c.to()));
                     cost = f.cost();
                     exact = f.complete();
                     break;
                 }
                 case GRADIENT: {
                     LeafSearch.Found f = gradient.search(x, c.to());
-                    found = tidy(x, f.point(), gradient::margin);
+                    found = tidy(x, f.point(), v -> TreeEnsemble.reaches(gradient.margin(v), c.to()));
                     cost = f.cost();
                     break;
                 }
@@ -337,7 +342,7 @@ public final class Evasion {
          * Puts back every changed feature the target class does not need (an L-infinity optimum may carry changes
          * that cost nothing extra but that nobody would make); the cost never grows.
          */
-        double[] tidy(double[] x, double[] found, java.util.function.ToDoubleFunction<double[]> margin) {
+        double[] tidy(double[] x, double[] found, java.util.function.Predicate<double[]> reaches) {
             if (found == null) {
                 return null;
             }
@@ -349,7 +354,7 @@ public final class Evasion {
                 }
                 double now = v[j];
                 v[j] = x[j];
-                if (!TreeEnsemble.reaches(margin.applyAsDouble(v), c.to()) || !feas.satisfiesRules(v)
+                if (!reaches.test(v) || !feas.satisfiesRules(v)
                         || feas.cost(x, v) > cost) {
                     v[j] = now;
                 }
@@ -359,28 +364,40 @@ public final class Evasion {
 
         LeafSearch.Found heuristic(double[] x, SplittableRandom rng) {
             CoordinateSearch.Effort effort = CoordinateSearch.Effort.DEFAULT.times(c.effort());
-            return new CoordinateSearch(ensemble, feas, effort, seeds).search(x, c.to(), rng);
+            return new CoordinateSearch(ensemble, balls, feas, effort, seeds).search(x, c.to(), rng);
         }
 
         /** The largest L-infinity radius within which no feasible change reaches the target (bisection). */
         double lowerBound(double[] x, double upper) {
             double hi = Double.isNaN(upper) ? maxRadius(x) : upper;
-            if (!leaves.certified(x, c.to(), 0, 3, 20_000)) {
+            if (!certified(x, 0)) {
                 return 0;
             }
-            if (leaves.certified(x, c.to(), hi, 3, 20_000)) {
+            if (certified(x, hi)) {
                 return hi;
             }
             double lo = 0;
             for (int s = 0; s < 24 && hi - lo > 1e-4 * hi; s++) {
                 double r = (lo + hi) / 2;
-                if (leaves.certified(x, c.to(), r, 3, 20_000)) {
+                if (certified(x, r)) {
                     lo = r;
                 } else {
                     hi = r;
                 }
             }
             return lo;
+        }
+
+        /**
+         * Whether no feasible change within the radius reaches the target: the exact ball search decides it when its
+         * budget allows, otherwise Chen et al.'s bound (trees maximised exactly in groups of three, maxima added).
+         */
+        boolean certified(double[] x, double r) {
+            LeafSearch.Found f = balls.within(x, c.to(), r, BALL_NODES);
+            if (f.complete()) {
+                return f.point() == null;
+            }
+            return leaves.certified(x, c.to(), r, 3, 20_000);
         }
 
         double maxRadius(double[] x) {

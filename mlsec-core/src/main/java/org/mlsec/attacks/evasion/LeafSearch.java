@@ -71,10 +71,11 @@ final class LeafSearch {
         /** Walks tree t from a node with the signed margin acc gathered from trees before t. */
         void tree(int t, double acc) {
             if (t == e.size()) {
-                if (TreeEnsemble.reaches(sign * (sign * e.bias + acc), target)) {
+                double margin = sign * (sign * e.bias + acc);
+                if (TreeEnsemble.reaches(margin, target)) {
                     double[] p = box.nearest();
                     double c = box.cost();
-                    if (c < bestCost && feas.satisfiesRules(p)) {
+                    if (c < bestCost && e.reached(p, margin, target) && feas.satisfiesRules(p)) {
                         best = p;
                         bestCost = c;
                     }

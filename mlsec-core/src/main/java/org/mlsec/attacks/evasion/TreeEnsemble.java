@@ -13,9 +13,10 @@ import org.mlsec.model.tree.Tree;
 
 /**
  * A two-class tree ensemble seen as a sum: margin = bias + the sum over trees of the value of the leaf a row reaches,
- * and the model answers class 1 exactly when the margin is above 0. For a forest a leaf's value is its share of
- * class 1 minus its share of class 0 over the number of trees (the margin is then p1 - p0); for boosted trees it
- * is the leaf score (the margin is the log-odds). Rows are read in schema space: a one-hot indicator node asks
+ * and the model answers class 1 when the margin is above 0. For a forest a leaf's value is its share of class 1
+ * minus its share of class 0 (the margin is then the number of trees times p1 - p0, exact for pure leaves); for
+ * boosted trees it is the leaf score (the margin is the log-odds). Within rounding of a tie, {@link #answer} redoes
+ * the model's own arithmetic. Rows are read in schema space: a one-hot indicator node asks
  * whether a categorical column holds its category.
  */
 final class TreeEnsemble {
@@ -29,11 +30,14 @@ final class TreeEnsemble {
     /** Per schema column: the trees that split on it, and its distinct thresholds in ascending order. */
     final int[][] treesUsing;
     final double[][] thresholds;
+    /** For a forest, per tree the class shares of each node as the model computes them; null for boosted trees. */
+    private final double[][] shares;
 
-    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder) {
+    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, double[][] shares) {
         this.trees = trees;
         this.value = value;
         this.bias = bias;
+        this.shares = shares;
         int w = encoder.width();
         this.column = new int[w];
         this.category = new int[w];
@@ -79,19 +83,25 @@ final class TreeEnsemble {
             requireTwoClasses(m.classes().size());
             List<Tree> trees = m.trees();
             double[][] v = new double[trees.size()][];
+            double[][] shares = new double[trees.size()][];
             for (int t = 0; t < trees.size(); t++) {
                 Tree tree = trees.get(t);
                 v[t] = new double[tree.nodes()];
+                shares[t] = new double[2 * tree.nodes()];
                 for (int n = 0; n < tree.nodes(); n++) {
                     if (tree.isLeaf(n)) {
                         double c0 = tree.value()[2 * n];
                         double c1 = tree.value()[2 * n + 1];
                         double sum = c0 + c1;
-                        v[t][n] = sum > 0 ? (c1 - c0) / sum / trees.size() : 0;
+                        shares[t][2 * n] = sum > 0 ? c0 / sum : 0.5;
+                        shares[t][2 * n + 1] = sum > 0 ? c1 / sum : 0.5;
+                        // Not divided by the number of trees: with pure leaves the votes add up exactly, so a
+                        // tied forest (which the model answers with class 0) has a margin of exactly 0.
+                        v[t][n] = sum > 0 ? (c1 - c0) / sum : 0;
                     }
                 }
             }
-            return new TreeEnsemble(trees, v, 0, m.encoder());
+            return new TreeEnsemble(trees, v, 0, m.encoder(), shares);
         }
         if (model instanceof BoostedModel) {
             BoostedModel m = (BoostedModel) model;
@@ -107,7 +117,7 @@ final class TreeEnsemble {
                     }
                 }
             }
-            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder());
+            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder(), null);
         }
         return null;
     }
@@ -150,6 +160,31 @@ final class TreeEnsemble {
             m += contribution(t, row);
         }
         return m;
+    }
+
+    /**
+     * The class the model answers for a row, in the model's own order of arithmetic: a forest adds class shares tree
+     * by tree and averages; boosting takes the sigmoid of the score; ties go to class 0 as argmax breaks them.
+     */
+    int answer(double[] row) {
+        if (shares != null) {
+            double a0 = 0;
+            double a1 = 0;
+            for (int t = 0; t < trees.size(); t++) {
+                int n = leaf(t, row);
+                a0 += shares[t][2 * n];
+                a1 += shares[t][2 * n + 1];
+            }
+            double inv = 1.0 / trees.size();
+            return a1 * inv > a0 * inv ? 1 : 0;
+        }
+        double q = 1 / (1 + Math.exp(-margin(row)));
+        return q > 1 - q ? 1 : 0;
+    }
+
+    /** Whether a row with the given margin gets the target class; a margin within rounding of a tie is re-checked. */
+    boolean reached(double[] row, double margin, int target) {
+        return Math.abs(margin) > 1e-9 ? reaches(margin, target) : answer(row) == target;
     }
 
     /** Whether a margin gives the target class (class 1 strictly above 0; ties go to class 0, as argmax does). */

@@ -130,19 +130,74 @@ class EvasionTest {
     }
 
     @Test
-    void heuristicOnALargerForestIsNearTheExhaustiveMinimum() {
+    void forestMarginAgreesWithThePredictionOnEveryInputTiesIncluded() {
+        Dataset d = grid(13);
+        LocalModel m = Trainer.train(d, TrainConfig.defaults(Algorithm.RF).withTrees(10), "g", Progress.NONE);
+        TreeEnsemble e = TreeEnsemble.of(m);
+        List<double[]> all = everyInput();
+        int[] p = m.predict(all.toArray(new double[0][]));
+        int ties = 0;
+        for (int i = 0; i < all.size(); i++) {
+            double margin = e.margin(all.get(i));
+            String at = "input " + java.util.Arrays.toString(all.get(i));
+            assertEquals(p[i], e.answer(all.get(i)), at);
+            assertEquals(p[i] == 1, e.reached(all.get(i), margin, 1), at);
+            ties += Math.abs(margin) < 1e-9 ? 1 : 0;
+        }
+        assertTrue(ties > 0, "ten fully grown trees tie somewhere on the grid");
+    }
+
+    @Test
+    void ballSearchDecidesEveryRadiusAsExhaustiveSearchDoes() {
+        Dataset d = grid(14);
+        LocalModel m = Trainer.train(d, TrainConfig.defaults(Algorithm.RF).withTrees(60), "g", Progress.NONE);
+        Feasibility f = feas(d, Norm.LINF);
+        BallSearch balls = new BallSearch(TreeEnsemble.of(m), f);
+        int[] p = m.predict(d.x());
+        int found = 0;
+        int none = 0;
+        for (int i = 0; i < d.rows() && found + none < 300; i++) {
+            if (p[i] != 1) {
+                continue;
+            }
+            double[] x = d.x()[i];
+            double truth = bruteForce(m, f, x, 0);
+            for (double r : new double[] {0.05, 0.15, 0.3, 0.6}) {
+                LeafSearch.Found b = balls.within(x, 0, r, 5_000_000);
+                assertTrue(b.complete(), "decided within the budget");
+                assertEquals(truth <= r, b.point() != null, "row " + i + " radius " + r + " (minimum " + truth + ")");
+                if (b.point() != null) {
+                    assertTrue(f.feasible(x, b.point()) && f.cost(x, b.point()) <= r + 1e-12);
+                    assertEquals(0, m.predict(new double[][] {b.point()})[0]);
+                    found++;
+                } else {
+                    none++;
+                }
+            }
+        }
+        assertTrue(found > 50 && none > 50, found + " found, " + none + " none");
+    }
+
+    @Test
+    void heuristicOnALargerForestIsNearTheExhaustiveMinimumAndExactWhenItSaysSo() {
         Dataset d = grid(9);
         LocalModel m = Trainer.train(d, TrainConfig.defaults(Algorithm.RF).withTrees(60), "g", Progress.NONE);
         Feasibility f = feas(d, Norm.LINF);
         Evasion.Outcome o = Evasion.evade(m, d, f, Evasion.Config.defaults(0).withFrom(1).withRows(30), Progress.NONE);
         int optimal = 0;
+        int minimal = 0;
         for (Evasion.Example e : o.examples()) {
             double truth = bruteForce(m, f, e.original(), 0);
             assertTrue(e.success());
             assertTrue(e.cost() >= truth - 1e-9);
             optimal += e.cost() <= truth * 1.1 + 1e-9 ? 1 : 0;
+            if (e.exact()) {
+                assertEquals(truth, e.cost(), 1e-3 * e.cost(), "row " + e.row() + " was called minimal");
+                minimal++;
+            }
         }
         assertTrue(optimal >= 27, "within 10% of the true minimum on " + optimal + " of 30 rows");
+        assertTrue(minimal >= 25, "certified minimal on " + minimal + " of 30 rows");
     }
 
     @Test
