@@ -158,7 +158,7 @@ final class EvasionCommands {
                     (int) r.metric("rows"), Output.num(r.metric("median_cost")), Output.num(r.metric("p90_cost")),
                     r.metric("median_queries"));
             if (r.metric("exact_rows") > 0) {
-                System.out.printf("  %d rows certified minimal (complete leaf search)%n", (long) r.metric("exact_rows"));
+                System.out.printf("  %d rows certified minimal (complete leaf search, or exact ball search to 0.1%%)%n", (long) r.metric("exact_rows"));
             }
             if (r.metrics().containsKey("verified_rows")) {
                 System.out.printf("  verified: for %d of %d checked rows no feasible change below a positive cost exists"
@@ -266,7 +266,7 @@ final class EvasionCommands {
                 for (Map<String, String> ch : changes) {
                     System.out.printf("  %-12s %s → %s%n", ch.get("feature"), ch.get("before"), ch.get("after"));
                 }
-                System.out.printf("  (cost %s%s)%n", Output.num(e.cost()), e.exact() ? ", the cheapest change that exists"
+                System.out.printf("  (cost %s%s)%n", Output.num(e.cost()), e.exact() ? ", certified minimal: no change 0.1% cheaper exists"
                         : Double.isNaN(e.lowerBound()) ? "" : "; no change below " + Output.num(e.lowerBound()) + " exists");
             } else {
                 System.out.printf("No feasible change makes the model answer %s for this application%s.%n",

@@ -50,19 +50,40 @@ final class CoordinateSearch {
     }
 
     /** A row with its per-tree contributions, so that a one-feature move re-evaluates only the trees it affects. */
+    /**
+     * A row with its per-tree contributions, so that a one-feature move re-evaluates only the trees it affects: those
+     * that split on the feature somewhere on the row's current path (a tree whose path never asks about the feature
+     * keeps its leaf whatever the feature's value).
+     */
     private final class Point {
         final double[] row;
         final double[] contrib;
+        /** Per tree, the schema columns its current path tests, as bits (when the schema has at most 64 columns). */
+        final long[] tested;
         double margin;
 
         Point(double[] row) {
             this.row = row.clone();
             this.contrib = new double[e.size()];
+            this.tested = new long[e.size()];
             margin = e.bias;
             for (int t = 0; t < e.size(); t++) {
-                contrib[t] = e.contribution(t, this.row);
+                contrib[t] = walk(t);
                 margin += contrib[t];
             }
+        }
+
+        /** The contribution of tree t for the current row; records the columns its path tests. */
+        private double walk(int t) {
+            int n = e.leaf(t, row);
+            if (row.length <= 64) {
+                tested[t] = e.pathColumns(t, n);
+            }
+            return e.value[t][n];
+        }
+
+        private boolean affected(int t, int j) {
+            return row.length > 64 || (tested[t] & (1L << j)) != 0;
         }
 
         double marginWith(int j, double v) {
@@ -70,7 +91,9 @@ final class CoordinateSearch {
             row[j] = v;
             double m = margin;
             for (int t : e.treesUsing[j]) {
-                m += e.contribution(t, row) - contrib[t];
+                if (affected(t, j)) {
+                    m += e.contribution(t, row) - contrib[t];
+                }
             }
             row[j] = old;
             return m;
@@ -83,9 +106,11 @@ final class CoordinateSearch {
         void set(int j, double v) {
             row[j] = v;
             for (int t : e.treesUsing[j]) {
-                double c = e.contribution(t, row);
-                margin += c - contrib[t];
-                contrib[t] = c;
+                if (affected(t, j)) {
+                    double c = walk(t);
+                    margin += c - contrib[t];
+                    contrib[t] = c;
+                }
             }
         }
     }

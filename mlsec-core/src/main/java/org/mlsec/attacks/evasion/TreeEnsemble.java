@@ -32,6 +32,14 @@ final class TreeEnsemble {
     final double[][] thresholds;
     /** For a forest, per tree the class shares of each node as the model computes them; null for boosted trees. */
     private final double[][] shares;
+    /** Per tree and node, in schema space: the column tested (-1 at leaves) and the category of an indicator (-1). */
+    private final int[][] nodeColumn;
+    private final int[][] nodeCategory;
+    /** Per tree and node, its parent (-1 at the root); and the trees' own arrays, held here for the hot loop. */
+    private final int[][] parent;
+    private final double[][] nodeThreshold;
+    private final int[][] leftChild;
+    private final int[][] rightChild;
 
     private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, double[][] shares) {
         this.trees = trees;
@@ -65,6 +73,31 @@ final class TreeEnsemble {
                     if (category[tree.feature()[n]] < 0) {
                         thr.get(j).add(tree.threshold()[n]);
                     }
+                }
+            }
+        }
+        this.nodeColumn = new int[trees.size()][];
+        this.nodeCategory = new int[trees.size()][];
+        this.parent = new int[trees.size()][];
+        this.nodeThreshold = new double[trees.size()][];
+        this.leftChild = new int[trees.size()][];
+        this.rightChild = new int[trees.size()][];
+        for (int t = 0; t < trees.size(); t++) {
+            Tree tree = trees.get(t);
+            nodeThreshold[t] = tree.threshold();
+            leftChild[t] = tree.left();
+            rightChild[t] = tree.right();
+            nodeColumn[t] = new int[tree.nodes()];
+            nodeCategory[t] = new int[tree.nodes()];
+            parent[t] = new int[tree.nodes()];
+            parent[t][0] = -1;
+            for (int n = 0; n < tree.nodes(); n++) {
+                int f = tree.feature()[n];
+                nodeColumn[t][n] = f < 0 ? -1 : column[f];
+                nodeCategory[t][n] = f < 0 ? -1 : category[f];
+                if (f >= 0) {
+                    parent[t][tree.left()[n]] = n;
+                    parent[t][tree.right()[n]] = n;
                 }
             }
         }
@@ -141,13 +174,34 @@ final class TreeEnsemble {
         return v <= tree.threshold()[node];
     }
 
+    /** The leaf a schema-space row reaches in tree t (the hot loop of every search: flat arrays only). */
     int leaf(int t, double[] row) {
-        Tree tree = trees.get(t);
-        int n = 0;
-        while (!tree.isLeaf(n)) {
-            n = goesLeft(tree, n, row) ? tree.left()[n] : tree.right()[n];
+        return leaf(t, row, 0);
+    }
+
+    /** The leaf a row reaches in tree t, walking from node n down. */
+    int leaf(int t, double[] row, int n) {
+        int[] col = nodeColumn[t];
+        int[] cat = nodeCategory[t];
+        double[] thr = nodeThreshold[t];
+        int[] left = leftChild[t];
+        int[] right = rightChild[t];
+        int j;
+        while ((j = col[n]) >= 0) {
+            int c = cat[n];
+            double v = c < 0 ? row[j] : row[j] == c ? 1 : 0;
+            n = v <= thr[n] ? left[n] : right[n];
         }
         return n;
+    }
+
+    /** The schema columns (as bits, for schemas of at most 64 columns) tested on the path from the root to a node. */
+    long pathColumns(int t, int node) {
+        long bits = 0;
+        for (int n = parent[t][node]; n >= 0; n = parent[t][n]) {
+            bits |= 1L << nodeColumn[t][n];
+        }
+        return bits;
     }
 
     double contribution(int t, double[] row) {
