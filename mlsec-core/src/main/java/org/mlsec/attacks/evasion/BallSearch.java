@@ -50,7 +50,7 @@ final class BallSearch {
         int[] columns;
         /** Per searched column, the active trees (indexes into active) that split on it inside the ball. */
         int[][] using;
-        /** Per searched column, its cells: {lo, hi} for numbers, {mask} for categories. */
+        /** Per searched column, its cells: {lo, hi} for numbers, {category} for categories. */
         double[][][] cells;
         double[] found;
         boolean rejected;
@@ -77,6 +77,9 @@ final class BallSearch {
                 double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
                 boolean[] splits = new boolean[w];
                 walk(t, 0, range, cuts, splits);
+                if (nodes > budget) {
+                    return;
+                }
                 if (range[0] == range[1]) {
                     base += range[0];
                     continue;
@@ -115,7 +118,9 @@ final class BallSearch {
          * reachable part (per column), and which columns it splits on there.
          */
         void walk(int t, int n, double[] range, List<TreeSet<Double>> cuts, boolean[] splits) {
-            nodes++;
+            if (++nodes > budget) {
+                return;
+            }
             Tree tree = e.trees.get(t);
             if (tree.isLeaf(n)) {
                 double v = sign * e.value[t][n];
@@ -149,7 +154,7 @@ final class BallSearch {
             if (feas.categorical(j)) {
                 for (int c = 0; c < 63; c++) {
                     if ((box.mask[j] & (1L << c)) != 0) {
-                        out.add(new double[] {Double.longBitsToDouble(1L << c)});
+                        out.add(new double[] {c});
                     }
                 }
                 return out.toArray(double[][]::new);
@@ -187,6 +192,9 @@ final class BallSearch {
                     bound[c] += reach(active[i], 0) - best[i];
                 }
                 restore(j, saved);
+                if (nodes > budget) {
+                    return;
+                }
             }
             Integer[] order = new Integer[cs.length];
             for (int c = 0; c < cs.length; c++) {
@@ -217,14 +225,16 @@ final class BallSearch {
 
         /** Every searched column fixed: each tree has one leaf, and the sum is the margin of the box's points. */
         void leaf() {
-            if (!TreeEnsemble.reaches(sign * (base + sum), target)) {
+            double margin = sign * (base + sum);
+            if (!TreeEnsemble.mayReach(margin, target)) {
                 return;
             }
             double[] p = box.nearest();
-            // Summed in another order a tie may fall either way: the model's own arithmetic decides.
-            if (e.answer(p) != target) {
-                rejected = true;
-            } else if (feas.satisfiesRules(p)) {
+            // Summed in another order a tie may fall either way: there the model's own arithmetic decides.
+            if (!e.reached(p, margin, target)) {
+                return;
+            }
+            if (feas.satisfiesRules(p)) {
                 found = p;
             } else {
                 rejected = true;
@@ -249,12 +259,12 @@ final class BallSearch {
         }
 
         double[] state(int j) {
-            return new double[] {box.lo[j], box.hi[j], Double.longBitsToDouble(box.mask[j])};
+            return box.save(j);
         }
 
         void narrow(int j, double[] cell) {
-            if (cell.length == 1) {
-                box.mask[j] = Double.doubleToRawLongBits(cell[0]);
+            if (feas.categorical(j)) {
+                box.mask[j] = 1L << (int) cell[0];
             } else {
                 box.lo[j] = cell[0];
                 box.hi[j] = cell[1];
@@ -262,14 +272,12 @@ final class BallSearch {
         }
 
         void restore(int j, double[] saved) {
-            box.lo[j] = saved[0];
-            box.hi[j] = saved[1];
-            box.mask[j] = Double.doubleToRawLongBits(saved[2]);
+            box.restore(j, saved);
         }
 
         /** Whether a best-case signed margin could still give the target (with slack for rounding). */
         boolean hopeful(double signedSum) {
-            return base + signedSum >= -1e-12;
+            return base + signedSum >= -TreeEnsemble.TIE;
         }
     }
 }

@@ -114,7 +114,7 @@ final class Box {
     double[] narrow(TreeEnsemble e, Tree tree, int node, boolean left) {
         int f = tree.feature()[node];
         int j = e.column[f];
-        double[] saved = {lo[j], hi[j], Double.longBitsToDouble(mask[j])};
+        double[] saved = save(j);
         double t = tree.threshold()[node];
         if (e.category[f] >= 0) {
             long l = leftCategories(e.category[f], t);
@@ -127,10 +127,15 @@ final class Box {
         return saved;
     }
 
+    /** The state of column j, to put back with restore (the category mask exactly, as two 32-bit halves). */
+    double[] save(int j) {
+        return new double[] {lo[j], hi[j], mask[j] >>> 32, mask[j] & 0xffffffffL};
+    }
+
     void restore(int j, double[] saved) {
         lo[j] = saved[0];
         hi[j] = saved[1];
-        mask[j] = Double.doubleToRawLongBits(saved[2]);
+        mask[j] = ((long) saved[2] << 32) | (long) saved[3];
     }
 
     /** Whether a split can send some point of the box to the given side. */

@@ -49,7 +49,6 @@ final class CoordinateSearch {
         this.mutable = java.util.stream.IntStream.range(0, feas.width()).filter(feas::mutable).toArray();
     }
 
-    /** A row with its per-tree contributions, so that a one-feature move re-evaluates only the trees it affects. */
     /**
      * A row with its per-tree contributions, so that a one-feature move re-evaluates only the trees it affects: those
      * that split on the feature somewhere on the row's current path (a tree whose path never asks about the feature
@@ -379,7 +378,7 @@ final class CoordinateSearch {
                 }
                 double now = p.row[j];
                 for (double v : between(j, full, x[j], now)) {
-                    if (TreeEnsemble.reaches(p.marginWith(j, v), target)) {
+                    if (TreeEnsemble.mayReach(p.marginWith(j, v), target)) {
                         p.set(j, v);
                         if (p.reached(target) && feas.satisfiesRules(p.row)) {
                             changed = true;

@@ -240,10 +240,10 @@ public final class Evasion {
         return Method.HSJ;
     }
 
-    /** Runs one method on one row; shared by every attacked row (the ensemble views are built once). */
     /** Node budget of one exact ball search in the verified lower bound. */
     private static final long BALL_NODES = 2_000_000;
 
+    /** Runs one method on one row; shared by every attacked row (the ensemble views are built once). */
     private static final class Searcher {
         final Classifier model;
         final Feasibility feas;

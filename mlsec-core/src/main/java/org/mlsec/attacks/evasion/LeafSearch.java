@@ -72,7 +72,7 @@ final class LeafSearch {
         void tree(int t, double acc) {
             if (t == e.size()) {
                 double margin = sign * (sign * e.bias + acc);
-                if (TreeEnsemble.reaches(margin, target)) {
+                if (TreeEnsemble.mayReach(margin, target)) {
                     double[] p = box.nearest();
                     double c = box.cost();
                     if (c < bestCost && e.reached(p, margin, target) && feas.satisfiesRules(p)) {
@@ -113,7 +113,7 @@ final class LeafSearch {
 
         /** Whether a best-case signed margin could still give the target (with slack for rounding). */
         boolean hopeful(double signedRest) {
-            return sign * e.bias + signedRest >= -1e-12;
+            return sign * e.bias + signedRest >= -TreeEnsemble.TIE;
         }
     }
 
@@ -149,7 +149,7 @@ final class LeafSearch {
     boolean certified(double[] x, int target, double radius, int groupSize, long groupBudget) {
         double m = maxMargin(x, target, radius, groupSize, groupBudget);
         // Certify only with a margin to spare: rounding must not turn a possible change into a certificate.
-        return target == 1 ? m <= -1e-9 : m < -1e-9;
+        return m < -TreeEnsemble.TIE;
     }
 
     private final class Max {

@@ -30,8 +30,8 @@ final class TreeEnsemble {
     /** Per schema column: the trees that split on it, and its distinct thresholds in ascending order. */
     final int[][] treesUsing;
     final double[][] thresholds;
-    /** For a forest, per tree the class shares of each node as the model computes them; null for boosted trees. */
-    private final double[][] shares;
+    /** Whether this is a forest (class shares averaged) rather than boosting (a sigmoid of the summed scores). */
+    private final boolean forest;
     /** Per tree and node, in schema space: the column tested (-1 at leaves) and the category of an indicator (-1). */
     private final int[][] nodeColumn;
     private final int[][] nodeCategory;
@@ -41,11 +41,11 @@ final class TreeEnsemble {
     private final int[][] leftChild;
     private final int[][] rightChild;
 
-    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, double[][] shares) {
+    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, boolean forest) {
         this.trees = trees;
         this.value = value;
         this.bias = bias;
-        this.shares = shares;
+        this.forest = forest;
         int w = encoder.width();
         this.column = new int[w];
         this.category = new int[w];
@@ -116,25 +116,21 @@ final class TreeEnsemble {
             requireTwoClasses(m.classes().size());
             List<Tree> trees = m.trees();
             double[][] v = new double[trees.size()][];
-            double[][] shares = new double[trees.size()][];
             for (int t = 0; t < trees.size(); t++) {
                 Tree tree = trees.get(t);
                 v[t] = new double[tree.nodes()];
-                shares[t] = new double[2 * tree.nodes()];
                 for (int n = 0; n < tree.nodes(); n++) {
                     if (tree.isLeaf(n)) {
                         double c0 = tree.value()[2 * n];
                         double c1 = tree.value()[2 * n + 1];
                         double sum = c0 + c1;
-                        shares[t][2 * n] = sum > 0 ? c0 / sum : 0.5;
-                        shares[t][2 * n + 1] = sum > 0 ? c1 / sum : 0.5;
                         // Not divided by the number of trees: with pure leaves the votes add up exactly, so a
                         // tied forest (which the model answers with class 0) has a margin of exactly 0.
                         v[t][n] = sum > 0 ? (c1 - c0) / sum : 0;
                     }
                 }
             }
-            return new TreeEnsemble(trees, v, 0, m.encoder(), shares);
+            return new TreeEnsemble(trees, v, 0, m.encoder(), true);
         }
         if (model instanceof BoostedModel) {
             BoostedModel m = (BoostedModel) model;
@@ -150,7 +146,7 @@ final class TreeEnsemble {
                     }
                 }
             }
-            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder(), null);
+            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder(), false);
         }
         return null;
     }
@@ -221,13 +217,15 @@ final class TreeEnsemble {
      * by tree and averages; boosting takes the sigmoid of the score; ties go to class 0 as argmax breaks them.
      */
     int answer(double[] row) {
-        if (shares != null) {
+        if (forest) {
             double a0 = 0;
             double a1 = 0;
             for (int t = 0; t < trees.size(); t++) {
                 int n = leaf(t, row);
-                a0 += shares[t][2 * n];
-                a1 += shares[t][2 * n + 1];
+                double[] v = trees.get(t).value();
+                double sum = 0 + v[2 * n] + v[2 * n + 1];
+                a0 += sum > 0 ? v[2 * n] / sum : 0.5;
+                a1 += sum > 0 ? v[2 * n + 1] / sum : 0.5;
             }
             double inv = 1.0 / trees.size();
             return a1 * inv > a0 * inv ? 1 : 0;
@@ -236,9 +234,17 @@ final class TreeEnsemble {
         return q > 1 - q ? 1 : 0;
     }
 
+    /** Margins this close to 0 are ties up to rounding: the model's own arithmetic decides them. */
+    static final double TIE = 1e-9;
+
     /** Whether a row with the given margin gets the target class; a margin within rounding of a tie is re-checked. */
     boolean reached(double[] row, double margin, int target) {
-        return Math.abs(margin) > 1e-9 ? reaches(margin, target) : answer(row) == target;
+        return Math.abs(margin) > TIE ? reaches(margin, target) : answer(row) == target;
+    }
+
+    /** Whether a margin gives the target class or is too close to a tie to rule it out. */
+    static boolean mayReach(double margin, int target) {
+        return Math.abs(margin) <= TIE || reaches(margin, target);
     }
 
     /** Whether a margin gives the target class (class 1 strictly above 0; ties go to class 0, as argmax does). */

@@ -24,6 +24,9 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
+import org.mlsec.model.Provenance;
+import org.mlsec.model.tree.ForestModel;
+import org.mlsec.model.tree.Tree;
 
 /** Evasion searches checked against exhaustive enumeration of every feasible input on small integer grids. */
 class EvasionTest {
@@ -145,6 +148,27 @@ class EvasionTest {
             ties += Math.abs(margin) < 1e-9 ? 1 : 0;
         }
         assertTrue(ties > 0, "ten fully grown trees tie somewhere on the grid");
+    }
+
+    @Test
+    void aTieUpToRoundingIsDecidedAsTheModelDecidesIt() {
+        // Leaf shares (4/6, 2/6), (1/2, 1/2), (1/3, 2/3): the margin adds up to 0, the model's sums give class 1.
+        List<Tree> leaves = new ArrayList<>();
+        for (double[] counts : new double[][] {{4, 2}, {1, 1}, {1, 2}}) {
+            leaves.add(new Tree(new int[] {-1}, new double[1], new int[] {-1}, new int[] {-1}, counts, 2, new int[] {1},
+                    new double[1]));
+        }
+        Dataset d = grid(16);
+        ForestModel m = new ForestModel(ForestModel.RANDOM_FOREST, SCHEMA,
+                Provenance.of(ForestModel.RANDOM_FOREST, java.util.Map.of(), d, "hand-built", java.util.Map.of()), leaves);
+        TreeEnsemble e = TreeEnsemble.of(m);
+        double[] x = {3, 4, 1};
+        assertTrue(Math.abs(e.margin(x)) <= TreeEnsemble.TIE);
+        assertEquals(1, m.predict(new double[][] {x})[0]);
+        assertEquals(1, e.answer(x));
+        assertTrue(e.reached(x, e.margin(x), e.answer(x)));
+        LeafSearch.Found b = new BallSearch(e, feas(d, Norm.LINF)).within(x, e.answer(x), 0, 1000);
+        assertTrue(b.complete() && b.point() != null, "the row itself is a change of cost 0");
     }
 
     @Test
