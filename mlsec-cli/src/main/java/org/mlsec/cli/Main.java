@@ -39,6 +39,10 @@ public final class Main implements Runnable {
         } catch (OutOfMemoryError e) {
             System.err.println("mlsec: error: out of memory; give Java more heap with JAVA_OPTS=-Xmx8g");
             code = BAD_INPUT;
+        } catch (StackOverflowError e) {
+            System.err.println("mlsec: error: the input is nested too deeply to process (a tree or document"
+                    + " thousands of levels deep)");
+            code = BAD_INPUT;
         }
         System.exit(code);
     }

@@ -3,14 +3,20 @@ package org.mlsec.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-import java.util.stream.IntStream;
 import org.mlsec.MlsecException;
 
-/** Runs independent tasks on all cores (or a given number of threads); results keep their order. */
+/**
+ * Runs independent tasks on all cores (or a given number of threads); results keep their order. The worker threads
+ * get a large stack: tree searches recurse once per tree level, and a model file may hold trees thousands of levels
+ * deep (up to {@code Tree.MAX_DEPTH}).
+ */
 public final class Parallel {
+    /** Stack of a worker thread; reserved, not committed, until used. */
+    private static final long STACK_BYTES = 256L << 20;
+
     private Parallel() {
     }
 
@@ -21,30 +27,46 @@ public final class Parallel {
     @SuppressWarnings("unchecked")
     public static <T> List<T> map(int n, int threads, IntFunction<T> task) {
         Object[] out = new Object[n];
-        int t = threads(threads);
-        if (t == 1 || n == 1) {
-            for (int i = 0; i < n; i++) {
-                out[i] = task.apply(i);
-            }
-        } else {
-            ForkJoinPool pool = new ForkJoinPool(t);
-            try {
-                pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> out[i] = task.apply(i))).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MlsecException("interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException) {
-                    throw (RuntimeException) c;
+        int t = Math.max(1, Math.min(threads(threads), n));
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable work = () -> {
+            int i;
+            while (failure.get() == null && (i = next.getAndIncrement()) < n) {
+                try {
+                    out[i] = task.apply(i);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
                 }
-                if (c instanceof Error) {
-                    throw (Error) c;
-                }
-                throw new MlsecException(String.valueOf(c), c);
-            } finally {
-                pool.shutdown();
             }
+        };
+        Thread[] workers = new Thread[t];
+        for (int k = 0; k < t; k++) {
+            workers[k] = new Thread(null, work, "mlsec-worker-" + k, STACK_BYTES);
+            workers[k].setDaemon(true);
+            workers[k].start();
+        }
+        try {
+            for (Thread w : workers) {
+                w.join();
+            }
+        } catch (InterruptedException e) {
+            failure.compareAndSet(null, e);
+            for (Thread w : workers) {
+                w.interrupt();
+            }
+            Thread.currentThread().interrupt();
+            throw new MlsecException("interrupted", e);
+        }
+        Throwable c = failure.get();
+        if (c instanceof RuntimeException) {
+            throw (RuntimeException) c;
+        }
+        if (c instanceof Error) {
+            throw (Error) c;
+        }
+        if (c != null) {
+            throw new MlsecException(String.valueOf(c), c);
         }
         return new ArrayList<>((List<T>) Arrays.asList(out));
     }

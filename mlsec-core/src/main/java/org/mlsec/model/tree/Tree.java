@@ -13,6 +13,8 @@ import org.mlsec.InputException;
  */
 public record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
                    int[] samples, double[] gain) {
+    /** Deepest tree accepted: far beyond real trees, shallow enough for the searches' recursion. */
+    public static final int MAX_DEPTH = 10_000;
 
     public int nodes() {
         return feature.length;
@@ -89,6 +91,10 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
             if (parents[i] != 1) {
                 throw new InputException("malformed tree: node " + i + " has " + parents[i] + " parents");
             }
+        }
+        int depth = depth();
+        if (depth > MAX_DEPTH) {
+            throw new InputException("malformed tree: " + depth + " levels deep; at most " + MAX_DEPTH + " are accepted");
         }
     }
 }

@@ -273,7 +273,7 @@ public final class TreeGrower {
                         nonZero++;
                     }
                 }
-                if (depth >= p.maxDepth() || n < p.minSplit() || n < 2 * p.minLeaf() || nonZero <= 1) {
+                if (depth >= Math.min(p.maxDepth(), Tree.MAX_DEPTH) || n < p.minSplit() || n < 2 * p.minLeaf() || nonZero <= 1) {
                     boundLeaf(node, lo, hi);
                     continue;
                 }
@@ -489,7 +489,7 @@ public final class TreeGrower {
                 }
                 value[node] = -gSum / (hSum + lambda);
                 samples[node] = n;
-                if (depth >= p.maxDepth() || n < p.minSplit() || n < 2 * p.minLeaf()) {
+                if (depth >= Math.min(p.maxDepth(), Tree.MAX_DEPTH) || n < p.minSplit() || n < 2 * p.minLeaf()) {
                     boundLeaf(node, lo, hi);
                     continue;
                 }

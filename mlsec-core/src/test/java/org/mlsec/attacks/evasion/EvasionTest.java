@@ -171,6 +171,47 @@ class EvasionTest {
         assertTrue(b.complete() && b.point() != null, "the row itself is a change of cost 0");
     }
 
+    /** A chain: every inner node asks A <= 20.5 (every input says yes) and goes on left; the right child is a leaf. */
+    static Tree chain(int depth) {
+        int n = 2 * depth + 1;
+        int[] feature = new int[n];
+        double[] threshold = new double[n];
+        int[] left = new int[n];
+        int[] right = new int[n];
+        double[] value = new double[2 * n];
+        java.util.Arrays.fill(feature, -1);
+        java.util.Arrays.fill(left, -1);
+        java.util.Arrays.fill(right, -1);
+        for (int d = 0; d < depth; d++) {
+            int node = 2 * d;
+            feature[node] = 0;
+            threshold[node] = 20.5;
+            left[node] = node + 2;
+            right[node] = node + 1;
+            value[2 * (node + 1)] = 1;
+        }
+        value[2 * (n - 1) + 1] = 1;
+        return new Tree(feature, threshold, left, right, value, 2, new int[n], new double[n]);
+    }
+
+    @Test
+    void theDeepestTreeAcceptedIsSearchedWithoutRunningOutOfStack() {
+        Dataset d = grid(17);
+        ForestModel m = new ForestModel(ForestModel.RANDOM_FOREST, SCHEMA,
+                Provenance.of(ForestModel.RANDOM_FOREST, java.util.Map.of(), d, "hand-built", java.util.Map.of()),
+                List.of(chain(Tree.MAX_DEPTH)));
+        Evasion.Outcome o = Evasion.evade(m, d, feas(d, Norm.LINF), Evasion.Config.defaults(0).withRows(5).withVerify(5),
+                Progress.NONE);
+        assertEquals(0.0, o.result().metric("success_rate"), "no leaf of class 0 is within the feasible range");
+        assertEquals(5, o.examples().size());
+    }
+
+    @Test
+    void aDeeperTreeIsRefusedWithAClearError() {
+        InputException e = assertThrows(InputException.class, () -> chain(Tree.MAX_DEPTH + 1).validate(3, 2));
+        assertTrue(e.getMessage().contains("10001 levels deep"), e.getMessage());
+    }
+
     @Test
     void ballSearchDecidesEveryRadiusAsExhaustiveSearchDoes() {
         Dataset d = grid(14);
