@@ -184,14 +184,14 @@ final class BallSearch {
             int j = columns[k];
             double[][] cs = cells[k];
             double[] bound = new double[cs.length];
-            double[] saved = state(j);
+            double[] saved = box.save(j);
             for (int c = 0; c < cs.length; c++) {
                 narrow(j, cs[c]);
                 bound[c] = sum;
                 for (int i : using[k]) {
                     bound[c] += reach(active[i], 0) - best[i];
                 }
-                restore(j, saved);
+                box.restore(j, saved);
                 if (nodes > budget) {
                     return;
                 }
@@ -219,7 +219,7 @@ final class BallSearch {
                     best[using[k][u]] = before[u];
                 }
                 sum = oldSum;
-                restore(j, saved);
+                box.restore(j, saved);
             }
         }
 
@@ -258,10 +258,6 @@ final class BallSearch {
             return m;
         }
 
-        double[] state(int j) {
-            return box.save(j);
-        }
-
         void narrow(int j, double[] cell) {
             if (feas.categorical(j)) {
                 box.mask[j] = 1L << (int) cell[0];
@@ -269,10 +265,6 @@ final class BallSearch {
                 box.lo[j] = cell[0];
                 box.hi[j] = cell[1];
             }
-        }
-
-        void restore(int j, double[] saved) {
-            box.restore(j, saved);
         }
 
         /** Whether a best-case signed margin could still give the target (with slack for rounding). */

@@ -146,7 +146,7 @@ final class CoordinateSearch {
             }
             return new LeafSearch.Found(best, bestCost, false, 0);
         }
-        Shrink shrink = new Shrink(x, target, best, bestCost, rng);
+        Shrink shrink = new Shrink(x, full, target, best, bestCost, rng);
         shrink.run();
         return new LeafSearch.Found(shrink.best, shrink.bestCost, shrink.minimal(), 0);
     }
@@ -167,18 +167,17 @@ final class CoordinateSearch {
         final Box full;
         double[] best;
         double bestCost;
+        /** The largest radius the exact search showed to hold no change (0 when none was shown). */
+        double certified;
 
-        Shrink(double[] x, int target, double[] best, double bestCost, SplittableRandom rng) {
+        Shrink(double[] x, Box full, int target, double[] best, double bestCost, SplittableRandom rng) {
             this.x = x;
+            this.full = full;
             this.target = target;
             this.best = best;
             this.bestCost = bestCost;
             this.rng = rng;
-            this.full = new Box(feas, x, Double.POSITIVE_INFINITY);
         }
-
-        /** The largest radius the exact search showed to hold no change (0 when none was shown). */
-        double certified;
 
         void run() {
             double lo = 0;

@@ -15,8 +15,8 @@ import org.mlsec.model.tree.Tree;
  * A two-class tree ensemble seen as a sum: margin = bias + the sum over trees of the value of the leaf a row reaches,
  * and the model answers class 1 when the margin is above 0. For a forest a leaf's value is its share of class 1
  * minus its share of class 0 (the margin is then the number of trees times p1 - p0, exact for pure leaves); for
- * boosted trees it is the leaf score (the margin is the log-odds). Within rounding of a tie, {@link #answer} redoes
- * the model's own arithmetic. Rows are read in schema space: a one-hot indicator node asks
+ * boosted trees it is the leaf score (the margin is the log-odds). Within rounding of a tie, {@link #answer} asks
+ * the model itself. Rows are read in schema space: a one-hot indicator node asks
  * whether a categorical column holds its category.
  */
 final class TreeEnsemble {
@@ -30,8 +30,8 @@ final class TreeEnsemble {
     /** Per schema column: the trees that split on it, and its distinct thresholds in ascending order. */
     final int[][] treesUsing;
     final double[][] thresholds;
-    /** Whether this is a forest (class shares averaged) rather than boosting (a sigmoid of the summed scores). */
-    private final boolean forest;
+    /** The model itself: it settles margins within rounding of a tie, in its own order of arithmetic. */
+    private final Classifier model;
     /** Per tree and node, in schema space: the column tested (-1 at leaves) and the category of an indicator (-1). */
     private final int[][] nodeColumn;
     private final int[][] nodeCategory;
@@ -41,11 +41,11 @@ final class TreeEnsemble {
     private final int[][] leftChild;
     private final int[][] rightChild;
 
-    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, boolean forest) {
+    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, Classifier model) {
         this.trees = trees;
         this.value = value;
         this.bias = bias;
-        this.forest = forest;
+        this.model = model;
         int w = encoder.width();
         this.column = new int[w];
         this.category = new int[w];
@@ -130,7 +130,7 @@ final class TreeEnsemble {
                     }
                 }
             }
-            return new TreeEnsemble(trees, v, 0, m.encoder(), true);
+            return new TreeEnsemble(trees, v, 0, m.encoder(), m);
         }
         if (model instanceof BoostedModel) {
             BoostedModel m = (BoostedModel) model;
@@ -146,7 +146,7 @@ final class TreeEnsemble {
                     }
                 }
             }
-            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder(), false);
+            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder(), m);
         }
         return null;
     }
@@ -212,26 +212,9 @@ final class TreeEnsemble {
         return m;
     }
 
-    /**
-     * The class the model answers for a row, in the model's own order of arithmetic: a forest adds class shares tree
-     * by tree and averages; boosting takes the sigmoid of the score; ties go to class 0 as argmax breaks them.
-     */
+    /** The class the model answers for a row (its own arithmetic: a forest's averaged shares, boosting's sigmoid). */
     int answer(double[] row) {
-        if (forest) {
-            double a0 = 0;
-            double a1 = 0;
-            for (int t = 0; t < trees.size(); t++) {
-                int n = leaf(t, row);
-                double[] v = trees.get(t).value();
-                double sum = 0 + v[2 * n] + v[2 * n + 1];
-                a0 += sum > 0 ? v[2 * n] / sum : 0.5;
-                a1 += sum > 0 ? v[2 * n + 1] / sum : 0.5;
-            }
-            double inv = 1.0 / trees.size();
-            return a1 * inv > a0 * inv ? 1 : 0;
-        }
-        double q = 1 / (1 + Math.exp(-margin(row)));
-        return q > 1 - q ? 1 : 0;
+        return model.predict(new double[][] {row})[0];
     }
 
     /** Margins this close to 0 are ties up to rounding: the model's own arithmetic decides them. */
