@@ -8,7 +8,7 @@ import org.mlsec.InputException;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
@@ -75,7 +75,7 @@ final class AuditCommand implements Callable<Integer> {
         if (model != null && target != null) {
             throw new InputException("give --model or --target, not both");
         }
-        LocalModel m = model == null ? null : ModelIo.load(model);
+        LocalModel m = model == null ? null : Models.load(model);
         Dataset d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
         TrainConfig config = m != null ? TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
                 m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);

@@ -6,7 +6,7 @@ import org.mlsec.Result;
 import org.mlsec.data.Dataset;
 import org.mlsec.defences.integrity.Canaries;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +36,7 @@ final class CanaryCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            LocalModel m = ModelIo.load(model);
+            LocalModel m = Models.load(model);
             Dataset d = data.readFor(m.schema(), false);
             Canaries.CanaryFile f = Canaries.record(m, d, rows, seed);
             Canaries.write(f, out);
@@ -65,7 +65,7 @@ final class CanaryCommand extends GroupCommand {
         @Override
         public Integer call() {
             Canaries.CanaryFile f = Canaries.read(canaries);
-            Result r = Canaries.check(ModelIo.load(model), f, tolerance);
+            Result r = Canaries.check(Models.load(model), f, tolerance);
             if (r.finding()) {
                 System.out.printf("FAILED: %s answers %d of %d canaries differently.%n", model, (int) r.metric("failed"),
                         (int) r.metric("canaries"));

@@ -63,6 +63,9 @@ public final class DataOptions {
         if (!needLabel && label == null) {
             l = hasColumn(file, l) ? l : null;
         }
+        if (needLabel && l == null) {
+            throw new InputException("--label COLUMN is required: the model file does not name its label column");
+        }
         // Classes come from the data: a model is then scored by the class names it answers, whatever its file says.
         return CsvReader.read(file, new Schema(schema.features(), l, java.util.List.of()), options(l));
     }
@@ -70,6 +73,9 @@ public final class DataOptions {
     /** Reads a labelled file into a model's schema with the model's own classes (attacks compare class indices). */
     Dataset readWithModelClasses(Path file, Schema schema) {
         String l = label != null ? label : schema.label();
+        if (l == null) {
+            throw new InputException("--label COLUMN is required: the model file does not name its label column");
+        }
         return CsvReader.read(file, schema, options(l));
     }
 

@@ -19,7 +19,7 @@ import org.mlsec.data.Values;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -211,7 +211,7 @@ final class EvasionCommands {
 
         @Override
         public Integer call() {
-            LocalModel m = ModelIo.load(model);
+            LocalModel m = Models.load(model);
             Dataset d = data.data == null ? null : data.readFor(m.schema(), false);
             double[] x;
             if (row != null) {

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.model.Inspection;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,7 +25,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        LocalModel m = ModelIo.load(model);
+        LocalModel m = Models.load(model);
         Map<String, Object> r = Inspection.inspect(m);
         System.out.println(model + ": " + r.get("family").toString().replace('_', ' ') + " predicting " + r.get("classes"));
         System.out.println("  trained on " + r.get("training_rows") + " rows (" + r.get("training_data") + ") at "

@@ -141,7 +141,7 @@ final class InversionCommands {
                 m = t.model();
                 d = t.data();
             } else {
-                m = org.mlsec.model.ModelIo.load(Path.of(model));
+                m = org.mlsec.model.Models.load(Path.of(model));
                 if (data.data != null) {
                     d = data.readFor(m.schema(), false);
                 }

@@ -29,7 +29,7 @@ import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
 import org.mlsec.report.Charts;
@@ -384,8 +384,8 @@ final class PoisoningCommands {
             if (models.size() != 2) {
                 throw new InputException("give --model twice: the reference model, then the one to compare");
             }
-            LocalModel a = ModelIo.load(models.get(0));
-            LocalModel b = ModelIo.load(models.get(1));
+            LocalModel a = Models.load(models.get(0));
+            LocalModel b = Models.load(models.get(1));
             Map<String, Double> ia = DemoCommand.importanceMap(a);
             Map<String, Double> ib = DemoCommand.importanceMap(b);
             Map<String, Object> res = new LinkedHashMap<>();

@@ -10,7 +10,7 @@ import org.mlsec.defences.integrity.ModelSigning;
 import org.mlsec.defences.integrity.Pem;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import org.mlsec.server.GuardConfig;
 import org.mlsec.server.GuardedServer;
 import picocli.CommandLine.Command;
@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
                 return Main.FINDINGS;
             }
         }
-        LocalModel m = ModelIo.load(model);
+        LocalModel m = Models.load(model);
         if (canaries != null) {
             Result r = Canaries.check(m, Canaries.read(canaries), Canaries.DEFAULT_TOLERANCE);
             if (r.finding()) {

@@ -17,6 +17,7 @@ import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.remote.HttpClassifier;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ final class StealCommand implements Callable<Integer> {
         Classifier t;
         Dataset known = null;
         if (model != null) {
-            t = ModelIo.load(model);
+            t = Models.load(model);
             if (data.data != null) {
                 known = data.readFor(t.schema(), false);
             }

@@ -6,7 +6,8 @@ import org.mlsec.InputException;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
+import org.mlsec.model.formats.NotWhiteBoxException;
 import org.mlsec.model.onnx.OnnxClassifier;
 import org.mlsec.model.remote.HttpClassifier;
 
@@ -20,12 +21,25 @@ record Target(Classifier model, Dataset data) {
             Dataset d = blackBoxData(options, spec);
             return new Target(new HttpClassifier(d.schema(), HttpClassifier.Config.of(URI.create(spec))), d);
         }
-        if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+        LocalModel m;
+        try {
+            m = Models.load(Path.of(spec));
+        } catch (NotWhiteBoxException e) {
+            if (!"ONNX".equals(e.format())) {
+                throw e;
+            }
+            System.err.println("mlsec: " + e.getMessage() + "; running it as a black box through ONNX Runtime");
+            Dataset d = blackBoxData(options, spec);
+            return new Target(new OnnxClassifier(Path.of(spec), d.schema()), d);
+        } catch (InputException e) {
+            if (!spec.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+                throw e;
+            }
             Dataset d = blackBoxData(options, spec);
             return new Target(new OnnxClassifier(Path.of(spec), d.schema()), d);
         }
-        LocalModel m = ModelIo.load(Path.of(spec));
-        return new Target(m, options.readFor(m.schema(), needLabel));
+        Dataset d = options.readFor(m.schema(), needLabel);
+        return new Target(Models.withRanges(m, d), d);
     }
 
     private static Dataset blackBoxData(DataOptions options, String spec) {

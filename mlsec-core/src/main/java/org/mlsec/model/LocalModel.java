@@ -35,6 +35,36 @@ public abstract class LocalModel implements Classifier {
     /** A copy of this model with other provenance (for example test accuracy added after training). */
     public abstract LocalModel withProvenance(Provenance p);
 
+    /**
+     * A copy of this model that reads rows through another schema of the same shape: the same features in the same
+     * order, of the same types and categories, only with other observed ranges or another label name. An imported
+     * model whose file does not record ranges takes them from the data it is used with this way.
+     */
+    public abstract LocalModel withSchema(Schema other);
+
+    /** Checks that {@code other} differs from this model's schema at most in ranges, label name and class names. */
+    protected final Schema sameShape(Schema other) {
+        Schema s = schema();
+        if (other.width() != s.width()) {
+            throw new org.mlsec.InputException("the schema has " + other.width() + " features, the model "
+                    + s.width());
+        }
+        for (int j = 0; j < s.width(); j++) {
+            org.mlsec.data.Column a = s.feature(j);
+            org.mlsec.data.Column b = other.feature(j);
+            if (!a.name().equals(b.name()) || a.isCategorical() != b.isCategorical()
+                    || !a.categories().equals(b.categories())) {
+                throw new org.mlsec.InputException("feature " + j + " is '" + b.name() + "' " + b.type()
+                        + " in the schema but '" + a.name() + "' " + a.type() + " in the model");
+            }
+        }
+        if (other.classes().size() != s.classes().size()) {
+            throw new org.mlsec.InputException("the schema has " + other.classes().size() + " classes, the model "
+                    + s.classes().size());
+        }
+        return other;
+    }
+
     @Override
     public Schema schema() {
         return schema;

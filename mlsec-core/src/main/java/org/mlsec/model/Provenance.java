@@ -1,5 +1,6 @@
 package org.mlsec.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -22,10 +23,52 @@ import org.mlsec.data.Dataset;
  * @param data            the training data
  * @param metrics         figures measured at training time (train and test accuracy)
  * @param javaVersion     the JVM that trained it
+ * @param imported        for a model read from another library's file: what was read, from where; null for
+ *                        models mlsec trained
  */
 public record Provenance(String tool, String toolVersion, String createdAt, String algorithm,
                          Map<String, String> hyperparameters, DataProvenance data, Map<String, Double> metrics,
-                         String javaVersion) {
+                         String javaVersion, @JsonInclude(JsonInclude.Include.NON_NULL) Imported imported) {
+
+    public Provenance {
+        hyperparameters = hyperparameters == null ? Map.of() : hyperparameters;
+        metrics = metrics == null ? Map.of() : metrics;
+    }
+
+    /** Provenance of a model mlsec trained. */
+    public Provenance(String tool, String toolVersion, String createdAt, String algorithm,
+                      Map<String, String> hyperparameters, DataProvenance data, Map<String, Double> metrics,
+                      String javaVersion) {
+        this(tool, toolVersion, createdAt, algorithm, hyperparameters, data, metrics, javaVersion, null);
+    }
+
+    /**
+     * Where an imported model came from.
+     *
+     * @param format  the file format as mlsec names it, such as "scikit-learn pickle" or "XGBoost JSON"
+     * @param file    the path it was read from
+     * @param sha256  SHA-256 of the file's bytes, as read
+     * @param notes   what the reader could not take from the file or had to interpret (for example that XGBoost's
+     *                cover is a hessian sum, not a row count), one sentence each
+     */
+    public record Imported(String format, String file, String sha256, List<String> notes) {
+        public Imported {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+    }
+
+    /**
+     * Provenance of a model read from another library's file. {@code hyperparameters} should hold mlsec's own keys
+     * (trees, max_depth, min_leaf, max_features, learning_rate, l2; see {@link TrainConfig#hyperparameters()}) where
+     * the file has a counterpart, so that reference models can be trained like it, and the library's own settings
+     * under {@code "<library>." + name}. {@code trainingRows} is -1 when the file does not say.
+     */
+    public static Provenance imported(String library, String libraryVersion, String algorithm,
+                                      Map<String, String> hyperparameters, List<String> features, int trainingRows,
+                                      Imported imported) {
+        return new Provenance(library, libraryVersion, null, algorithm, new TreeMap<>(hyperparameters),
+                new DataProvenance(null, null, trainingRows, List.copyOf(features), null), Map.of(), null, imported);
+    }
 
     /**
      * @param source      where the data came from (a path, or "layman-brothers(seed=..)")
@@ -49,7 +92,7 @@ public record Provenance(String tool, String toolVersion, String createdAt, Stri
     public Provenance withMetrics(Map<String, Double> more) {
         TreeMap<String, Double> m = new TreeMap<>(metrics);
         m.putAll(more);
-        return new Provenance(tool, toolVersion, createdAt, algorithm, hyperparameters, data, m, javaVersion);
+        return new Provenance(tool, toolVersion, createdAt, algorithm, hyperparameters, data, m, javaVersion, imported);
     }
 
     /** SHA-256 of the rows' values and labels, so that a model names exactly the data it saw. */

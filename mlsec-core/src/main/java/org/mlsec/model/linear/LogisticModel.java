@@ -150,6 +150,11 @@ public final class LogisticModel extends LocalModel {
     }
 
     @Override
+    public LocalModel withSchema(Schema other) {
+        return new LogisticModel(sameShape(other), provenance(), mean, scale, weights, clipLow, clipHigh);
+    }
+
+    @Override
     public JsonNode toJson() {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.set("mean", Json.MAPPER.valueToTree(mean));

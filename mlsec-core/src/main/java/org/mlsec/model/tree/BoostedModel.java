@@ -108,6 +108,11 @@ public final class BoostedModel extends LocalModel {
     }
 
     @Override
+    public LocalModel withSchema(Schema other) {
+        return new BoostedModel(sameShape(other), provenance(), trees, baseScore);
+    }
+
+    @Override
     public JsonNode toJson() {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.set("base_score", Json.MAPPER.valueToTree(baseScore));

@@ -72,12 +72,17 @@ public final class ForestModel extends LocalModel {
                 int[] left = tree.left();
                 int[] right = tree.right();
                 double[] s = shares[t];
+                boolean missing = tree.handlesMissing();
                 for (int i = from; i < to; i++) {
                     double[] row = x[i];
                     int node = 0;
                     int f;
-                    while ((f = feature[node]) >= 0) {
-                        node = row[f] <= threshold[node] ? left[node] : right[node];
+                    if (missing) {
+                        node = tree.leaf(row);
+                    } else {
+                        while ((f = feature[node]) >= 0) {
+                            node = row[f] <= threshold[node] ? left[node] : right[node];
+                        }
                     }
                     double[] o = out[i];
                     int base = node * classes;
@@ -105,6 +110,11 @@ public final class ForestModel extends LocalModel {
     @Override
     public LocalModel withProvenance(Provenance p) {
         return new ForestModel(kind, schema(), p, trees);
+    }
+
+    @Override
+    public LocalModel withSchema(Schema other) {
+        return new ForestModel(kind, sameShape(other), provenance(), trees);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.mlsec.model.tree;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.mlsec.InputException;
 
 /**
@@ -10,9 +11,19 @@ import org.mlsec.InputException;
  * the node, and {@code gain} the impurity decrease (or boosting gain) of its split. In a tree grown under monotone
  * constraints a leaf whose output had to be clipped holds the clipped output instead: its weight split by the
  * clipped class share, or the clipped score.
+ * <p>
+ * A missing value (NaN) fails every {@code <=} test and goes right, unless {@code missingLeft} is given and says
+ * left for that node: imported XGBoost, LightGBM and scikit-learn (1.3 and later) trees learn a direction for
+ * missing values per split. mlsec's own trees leave it null.
  */
 public record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
-                   int[] samples, double[] gain) {
+                   int[] samples, double[] gain, @JsonInclude(JsonInclude.Include.NON_NULL) boolean[] missingLeft) {
+    /** A tree whose missing values go right at every node (mlsec's own trees). */
+    public Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
+                int[] samples, double[] gain) {
+        this(feature, threshold, left, right, value, valueWidth, samples, gain, null);
+    }
+
     /** Deepest tree accepted: far beyond real trees, shallow enough for the searches' recursion. */
     public static final int MAX_DEPTH = 10_000;
 
@@ -28,10 +39,22 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
     public int leaf(double[] x) {
         int n = 0;
         int f;
+        if (missingLeft == null) {
+            while ((f = feature[n]) >= 0) {
+                n = x[f] <= threshold[n] ? left[n] : right[n];
+            }
+            return n;
+        }
         while ((f = feature[n]) >= 0) {
-            n = x[f] <= threshold[n] ? left[n] : right[n];
+            double v = x[f];
+            n = v <= threshold[n] || (v != v && missingLeft[n]) ? left[n] : right[n];
         }
         return n;
+    }
+
+    /** True when some node sends missing values left (then prediction must check for NaN). */
+    public boolean handlesMissing() {
+        return missingLeft != null;
     }
 
     public int leaves() {
@@ -67,7 +90,7 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
         if (n == 0 || threshold == null || left == null || right == null || value == null || samples == null
                 || gain == null || threshold.length != n || left.length != n || right.length != n
                 || samples.length != n || gain.length != n || valueWidth != expectedWidth
-                || value.length != (long) n * valueWidth) {
+                || value.length != (long) n * valueWidth || (missingLeft != null && missingLeft.length != n)) {
             throw new InputException("malformed tree: node arrays are missing or of different lengths");
         }
         int[] parents = new int[n];
@@ -81,10 +104,15 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
                     throw new InputException("malformed tree: node " + i + " has invalid children");
                 }
                 if (Double.isNaN(threshold[i])) {
-                    throw new InputException("malformed tree: node " + i + " has no threshold");
+                    throw new InputException("malformed tree: node " + i + " has no threshold (NaN)");
                 }
                 parents[left[i]]++;
                 parents[right[i]]++;
+            }
+        }
+        for (int i = 0; i < value.length; i++) {
+            if (!Double.isFinite(value[i])) {
+                throw new InputException("malformed tree: node " + i / valueWidth + " has a non-finite value " + value[i]);
             }
         }
         for (int i = 1; i < n; i++) {

@@ -1,0 +1,108 @@
+package org.mlsec.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.mlsec.InputException;
+import org.mlsec.data.Column;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.internal.Json;
+import org.mlsec.model.formats.ModelFormat;
+import org.mlsec.model.formats.Sniff;
+
+/**
+ * The one way to open a model file: mlsec's own format and every imported format, recognised by content (never by
+ * the file's name), read into a white-box {@link LocalModel} without running anything the file contains.
+ */
+public final class Models {
+    /** Every format read, in the order they are tried; mlsec's own JSON is tried first. */
+    private static final List<ModelFormat> FORMATS = List.of(
+            // Imported formats are added here, one line each.
+    );
+
+    private Models() {
+    }
+
+    /** The imported formats (mlsec's own is always read too). */
+    public static List<ModelFormat> formats() {
+        return FORMATS;
+    }
+
+    /**
+     * Reads a model file of any supported format. An unknown or unsupported file is an {@link InputException}
+     * naming what the file looks like; a recognised file that cannot be read says what is missing.
+     */
+    public static LocalModel load(Path file) {
+        byte[] bytes = Sniff.readAll(file);
+        byte[] head = Sniff.head(bytes);
+        if (looksLikeMlsec(head)) {
+            JsonNode root;
+            try {
+                root = Json.MAPPER.readTree(bytes);
+            } catch (java.io.IOException e) {
+                throw new InputException(file + " is not a valid mlsec model: " + e.getMessage());
+            }
+            if (root != null && ModelIo.FORMAT.equals(root.path("format").asText())) {
+                try {
+                    return ModelIo.fromTree(root);
+                } catch (InputException e) {
+                    throw new InputException(file + ": " + e.getMessage());
+                }
+            }
+        }
+        for (ModelFormat f : FORMATS) {
+            if (f.recognises(head)) {
+                return f.read(file, bytes);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        names.add("mlsec");
+        for (ModelFormat f : FORMATS) {
+            names.add(f.name());
+        }
+        throw new InputException(file + " is " + Sniff.describe(head) + ", not a model format mlsec reads ("
+                + String.join(", ", names) + ")");
+    }
+
+    private static boolean looksLikeMlsec(byte[] head) {
+        String s = new String(head, StandardCharsets.UTF_8);
+        return s.stripLeading().startsWith("{") && s.contains("\"" + ModelIo.FORMAT + "\"");
+    }
+
+    /**
+     * The model with each numeric column's range taken from the data where the model's own is unknown (infinite),
+     * as for imported models: validation, evasion's feasible box and reconstruction then use what the data shows.
+     */
+    public static LocalModel withRanges(LocalModel model, Dataset data) {
+        Schema s = model.schema();
+        List<Column> cols = new ArrayList<>();
+        boolean changed = false;
+        for (int j = 0; j < s.width(); j++) {
+            Column c = s.feature(j);
+            if (!c.isCategorical() && (Double.isInfinite(c.min()) || Double.isInfinite(c.max())) && data.rows() > 0) {
+                int k = data.schema().indexOf(c.name());
+                if (k >= 0) {
+                    double lo = Double.POSITIVE_INFINITY;
+                    double hi = Double.NEGATIVE_INFINITY;
+                    for (int i = 0; i < data.rows(); i++) {
+                        double v = data.row(i)[k];
+                        if (!Double.isNaN(v)) {
+                            lo = Math.min(lo, v);
+                            hi = Math.max(hi, v);
+                        }
+                    }
+                    if (lo <= hi) {
+                        c = new Column(c.name(), c.type(), Double.isInfinite(c.min()) ? lo : c.min(),
+                                Double.isInfinite(c.max()) ? hi : c.max(), c.categories());
+                        changed = true;
+                    }
+                }
+            }
+            cols.add(c);
+        }
+        return changed ? model.withSchema(new Schema(cols, s.label(), s.classes())) : model;
+    }
+}

@@ -1,0 +1,32 @@
+package org.mlsec.model.formats;
+
+import java.nio.file.Path;
+import org.mlsec.model.LocalModel;
+
+/**
+ * A reader of one model file format into mlsec's white-box forms ({@code ForestModel}, {@code BoostedModel},
+ * {@code LogisticModel}). Readers parse; they never execute anything the file names, never load classes or native
+ * code it asks for, and bound every size and index they read, so that a hostile file fails with an
+ * {@link org.mlsec.InputException} naming what is wrong and where, never with another exception or unbounded memory.
+ */
+public interface ModelFormat {
+    /** The format's name as users know it, such as "XGBoost JSON". */
+    String name();
+
+    /**
+     * Whether the file's first bytes look like this format. Recognition is by content, never by file name.
+     *
+     * @param head up to {@link Sniff#HEAD_BYTES} first bytes of the file, after any gzip/zlib/bz2/xz/lzma layer
+     *             has been removed by {@link Sniff}
+     */
+    boolean recognises(byte[] head);
+
+    /**
+     * Reads the model. The schema's numeric ranges are those the file records, or infinite where it records none
+     * ({@code Models.withRanges} then takes them from data); classes are the file's class labels as text.
+     *
+     * @param file  the file, for error messages and provenance
+     * @param bytes its whole content, decompressed, at most {@link Sniff#MAX_BYTES}
+     */
+    LocalModel read(Path file, byte[] bytes);
+}

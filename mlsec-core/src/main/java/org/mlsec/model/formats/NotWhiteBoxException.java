@@ -1,0 +1,22 @@
+package org.mlsec.model.formats;
+
+import org.mlsec.InputException;
+
+/**
+ * The file is of a known format, but what it holds cannot be read into a white-box model (an ONNX graph with
+ * operators beyond tree ensembles and linear classifiers, say). Callers that can run it as a black box (ONNX
+ * through ONNX Runtime) do so and say why; others report the message.
+ */
+public class NotWhiteBoxException extends InputException {
+    private final String format;
+
+    public NotWhiteBoxException(String format, String message) {
+        super(message);
+        this.format = format;
+    }
+
+    /** The recognised format, such as "ONNX". */
+    public String format() {
+        return format;
+    }
+}
