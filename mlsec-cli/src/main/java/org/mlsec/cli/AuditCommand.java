@@ -77,6 +77,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         LocalModel m = model == null ? null : Models.load(model);
         Dataset d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
+        m = m == null ? null : Models.withRanges(m, d);
         TrainConfig config = m != null ? TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
                 m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
         org.mlsec.model.Classifier audited = m;

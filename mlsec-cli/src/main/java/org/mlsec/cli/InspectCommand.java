@@ -1,6 +1,7 @@
 package org.mlsec.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.model.Inspection;
@@ -28,12 +29,24 @@ final class InspectCommand implements Callable<Integer> {
         LocalModel m = Models.load(model);
         Map<String, Object> r = Inspection.inspect(m);
         System.out.println(model + ": " + r.get("family").toString().replace('_', ' ') + " predicting " + r.get("classes"));
-        System.out.println("  trained on " + r.get("training_rows") + " rows (" + r.get("training_data") + ") at "
-                + r.get("trained_at"));
+        if (r.containsKey("format")) {
+            System.out.println("  read from " + r.get("format") + " (" + r.get("library") + " " + r.get("library_version")
+                    + "), sha256 " + r.get("sha256"));
+            for (Object note : (List<Object>) r.get("notes")) {
+                System.out.println("  note: " + note);
+            }
+            int rows = ((Number) r.get("training_rows")).intValue();
+            System.out.println("  trained on " + (rows < 0 ? "an unknown number of" : Integer.toString(rows)) + " rows");
+        } else {
+            System.out.println("  trained on " + r.get("training_rows") + " rows (" + r.get("training_data") + ") at "
+                    + r.get("trained_at"));
+        }
         System.out.println("  hyperparameters " + r.get("hyperparameters"));
         if (r.containsKey("trees")) {
-            System.out.printf("  %s trees, deepest %s, %s leaves, smallest leaf %s training rows%n", r.get("trees"),
-                    r.get("max_depth"), r.get("leaves"), r.get("smallest_leaf_rows"));
+            Object smallest = r.get("smallest_leaf_rows");
+            System.out.printf("  %s trees, deepest %s, %s leaves, smallest leaf %s%n", r.get("trees"),
+                    r.get("max_depth"), r.get("leaves"), smallest == null ? "unknown (the file records no training counts)"
+                            : smallest + " training rows");
         }
         System.out.println("  feature importances:");
         ((Map<String, Double>) r.get("feature_importances")).entrySet().stream().limit(8)

@@ -79,9 +79,17 @@ final class ServeCommand implements Callable<Integer> {
         if (auditLog != null) {
             g = g.withAuditLog(auditLog.toString());
         }
-        InputSchema s = schema != null ? InputSchema.read(schema) : fromModel(m);
         org.mlsec.data.Dataset ref = reference == null ? null
                 : org.mlsec.data.CsvReader.read(reference, m.schema(), org.mlsec.data.CsvOptions.unlabelled());
+        if (ref != null) {
+            m = Models.withRanges(m, ref);
+        }
+        if (schema == null && m.schema().features().stream().anyMatch(c -> !c.isCategorical()
+                && (Double.isInfinite(c.min()) || Double.isInfinite(c.max())))) {
+            System.err.println("mlsec: " + model + " records no input ranges: requests are checked for their fields and"
+                    + " types only; pass --schema or --reference to check ranges too");
+        }
+        InputSchema s = schema != null ? InputSchema.read(schema) : fromModel(m);
         GuardedServer server = new GuardedServer(m, s, g, ref).start(host, port);
         System.out.printf("Serving %s on http://%s:%d (POST /predict, /predict_proba; GET /health, /metrics, /openapi.json);"
                 + " guards %s. Ctrl-C stops.%n", model, host, server.port(), guardsOff ? "off" : "on");
@@ -100,6 +108,8 @@ final class ServeCommand implements Callable<Integer> {
         for (org.mlsec.data.Column c : m.schema().features()) {
             if (c.isCategorical()) {
                 fields.add(new InputSchema.Field(c.name(), c.type().key(), null, null, c.categories()));
+            } else if (Double.isInfinite(c.min()) || Double.isInfinite(c.max())) {
+                fields.add(new InputSchema.Field(c.name(), c.type().key(), null, null, null));
             } else {
                 double margin = (c.max() - c.min()) * InputSchema.MARGIN;
                 double lo = c.min() >= 0 ? Math.max(0, c.min() - margin) : c.min() - margin;

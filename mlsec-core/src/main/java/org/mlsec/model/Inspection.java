@@ -36,6 +36,15 @@ public final class Inspection {
         out.put("training_fingerprint", m.provenance().data().fingerprint());
         out.put("trained_at", m.provenance().createdAt());
         out.put("figures", m.provenance().metrics());
+        Provenance.Imported imp0 = m.provenance().imported();
+        if (imp0 != null) {
+            out.put("format", imp0.format());
+            out.put("library", m.provenance().tool());
+            out.put("library_version", m.provenance().toolVersion());
+            out.put("sha256", imp0.sha256());
+            out.put("notes", imp0.notes());
+        }
+        boolean imported = imp0 != null;
         Map<String, Double> imp = new LinkedHashMap<>();
         double[] col = m.columnImportances();
         List<Integer> order = new ArrayList<>();
@@ -66,7 +75,8 @@ public final class Inspection {
                     } else {
                         ti[t.feature()[n]] += t.gain()[n];
                         total += t.gain()[n];
-                        splits.merge(names.get(t.feature()[n]) + " <= " + Values.format(t.threshold()[n]), 1, Integer::sum);
+                        splits.merge(names.get(t.feature()[n]) + " <= " + threshold(t.threshold()[n], imported), 1,
+                                Integer::sum);
                     }
                 }
                 Map<String, Object> tree = new LinkedHashMap<>();
@@ -91,7 +101,8 @@ public final class Inspection {
             out.put("trees", trees.size());
             out.put("max_depth", maxDepth);
             out.put("leaves", leaves);
-            out.put("smallest_leaf_rows", minLeafRows);
+            // An imported file without training counts (XGBoost, most ONNX) leaves samples at 0: unknown, not 0.
+            out.put("smallest_leaf_rows", imported && minLeafRows == 0 && !hasCounts(trees) ? null : minLeafRows);
             List<Map.Entry<String, Integer>> top = new ArrayList<>(splits.entrySet());
             top.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
             Map<String, Integer> topSplits = new LinkedHashMap<>();
@@ -111,6 +122,30 @@ public final class Inspection {
             out.put("coefficients", coef);
         }
         return out;
+    }
+
+    /**
+     * A threshold as a person reads it. An imported float32 threshold is held as the double that answers exactly
+     * as the library's float32 test ({@code 0.50000003} for scikit-learn's {@code 0.5}); it is shown as the float
+     * it stands for.
+     */
+    static String threshold(double t, boolean imported) {
+        float f = (float) t;
+        if (imported && Float.isFinite(f) && Math.abs(t - f) <= Math.ulp(f)) {
+            return Values.format(Double.parseDouble(Float.toString(f)));
+        }
+        return Values.format(t);
+    }
+
+    private static boolean hasCounts(List<Tree> trees) {
+        for (Tree t : trees) {
+            for (int c : t.samples()) {
+                if (c > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static List<Tree> trees(LocalModel m) {
@@ -149,7 +184,7 @@ public final class Inspection {
             String label = t.isLeaf(n)
                     ? String.format("rows = %d\\nvalue = [%s]", t.samples()[n], values)
                     : String.format("%s <= %s\\nrows = %d\\nvalue = [%s]", escape(names.get(t.feature()[n])),
-                    Values.format(t.threshold()[n]), t.samples()[n], values);
+                    threshold(t.threshold()[n], m.provenance().imported() != null), t.samples()[n], values);
             sb.append(String.format("  n%d [label=\"%s\"%s];%n", n, label, t.isLeaf(n) ? ", style=rounded" : ""));
             if (!t.isLeaf(n)) {
                 sb.append(String.format("  n%d -> n%d [label=\"yes\"];%n  n%d -> n%d [label=\"no\"];%n", n, t.left()[n], n,
