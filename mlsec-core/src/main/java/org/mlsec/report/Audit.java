@@ -252,7 +252,7 @@ public final class Audit {
         progress.update("audit", ++step, steps);
 
         // 7. Evasion: the cheapest feasible change that flips the adverse answer
-        if (only.contains("evasion") && audited.classes().size() == 2) {
+        if (only.contains("evasion")) {
             out.add(evasion(audited, halves, protectedColumns, budget, seed, charts));
         }
         progress.update("audit", ++step, steps);
@@ -276,7 +276,9 @@ public final class Audit {
                 org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()), halves.train(),
                 org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF).withImmutable(protectedColumns));
         int rows = budget == Budget.QUICK ? 20 : budget == Budget.STANDARD ? 60 : 200;
-        var config = org.mlsec.attacks.evasion.Evasion.Config.defaults(0).withFrom(1).withRows(rows).withSeed(seed)
+        // Two classes: the second (adverse) answer towards the first. More: any other answer towards the first class.
+        boolean binary = audited.classes().size() == 2;
+        var config = org.mlsec.attacks.evasion.Evasion.Config.defaults(0).withFrom(binary ? 1 : -1).withRows(rows).withSeed(seed)
                 .withQueryBudget(Math.max(200, budget.queries / 2)).withVerify(rows / 4);
         Result r;
         List<Double> costs = new ArrayList<>();
@@ -286,13 +288,14 @@ public final class Audit {
             o.examples().stream().filter(e -> e.success()).forEach(e -> costs.add(e.cost()));
         } catch (org.mlsec.InputException e) {
             return Threats.finding("evasion", "info", "No row to attack: " + e.getMessage(),
-                    "The model gives no held-out row its second class.", "-", "mlsec attack evade", Map.of());
+                    binary ? "The model gives no held-out row its second class."
+                            : "The model gives every held-out row its first class.", "-", "mlsec attack evade", Map.of());
         }
         charts.put("evasion-costs", Charts.evasionCosts(costs, feas.norm().key()));
         double rate = r.metric("success_rate");
         double median = r.metric("median_cost");
         String severity = rate < 0.5 ? "low" : median < 0.1 ? "high" : median < 0.5 ? "medium" : "low";
-        String cls = audited.classes().get(1);
+        String cls = binary ? audited.classes().get(1) : "other";
         return Threats.finding("evasion", severity, String.format(Locale.ROOT,
                         "%.0f%% of '%s' answers flip to '%s' with a median change of %.3g standard deviations",
                         100 * rate, cls, audited.classes().get(0), median),
@@ -302,7 +305,8 @@ public final class Audit {
                         + (long) r.metric("exact_rows") + " of " + (long) r.metric("rows") + " rows certified minimal).",
                 "Train with adversarial examples or monotone constraints, validate inputs at the server, and watch for"
                         + " boundary probing (mlsec defend evasion compares them).",
-                "mlsec attack evade --model M --data D --from 1 --immutable ...", r.metrics().entrySet().stream()
+                "mlsec attack evade --model M --data D " + (binary ? "--from " + audited.classes().get(1) : "--to "
+                        + audited.classes().get(0)) + " --immutable ...", r.metrics().entrySet().stream()
                         .filter(e -> !e.getKey().equals("examples"))
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
                                 LinkedHashMap::new)));

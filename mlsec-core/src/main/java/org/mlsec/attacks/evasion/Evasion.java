@@ -225,13 +225,13 @@ public final class Evasion {
 
     static Method resolve(Classifier model, Method m) {
         if (m != Method.AUTO) {
-            if (m == Method.TREE && TreeEnsemble.of(model) == null) {
-                throw new InputException("--method tree needs a tree model of mlsec's own (rf, tree or gbt);"
-                        + " use hsj or boundary for a black-box model");
+            if (m == Method.TREE && !TreeEnsemble.readable(model)) {
+                throw new InputException("--method tree needs a tree model whose structure can be read (an mlsec"
+                        + " rf, tree or gbt, or an imported tree ensemble); use hsj or boundary for a black-box model");
             }
             return m;
         }
-        if (model.classes().size() == 2 && TreeEnsemble.of(model) != null) {
+        if (TreeEnsemble.readable(model)) {
             return Method.TREE;
         }
         if (model.classes().size() == 2 && model instanceof LogisticModel) {
@@ -250,11 +250,9 @@ public final class Evasion {
         final Method method;
         final Config c;
         final List<double[]> seeds;
-        final TreeEnsemble ensemble;
-        final LeafSearch leaves;
-        final BallSearch balls;
+        /** The ensemble views, one per rival class (one in all for two classes), built on first use. */
+        final java.util.concurrent.ConcurrentHashMap<Integer, View> views = new java.util.concurrent.ConcurrentHashMap<>();
         final GradientSearch gradient;
-        final boolean small;
 
         Searcher(Classifier model, Feasibility feas, Method method, Config c, List<double[]> seeds) {
             Validate.isTrue(model.schema().width() == feas.width(), "the constraints do not match the model's features");
@@ -263,11 +261,21 @@ public final class Evasion {
             this.method = method;
             this.c = c;
             this.seeds = seeds;
-            this.ensemble = method == Method.TREE ? TreeEnsemble.of(model) : null;
-            this.leaves = ensemble == null ? null : new LeafSearch(ensemble, feas);
-            this.balls = ensemble == null ? null : new BallSearch(ensemble, feas);
-            this.small = ensemble != null && leafCombinations(ensemble) <= 1e8;
             this.gradient = method == Method.GRADIENT ? new GradientSearch(model, feas) : null;
+        }
+
+        /**
+         * The view of the ensemble that decides this row: for two classes the one ensemble; for more, the target
+         * against the class the model now answers (the rival the change must beat first).
+         */
+        View view(double[] x) {
+            int rival = model.classes().size() == 2 ? -1 : model.predict(new double[][] {x})[0];
+            return view(rival);
+        }
+
+        View view(int rival) {
+            return views.computeIfAbsent(rival, r -> new View(r < 0 ? TreeEnsemble.of(model)
+                    : TreeEnsemble.of(model, c.to(), r), feas, c.to(), r));
         }
 
         Example attack(int index, double[] x, boolean verify, SplittableRandom rng) {
@@ -278,17 +286,23 @@ public final class Evasion {
             String refused = null;
             switch (method) {
                 case TREE: {
-                    LeafSearch.Found f;
-                    if (small) {
-                        f = leaves.cheapest(x, c.to(), c.exactBudget(), Double.POSITIVE_INFINITY);
-                        if (!f.complete()) {
-                            LeafSearch.Found h = heuristic(x, rng);
-                            f = h.point() != null && h.cost() < f.cost() ? h : f;
+                    View w = view(x);
+                    LeafSearch.Found f = treeSearch(w, x, rng);
+                    if (f.point() == null && w.ensemble.multiTarget >= 0) {
+                        // Beating the first rival was not enough: another class won. Try each other rival.
+                        for (int r = 0; r < model.classes().size() && f.point() == null; r++) {
+                            if (r != c.to() && r != w.rival) {
+                                View o = view(r);
+                                LeafSearch.Found g = treeSearch(o, x, rng);
+                                if (g.point() != null) {
+                                    f = new LeafSearch.Found(g.point(), g.cost(), false, g.nodes());
+                                    w = o;
+                                }
+                            }
                         }
-                    } else {
-                        f = heuristic(x, rng);
                     }
-                    found = tidy(x, f.point(), v -> ensemble.reached(v, ensemble.margin(v), c.to()));
+                    View used = w;
+                    found = tidy(x, f.point(), v -> used.ensemble.reached(v, used.ensemble.margin(v), used.target));
                     cost = f.cost();
                     exact = f.complete();
                     break;
@@ -316,8 +330,8 @@ public final class Evasion {
                 queries = 1;
             }
             double bound = Double.NaN;
-            if (verify && ensemble != null) {
-                bound = lowerBound(x, success ? cost : Double.NaN);
+            if (verify && method == Method.TREE) {
+                bound = lowerBound(view(x), x, success ? cost : Double.NaN);
             }
             return new Example(index, success, success ? cost : Double.NaN, queries, success && exact, bound, x.clone(),
                     success ? found : null, success ? feas.changes(x, found) : List.of(), refused);
@@ -362,24 +376,43 @@ public final class Evasion {
             return v;
         }
 
-        LeafSearch.Found heuristic(double[] x, SplittableRandom rng) {
-            CoordinateSearch.Effort effort = CoordinateSearch.Effort.DEFAULT.times(c.effort());
-            return new CoordinateSearch(ensemble, balls, feas, effort, seeds).search(x, c.to(), rng);
+        /** The exact leaf search where the ensemble is small enough, the coordinate search otherwise or after it. */
+        LeafSearch.Found treeSearch(View w, double[] x, SplittableRandom rng) {
+            LeafSearch.Found f;
+            if (w.small) {
+                f = w.leaves.cheapest(x, w.target, c.exactBudget(), Double.POSITIVE_INFINITY);
+                if (!f.complete()) {
+                    LeafSearch.Found h = heuristic(w, x, rng);
+                    f = h.point() != null && h.cost() < f.cost() ? h : f;
+                }
+            } else {
+                f = heuristic(w, x, rng);
+            }
+            return f;
         }
 
-        /** The largest L-infinity radius within which no feasible change reaches the target (bisection). */
-        double lowerBound(double[] x, double upper) {
+        LeafSearch.Found heuristic(View w, double[] x, SplittableRandom rng) {
+            CoordinateSearch.Effort effort = CoordinateSearch.Effort.DEFAULT.times(c.effort());
+            return new CoordinateSearch(w.ensemble, w.balls, feas, effort, seeds).search(x, w.target, rng);
+        }
+
+        /**
+         * The largest L-infinity radius within which no feasible change reaches the target (bisection). With more
+         * than two classes it is the radius within which nothing beats the row's current class, which every change
+         * to the target must do: a valid lower bound.
+         */
+        double lowerBound(View w, double[] x, double upper) {
             double hi = Double.isNaN(upper) ? maxRadius(x) : upper;
-            if (!certified(x, 0)) {
+            if (!certified(w, x, 0)) {
                 return 0;
             }
-            if (certified(x, hi)) {
+            if (certified(w, x, hi)) {
                 return hi;
             }
             double lo = 0;
             for (int s = 0; s < 24 && hi - lo > 1e-4 * hi; s++) {
                 double r = (lo + hi) / 2;
-                if (certified(x, r)) {
+                if (certified(w, x, r)) {
                     lo = r;
                 } else {
                     hi = r;
@@ -392,12 +425,12 @@ public final class Evasion {
          * Whether no feasible change within the radius reaches the target: the exact ball search decides it when its
          * budget allows, otherwise Chen et al.'s bound (trees maximised exactly in groups of three, maxima added).
          */
-        boolean certified(double[] x, double r) {
-            LeafSearch.Found f = balls.within(x, c.to(), r, BALL_NODES);
+        boolean certified(View w, double[] x, double r) {
+            LeafSearch.Found f = w.balls.within(x, w.target, r, BALL_NODES);
             if (f.complete()) {
                 return f.point() == null;
             }
-            return leaves.certified(x, c.to(), r, 3, 20_000);
+            return w.leaves.certified(x, w.target, r, 3, 20_000);
         }
 
         double maxRadius(double[] x) {
@@ -411,6 +444,25 @@ public final class Evasion {
                 }
             }
             return r;
+        }
+    }
+
+    /** One ensemble view with its searches: the target as the searches see it, and the rival it is against. */
+    private static final class View {
+        final TreeEnsemble ensemble;
+        final LeafSearch leaves;
+        final BallSearch balls;
+        final boolean small;
+        final int target;
+        final int rival;
+
+        View(TreeEnsemble ensemble, Feasibility feas, int to, int rival) {
+            this.ensemble = ensemble;
+            this.leaves = new LeafSearch(ensemble, feas);
+            this.balls = new BallSearch(ensemble, feas);
+            this.small = leafCombinations(ensemble) <= 1e8;
+            this.target = ensemble.searchTarget(to);
+            this.rival = rival;
         }
     }
 

@@ -18,6 +18,12 @@ import org.mlsec.model.tree.Tree;
  * boosted trees it is the leaf score (the margin is the log-odds). Within rounding of a tie, {@link #answer} asks
  * the model itself. Rows are read in schema space: a one-hot indicator node asks
  * whether a categorical column holds its category.
+ * <p>
+ * With more than two classes the ensemble is the contest of a target class against one rival ({@link #of(Classifier,
+ * int, int)}): margin = the target's score minus the rival's (forest: leaf shares; boosting: the two classes'
+ * trees). Beating the rival is necessary for reaching the target, so every bound the searches prune with stays
+ * sound, and every candidate that beats it is confirmed by the model's own answer (all classes compared); the
+ * searches then find the cheapest change that wins over the rival and is answered with the target.
  */
 final class TreeEnsemble {
     final List<Tree> trees;
@@ -41,7 +47,16 @@ final class TreeEnsemble {
     private final int[][] leftChild;
     private final int[][] rightChild;
 
+    /** With more than two classes: the class to reach (searches then aim at "class 1" of the pairwise margin); else -1. */
+    final int multiTarget;
+
     private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, Classifier model) {
+        this(trees, value, bias, encoder, model, -1);
+    }
+
+    private TreeEnsemble(List<Tree> trees, double[][] value, double bias, FeatureEncoder encoder, Classifier model,
+                         int multiTarget) {
+        this.multiTarget = multiTarget;
         this.trees = trees;
         this.value = value;
         this.bias = bias;
@@ -151,10 +166,77 @@ final class TreeEnsemble {
         return null;
     }
 
+    /** Whether the model is a tree model whose structure the searches read (any number of classes). */
+    static boolean readable(Classifier model) {
+        return model instanceof ForestModel || model instanceof BoostedModel;
+    }
+
+    /**
+     * The ensemble that decides between {@code target} and {@code rival}: for two classes the usual one (searches
+     * aim at {@code target}); for more, the pairwise margin target minus rival (searches aim at class 1 of it, see
+     * {@link #searchTarget}). Null for a model that is not a readable tree model.
+     */
+    static TreeEnsemble of(Classifier model, int target, int rival) {
+        int k = model.classes().size();
+        if (k == 2 || !readable(model)) {
+            return of(model);
+        }
+        if (target == rival || target < 0 || rival < 0 || target >= k || rival >= k) {
+            throw new IllegalArgumentException("target " + target + " and rival " + rival + " of " + k + " classes");
+        }
+        if (model instanceof ForestModel) {
+            ForestModel m = (ForestModel) model;
+            List<Tree> trees = m.trees();
+            double[][] v = new double[trees.size()][];
+            for (int t = 0; t < trees.size(); t++) {
+                Tree tree = trees.get(t);
+                v[t] = new double[tree.nodes()];
+                for (int n = 0; n < tree.nodes(); n++) {
+                    if (tree.isLeaf(n)) {
+                        double sum = 0;
+                        for (int c = 0; c < k; c++) {
+                            sum += tree.value()[n * k + c];
+                        }
+                        v[t][n] = sum > 0 ? (tree.value()[n * k + target] - tree.value()[n * k + rival]) / sum : 0;
+                    }
+                }
+            }
+            return new TreeEnsemble(trees, v, 0, m.encoder(), m, target);
+        }
+        BoostedModel m = (BoostedModel) model;
+        List<Tree> all = m.trees();
+        List<Tree> trees = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        // Only the two classes' trees move the pairwise margin; the others are left out of the search.
+        for (int t = 0; t < all.size(); t++) {
+            int c = t % k;
+            if (c != target && c != rival) {
+                continue;
+            }
+            Tree tree = all.get(t);
+            double[] v = new double[tree.nodes()];
+            for (int n = 0; n < tree.nodes(); n++) {
+                if (tree.isLeaf(n)) {
+                    v[n] = c == target ? tree.value()[n] : -tree.value()[n];
+                }
+            }
+            trees.add(tree);
+            values.add(v);
+        }
+        double[] base = m.baseScore();
+        return new TreeEnsemble(trees, values.toArray(new double[0][]), base[target] - base[rival], m.encoder(), m,
+                target);
+    }
+
+    /** The target the searches are given: the class itself for two classes, 1 (the pairwise margin above 0) else. */
+    int searchTarget(int target) {
+        return multiTarget >= 0 ? 1 : target;
+    }
+
     private static void requireTwoClasses(int k) {
         if (k != 2) {
-            throw new InputException("tree search handles two-class models; this one has " + k
-                    + " classes (use --method hsj)");
+            throw new InputException("this ensemble view handles two-class models; this one has " + k
+                    + " classes (use TreeEnsemble.of(model, target, rival))");
         }
     }
 
@@ -222,6 +304,10 @@ final class TreeEnsemble {
 
     /** Whether a row with the given margin gets the target class; a margin within rounding of a tie is re-checked. */
     boolean reached(double[] row, double margin, int target) {
+        if (multiTarget >= 0) {
+            // Beating the rival is necessary; the model's answer over all classes decides.
+            return margin >= -TIE && answer(row) == multiTarget;
+        }
         return Math.abs(margin) > TIE ? reaches(margin, target) : answer(row) == target;
     }
 
