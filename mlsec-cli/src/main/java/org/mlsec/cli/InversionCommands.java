@@ -98,7 +98,12 @@ final class InversionCommands {
                 out = s.test();
             }
             List<AttributeInference.Method> ms = methods(method);
-            if (!(t.model() instanceof LocalModel)) {
+            String why = AttributeInference.whiteBoxUnavailable(t.model());
+            if (why != null && ms.contains(AttributeInference.Method.WHITEBOX_TREE)) {
+                if (ms.size() == 1) {
+                    throw new org.mlsec.InputException(why);
+                }
+                System.err.println("mlsec: whitebox-tree left out: " + why);
                 ms = ms.stream().filter(m -> m != AttributeInference.Method.WHITEBOX_TREE).toList();
             }
             List<Result> rs = AttributeInference.infer(t.model(), in, out, sensitive, ms, seed, Output.progress());

@@ -158,9 +158,9 @@ public final class AttributeInference {
                     gNon = map(model, evalNon, cand, prior, free.predictProba(features(evalNon, cand, null, model, false).x()));
                     break;
                 case WHITEBOX_TREE:
-                    if (!(model instanceof ForestModel) && !(model instanceof BoostedModel)) {
-                        throw new InputException("the white-box tree attack needs a local tree model (this target is "
-                                + model.getClass().getSimpleName() + ")");
+                    String why = whiteBoxUnavailable(model);
+                    if (why != null) {
+                        throw new InputException(why);
                     }
                     gMem = whiteBox((LocalModel) model, members, cand, prior);
                     gNon = whiteBox((LocalModel) model, evalNon, cand, prior);
@@ -264,6 +264,30 @@ public final class AttributeInference {
             }
         }
         return argmax(score);
+    }
+
+    /**
+     * Why the white-box tree attack cannot run on a target, or null when it can. It reads how many training rows
+     * reached each leaf. Imported formats that do not record it
+     * (XGBoost's cover is a hessian sum, ONNX stores none) leave every count at 0: the attack cannot run on them.
+     */
+    public static String whiteBoxUnavailable(Classifier target) {
+        if (!(target instanceof ForestModel) && !(target instanceof BoostedModel)) {
+            return "the white-box tree attack needs a tree model whose structure can be read (this target is "
+                    + (target instanceof LocalModel ? ((LocalModel) target).kind() : "a black box") + ")";
+        }
+        LocalModel model = (LocalModel) target;
+        List<Tree> trees = model instanceof ForestModel ? ((ForestModel) model).trees() : ((BoostedModel) model).trees();
+        for (Tree t : trees) {
+            for (int c : t.samples()) {
+                if (c > 0) {
+                    return null;
+                }
+            }
+        }
+        String format = model.provenance().imported() == null ? "the model file" : model.provenance().imported().format();
+        return "the white-box tree attack needs the training rows per leaf, and " + format
+                + " does not record them; use --method map, map-informed or model";
     }
 
     private static int modelClass(Classifier model, Dataset d, int i) {
