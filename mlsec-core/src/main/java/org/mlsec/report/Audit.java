@@ -145,7 +145,10 @@ public final class Audit {
         }
         progress.update("audit", ++step, steps);
 
-        // 3. Model inversion
+        // 3. Model inversion: what the file itself gives away, then attribute inference
+        if (only.contains("model-inversion") && modelFile != null && model instanceof LocalModel) {
+            out.add(exposure((LocalModel) model));
+        }
         if (!protectedColumns.isEmpty() && only.contains("model-inversion")) {
             String sensitive = protectedColumns.get(0);
             List<AttributeInference.Method> methods = new ArrayList<>(List.of(AttributeInference.Method.MAP_INFORMED));
@@ -264,6 +267,41 @@ public final class Audit {
                 : "trained by the audit: " + config.algorithm().kind());
         context.put("budget", budget.name().toLowerCase(Locale.ROOT));
         return new Report(out, charts, context);
+    }
+
+    /**
+     * The white-box reading of the model file (as {@code mlsec inspect}): its family, size and the smallest number of
+     * training rows behind a leaf. Leaves of a handful of rows single out the people in them: whoever holds the file
+     * reads their labels and feature ranges from it.
+     */
+    static Finding exposure(LocalModel m) {
+        Map<String, Object> r = org.mlsec.model.Inspection.inspect(m);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        for (String k : List.of("family", "format", "trees", "max_depth", "leaves", "smallest_leaf_rows")) {
+            if (r.get(k) != null) {
+                metrics.put(k, r.get(k));
+            }
+        }
+        Object smallest = r.get("smallest_leaf_rows");
+        String source = r.containsKey("format") ? r.get("format").toString() : "mlsec model";
+        String title;
+        String severity;
+        if (r.containsKey("trees")) {
+            boolean counts = smallest != null;
+            int rows = counts ? ((Number) smallest).intValue() : -1;
+            severity = counts && rows <= 5 ? "medium" : "low";
+            title = String.format(Locale.ROOT, "The %s file exposes %s trees, %s leaves, %s", source, r.get("trees"),
+                    r.get("leaves"), counts ? "leaves of as few as " + rows + " training rows"
+                            : "no training counts");
+        } else {
+            severity = "low";
+            title = "The " + source + " file exposes every coefficient of its " + m.kind().replace('_', ' ');
+        }
+        return Threats.finding("model-inversion", severity, title,
+                "Whoever holds the file runs white-box attacks on it: exact evasion search, attribute inference from the"
+                        + " leaves' training counts, and a copy for free.",
+                "Keep the file private and signed; train with larger leaves (min_leaf) or differential privacy.",
+                "mlsec inspect --model M", metrics);
     }
 
     /**
