@@ -113,7 +113,7 @@ class CliTest {
 
         r = Cli.run("evaluate", "--model", bad.toString(), "--data", data.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("not an mlsec model"), r.err());
+        assertTrue(r.err().contains("is a text file, not a model format mlsec reads"), r.err());
 
         r = Cli.run("train", "--data", data.toString());
         assertEquals(2, r.code(), "missing --out is a usage error");
