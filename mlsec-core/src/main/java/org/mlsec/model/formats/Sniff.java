@@ -53,6 +53,11 @@ public final class Sniff {
      * {@link #MAX_BYTES} is refused (a decompression bomb stops there, it does not exhaust memory).
      */
     public static byte[] readAll(Path file) {
+        return readAll(file, MAX_BYTES);
+    }
+
+    /** {@link #readAll(Path)} with another limit on the bytes read, compressed or not. */
+    public static byte[] readAll(Path file, long maxBytes) {
         try {
             if (!Files.isRegularFile(file)) {
                 if (Files.isDirectory(file)) {
@@ -67,9 +72,9 @@ public final class Sniff {
             if (size == 0) {
                 throw new InputException(file + " is empty, not a model file");
             }
-            if (size > MAX_BYTES) {
+            if (size > maxBytes) {
                 throw new InputException(file + " is " + size + " bytes, larger than any model mlsec reads ("
-                        + MAX_BYTES + ")");
+                        + maxBytes + ")");
             }
             byte[] raw = Files.readAllBytes(file);
             String c = compression(raw);
@@ -77,7 +82,7 @@ public final class Sniff {
                 return raw;
             }
             try (InputStream in = decompress(c, new ByteArrayInputStream(raw))) {
-                return readBounded(in, file, c);
+                return readBounded(in, file, c, maxBytes);
             } catch (IOException | RuntimeException e) {
                 if (e instanceof InputException) {
                     throw (InputException) e;
@@ -106,15 +111,15 @@ public final class Sniff {
         }
     }
 
-    private static byte[] readBounded(InputStream in, Path file, String c) throws IOException {
+    private static byte[] readBounded(InputStream in, Path file, String c, long maxBytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
         long total = 0;
         int r;
         while ((r = in.read(buf)) > 0) {
             total += r;
-            if (total > MAX_BYTES) {
-                throw new InputException(file + ": " + c + " data expands beyond " + MAX_BYTES
+            if (total > maxBytes) {
+                throw new InputException(file + ": " + c + " data expands beyond " + maxBytes
                         + " bytes; refused as a decompression bomb");
             }
             out.write(buf, 0, r);
