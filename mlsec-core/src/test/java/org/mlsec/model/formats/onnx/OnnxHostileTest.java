@@ -187,6 +187,40 @@ class OnnxHostileTest {
         }
     }
 
+    @Test
+    void scalersBeforeTreesFoldIntoExactThresholds() throws IOException {
+        float[] probe = {-0f, 0f, 1f, Math.nextUp(1f), Math.nextDown(1f), 0.3f, 2.5f, -3f, 1e30f, -1e38f, 3e38f};
+        for (float scale : new float[] {-1.7f, 0.37f, 3e-39f}) {
+            for (String mode : new String[] {"BRANCH_LEQ", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ", "BRANCH_LT"}) {
+                ModelProto m = classifier(2, tree(new String[] {mode, mode, mode}, new float[] {0.5f, -0.2f, 1f},
+                        new long[] {1, 3, 5}, new long[] {2, 4, 6}, new long[] {1, 0, 1}, 4, 2));
+                GraphProto.Builder g = m.getGraph().toBuilder();
+                NodeProto tec = g.getNode(0).toBuilder().setInput(0, "S").build();
+                g.clearNode().addNode(NodeProto.newBuilder().setOpType("Scaler").setDomain("ai.onnx.ml")
+                        .addInput("X").addOutput("S").addAttribute(floats("offset", 0.3f, -1f))
+                        .addAttribute(floats("scale", scale, 2f))).addNode(tec);
+                Path f = write(m.toBuilder().setGraph(g).build(), "scaled.onnx");
+                LocalModel model = Models.load(f);
+                List<double[]> rows = new ArrayList<>();
+                for (float a : probe) {
+                    for (float b : probe) {
+                        rows.add(new double[] {a, b});
+                        rows.add(new double[] {Math.nextUp(a / scale + 0.3f), b / 2 - 1});
+                    }
+                    rows.add(new double[] {Double.NaN, a});
+                }
+                double[][] x = rows.toArray(new double[0][]);
+                double[][] p = model.predictProba(x);
+                try (OnnxClassifier ort = new OnnxClassifier(f, model.schema())) {
+                    double[][] q = ort.predictProba(x);
+                    for (int i = 0; i < x.length; i++) {
+                        assertEquals(q[i][1], p[i][1], 1e-6, mode + " scale " + scale + " row " + Arrays.toString(x[i]));
+                    }
+                }
+            }
+        }
+    }
+
     static ModelProto small(Consumer<NodeProto.Builder> tweak) {
         Consumer<NodeProto.Builder> base = tree(new String[] {"BRANCH_LEQ"}, new float[] {1f}, new long[] {1},
                 new long[] {2}, null, 2, 1);
