@@ -141,17 +141,19 @@ final class InversionCommands {
         public Integer call() {
             Classifier m;
             Dataset d = null;
-            if (model.startsWith("http") || model.endsWith(".onnx")) {
-                Target t = Target.open(model, data, true);
+            if (model.startsWith("http") || data.data != null) {
+                Target t = Target.open(model, data, model.startsWith("http"));
                 m = t.model();
                 d = t.data();
             } else {
                 m = org.mlsec.model.Models.load(Path.of(model));
-                if (data.data != null) {
-                    d = data.readFor(m.schema(), false);
-                }
             }
             org.mlsec.data.Schema ranges = schema != null ? InputSchema.read(schema).toSchema() : m.schema();
+            if (ranges.features().stream().anyMatch(c -> !c.isCategorical()
+                    && (Double.isInfinite(c.min()) || Double.isInfinite(c.max())))) {
+                throw new InputException(model + " records no feature ranges to reconstruct within: pass --data F"
+                        + " (its ranges are used) or --schema S");
+            }
             int k = m.classes().indexOf(org.mlsec.data.Values.canonical(target));
             if (k < 0) {
                 throw new InputException("--class " + target + " is not one of " + m.classes());

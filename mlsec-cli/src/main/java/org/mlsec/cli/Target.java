@@ -31,12 +31,6 @@ record Target(Classifier model, Dataset data) {
             System.err.println("mlsec: " + e.getMessage() + "; running it as a black box through ONNX Runtime");
             Dataset d = blackBoxData(options, spec);
             return new Target(new OnnxClassifier(Path.of(spec), d.schema()), d);
-        } catch (InputException e) {
-            if (!spec.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
-                throw e;
-            }
-            Dataset d = blackBoxData(options, spec);
-            return new Target(new OnnxClassifier(Path.of(spec), d.schema()), d);
         }
         Dataset d = options.readFor(m.schema(), needLabel);
         return new Target(Models.withRanges(m, d), d);
