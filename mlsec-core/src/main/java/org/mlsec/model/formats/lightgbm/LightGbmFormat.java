@@ -60,7 +60,10 @@ public final class LightGbmFormat implements ModelFormat {
     @Override
     public LocalModel read(Path file, byte[] bytes) {
         try {
-            return build(file, bytes, ModelParser.parse(bytes));
+            TreeConverter.Budget budget = new TreeConverter.Budget();
+            ModelParser.Parsed p = ModelParser.parse(bytes, (h, t) -> TreeConverter.convert(t, factor(h, t.index()),
+                    h.width(), budget));
+            return build(file, bytes, p, budget);
         } catch (NotWhiteBoxException e) {
             throw new NotWhiteBoxException(NAME, file + ": " + e.getMessage());
         } catch (InputException e) {
@@ -70,7 +73,17 @@ public final class LightGbmFormat implements ModelFormat {
         }
     }
 
-    private static LocalModel build(Path file, byte[] bytes, ModelParser.Parsed p) {
+    /**
+     * What tree {@code index}'s leaves are multiplied by: the sigmoid factor S, and -1 for class 0 of a two-class
+     * softmax (whose probabilities are the sigmoid of the difference of the two scores). Random-forest mode's
+     * 1/rounds follows once the trees are counted.
+     */
+    private static double factor(Header h, int index) {
+        Objective o = h.objective();
+        return o.classes() == 2 && h.treesPerIteration() == 2 && index % 2 == 0 ? -o.sigmoid() : o.sigmoid();
+    }
+
+    private static LocalModel build(Path file, byte[] bytes, ModelParser.Parsed p, TreeConverter.Budget budget) {
         Header h = p.header();
         Objective o = h.objective();
         int perRound = h.treesPerIteration();
@@ -79,15 +92,15 @@ public final class LightGbmFormat implements ModelFormat {
             throw new InputException(n + " trees is not a whole number of rounds of " + perRound + " trees");
         }
         int rounds = n / perRound;
-        double scale = h.averageOutput() ? 1.0 / rounds : 1.0;
-        TreeConverter.Budget budget = new TreeConverter.Budget();
-        List<Tree> trees = new ArrayList<>(n);
-        for (LgbTree t : p.trees()) {
-            double factor = o.sigmoid() * scale;
-            if (o.classes() == 2 && perRound == 2 && t.index() % 2 == 0) {
-                factor = -factor; // softmax of two scores = sigmoid of their difference
+        List<Tree> trees = p.trees();
+        if (h.averageOutput()) {
+            double scale = 1.0 / rounds;
+            for (Tree t : trees) {
+                double[] v = t.value(); // the converter's own array, not shared
+                for (int i = 0; i < v.length; i++) {
+                    v[i] *= scale;
+                }
             }
-            trees.add(TreeConverter.convert(t, factor, h.width(), budget));
         }
         List<Column> columns = new ArrayList<>();
         for (int j = 0; j < h.width(); j++) {
@@ -122,11 +135,7 @@ public final class LightGbmFormat implements ModelFormat {
         boolean allRows = p.hasParameters() && !p.header().averageOutput()
                 && "0".equals(q.getOrDefault("bagging_freq", "0"))
                 && !"goss".equals(q.get("data_sample_strategy")) && !"goss".equals(q.get("boosting"));
-        if (!allRows) {
-            return -1;
-        }
-        LgbTree t = p.trees().get(0);
-        return t.leaves() == 1 ? t.leafCount()[0] : t.internalCount()[0];
+        return allRows ? p.rootCount() : -1;
     }
 
     private static List<String> notes(ModelParser.Parsed p, TreeConverter.Budget b, int rounds) {

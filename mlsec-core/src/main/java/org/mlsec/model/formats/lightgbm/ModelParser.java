@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.mlsec.InputException;
+import org.mlsec.model.tree.Tree;
 
 /**
  * Reads a LightGBM text model section by section, in the layout {@code GBDT::SaveModelToString} writes: the line
@@ -25,22 +27,31 @@ final class ModelParser {
     static final String END_OF_TREES = "end of trees";
 
     /**
+     * @param trees             the trees, as the converter made them
+     * @param rootCount         training rows at the first tree's root ({@code internal_count} or {@code leaf_count})
      * @param parameters        the {@code parameters:} section, name to value (empty when absent)
      * @param hasParameters     whether the file has that section
      * @param pandasCategorical the Python package recorded category values of pandas columns
      */
-    record Parsed(Header header, List<LgbTree> trees, Map<String, String> parameters, boolean hasParameters,
-                  boolean pandasCategorical) {
+    record Parsed(Header header, List<Tree> trees, int rootCount, Map<String, String> parameters,
+                  boolean hasParameters, boolean pandasCategorical) {
     }
 
     private final Lines lines;
+    private final BiFunction<Header, LgbTree, Tree> converter;
+    private int rootCount;
 
-    private ModelParser(byte[] bytes) {
+    private ModelParser(byte[] bytes, BiFunction<Header, LgbTree, Tree> converter) {
         this.lines = new Lines(bytes);
+        this.converter = converter;
     }
 
-    static Parsed parse(byte[] bytes) {
-        return new ModelParser(bytes).parse();
+    /**
+     * Parses the file; each tree is handed to {@code converter} as soon as it is read, so that only one form of the
+     * trees is held in memory.
+     */
+    static Parsed parse(byte[] bytes, BiFunction<Header, LgbTree, Tree> converter) {
+        return new ModelParser(bytes, converter).parse();
     }
 
     private Parsed parse() {
@@ -81,12 +92,16 @@ final class ModelParser {
         if (line.equals(END_OF_TREES)) {
             throw new InputException("the model has no trees");
         }
-        List<LgbTree> trees = new ArrayList<>();
+        List<Tree> trees = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
         int end;
         while (true) {
             starts.add(lines.start());
-            trees.add(tree(line, trees.size(), header));
+            LgbTree t = tree(line, trees.size(), header);
+            if (t.index() == 0) {
+                rootCount = t.leaves() == 1 ? t.leafCount()[0] : t.internalCount()[0];
+            }
+            trees.add(converter.apply(header, t));
             if (trees.size() > MAX_TREES) {
                 throw new InputException("more than " + MAX_TREES + " trees; refused");
             }
@@ -122,6 +137,9 @@ final class ModelParser {
             String l = lines.next();
             if (l.isEmpty()) {
                 break;
+            }
+            if (!lines.hasNext()) {
+                throw new InputException("the file ends inside tree " + index + " (truncated?)");
             }
             if (kv.size() >= MAX_TREE_LINES) {
                 throw new InputException("tree " + index + " has more than " + MAX_TREE_LINES + " lines");
@@ -168,7 +186,7 @@ final class ModelParser {
         }
     }
 
-    private Parsed trailer(Header header, List<LgbTree> trees) {
+    private Parsed trailer(Header header, List<Tree> trees) {
         Map<String, String> params = new LinkedHashMap<>();
         boolean in = false;
         boolean had = false;
@@ -196,6 +214,6 @@ final class ModelParser {
         if (in) {
             throw new InputException("the parameters section has no 'end of parameters' line (truncated?)");
         }
-        return new Parsed(header, trees, params, had, pandas);
+        return new Parsed(header, trees, rootCount, params, had, pandas);
     }
 }

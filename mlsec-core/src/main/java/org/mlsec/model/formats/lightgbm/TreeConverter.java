@@ -30,9 +30,9 @@ final class TreeConverter {
     /** Limits on the nodes of a whole model, shared by its trees. */
     static final class Budget {
         /** Most nodes in all trees of a model. */
-        static final long MAX_NODES = 1L << 24;
+        static final long MAX_NODES = 1L << 23;
         /** Most nodes added by copying subtrees at missing-type-Zero splits, in all trees of a model. */
-        static final long MAX_ADDED = 1L << 22;
+        static final long MAX_ADDED = 1L << 21;
         long nodes;
         long added;
         int none;
