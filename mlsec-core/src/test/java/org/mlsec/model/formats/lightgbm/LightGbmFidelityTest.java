@@ -107,6 +107,14 @@ class LightGbmFidelityTest {
         assertTrue(notes(m).contains("missing type None"), notes(m));
         double[] imp = m.featureImportances();
         assertTrue(imp[5] > 0.3, "PAY_0 carries most of the split gain: " + imp[5]);
+        Map<String, Object> inspected = org.mlsec.model.Inspection.inspect(m);
+        assertEquals("gradient_boosting", inspected.get("family"));
+        // saved in mlsec's own format and read back, the imported model answers the same
+        Path saved = tmp.resolve("saved.json");
+        org.mlsec.model.ModelIo.save(m, saved);
+        double[][] x = {{50000, 2, 2, 1, 30, 0, 0, 0, 0, 0, 0, 1000, 900, 800, 700, 600, 500, 100, 100, 100, 100, 100,
+            Double.NaN}};
+        assertEquals(m.predictProba(x)[0][1], Models.load(saved).predictProba(x)[0][1]);
     }
 
     @Test
