@@ -44,8 +44,11 @@ public final class OnnxExport {
      * @param graphNodes operator nodes in the graph
      * @param trees      trees in the ensemble (0 for logistic regression)
      * @param treeNodes  tree nodes in the ensemble (0 for logistic regression)
+     * @param inputWidth encoded features the graph reads
+     * @param labelType  element type of the label output: "int64" or "string"
      */
-    public record Exported(byte[] bytes, String operators, int graphNodes, int trees, long treeNodes) {
+    public record Exported(byte[] bytes, String operators, int graphNodes, int trees, long treeNodes, int inputWidth,
+                           String labelType) {
     }
 
     private OnnxExport() {
@@ -54,6 +57,12 @@ public final class OnnxExport {
     /** Writes the model as an ONNX file (atomically: a temporary file then a rename). */
     public static Exported export(LocalModel model, Path file) {
         Exported e = toOnnx(model);
+        write(e, file);
+        return e;
+    }
+
+    /** Writes an exported model (atomically: a temporary file then a rename), creating the folder. */
+    public static void write(Exported e, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -65,7 +74,6 @@ public final class OnnxExport {
         } catch (IOException ex) {
             throw new MlsecException("cannot write " + file + ": " + ex.getMessage(), ex);
         }
-        return e;
     }
 
     /** The model as ONNX bytes; an InputException names what cannot be exported. */
@@ -112,7 +120,8 @@ public final class OnnxExport {
                 .setGraph(g.build());
         metadata(model).forEach((key, value) -> proto.addMetadataProps(
                 OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
-        return new Exported(proto.build().toByteArray(), operators, g.nodes(), trees, treeNodes);
+        return new Exported(proto.build().toByteArray(), operators, g.nodes(), trees, treeNodes, width,
+                labels.integer() ? "int64" : "string");
     }
 
     /** The metadata_props written: mlsec's schema, encoded feature names, classes and provenance, as JSON. */

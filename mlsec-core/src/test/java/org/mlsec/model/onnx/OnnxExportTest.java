@@ -336,6 +336,39 @@ class OnnxExportTest {
     }
 
     @Test
+    void theCheckNoticesAGraphThatAnswersOtherwise() {
+        LocalModel deep = Trainer.train(binary, small(Algorithm.TREE), "layman", Progress.NONE);
+        LocalModel stump = Trainer.train(binary, small(Algorithm.TREE).withMaxDepth(1), "layman", Progress.NONE);
+        ExportCheck.Result r = ExportCheck.compare(deep, OnnxExport.toOnnx(stump).bytes(), binary.x());
+        assertTrue(r.labelsDiffering() > 0 && r.firstDiffering() >= 0 && r.maxAbsDifference() > 0.01, r.toString());
+        assertEquals(r.firstDiffering(), java.util.stream.IntStream.range(0, binary.rows())
+                .filter(i -> deep.predict(new double[][] {binary.row(i)})[0]
+                        != stump.predict(new double[][] {binary.row(i)})[0]).findFirst().orElse(-1));
+    }
+
+    @Test
+    void samplesStayInTheSchemaAndSitOnThresholds() {
+        LocalModel rf = Trainer.train(binary, small(Algorithm.RF), "layman", Progress.NONE);
+        double[][] rows = ExportCheck.sample(rf, 2_000, 3);
+        assertTrue(Arrays.deepEquals(rows, ExportCheck.sample(rf, 2_000, 3)), "seeded");
+        double[][] thresholds = ExportCheck.thresholdsPerColumn(rf);
+        int onThreshold = 0;
+        for (double[] r : rows) {
+            for (int j = 0; j < r.length; j++) {
+                Column c = rf.schema().feature(j);
+                assertTrue(r[j] >= c.min() && r[j] <= c.max(), c.name() + "=" + r[j]);
+                if (c.isCategorical()) {
+                    assertEquals(Math.rint(r[j]), r[j]);
+                } else if (Arrays.binarySearch(thresholds[j], r[j]) >= 0) {
+                    onThreshold++;
+                }
+            }
+        }
+        assertTrue(onThreshold > rows.length, onThreshold + " values on thresholds");
+        assertThrows(InputException.class, () -> ExportCheck.sample(rf, 0, 1));
+    }
+
+    @Test
     void otherModelsAreRefusedClearly() {
         LocalModel other = new LocalModel(schema(List.of("0", "1")), provenance()) {
             @Override
