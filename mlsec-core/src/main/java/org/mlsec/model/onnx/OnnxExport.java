@@ -91,10 +91,10 @@ public final class OnnxExport {
         if (model instanceof ForestModel || model instanceof BoostedModel) {
             TreeEnsembleExport te = model instanceof ForestModel ? TreeEnsembleExport.forest((ForestModel) model)
                     : TreeEnsembleExport.boosted((BoostedModel) model);
-            te.build(g, INPUT, labels, model instanceof BoostedModel ? ((BoostedModel) model).baseScore() : null);
+            treeNodes = te.build(g, INPUT, labels,
+                    model instanceof BoostedModel ? ((BoostedModel) model).baseScore() : null);
             operators = "ai.onnx.ml TreeEnsembleClassifier";
             trees = te.trees();
-            treeNodes = te.treeNodes;
         } else if (model instanceof LogisticModel) {
             LinearExport.build(g, INPUT, labels, (LogisticModel) model);
             operators = (((LogisticModel) model).clipped() ? "Max, Min, " : "") + "Sub, Div, MatMul, Add, Sigmoid"

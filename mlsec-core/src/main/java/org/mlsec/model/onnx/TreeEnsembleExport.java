@@ -7,7 +7,6 @@ import static org.mlsec.model.onnx.OnnxGraph.strings;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.mlsec.InputException;
 import org.mlsec.model.tree.BoostedModel;
@@ -51,7 +50,6 @@ final class TreeEnsembleExport {
     private final int slots;
     private final boolean boosted;
     private final double[][] weights;
-    long treeNodes;
 
     private TreeEnsembleExport(List<Tree> trees, int classes, boolean boosted, double[][] weights) {
         this.trees = trees;
@@ -90,8 +88,11 @@ final class TreeEnsembleExport {
         return new TreeEnsembleExport(m.trees(), m.classes().size(), true, v);
     }
 
-    /** Adds the ensemble reading {@code input}; writes {@code label} and {@code probabilities} (float). */
-    void build(OnnxGraph g, String input, OnnxLabels labels, double[] baseScore) {
+    /**
+     * Adds the ensemble reading {@code input}, answering {@code label} and {@code probabilities} (float); returns the
+     * number of tree nodes written.
+     */
+    long build(OnnxGraph g, String input, OnnxLabels labels, double[] baseScore) {
         long nodes = 0;
         long entries = 0;
         for (int t = 0; t < trees.size(); t++) {
@@ -114,7 +115,6 @@ final class TreeEnsembleExport {
             throw new InputException("the model has " + nodes + " tree nodes, too many for one ONNX file (about "
                     + estimate / (1 << 20) + " MiB; protobuf messages are limited to 2 GiB)");
         }
-        treeNodes = nodes;
         int nn = (int) nodes;
         int ne = (int) entries;
         long[] treeIds = new long[nn];
@@ -192,10 +192,15 @@ final class TreeEnsembleExport {
             float[] inv = {(float) (1.0 / trees.size())};
             g.node("Mul", List.of(p, g.floats("inverse_trees", inv)), "probabilities");
         }
+        return nodes;
     }
 
     private static int nonZero(double[] v, int from, int count) {
-        return (int) Arrays.stream(v, from, from + count).filter(x -> x != 0).count();
+        int n = 0;
+        for (int i = from; i < from + count; i++) {
+            n += v[i] != 0 ? 1 : 0;
+        }
+        return n;
     }
 
     int trees() {
