@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 DataCommand.class, AttackCommand.class, CanaryCommand.class, SigningCommands.Keygen.class,
                 SigningCommands.Sign.class, SigningCommands.Verify.class, ScanCommand.class, ServeCommand.class, AuditCommand.class, InspectCommand.class, DefendCommand.class,
+                ExportCommand.class,
                 BackdoorDefenceCommands.Schema.class, BackdoorDefenceCommands.Validate.class, BackdoorDefenceCommands.Detect.class,
                 BackdoorDefenceCommands.ScanModel.class, BackdoorDefenceCommands.RulesGroup.class,
                 PoisoningCommands.Diff.class, PoisoningCommands.Sanitize.class, PoisoningCommands.FairnessAudit.class,

@@ -21,8 +21,9 @@ import org.mlsec.model.Classifier;
 import org.mlsec.model.FeatureEncoder;
 
 /**
- * A black-box ONNX model run by ONNX Runtime. The model takes one {@code float[N, d]} input: either the schema's
- * columns in order (as scikit-learn exports) or mlsec's encoded features (as {@link OnnxExport} writes). Class
+ * A black-box ONNX model run by ONNX Runtime. The model takes one {@code float[N, d]} or {@code double[N, d]} input:
+ * either the schema's columns in order (as scikit-learn exports) or mlsec's encoded features (as {@link OnnxExport}
+ * writes, in double). Class
  * probabilities come from a float tensor output {@code [N, classes]} or from a ZipMap sequence of maps; a model
  * with only a label output is label-only.
  */
@@ -33,6 +34,8 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     private final String inputName;
     private final FeatureEncoder encoder;
     private final int width;
+    /** True when the model reads doubles (as {@link OnnxExport} writes), false for float32 input. */
+    private final boolean doubleInput;
     private final AtomicLong queries = new AtomicLong();
 
     public OnnxClassifier(Path file, Schema schema) {
@@ -49,7 +52,9 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
             }
             Map.Entry<String, NodeInfo> in = inputs.entrySet().iterator().next();
             this.inputName = in.getKey();
-            long[] shape = ((TensorInfo) in.getValue().getInfo()).getShape();
+            TensorInfo info = (TensorInfo) in.getValue().getInfo();
+            this.doubleInput = info.type == ai.onnxruntime.OnnxJavaType.DOUBLE;
+            long[] shape = info.getShape();
             int d = shape.length == 2 && shape[1] > 0 ? (int) shape[1] : schema.width();
             FeatureEncoder enc = new FeatureEncoder(schema);
             if (d == schema.width()) {
@@ -99,12 +104,18 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     private double[][] run(double[][] rows, boolean needProba) {
         queries.addAndGet(rows.length);
         int k = schema.classes().size();
-        float[][] x = new float[rows.length][width];
-        for (int i = 0; i < rows.length; i++) {
-            double[] r = encoder == null ? rows[i] : encoder.encode(rows[i]);
-            for (int j = 0; j < width; j++) {
-                x[i][j] = (float) r[j];
+        Object x;
+        if (doubleInput) {
+            x = encoder == null ? rows : encoder.encodeAll(rows);
+        } else {
+            float[][] f = new float[rows.length][width];
+            for (int i = 0; i < rows.length; i++) {
+                double[] r = encoder == null ? rows[i] : encoder.encode(rows[i]);
+                for (int j = 0; j < width; j++) {
+                    f[i][j] = (float) r[j];
+                }
             }
+            x = f;
         }
         try (OnnxTensor t = OnnxTensor.createTensor(env, x); OrtSession.Result res = session.run(Map.of(inputName, t))) {
             double[][] labels = null;
