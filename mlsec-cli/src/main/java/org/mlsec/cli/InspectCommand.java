@@ -41,16 +41,30 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println("  trained on " + r.get("training_rows") + " rows (" + r.get("training_data") + ") at "
                     + r.get("trained_at"));
         }
-        System.out.println("  hyperparameters " + r.get("hyperparameters"));
+        Map<String, String> hyper = (Map<String, String>) r.get("hyperparameters");
+        Map<String, String> own = new java.util.TreeMap<>();
+        hyper.forEach((k, v) -> {
+            if (!k.contains(".")) {
+                own.put(k, v);
+            }
+        });
+        long library = hyper.size() - own.size();
+        System.out.println("  hyperparameters " + own + (library > 0 ? " and " + library
+                + " of the library's own settings (--json shows them)" : ""));
         if (r.containsKey("trees")) {
             Object smallest = r.get("smallest_leaf_rows");
             System.out.printf("  %s trees, deepest %s, %s leaves, smallest leaf %s%n", r.get("trees"),
                     r.get("max_depth"), r.get("leaves"), smallest == null ? "unknown (the file records no training counts)"
                             : smallest + " training rows");
         }
-        System.out.println("  feature importances:");
-        ((Map<String, Double>) r.get("feature_importances")).entrySet().stream().limit(8)
-                .forEach(e -> System.out.printf("    %-12s %5.1f%%%n", e.getKey(), 100 * e.getValue()));
+        Map<String, Double> importances = (Map<String, Double>) r.get("feature_importances");
+        if (importances.values().stream().allMatch(v -> v == 0)) {
+            System.out.println("  feature importances: none (the file records no split gains)");
+        } else {
+            System.out.println("  feature importances:");
+            importances.entrySet().stream().limit(8)
+                    .forEach(e -> System.out.printf("    %-12s %5.1f%%%n", e.getKey(), 100 * e.getValue()));
+        }
         if (r.containsKey("top_splits")) {
             System.out.println("  split thresholds used most:");
             ((Map<String, Integer>) r.get("top_splits")).entrySet().stream().limit(8)

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mlsec.InputException;
 import org.mlsec.data.Column;
+import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
 import org.mlsec.internal.Json;
@@ -77,27 +78,36 @@ public final class Models {
     /**
      * The model with each numeric column's range taken from the data where the model's own is unknown (infinite),
      * as for imported models: validation, evasion's feasible box and reconstruction then use what the data shows.
+     * A numeric column of an imported model also becomes an integer column when every value the data holds is a
+     * whole number (as {@code CsvReader} infers), so that searches for changed inputs keep amounts and codes whole.
      */
     public static LocalModel withRanges(LocalModel model, Dataset data) {
         Schema s = model.schema();
+        // Imported files say a column is a number, rarely whether it is whole: the data tells.
+        boolean imported = model.provenance().imported() != null;
         List<Column> cols = new ArrayList<>();
         boolean changed = false;
         for (int j = 0; j < s.width(); j++) {
             Column c = s.feature(j);
-            if (!c.isCategorical() && (Double.isInfinite(c.min()) || Double.isInfinite(c.max())) && data.rows() > 0) {
+            boolean unknownRange = Double.isInfinite(c.min()) || Double.isInfinite(c.max());
+            boolean unknownType = imported && c.type() == ColumnType.NUMERIC;
+            if (!c.isCategorical() && (unknownRange || unknownType) && data.rows() > 0) {
                 int k = data.schema().indexOf(c.name());
                 if (k >= 0) {
                     double lo = Double.POSITIVE_INFINITY;
                     double hi = Double.NEGATIVE_INFINITY;
+                    boolean whole = true;
                     for (int i = 0; i < data.rows(); i++) {
                         double v = data.row(i)[k];
                         if (!Double.isNaN(v)) {
                             lo = Math.min(lo, v);
                             hi = Math.max(hi, v);
+                            whole &= v == Math.rint(v) && Math.abs(v) < 1e15;
                         }
                     }
                     if (lo <= hi) {
-                        c = new Column(c.name(), c.type(), Double.isInfinite(c.min()) ? lo : c.min(),
+                        ColumnType type = whole && c.type() == ColumnType.NUMERIC ? ColumnType.INTEGER : c.type();
+                        c = new Column(c.name(), type, Double.isInfinite(c.min()) ? lo : c.min(),
                                 Double.isInfinite(c.max()) ? hi : c.max(), c.categories());
                         changed = true;
                     }
