@@ -11,7 +11,8 @@ import org.mlsec.model.TrainConfig;
  * A LightGBM model's settings as provenance hyperparameters: every {@code [name: value]} of its
  * {@code parameters:} section as {@code lightgbm.<name>}, and mlsec's own keys where LightGBM has a counterpart
  * (see {@link TrainConfig#hyperparameters()}): {@code trees} (rounds in the file), {@code learning_rate},
- * {@code max_depth} ({@code none} for LightGBM's -1), {@code min_leaf} ({@code min_data_in_leaf}),
+ * {@code max_depth} (the smaller of LightGBM's and ceil(log2 num_leaves), the depth a depth-wise grower needs for
+ * as many leaves; {@code none} only without either), {@code min_leaf} ({@code min_data_in_leaf}),
  * {@code max_features} ({@code feature_fraction} x {@code feature_fraction_bynode}), {@code l2}
  * ({@code lambda_l2}), {@code seed} and the monotone constraints. A value outside what mlsec's trainer accepts is
  * kept under its LightGBM name only, so that {@link TrainConfig#fromHyperparameters} always succeeds.
@@ -37,8 +38,15 @@ final class Hyperparameters {
             number(params, "learning_rate").filter(v -> v > 0 && v <= 1)
                     .ifPresent(v -> m.put("learning_rate", Values.format(v)));
         }
+        // LightGBM grows leaf-wise up to num_leaves; mlsec grows depth-wise. Unlimited depth with 31 leaves is a tree
+        // of at most 31 leaves, which a depth-wise grower gets from depth ceil(log2 31) = 5, not from no limit.
+        java.util.Optional<Double> leaves = number(params, "num_leaves").filter(v -> v >= 2 && v == Math.rint(v) && v < 1e9);
         number(params, "max_depth").filter(v -> v == Math.rint(v) && Math.abs(v) < 1e9)
-                .ifPresent(v -> m.put("max_depth", v <= 0 ? "none" : Long.toString((long) (double) v)));
+                .ifPresent(v -> {
+                    long fromLeaves = leaves.map(l -> (long) Math.ceil(Math.log(l) / Math.log(2))).orElse(-1L);
+                    long depth = v <= 0 ? fromLeaves : fromLeaves > 0 ? Math.min((long) (double) v, fromLeaves) : (long) (double) v;
+                    m.put("max_depth", depth <= 0 ? "none" : Long.toString(depth));
+                });
         number(params, "min_data_in_leaf").filter(v -> v >= 1 && v == Math.rint(v) && v < 1e9)
                 .ifPresent(v -> m.put("min_leaf", Long.toString((long) (double) v)));
         double ff = number(params, "feature_fraction").orElse(1.0)

@@ -90,7 +90,7 @@ class LightGbmFidelityTest {
         Map<String, String> h = m.provenance().hyperparameters();
         assertEquals("100", h.get("trees"));
         assertEquals("0.1", h.get("learning_rate"));
-        assertEquals("none", h.get("max_depth"));
+        assertEquals("5", h.get("max_depth"), "31 leaves grown leaf-wise need depth 5 grown depth-wise");
         assertEquals("20", h.get("min_leaf"));
         assertEquals("1", h.get("max_features"));
         assertEquals("0", h.get("l2"));
@@ -132,7 +132,7 @@ class LightGbmFidelityTest {
 
         LocalModel nan = load(tmp, "nan");
         Map<String, String> hn = nan.provenance().hyperparameters();
-        assertEquals("6", hn.get("max_depth"));
+        assertEquals("4", hn.get("max_depth"), "max_depth 6 but 15 leaves: depth 4 holds them");
         assertEquals("30", hn.get("min_leaf"));
         assertEquals("1", hn.get("l2"));
         assertEquals("{\"PAY_0\":1}", hn.get(TrainConfig.MONOTONE_KEY));
