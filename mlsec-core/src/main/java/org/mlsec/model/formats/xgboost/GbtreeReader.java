@@ -100,11 +100,12 @@ final class GbtreeReader {
         if (rounds * groups * parallel != n) {
             notes.add(n + " trees are not whole rounds of " + groups + " group(s) x " + parallel + " parallel trees");
         }
-        hyper.put("trees", Long.toString(rounds));
+        hyper.put("trees", Long.toString(rounds * parallel));
         hyper.put("xgboost.num_parallel_tree", Integer.toString(parallel));
+        hyper.put("xgboost.rounds", Long.toString(rounds));
         if (parallel > 1) {
             notes.add("random-forest mode: " + parallel + " parallel trees per round and class, their leaf values "
-                    + "summed as XGBoost does");
+                    + "summed as XGBoost does; trees counts them all (" + rounds + " rounds x " + parallel + ")");
         }
         settingsNotes(settings, depth, rounds, parallel, shrinkMin, shrinkMax, hyper, notes);
         if (skipped > 0) {

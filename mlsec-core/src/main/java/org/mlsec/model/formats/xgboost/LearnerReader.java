@@ -177,7 +177,7 @@ final class LearnerReader {
             if (!(b > 0 && b < 1)) {
                 throw new InputException("base_score " + text + " must be a probability in (0, 1) for " + objective);
             }
-            float m = (float) -Math.log(1.0f / b - 1.0f);
+            float m = (float) -Math.log(1.0f / b - 1.0f) + 0.0f; // + 0: no -0.0
             notes.add("base_score " + text + " is a probability: base margin = logit(" + b + ") = " + m);
             return m;
         }

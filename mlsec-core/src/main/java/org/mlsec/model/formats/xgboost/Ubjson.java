@@ -184,7 +184,7 @@ final class Ubjson {
         long n = length("count");
         long min = (type >= 0 ? payloadSize(type) : 1) + (keyed ? 2 : 0);
         if (n > (b.length - pos) / min) {
-            throw error("declares " + n + " elements but only " + (b.length - pos) + " bytes follow", at);
+            throw error("declares " + n + " elements but only " + (b.length - pos) + " bytes follow (truncated?)", at);
         }
         return n;
     }
@@ -242,7 +242,8 @@ final class Ubjson {
         int at = pos;
         long n = length(what + " length");
         if (n > b.length - pos) {
-            throw error(what + " of " + n + " bytes declared but only " + (b.length - pos) + " bytes follow", at);
+            throw error(what + " of " + n + " bytes declared but only " + (b.length - pos) + " bytes follow (truncated?)",
+                    at);
         }
         if (n > max) {
             throw error(what + " of " + n + " bytes, longer than the " + max + " accepted", at);

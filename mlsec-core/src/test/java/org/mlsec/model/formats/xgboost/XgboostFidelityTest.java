@@ -117,7 +117,8 @@ class XgboostFidelityTest {
         BoostedModel m = (BoostedModel) load("rf.json", "rf.h5");
         assertEquals(20, m.trees().size());
         assertEquals("20", m.provenance().hyperparameters().get("xgboost.num_parallel_tree"));
-        assertEquals("1", m.provenance().hyperparameters().get("trees"));
+        assertEquals("20", m.provenance().hyperparameters().get("trees"));
+        assertEquals("1", m.provenance().hyperparameters().get("xgboost.rounds"));
         check("rf.json", m, rows(m.schema()), "rf.proba.csv.gz");
     }
 
