@@ -159,7 +159,7 @@ final class GbtreeReader {
         if (!hyper.containsKey("learning_rate") && shrinkMin <= shrinkMax
                 && shrinkMax - shrinkMin <= 1e-4 * Math.abs(shrinkMax)) {
             float eta = (float) (shrinkMax * parallel);
-            notes.add("learning rate not stored; every leaf value is its base weight x " + Float.toString((float) shrinkMax)
+            notes.add("learning rate not stored; every leaf value is its base weight x " + (float) shrinkMax
                     + (parallel > 1 ? " (eta / num_parallel_tree)" : "") + ", which suggests eta = "
                     + eta);
         }

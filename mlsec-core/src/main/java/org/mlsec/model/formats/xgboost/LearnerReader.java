@@ -94,7 +94,8 @@ final class LearnerReader {
         Schema schema = new Schema(columns, null, classNames);
         Double marker = settings.missingMarker();
         if (marker != null) {
-            notes.add("the scikit-learn wrapper treated " + Values.format(marker) + " as missing: give mlsec NaN there");
+            notes.add("the scikit-learn wrapper treated " + Values.format(marker)
+                    + " as missing: give mlsec NaN there");
         }
 
         JsonNode gb = Fields.object(learner, "gradient_booster", "learner");

@@ -151,7 +151,8 @@ final class StrictJson {
             return "malformed";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.replaceAll("\\[Source: [^;]*; line: ([0-9]+), column: ([0-9]+)]", "line $1 column $2");
     }
 
     private static String abbreviate(String s) {

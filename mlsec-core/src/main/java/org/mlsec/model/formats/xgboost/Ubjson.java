@@ -53,8 +53,8 @@ final class Ubjson {
         Ubjson u = new Ubjson(bytes);
         JsonNode root = u.value(u.valueMarker(), 0);
         if (u.pos != bytes.length) {
-            throw new InputException("UBJSON: " + (bytes.length - u.pos) + " bytes after the end of the document at byte "
-                    + u.pos);
+            throw new InputException("UBJSON: " + (bytes.length - u.pos)
+                    + " bytes after the end of the document at byte " + u.pos);
         }
         return root;
     }
@@ -242,8 +242,8 @@ final class Ubjson {
         int at = pos;
         long n = length(what + " length");
         if (n > b.length - pos) {
-            throw error(what + " of " + n + " bytes declared but only " + (b.length - pos) + " bytes follow (truncated?)",
-                    at);
+            throw error(what + " of " + n + " bytes declared but only " + (b.length - pos)
+                    + " bytes follow (truncated?)", at);
         }
         if (n > max) {
             throw error(what + " of " + n + " bytes, longer than the " + max + " accepted", at);

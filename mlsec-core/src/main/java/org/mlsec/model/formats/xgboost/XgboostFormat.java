@@ -1,6 +1,7 @@
 package org.mlsec.model.formats.xgboost;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,13 +13,16 @@ import org.mlsec.model.formats.ModelFormat;
 /**
  * XGBoost's model files: JSON ({@code Booster.save_model("m.json")}) and UBJSON ({@code save_model("m.ubj")}),
  * both the same document (XGBoost's {@code doc/model.schema}). Recognised by content: a JSON object whose first
- * key is {@code "learner"} holding an object (XGBoost writes keys in sorted order, so {@code "version"} comes last),
- * or a UBJSON object whose first key, with its UBJSON length marker, is {@code learner}. The document is parsed
- * by {@link StrictJson} or {@link Ubjson} into a Jackson tree and read by {@link LearnerReader}: numbers and
- * strings only, nothing executed. XGBoost's legacy binary format and pickles are not read.
+ * key is {@code "learner"} holding an object (XGBoost writes keys in sorted order, so {@code "version"} comes last;
+ * {@code "version"} then {@code "learner"} is recognised too), or a UBJSON object whose first key, with its UBJSON
+ * length marker, is {@code learner}. The document is parsed by {@link StrictJson} or {@link Ubjson} into a Jackson
+ * tree and read by {@link LearnerReader}: numbers and strings only, nothing executed. XGBoost's legacy binary
+ * format and pickles are not read.
  */
 public final class XgboostFormat implements ModelFormat {
-    private static final byte[] LEARNER = "learner".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] LEARNER = "learner".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LEARNER_KEY = "\"learner\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION_KEY = "\"version\"".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public String name() {
@@ -49,7 +53,10 @@ public final class XgboostFormat implements ModelFormat {
         }
     }
 
-    /** {@code {"learner": {}, after an optional UTF-8 byte-order mark and whitespace. */
+    /**
+     * {@code {"learner": {}, after an optional UTF-8 byte-order mark and whitespace; or {@code {"version": [..],
+     * "learner": {} for a document whose keys were reordered.
+     */
     static boolean isJson(byte[] b) {
         int i = 0;
         if (b.length >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf) {
@@ -60,16 +67,36 @@ public final class XgboostFormat implements ModelFormat {
             return false;
         }
         i = skipSpace(b, i + 1);
-        byte[] key = "\"learner\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int v = key(b, i, VERSION_KEY);
+        if (v >= 0 && v < b.length && b[v] == '[') {
+            // {"version": [1, 7, 4], "learner": {...}: a document rewritten with its keys in another order
+            v++;
+            while (v < b.length && (b[v] == ',' || (b[v] >= '0' && b[v] <= '9') || isSpace(b[v]))) {
+                v++;
+            }
+            if (v >= b.length || b[v] != ']') {
+                return false;
+            }
+            v = skipSpace(b, v + 1);
+            if (v >= b.length || b[v] != ',') {
+                return false;
+            }
+            i = skipSpace(b, v + 1);
+        }
+        int l = key(b, i, LEARNER_KEY);
+        return l >= 0 && l < b.length && b[l] == '{';
+    }
+
+    /** Where the value after {@code "key" :} starts at i, or -1. */
+    private static int key(byte[] b, int i, byte[] key) {
         if (!startsWith(b, i, key)) {
-            return false;
+            return -1;
         }
         i = skipSpace(b, i + key.length);
         if (i >= b.length || b[i] != ':') {
-            return false;
+            return -1;
         }
-        i = skipSpace(b, i + 1);
-        return i < b.length && b[i] == '{';
+        return skipSpace(b, i + 1);
     }
 
     /** {@code {} then the key {@code learner} with any UBJSON integer length marker (XGBoost writes {@code L}). */
@@ -108,10 +135,14 @@ public final class XgboostFormat implements ModelFormat {
     }
 
     private static int skipSpace(byte[] b, int i) {
-        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+        while (i < b.length && isSpace(b[i])) {
             i++;
         }
         return i;
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
     }
 
     private static boolean startsWith(byte[] b, int at, byte[] prefix) {

@@ -72,11 +72,13 @@ class UbjsonTest {
 
     @Test
     void declaredLengthsBeyondTheFileAreRefusedBeforeAllocating() {
-        assertTrue(fails(b("[", "$", 'd', "#", 'L', 0, 0, 1, 0, 0, 0, 0, 0, 0)).contains("declares 1099511627776 elements"));
+        assertTrue(fails(b("[", "$", 'd', "#", 'L', 0, 0, 1, 0, 0, 0, 0, 0, 0))
+                .contains("declares 1099511627776 elements"));
         assertTrue(fails(b("[", "#", 'l', 0x7f, 0xff, 0xff, 0xff, 'Z')).contains("only 1 bytes follow"));
         assertTrue(fails(b("{", 'L', 0x7f, 0, 0, 0, 0, 0, 0, 0, "k")).contains("bytes declared but only 1"));
         assertTrue(fails(b("S", 'l', 0, 0, 0, 9, "abc")).contains("string of 9 bytes declared"));
-        assertTrue(fails(b("{", "$", 'L', "#", 'L', 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)).contains("declares"));
+        assertTrue(fails(b("{", "$", 'L', "#", 'L', 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+                .contains("declares"));
         assertTrue(fails(b("S", 'i', 0xff)).contains("negative"));
     }
 
