@@ -128,9 +128,15 @@ final class GbtreeReader {
         }
         int most = 0;
         int fewest = Integer.MAX_VALUE;
+        long real = 0;
         for (List<Tree> l : perOutput) {
             most = Math.max(most, l.size());
             fewest = Math.min(fewest, l.size());
+            real += l.size();
+        }
+        if ((long) most * perOutput.size() > 2 * real + 1_000_000L) {
+            throw new InputException("the classes have " + fewest + " to " + most + " trees each, too uneven to pad "
+                    + "with zero trees (XGBoost gives every class one tree per round)");
         }
         if (most != fewest) {
             notes.add("classes have " + fewest + " to " + most + " trees; the shorter are padded with single-leaf "

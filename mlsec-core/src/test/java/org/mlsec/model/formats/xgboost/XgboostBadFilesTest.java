@@ -217,6 +217,38 @@ class XgboostBadFilesTest {
     }
 
     @Test
+    void classesWithFewerTreesArePaddedWithZeroTrees() throws IOException {
+        ObjectNode root = (ObjectNode) MAPPER.readTree(fixture("multi.json").toFile());
+        ObjectNode model = (ObjectNode) root.at("/learner/gradient_booster/model");
+        ((ArrayNode) model.get("trees")).remove(89);
+        ((ArrayNode) model.get("tree_info")).remove(89);
+        ((ObjectNode) model.get("gbtree_model_param")).put("num_trees", "89");
+        BoostedModel m = (BoostedModel) Models.load(write(MAPPER.writeValueAsBytes(root), ".json"));
+        assertEquals(90, m.trees().size());
+        assertEquals(1, m.trees().get(89).nodes());
+        assertEquals(0.0, m.trees().get(89).value()[0]);
+        assertTrue(m.provenance().imported().notes().stream().anyMatch(n -> n.contains("padded")));
+        for (int i = 0; i < 89; i++) {
+            ((ArrayNode) model.get("tree_info")).set(i, i < 45 ? 0 : 1);
+        }
+        ((ArrayNode) model.get("tree_info")).set(88, 2);
+        assertEquals(135, ((BoostedModel) Models.load(write(MAPPER.writeValueAsBytes(root), ".json"))).trees().size());
+        // 200 one-leaf trees of class 0 among 10,000 classes would need 2 million padding trees: refused.
+        ((ObjectNode) root.at("/learner/learner_model_param")).put("num_class", "10000");
+        ArrayNode trees = model.putArray("trees");
+        ArrayNode info = model.putArray("tree_info");
+        for (int i = 0; i < 200; i++) {
+            ObjectNode t = (ObjectNode) MAPPER.readTree("{\"tree_param\": {\"num_nodes\": \"1\"}, \"left_children\": [-1],"
+                    + "\"right_children\": [-1], \"split_indices\": [0], \"split_conditions\": [0.5],"
+                    + "\"default_left\": [0], \"loss_changes\": [0], \"sum_hessian\": [1], \"base_weights\": [1]}");
+            trees.add(t.put("id", i));
+            info.add(0);
+        }
+        ((ObjectNode) model.get("gbtree_model_param")).put("num_trees", "200");
+        refused(root, "the classes have 0 to 200 trees each, too uneven to pad");
+    }
+
+    @Test
     void nanSplitConditionsAndCategoricalSplitsAreRefused() throws IOException {
         ObjectNode root = binary();
         set(tree0(root), "split_conditions", 0, Double.NaN);

@@ -113,6 +113,14 @@ class XgboostFidelityTest {
     }
 
     @Test
+    void twoClassSoftmaxIsASigmoidOfTheMarginDifference() throws IOException {
+        BoostedModel m = (BoostedModel) load("softmax2.json", "softmax2.safetensors");
+        assertEquals(10, m.trees().size());
+        assertEquals(0.0, m.baseScore()[0]);
+        check("softmax2.json", m, rows(m.schema()), "softmax2.proba.csv.gz");
+    }
+
+    @Test
     void randomForestModeSumsTheParallelTrees() throws IOException {
         BoostedModel m = (BoostedModel) load("rf.json", "rf.h5");
         assertEquals(20, m.trees().size());
