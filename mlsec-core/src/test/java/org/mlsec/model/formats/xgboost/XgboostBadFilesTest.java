@@ -257,7 +257,7 @@ class XgboostBadFilesTest {
         set(tree0(root), "split_type", 0, 1);
         refused(root, "tree 0 node 0: categorical split on feature 5");
         root = binary();
-        int leaf = tree0(root).get("left_children").findValues("x").size(); // 0: find the first leaf below
+        int leaf = 0;
         ArrayNode left = (ArrayNode) tree0(root).get("left_children");
         while (left.get(leaf).intValue() != -1) {
             leaf++;
