@@ -23,7 +23,8 @@ public final class Models {
     private static final List<ModelFormat> FORMATS = List.of(
             // Imported formats are added here, one line each.
             new org.mlsec.model.formats.onnx.OnnxFormat(),
-            new org.mlsec.model.formats.lightgbm.LightGbmFormat()
+            new org.mlsec.model.formats.lightgbm.LightGbmFormat(),
+            new org.mlsec.model.formats.xgboost.XgboostFormat()
     );
 
     private Models() {
