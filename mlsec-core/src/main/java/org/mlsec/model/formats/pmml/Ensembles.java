@@ -38,8 +38,8 @@ final class Ensembles {
 
     static LocalModel read(Element model, Fields fields, Map<String, String> hyper) {
         Element lt = model.child("LocalTransformations");
-        if (lt != null && !lt.all("DerivedField").isEmpty()) {
-            throw new InputException(lt.where() + ": derived fields in a tree ensemble are not read");
+        if (lt != null) {
+            fields.addDerived(lt, true);
         }
         Element seg = model.child("Segmentation");
         if (seg == null) {
@@ -264,8 +264,8 @@ final class Ensembles {
         }
         PmmlModels.checkMiningSchema(inner, fields, stages.keySet());
         Element lt = inner.child("LocalTransformations");
-        if (lt != null && !lt.all("DerivedField").isEmpty()) {
-            throw new InputException(lt.where() + ": derived fields in a boosting stage are not read");
+        if (lt != null) {
+            fields.addDerived(lt, true);
         }
         Element seg = inner.child("Segmentation");
         if (seg == null || !"sum".equals(seg.attr("multipleModelMethod"))) {

@@ -29,8 +29,14 @@ import org.mlsec.data.Values;
 final class Fields {
     /** One active input field. */
     record Field(String name, boolean categorical, String dataType, int column, int offset, List<String> categories) {
+        /** Values and thresholds compare as float32 (a float field, or a float cast of one). */
         boolean isFloat() {
             return "float".equals(dataType);
+        }
+
+        /** Values are rounded to float32 on the way (a float input seen through a double cast). */
+        boolean roundedToFloat() {
+            return isFloat() || "float-as-double".equals(dataType);
         }
 
         /** The encoded (one-hot) feature of a category, or -1. */
@@ -44,7 +50,7 @@ final class Fields {
     private final Map<String, Element> dataFields = new HashMap<>();
     private final Map<String, Element> derived = new HashMap<>();
     private final Map<String, Double> replacements = new HashMap<>();
-    private final Schema schema;
+    private Schema schema;
     private final String target;
     private final List<String> notes = new ArrayList<>();
 
@@ -144,11 +150,19 @@ final class Fields {
         this.schema = new Schema(columns, targetName, classes);
     }
 
-    /** Reads a LocalTransformations or TransformationDictionary: its DerivedFields become known by name. */
+    /** Reads a TransformationDictionary: its DerivedFields become known by name. */
     void addDerived(Element container) {
+        addDerived(container, false);
+    }
+
+    /**
+     * Reads a TransformationDictionary or a model's LocalTransformations (local: its fields replace same-named
+     * ones of a sibling model read before).
+     */
+    void addDerived(Element container, boolean local) {
         for (Element d : container.all("DerivedField")) {
             String name = d.required("name");
-            if (derived.put(name, d) != null || dataFields.containsKey(name)) {
+            if ((derived.put(name, d) != null && !local) || dataFields.containsKey(name)) {
                 throw new InputException(d.where() + ": field '" + PmmlNumbers.abbreviate(name)
                         + "' is declared twice");
             }
@@ -248,6 +262,11 @@ final class Fields {
         return schema;
     }
 
+    /** Sets the class names when the target field declares no Values (taken from the model, in its order). */
+    void classes(List<String> classes) {
+        schema = new Schema(schema.features(), schema.label(), classes);
+    }
+
     /** The target field's name, or null. */
     String target() {
         return target;
@@ -265,6 +284,54 @@ final class Fields {
     /** The active input field of that name, or null. */
     Field field(String name) {
         return fields.get(name);
+    }
+
+    /**
+     * The input field a tree predicate tests: an active input field, or a derived field that only refers to one
+     * ({@code FieldRef}, as converters write type casts such as {@code float(x)}), with the cast's rounding. Null
+     * when the name is neither.
+     */
+    Field treeField(String name) {
+        Field f = fields.get(name);
+        if (f != null) {
+            return f;
+        }
+        Element d = derived.get(name);
+        boolean toFloat = false;
+        String lastType = null;
+        for (int hops = 0; d != null && hops < Linear.MAX_DEPTH; hops++) {
+            Element e = null;
+            for (Element c : d.children()) {
+                if (!c.name().equals("Extension")) {
+                    e = c;
+                    break;
+                }
+            }
+            if (e == null || !e.name().equals("FieldRef") || e.attr("mapMissingTo") != null) {
+                return null;
+            }
+            String type = d.attr("dataType", "double");
+            if (lastType == null) {
+                lastType = type;
+            }
+            toFloat |= type.equals("float");
+            String ref = e.required("field");
+            Field input = fields.get(ref);
+            if (input != null) {
+                if (input.categorical()) {
+                    return input;
+                }
+                boolean integerCast = type.equals("integer") && !input.dataType().equals("integer");
+                if (integerCast || !(type.equals("float") || type.equals("double") || type.equals("integer"))) {
+                    return null;
+                }
+                boolean rounded = toFloat || input.roundedToFloat();
+                String view = lastType.equals("float") ? "float" : rounded ? "float-as-double" : input.dataType();
+                return new Field(input.name(), false, view, input.column(), input.offset(), input.categories());
+            }
+            d = derived.get(ref);
+        }
+        return null;
     }
 
     /** A DerivedField in scope (global or added from a model's LocalTransformations), or null. */

@@ -31,6 +31,10 @@ record Linear(String field, double offset, double factor, double mean, double sc
                 throw new InputException(where.where() + ": '" + name + "' is categorical; a numeric term on it is"
                         + " not read");
             }
+            if (f.roundedToFloat()) {
+                fields.note("float inputs are not rounded to float32 by the logistic model: probabilities may differ"
+                        + " in the 7th digit");
+            }
             return new Linear(name, 0, 1, 0, 1);
         }
         Element d = fields.derived(name);
@@ -44,6 +48,10 @@ record Linear(String field, double offset, double factor, double mean, double sc
                     + String.join(" -> ", path));
         }
         path.add(name);
+        if (!d.attr("dataType", "double").equals("double")) {
+            throw new InputException(d.where() + ": a " + d.attr("dataType") + " cast is not honoured by a logistic"
+                    + " model, so it is refused");
+        }
         if (path.size() > MAX_DEPTH) {
             throw new InputException(d.where() + ": derived fields nested deeper than " + MAX_DEPTH);
         }

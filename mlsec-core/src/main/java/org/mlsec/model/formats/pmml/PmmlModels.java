@@ -69,9 +69,15 @@ final class PmmlModels {
         if (fields.target() == null) {
             throw new InputException(model.where() + ": its MiningSchema names no target field");
         }
+        if (fields.schema().classes().isEmpty()) {
+            fields.classes(classesInModel(model));
+            fields.note("the target field declares no values: the classes are those the model names, in the order"
+                    + " they first appear (RegressionTable targetCategory, ScoreDistribution value)");
+        }
         if (fields.schema().classes().size() < 2) {
-            throw new InputException(model.where() + ": target field '" + fields.target() + "' declares "
-                    + fields.schema().classes().size() + " valid Values; a classifier needs 2 or more");
+            throw new InputException(model.where() + ": target field '" + fields.target() + "' has "
+                    + fields.schema().classes().size() + " classes (declared Values or, without them, labels the"
+                    + " model names); a classifier needs 2 or more");
         }
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("pmml.version", version);
@@ -98,6 +104,32 @@ final class PmmlModels {
                         + " white-box (TreeModel, MiningModel tree ensembles and RegressionModel are)");
         }
         return m.withProvenance(provenance(pmml, model, m, fields, hyper, file, bytes));
+    }
+
+    /** Class labels in order of first appearance in the model (iteratively: trees may be deep). */
+    static List<String> classesInModel(Element model) {
+        List<String> out = new ArrayList<>();
+        java.util.ArrayDeque<Element> todo = new java.util.ArrayDeque<>();
+        todo.push(model);
+        while (!todo.isEmpty()) {
+            Element e = todo.pop();
+            String label = e.name().equals("RegressionTable") ? e.attr("targetCategory")
+                    : e.name().equals("ScoreDistribution") ? e.attr("value") : null;
+            if (label != null) {
+                String c = org.mlsec.data.Values.canonical(label.trim());
+                if (!out.contains(c)) {
+                    if (out.size() >= 1000) {
+                        throw new InputException(e.where() + ": more than 1000 classes");
+                    }
+                    out.add(c);
+                }
+            }
+            List<Element> kids = e.children();
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                todo.push(kids.get(i));
+            }
+        }
+        return out;
     }
 
     /**
@@ -136,8 +168,10 @@ final class PmmlModels {
         for (Tree t : trees) {
             depth = Math.max(depth, t.depth());
         }
-        if (!trees.isEmpty() && trees.get(0).samples()[0] > 0) {
-            rows = trees.get(0).samples()[0];
+        if (!(m instanceof ForestModel f && f.kind().equals(ForestModel.RANDOM_FOREST))) {
+            for (Tree t : trees) {
+                rows = Math.max(rows, t.samples()[0] > 0 ? t.samples()[0] : -1); // bootstrap trees would understate it
+            }
         }
         if (!trees.isEmpty()) {
             hyper.put("max_depth", Integer.toString(depth));

@@ -83,10 +83,10 @@ record Split(int feature, double threshold, boolean trueLeft, Missing missing, S
 
     private static Fields.Field field(Element p, Fields fields) {
         String name = p.required("field");
-        Fields.Field f = fields.field(name);
+        Fields.Field f = fields.treeField(name);
         if (f == null) {
-            String why = fields.derived(name) != null ? "a derived field (tree predicates are read on input fields"
-                    + " only)" : fields.isDataField(name) ? "not an active field of the model" : "not a field of the"
+            String why = fields.derived(name) != null ? "a derived field other than a plain reference to an input"
+                    + " field (tree predicates are read on input fields and their casts)" : fields.isDataField(name) ? "not an active field of the model" : "not a field of the"
                     + " file";
             throw new InputException(p.where() + ": field '" + PmmlNumbers.abbreviate(name) + "' is " + why);
         }
@@ -135,13 +135,20 @@ record Split(int feature, double threshold, boolean trueLeft, Missing missing, S
     /** The mlsec threshold d with {@code x <= d} equal to the file's {@code x <= value}. */
     private static double lessOrEqual(Element p, Fields.Field f, String value) {
         double t = threshold(p, value);
-        return f.isFloat() ? Thresholds.float32LessOrEqual(floatOf(p, value)) : t;
+        if (f.isFloat()) {
+            return Thresholds.float32LessOrEqual(floatOf(p, value)); // float(x) <= float(t)
+        }
+        return f.roundedToFloat() ? Thresholds.float32LessOrEqual(t) : t; // float(x) <= t, or x <= t
     }
 
     /** The mlsec threshold d with {@code x <= d} equal to the file's {@code x < value}. */
     private static double less(Element p, Fields.Field f, String value) {
         double t = threshold(p, value);
-        return f.isFloat() ? Thresholds.float32Less(floatOf(p, value)) : Thresholds.doubleLess(t);
+        if (f.isFloat()) {
+            return Thresholds.float32Less(floatOf(p, value)); // float(x) < float(t)
+        }
+        // float(x) < t  <=>  float(x) <= nextDown(t), as float(x) is a double too
+        return f.roundedToFloat() ? Thresholds.float32LessOrEqual(Math.nextDown(t)) : Thresholds.doubleLess(t);
     }
 
     private static double threshold(Element p, String value) {

@@ -83,8 +83,8 @@ final class TreeReader {
         }
         PmmlModels.checkMiningSchema(model, fields, java.util.Set.of());
         Element lt = model.child("LocalTransformations");
-        if (lt != null && !lt.all("DerivedField").isEmpty()) {
-            throw new InputException(lt.where() + ": derived fields in a tree model are not read");
+        if (lt != null) {
+            fields.addDerived(lt, true); // predicates may test casts of input fields; other derived fields are refused
         }
         switch (missingStrategy) {
             case "none":
@@ -192,10 +192,23 @@ final class TreeReader {
         Split s = splits.get(i);
         Fields.Field f = fields.field(s.field());
         if (f.categorical()) {
-            fields.note("a missing or undeclared category sets no one-hot indicator, so it takes the 'not equal'"
-                    + " branch of every split on its field");
-            return !s.trueLeft() ? Boolean.FALSE : Boolean.TRUE;
+            // mlsec's one-hot encoding sets no indicator for a missing category: it takes the 'not equal' branch,
+            // which is the predicate's side exactly when the predicate is "not equal" (trueLeft).
+            Boolean wanted = fileRoute(node, splits, i, tests, defaultIndex, complementPair, f, true);
+            if (wanted == null || wanted != s.trueLeft()) {
+                fields.note("where the file sends a missing category to a split's 'equal' branch (or predicts"
+                        + " nothing), mlsec's one-hot encoding, which sets no indicator, takes the 'not equal'"
+                        + " branch: rows with a missing categorical value are scored differently");
+            }
+            return s.trueLeft();
         }
+        return fileRoute(node, splits, i, tests, defaultIndex, complementPair, f, false);
+    }
+
+    /** The file's route for a missing value at test i ({@code quiet}: report nothing, refuse nothing). */
+    private Boolean fileRoute(Element node, List<Split> splits, int i, int tests, int defaultIndex,
+                              boolean complementPair, Fields.Field f, boolean quiet) {
+        Split s = splits.get(i);
         Double r = fields.replacement(f.name());
         if (r != null) {
             return (r <= s.threshold()) == s.trueLeft();
@@ -206,12 +219,15 @@ final class TreeReader {
         if (s.missing() == Split.Missing.FALSE) {
             return false;
         }
+        if (quiet && !missingStrategy.equals("none") && !missingStrategy.equals("defaultChild")) {
+            return null;
+        }
         switch (missingStrategy) {
             case "none":
                 if (complementPair) {
                     // Both siblings' predicates are false for a missing value: no child holds.
-                    if (noTrueChild.equals("returnNullPrediction")) {
-                        return nullPrediction();
+                    if (noTrueChild.equals("returnNullPrediction") || quiet) {
+                        return quiet ? null : nullPrediction();
                     }
                     throw new InputException(node.where() + ": a missing " + f.name() + " makes every child's"
                             + " predicate false and the file then predicts from this inner node"
@@ -219,7 +235,7 @@ final class TreeReader {
                 }
                 return false;
             case "nullPrediction":
-                return nullPrediction();
+                return quiet ? null : nullPrediction();
             case "defaultChild": {
                 if (defaultIndex < 0) {
                     throw new InputException(node.where() + ": missingValueStrategy=\"defaultChild\" but the node"
@@ -229,11 +245,17 @@ final class TreeReader {
                     return true;
                 }
                 if (defaultIndex < i) {
+                    if (quiet) {
+                        return null;
+                    }
                     throw new InputException(node.where() + ": its defaultChild comes before a child whose"
                             + " predicate tests " + f.name() + "; a missing value cannot be sent back to it");
                 }
                 for (int k = i + 1; k < Math.min(defaultIndex, tests); k++) {
                     if (!f.name().equals(splits.get(k).field())) {
+                        if (quiet) {
+                            return null;
+                        }
                         throw new InputException(node.where() + ": a missing " + f.name() + " goes to the"
                                 + " defaultChild, past children that test other fields; not one binary split");
                     }

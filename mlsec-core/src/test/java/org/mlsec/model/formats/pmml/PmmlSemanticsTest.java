@@ -144,11 +144,24 @@ class PmmlSemanticsTest {
                         "name=\"x\" optype=\"continuous\" dataType=\"float\"");
         LocalModel lt = load(t);
         LocalModel le = load(t.replace("lessThan", "lessOrEqual"));
+        // The same through a cast, as converters write it: a float DerivedField over a double input.
+        String cast = PmmlHostileTest.tree("<SimplePredicate field=\"float(x)\" operator=\"lessThan\" value=\"0.1\"/>")
+                .replace("<Node id=\"root\"", "<LocalTransformations><DerivedField name=\"float(x)\""
+                        + " optype=\"continuous\" dataType=\"float\"><FieldRef field=\"x\"/></DerivedField>"
+                        + "</LocalTransformations><Node id=\"root\"");
+        LocalModel castLt = load(cast);
+        // A double view of a float input: float(x) < 0.1 with 0.1 as a double.
+        LocalModel doubleOfFloat = load(t.replace("field=\"x\" operator", "field=\"double(x)\" operator")
+                .replace("<Node id=\"root\"", "<LocalTransformations><DerivedField name=\"double(x)\""
+                        + " optype=\"continuous\" dataType=\"double\"><FieldRef field=\"x\"/></DerivedField>"
+                        + "</LocalTransformations><Node id=\"root\""));
         Random rnd = new Random(3);
         for (int i = 0; i < 20_000; i++) {
             double x = i < 10 ? 0.1 + (i - 5) * Math.ulp(0.1) : 0.1 + (rnd.nextDouble() - 0.5) * 1e-7;
             assertArrayEquals((float) x < 0.1f ? L : R, p(lt, x, 0), 1e-15, "x=" + x);
             assertArrayEquals((float) x <= 0.1f ? L : R, p(le, x, 0), 1e-15, "x=" + x);
+            assertArrayEquals((float) x < 0.1f ? L : R, p(castLt, x, 0), 1e-15, "x=" + x);
+            assertArrayEquals((double) (float) x < 0.1 ? L : R, p(doubleOfFloat, x, 0), 1e-15, "x=" + x);
         }
     }
 
@@ -209,5 +222,19 @@ class PmmlSemanticsTest {
         assertTrue(scaled.provenance().imported().notes().stream().anyMatch(n -> n.contains("one rounding")));
         assertEquals("JPMML-XGBoost library", m.provenance().tool());
         assertEquals("30", m.provenance().hyperparameters().get("trees"));
+    }
+
+    @Test
+    void predefinedEntitiesAreReadAndClassesWithoutValuesComeFromTheModel() throws IOException {
+        String t = PmmlHostileTest.tree("<SimpleSetPredicate field=\"c\" booleanOperator=\"isIn\">"
+                + "<Array type=\"string\" n=\"1\">\"a&amp;&lt;b\"</Array></SimpleSetPredicate>")
+                .replace("<Value value=\"b\"/>", "<Value value=\"a&amp;&lt;b\"/>")
+                .replace("<Value value=\"0\"/><Value value=\"1\"/>", "");
+        LocalModel m = load(t);
+        assertEquals(List.of("a", "a&<b", "z"), m.schema().feature(1).categories());
+        assertEquals(List.of("0", "1"), m.schema().classes());
+        assertArrayEquals(L, p(m, 0, 1), 1e-15);
+        assertArrayEquals(R, p(m, 0, 0), 1e-15);
+        assertTrue(m.provenance().imported().notes().stream().anyMatch(n -> n.contains("declares no values")));
     }
 }
