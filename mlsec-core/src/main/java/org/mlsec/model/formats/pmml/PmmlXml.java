@@ -284,6 +284,9 @@ final class PmmlXml {
             s = s.substring(k + 9);
         }
         s = s.replace('\n', ' ').trim();
+        if (s.contains("must start and end within the same entity")) {
+            s = "the document ends before its elements are closed (truncated?)";
+        }
         return s.length() > 300 ? s.substring(0, 297) + "..." : s;
     }
 }

@@ -181,14 +181,14 @@ final class TreeReader {
             right.set(n, s.trueLeft() ? no : yes);
             samples.set(n, i == 0 ? records(node) : remainingRecords(node, kids, i));
             values.set(n, innerValue(node));
-            Boolean yesSide = missingGoesTrue(node, splits, i, tests, defaultIndex, complementPair, otherwise);
+            Boolean yesSide = missingGoesTrue(node, splits, i, tests, defaultIndex, complementPair);
             missingLeft.set(n, yesSide != null && yesSide == s.trueLeft());
         }
     }
 
     /** Where a missing value of test i's field goes: true = its child, false = onwards, null = no prediction. */
     private Boolean missingGoesTrue(Element node, List<Split> splits, int i, int tests, int defaultIndex,
-                                    boolean complementPair, Element otherwise) {
+                                    boolean complementPair) {
         Split s = splits.get(i);
         Fields.Field f = fields.field(s.field());
         if (f.categorical()) {

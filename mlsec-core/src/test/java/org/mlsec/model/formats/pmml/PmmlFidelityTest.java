@@ -60,6 +60,9 @@ class PmmlFidelityTest {
         LocalModel model = Models.load(copy);
         assertEquals(kind, model.kind());
         assertEquals("PMML", model.provenance().imported().format());
+        System.out.println("PMML provenance " + name + ": " + model.provenance().tool() + " "
+                + model.provenance().toolVersion() + " " + model.provenance().hyperparameters() + " rows="
+                + model.provenance().data().rows() + " notes=" + model.provenance().imported().notes());
         Dataset data = CsvReader.read(TestData.REAL, model.schema(),
                 new CsvOptions(',', null, Set.of("ID"), Set.of(), Set.of()));
         assertEquals(30_000, data.rows());
