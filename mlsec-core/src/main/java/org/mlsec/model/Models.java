@@ -24,7 +24,8 @@ public final class Models {
             // Imported formats are added here, one line each.
             new org.mlsec.model.formats.onnx.OnnxFormat(),
             new org.mlsec.model.formats.lightgbm.LightGbmFormat(),
-            new org.mlsec.model.formats.xgboost.XgboostFormat()
+            new org.mlsec.model.formats.xgboost.XgboostFormat(),
+            new org.mlsec.model.formats.pmml.PmmlFormat()
     );
 
     private Models() {
