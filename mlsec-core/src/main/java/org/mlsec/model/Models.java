@@ -21,6 +21,7 @@ public final class Models {
     /** Every format read, in the order they are tried; mlsec's own JSON is tried first. */
     private static final List<ModelFormat> FORMATS = List.of(
             // Imported formats are added here, one line each.
+            new org.mlsec.model.formats.sklearn.SklearnFormat()
     );
 
     private Models() {
