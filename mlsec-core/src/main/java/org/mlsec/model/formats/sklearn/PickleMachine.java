@@ -109,11 +109,18 @@ final class PickleMachine {
     record Frame(long opOffset, long start, long length) {
     }
 
+    /** Where a length-prefixed text payload sits: its length field and its bytes. */
+    record Span(int lengthAt, int lengthSize, int dataAt, int dataLength) {
+    }
+
     private static final Object MARK = new Object();
 
     private final byte[] data;
     private final String where;
     private final List<Frame> frames = new ArrayList<>();
+    /** With tracking on: the span of each text payload read, and of the text each latin-1 bytes value came from. */
+    private Map<Object, Span> textSpans;
+    private Map<Object, Span> encodedSpans;
     private long values;
     private int pos;
 
@@ -131,6 +138,18 @@ final class PickleMachine {
     /** The FRAME opcodes met, in order (for {@link PickleTamper}). */
     List<Frame> frames() {
         return frames;
+    }
+
+    /** Records where text payloads sit, so that {@link #encodedSpan} can say where protocol 2 wrote bytes. */
+    PickleMachine trackSpans() {
+        textSpans = new java.util.IdentityHashMap<>();
+        encodedSpans = new java.util.IdentityHashMap<>();
+        return this;
+    }
+
+    /** For bytes protocol 2 wrote as {@code _codecs.encode(text, "latin1")}: where the text sits; else null. */
+    Span encodedSpan(Py.Bytes b) {
+        return encodedSpans == null ? null : encodedSpans.get(b);
     }
 
     /** Offset just after the last STOP read. */
@@ -258,13 +277,13 @@ final class PickleMachine {
                     push(stack, Double.longBitsToDouble(beLong(at)), at);
                     break;
                 case 'X': // BINUNICODE
-                    push(stack, utf8(uLen(4, at), at), at);
+                    push(stack, tracked(utf8(uLen(4, at), at), at, 4), at);
                     break;
                 case 0x8c: // SHORT_BINUNICODE
-                    push(stack, utf8(u8(at), at), at);
+                    push(stack, tracked(utf8(u8(at), at), at, 1), at);
                     break;
                 case 0x8d: // BINUNICODE8
-                    push(stack, utf8(uLen(8, at), at), at);
+                    push(stack, tracked(utf8(uLen(8, at), at), at, 8), at);
                     break;
                 case 'V': // UNICODE raw-unicode-escape line
                     push(stack, line(at), at);
@@ -654,7 +673,11 @@ final class PickleMachine {
                         && !("latin1".equals(args.get(1)) || "latin-1".equals(args.get(1))))) {
                     throw bad("_codecs.encode other than of text to latin-1", at);
                 }
-                return latin1Bytes((String) args.get(0), at);
+                Py.Bytes b = latin1Bytes((String) args.get(0), at);
+                if (textSpans != null && textSpans.containsKey(args.get(0))) {
+                    encodedSpans.put(b, textSpans.get(args.get(0)));
+                }
+                return b;
             }
             case "builtins.bytes":
             case "builtins.bytearray": {
@@ -813,6 +836,13 @@ final class PickleMachine {
         pos += n;
         BigInteger b = new BigInteger(be);
         return b.bitLength() < 64 ? (Object) b.longValue() : b;
+    }
+
+    private String tracked(String s, int at, int lengthSize) {
+        if (textSpans != null) {
+            textSpans.put(s, new Span(at + 1, lengthSize, at + 1 + lengthSize, pos - at - 1 - lengthSize));
+        }
+        return s;
     }
 
     private String utf8(int n, int at) {
