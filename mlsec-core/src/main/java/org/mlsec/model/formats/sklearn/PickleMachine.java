@@ -37,7 +37,7 @@ final class PickleMachine {
     static final int MAX_STRING = 1 << 27;
     static final int MAX_LONG_BYTES = 1 << 12;
     static final int MAX_NESTED_PICKLES = 8;
-    static final long MAX_ARRAY_ELEMENTS = 1L << 28;
+    static final long MAX_ARRAY_ELEMENTS = 1L << 24;
 
     /** The globals scikit-learn models, their numpy arrays and joblib's wrappers need; nothing else is accepted. */
     static final Set<String> ALLOWED = Set.of(
@@ -97,6 +97,9 @@ final class PickleMachine {
             "numpy.random._pickle.__randomstate_ctor",
             "numpy.random._pickle.__bit_generator_ctor",
             "numpy.random._pickle.__generator_ctor",
+            "numpy.random._mt19937.MT19937",
+            "numpy.random.bit_generator.SeedSequence",
+            "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
             "joblib.numpy_pickle.NumpyArrayWrapper",
             "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper",
             "_codecs.encode",
@@ -197,10 +200,6 @@ final class PickleMachine {
                     break;
                 }
                 case '.': // STOP
-                    if (!marks.isEmpty()) {
-                        // Python leaves an open mark alone at STOP; the value is what is on top.
-                        marks.clear();
-                    }
                     if (stack.size() != 1 || stack.get(0) == MARK) {
                         throw bad("STOP with " + stack.size() + " values on the stack (expected 1)", at);
                     }
@@ -285,9 +284,14 @@ final class PickleMachine {
                 case 0x8d: // BINUNICODE8
                     push(stack, tracked(utf8(uLen(8, at), at), at, 8), at);
                     break;
-                case 'V': // UNICODE raw-unicode-escape line
-                    push(stack, line(at), at);
+                case 'V': { // UNICODE raw-unicode-escape line: escapes are not decoded, so refused
+                    String s = line(at);
+                    if (s.indexOf('\\') >= 0) {
+                        throw bad("protocol 0 UNICODE with escapes (not read)", at);
+                    }
+                    push(stack, s, at);
                     break;
+                }
                 case 'S': { // STRING quoted repr line (protocol 0, Python 2 str): read as latin-1 text
                     push(stack, unquote(line(at), at), at);
                     break;
@@ -340,7 +344,7 @@ final class PickleMachine {
                     break;
                 case 0x85: { // TUPLE1
                     Object a = pop(stack, at);
-                    push(stack, new Py.Tuple(List.of(box(a))), at);
+                    push(stack, tuple(a), at);
                     break;
                 }
                 case 0x86: { // TUPLE2
@@ -377,7 +381,7 @@ final class PickleMachine {
                 }
                 case 'a': { // APPEND
                     Object v = pop(stack, at);
-                    append(top(stack, at), List.of(box(v)), at);
+                    append(top(stack, at), java.util.Collections.singletonList(v), at);
                     break;
                 }
                 case 'e': { // APPENDS
@@ -578,10 +582,6 @@ final class PickleMachine {
             throw bad("memo entry " + index + " read before it was stored", at);
         }
         return memo.get(index);
-    }
-
-    private static Object box(Object v) {
-        return v;
     }
 
     private static Py.Tuple tuple(Object... items) {
@@ -826,7 +826,6 @@ final class PickleMachine {
             throw truncated(at);
         }
         if (n == 0) {
-            pos += 0;
             return 0L;
         }
         byte[] be = new byte[n];
@@ -908,6 +907,9 @@ final class PickleMachine {
 
     private String unquote(String s, int at) {
         if (s.length() >= 2 && (s.charAt(0) == '\'' || s.charAt(0) == '"') && s.charAt(s.length() - 1) == s.charAt(0)) {
+            if (s.indexOf('\\') >= 0) {
+                throw bad("protocol 0 STRING with escapes (not read)", at);
+            }
             return s.substring(1, s.length() - 1);
         }
         throw bad("STRING argument is not quoted", at);
