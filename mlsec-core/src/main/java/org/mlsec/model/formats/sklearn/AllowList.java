@@ -60,6 +60,7 @@ final class AllowList {
             "sklearn.preprocessing._encoders.OneHotEncoder",
             "sklearn.compose._column_transformer.ColumnTransformer",
             "sklearn.compose._column_transformer._RemainderColsList",
+            "sklearn.preprocessing._function_transformer.FunctionTransformer",
             "numpy.core.multiarray._reconstruct",
             "numpy._core.multiarray._reconstruct",
             "numpy.core.multiarray.scalar",

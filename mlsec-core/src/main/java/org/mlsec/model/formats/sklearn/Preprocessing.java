@@ -150,6 +150,13 @@ final class Preprocessing {
                 }
             }
             String tk = "passthrough".equals(tr) ? "passthrough" : SklearnModels.simpleName(tr);
+            if (tk.equals("FunctionTransformer")) { // with no function: the identity, as passthrough is fitted
+                if (SklearnModels.state(tr, tk).get("func") != null) {
+                    throw new InputException(where + ": the ColumnTransformer applies a FunctionTransformer with a "
+                            + "function, which mlsec does not fold");
+                }
+                tk = "passthrough";
+            }
             parts.add(tk + "(" + idx.size() + ")");
             switch (tk) {
                 case "passthrough":

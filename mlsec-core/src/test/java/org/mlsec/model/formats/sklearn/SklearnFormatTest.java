@@ -47,6 +47,7 @@ class SklearnFormatTest {
             "decision_tree_numpy2_names.pkl, decision_tree, decision_tree, 1",
             "decision_tree_v14_layout.pkl, decision_tree, decision_tree, 1",
             "ct_rf.pkl, ct_rf, random_forest, 30",
+            "ct_passthrough_tree.pkl, ct_passthrough_tree, decision_tree, 1",
     })
     void forestsMatchScikitLearn(String file, String expected, String kind, int trees) throws Exception {
         Assumptions.assumeTrue(TestData.realAvailable());
@@ -85,7 +86,8 @@ class SklearnFormatTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"lr_pipeline.pkl, lr_pipeline", "lr_marriage3_ovr.pkl, lr_marriage3_ovr", "ct_lr.pkl, ct_lr"})
+    @CsvSource({"lr_pipeline.pkl, lr_pipeline", "lr_marriage3_ovr.pkl, lr_marriage3_ovr", "ct_lr.pkl, ct_lr",
+            "lr_binary_multinomial.pkl, lr_binary_multinomial"})
     void logisticMatchesScikitLearn(String file, String expected) throws Exception {
         Assumptions.assumeTrue(TestData.realAvailable());
         LocalModel m = SklearnFixtures.load(file, tmp);
@@ -106,7 +108,7 @@ class SklearnFormatTest {
         }
         double[][] want = SklearnFixtures.proba(expected + "_proba.csv.gz");
         double[][] x = SklearnFixtures.realRows(m);
-        // the supplementary fixtures (gbc_zero, ct_lr) record the first 5,000 rows only
+        // the supplementary fixtures (gbc_zero, ct_lr, lr_binary_multinomial, ct_passthrough_tree) record the first 5,000 rows only
         assertEquals(meta.path("rows").asInt(x.length), want.length);
         double max = SklearnFixtures.compare(m.predictProba(java.util.Arrays.copyOf(x, want.length)), want, file);
         System.out.printf("fidelity %s: max |p - sklearn| = %.3g on %d rows, labels agree%n", file, max, want.length);

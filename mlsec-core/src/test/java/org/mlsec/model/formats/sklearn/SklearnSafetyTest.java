@@ -210,6 +210,27 @@ class SklearnSafetyTest {
     }
 
     @Test
+    void oneHotEncodingThatDropsACategoryIsRefused() throws Exception {
+        Path p = SklearnFixtures.DIR.resolve("ct_drop_first.pkl");
+        InputException e = assertThrows(InputException.class, () -> Models.load(p));
+        assertTrue(e.getMessage().contains("drops a category per column (drop='first')"), e.getMessage());
+    }
+
+    @Test
+    void bigEndianAndNarrowDtypesDecode() {
+        PickleWriter w = new PickleWriter().proto(2);
+        w.array(new long[] {2}, () -> w.dtype("f8", ">"), new byte[] {0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0,
+                (byte) 0xc0, 0, 0, 0, 0, 0, 0, 0}).stop();
+        Numpy.Array a = Numpy.array(new PickleMachine(w.toBytes(), "t").load(), "a");
+        assertArrayEquals(new double[] {1, -2}, a.doubles("a"));
+        PickleWriter v = new PickleWriter().proto(2);
+        v.array(new long[] {3}, () -> v.dtype("i2", "<"), new byte[] {(byte) 0xff, (byte) 0xff, 5, 0, 0, (byte) 0x80})
+                .stop();
+        assertArrayEquals(new long[] {-1, 5, -32768},
+                Numpy.array(new PickleMachine(v.toBytes(), "t").load(), "v").longs("v"));
+    }
+
+    @Test
     void lz4AndOldJoblibAreRecognisedAndRefused() throws Exception {
         assertTrue(refused(new byte[] {0x04, 0x22, 0x4d, 0x18, 1, 2, 3}).contains("lz4"));
         assertTrue(refused("ZF0x1234          xxxx".getBytes()).contains("before joblib 0.10"));
