@@ -46,12 +46,12 @@ public final class PickleTamper {
     public static void tamper(Path in, Path out) {
         byte[] raw;
         try {
+            if (Files.isRegularFile(in) && Files.size(in) > Sniff.MAX_BYTES) {
+                throw new InputException(in + " is larger than any model mlsec reads (" + Sniff.MAX_BYTES + " bytes)");
+            }
             raw = Files.readAllBytes(in);
         } catch (IOException e) {
             throw new InputException("cannot read " + in + ": " + e.getMessage(), e);
-        }
-        if (raw.length > Sniff.MAX_BYTES) {
-            throw new InputException(in + " is larger than any model mlsec reads");
         }
         String compression = Sniff.compression(raw);
         byte[] plain = compression == null ? raw : Sniff.readAll(in);
