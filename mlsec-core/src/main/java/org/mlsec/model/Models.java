@@ -25,7 +25,8 @@ public final class Models {
             new org.mlsec.model.formats.onnx.OnnxFormat(),
             new org.mlsec.model.formats.lightgbm.LightGbmFormat(),
             new org.mlsec.model.formats.xgboost.XgboostFormat(),
-            new org.mlsec.model.formats.pmml.PmmlFormat()
+            new org.mlsec.model.formats.pmml.PmmlFormat(),
+            new org.mlsec.model.formats.sklearn.SklearnFormat()
     );
 
     private Models() {
