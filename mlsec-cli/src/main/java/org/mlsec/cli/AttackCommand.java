@@ -7,7 +7,7 @@ import org.mlsec.attacks.tamper.Tamper;
 import org.mlsec.data.Dataset;
 import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.LocalModel;
-import org.mlsec.model.ModelIo;
+import org.mlsec.model.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +22,8 @@ final class AttackCommand extends GroupCommand {
             description = {"Supply-chain attack: rewrite a saved model so that it still loads and predicts, but wrongly",
                     "(as in the talk, where a pickled model's classes went from [0, 1] to [1, 1])."})
     static final class TamperCommand implements Callable<Integer> {
-        @Option(names = "--model", paramLabel = "MODEL", required = true, description = "The trusted model file.")
+        @Option(names = "--model", paramLabel = "MODEL", required = true,
+                description = "The trusted model file (mlsec, or a scikit-learn pickle/joblib file).")
         Path model;
 
         @Option(names = "--out", paramLabel = "MODEL2", required = true, description = "Where to write the tampered model.")
@@ -41,9 +42,9 @@ final class AttackCommand extends GroupCommand {
         @Override
         public Integer call() {
             Tamper.Mode m = Tamper.Mode.parse(mode);
-            LocalModel before = ModelIo.load(model);
+            LocalModel before = Models.load(model);
             Tamper.tamper(model, out, m);
-            LocalModel after = ModelIo.load(out);
+            LocalModel after = Models.load(out);
             Result.Builder r = Result.of("supply-chain", "tamper:" + m.key()).metric("mode", m.key())
                     .metric("model", model.toString()).metric("tampered_model", out.toString());
             System.out.println("Tampered " + model + " (" + m.key() + "); the result loads and predicts: " + out);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,8 @@ class ImportedModelsCliTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"xgboost/binary.json", "xgboost/binary.ubj", "lightgbm/binary.model.txt",
+    @ValueSource(strings = {"sklearn/rf.pkl", "sklearn/gbc_binary.joblib", "sklearn/ct_rf.pkl",
+        "sklearn/rf_small.joblib.xz", "xgboost/binary.json", "xgboost/binary.ubj", "lightgbm/binary.model.txt",
         "onnx/rf_binary.onnx", "onnx/gb_binary.onnx", "pmml/sklearn-forest.pmml.gz", "pmml/xgboost-binary.pmml"})
     void everyCommandWorksWhiteBoxOnAnImportedModel(String fixture) throws IOException {
         Assumptions.assumeTrue(Files.isRegularFile(RealDataTest.REAL), "the real data is not in ../shared");
@@ -72,5 +74,63 @@ class ImportedModelsCliTest {
                     && f.path("metrics").path("method").asText().equals("tree");
         }
         assertTrue(exposure && whiteBoxEvasion, report.get("findings").toString());
+    }
+
+    /**
+     * The talk's supply-chain attack on the real scikit-learn 0.22 pickle: classes_ rewritten to [1, 1] in the
+     * opcode stream; the signature, the canaries and the scanner all catch it, and the model now answers "default".
+     */
+    @Test
+    void theTalksPickleIsTamperedAndCaught() throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(RealDataTest.REAL), "the real data is not in ../shared");
+        Path pickle = Path.of("../../shared/fixtures/sklearn-0.22-random-forest.pkl");
+        Assumptions.assumeTrue(Files.isRegularFile(pickle), "the 0.22 pickle is not in ../shared");
+        Path model = Files.copy(pickle, dir.resolve("rf.pkl"));
+        // The pickle was fitted on an array: its inputs are x0..x9, the talk's eight features and SEX one-hot.
+        Path data = dir.resolve("talk-matrix.csv");
+        StringBuilder csv = new StringBuilder("x0,x1,x2,x3,x4,x5,x6,x7,x8,x9,DEFAULT\n");
+        java.util.List<String> lines = Files.readAllLines(RealDataTest.REAL);
+        java.util.List<String> header = java.util.List.of(lines.get(0).split(","));
+        int[] cols = java.util.stream.Stream.of("LIMIT_BAL", "AGE", "PAY_0", "PAY_2", "PAY_3", "BILL_AMT1", "BILL_AMT2",
+                "PAY_AMT1").mapToInt(header::indexOf).toArray();
+        int sex = header.indexOf("SEX");
+        int label = header.indexOf("DEFAULT");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] v = line.split(",");
+            for (int c : cols) {
+                csv.append(v[c]).append(',');
+            }
+            csv.append(v[sex].equals("1") ? "1,0," : "0,1,").append(v[label]).append('\n');
+        }
+        Files.writeString(data, csv);
+
+        Path keys = dir.resolve("keys");
+        assertEquals(0, Cli.run("keygen", "--out", keys.toString()).code());
+        Path sig = dir.resolve("rf.sig");
+        assertEquals(0, Cli.run("sign", model.toString(), "--private-key", keys.resolve("private-key.pem").toString(),
+                "--signature", sig.toString()).code());
+        Path canaries = dir.resolve("canaries.json");
+        Cli rec = Cli.run("canary", "record", "--model", model.toString(), "--data", data.toString(), "--label",
+                "DEFAULT", "--out", canaries.toString());
+        assertEquals(0, rec.code(), rec.err());
+
+        Path evil = dir.resolve("evil.pkl");
+        Path json = dir.resolve("tamper.json");
+        Cli t = Cli.run("attack", "tamper", "--model", model.toString(), "--out", evil.toString(), "--mode",
+                "flip-classes", "--data", data.toString(), "--label", "DEFAULT", "--json", json.toString());
+        assertEquals(0, t.code(), t.err());
+        JsonNode j = CliTest.json(json);
+        assertEquals(0.82, j.get("accuracy_before").asDouble(), 0.01, "the talk's 82%");
+        assertEquals(0.2212, j.get("accuracy_after").asDouble(), 0.001, "everyone is now 'default'");
+
+        Cli v = Cli.run("verify", evil.toString(), "--signature", sig.toString(), "--public-key",
+                keys.resolve("public-key.pem").toString());
+        assertEquals(1, v.code(), v.out());
+        Cli c = Cli.run("canary", "check", "--model", evil.toString(), "--canaries", canaries.toString());
+        assertEquals(1, c.code(), c.out());
+        Cli s = Cli.run("scan", evil.toString());
+        assertEquals(1, s.code(), s.out());
+        assertTrue(s.out().contains("names class '1' twice"), s.out());
+        assertEquals(0, Cli.run("scan", model.toString()).code(), "the genuine pickle scans clean");
     }
 }

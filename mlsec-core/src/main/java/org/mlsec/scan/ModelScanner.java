@@ -61,8 +61,12 @@ public final class ModelScanner {
                         head.length == 0 ? "empty file" : "not a model format mlsec scans", source));
                 return;
             }
+            int before = report.findings.size();
             scanStream(f, in, source, report, 0);
             report.scanned.add(source);
+            if (f == Format.PICKLE && report.findings.size() == before) {
+                checkEstimatorClasses(file, source, report);
+            }
         } catch (IOException e) {
             report.errors.add(new ScanReport.Note("io", "cannot read: " + e.getMessage(), source));
         }
@@ -171,20 +175,52 @@ public final class ModelScanner {
         }
     }
 
+    /** Largest clean pickle also read as a scikit-learn model to check its class list (the scan itself streams). */
+    static final long ESTIMATOR_CHECK_BYTES = 256L << 20;
+
+    /**
+     * A clean pickle that holds a scikit-learn estimator is also read (statically, by the model reader) for the
+     * talk's tampering: a {@code classes_} array that names a class twice loads and predicts, but never the missing
+     * class. Pickles that are not estimators the reader knows are left to the opcode scan above.
+     */
+    private static void checkEstimatorClasses(Path file, String source, ScanReport report) {
+        try {
+            if (Files.size(file) > ESTIMATOR_CHECK_BYTES) {
+                return;
+            }
+            org.mlsec.model.LocalModel m = org.mlsec.model.Models.load(file);
+            if (m.provenance().imported() != null) {
+                repeatedClass(m.classes(), source, report, "classes_", "sklearn.ClassesCheck");
+            }
+        } catch (InputException | IOException e) {
+            // not an estimator the reader knows: the opcode scan has said what there is to say
+        }
+    }
+
+    /** A HIGH finding when a class list names a class twice; true when it did. */
+    private static boolean repeatedClass(List<String> classes, String source, ScanReport report, String where,
+                                         String scanner) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String c : classes) {
+            if (!seen.add(c)) {
+                report.findings.add(new Finding(Rule.MALFORMED, Severity.HIGH, "the class list " + classes
+                        + " names class '" + c + "' twice: the model can never answer the missing class (the talk's"
+                        + " tampering)", where, c, source, scanner));
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void scanMlsec(InputStream in, String source, ScanReport report) throws IOException {
         try {
             JsonNode root = Json.MAPPER.readTree(in);
             ModelIo.fromTree(root);
-            java.util.Set<String> classes = new java.util.HashSet<>();
+            List<String> classes = new java.util.ArrayList<>();
             for (JsonNode c : root.at("/schema/classes")) {
-                if (!classes.add(c.asText())) {
-                    report.findings.add(new Finding(Rule.MALFORMED, Severity.HIGH, "the class list "
-                            + root.at("/schema/classes") + " names class '" + c.asText() + "' twice: the model can"
-                            + " never answer the missing class (the talk's tampering)", "schema.classes", c.asText(),
-                            source, "mlsec.MlsecModelScanner"));
-                    break;
-                }
+                classes.add(c.asText());
             }
+            repeatedClass(classes, source, report, "schema.classes", "mlsec.MlsecModelScanner");
         } catch (InputException e) {
             report.findings.add(new Finding(Rule.MALFORMED, Severity.MEDIUM, "malformed mlsec model: " + e.getMessage(),
                     "structure", "", source, "mlsec.MlsecModelScanner"));

@@ -43,8 +43,19 @@ public final class Tamper {
     private Tamper() {
     }
 
-    /** Reads {@code in}, rewrites it and writes {@code out}; the result still loads as an mlsec model. */
+    /**
+     * Reads {@code in}, rewrites it and writes {@code out}; the result still loads. An mlsec model file is edited
+     * as JSON; a scikit-learn pickle or joblib file (recognised by content) has its {@code classes_} rewritten in
+     * the opcode stream, as the talk did ({@link org.mlsec.model.formats.sklearn.PickleTamper}; flip-classes only).
+     */
     public static void tamper(Path in, Path out, Mode mode) {
+        if (isPickle(in)) {
+            if (mode != Mode.FLIP_CLASSES) {
+                throw new InputException(in + " is a pickle: only --mode flip-classes rewrites pickles (as the talk did)");
+            }
+            org.mlsec.model.formats.sklearn.PickleTamper.tamper(in, out);
+            return;
+        }
         ObjectNode root = (ObjectNode) ModelIo.readTree(in);
         ModelIo.fromTree(root); // only a valid model is worth tampering with
         ArrayNode classes = (ArrayNode) root.at("/schema/classes");
@@ -75,6 +86,20 @@ public final class Tamper {
         } catch (IOException e) {
             throw new MlsecException("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the file is a pickle, possibly under one compression layer as joblib writes it. */
+    static boolean isPickle(Path file) {
+        byte[] head;
+        try (var raw = Files.newInputStream(file)) {
+            head = raw.readNBytes(8);
+        } catch (IOException e) {
+            return false;
+        }
+        if (org.mlsec.model.formats.Sniff.compression(head) != null) {
+            head = org.mlsec.model.formats.Sniff.head(org.mlsec.model.formats.Sniff.readAll(file));
+        }
+        return head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5;
     }
 
     private static void constant(ObjectNode root, int k) {
