@@ -129,23 +129,7 @@ final class TreeEnsemble {
         if (model instanceof ForestModel) {
             ForestModel m = (ForestModel) model;
             requireTwoClasses(m.classes().size());
-            List<Tree> trees = m.trees();
-            double[][] v = new double[trees.size()][];
-            for (int t = 0; t < trees.size(); t++) {
-                Tree tree = trees.get(t);
-                v[t] = new double[tree.nodes()];
-                for (int n = 0; n < tree.nodes(); n++) {
-                    if (tree.isLeaf(n)) {
-                        double c0 = tree.value()[2 * n];
-                        double c1 = tree.value()[2 * n + 1];
-                        double sum = c0 + c1;
-                        // Not divided by the number of trees: with pure leaves the votes add up exactly, so a
-                        // tied forest (which the model answers with class 0) has a margin of exactly 0.
-                        v[t][n] = sum > 0 ? (c1 - c0) / sum : 0;
-                    }
-                }
-            }
-            return new TreeEnsemble(trees, v, 0, m.encoder(), m);
+            return new TreeEnsemble(m.trees(), shareDifferences(m, 1, 0), 0, m.encoder(), m);
         }
         if (model instanceof BoostedModel) {
             BoostedModel m = (BoostedModel) model;
@@ -186,22 +170,7 @@ final class TreeEnsemble {
         }
         if (model instanceof ForestModel) {
             ForestModel m = (ForestModel) model;
-            List<Tree> trees = m.trees();
-            double[][] v = new double[trees.size()][];
-            for (int t = 0; t < trees.size(); t++) {
-                Tree tree = trees.get(t);
-                v[t] = new double[tree.nodes()];
-                for (int n = 0; n < tree.nodes(); n++) {
-                    if (tree.isLeaf(n)) {
-                        double sum = 0;
-                        for (int c = 0; c < k; c++) {
-                            sum += tree.value()[n * k + c];
-                        }
-                        v[t][n] = sum > 0 ? (tree.value()[n * k + target] - tree.value()[n * k + rival]) / sum : 0;
-                    }
-                }
-            }
-            return new TreeEnsemble(trees, v, 0, m.encoder(), m, target);
+            return new TreeEnsemble(m.trees(), shareDifferences(m, target, rival), 0, m.encoder(), m, target);
         }
         BoostedModel m = (BoostedModel) model;
         List<Tree> all = m.trees();
@@ -226,6 +195,31 @@ final class TreeEnsemble {
         double[] base = m.baseScore();
         return new TreeEnsemble(trees, values.toArray(new double[0][]), base[target] - base[rival], m.encoder(), m,
                 target);
+    }
+
+    /**
+     * Per tree and leaf, the share of class {@code plus} minus the share of class {@code minus} among the leaf's
+     * training rows. Not divided by the number of trees: with pure leaves the votes add up exactly, so a tied forest
+     * (which the model answers with the first of the tied classes) has a margin of exactly 0.
+     */
+    private static double[][] shareDifferences(ForestModel m, int plus, int minus) {
+        int k = m.classes().size();
+        List<Tree> trees = m.trees();
+        double[][] v = new double[trees.size()][];
+        for (int t = 0; t < trees.size(); t++) {
+            Tree tree = trees.get(t);
+            v[t] = new double[tree.nodes()];
+            for (int n = 0; n < tree.nodes(); n++) {
+                if (tree.isLeaf(n)) {
+                    double sum = 0;
+                    for (int c = 0; c < k; c++) {
+                        sum += tree.value()[n * k + c];
+                    }
+                    v[t][n] = sum > 0 ? (tree.value()[n * k + plus] - tree.value()[n * k + minus]) / sum : 0;
+                }
+            }
+        }
+        return v;
     }
 
     /** The target the searches are given: the class itself for two classes, 1 (the pairwise margin above 0) else. */
