@@ -133,4 +133,41 @@ class ImportedModelsCliTest {
         assertTrue(s.out().contains("names class '1' twice"), s.out());
         assertEquals(0, Cli.run("scan", model.toString()).code(), "the genuine pickle scans clean");
     }
+
+    /** A pickle whose REDUCE would run os.system: every command refuses it by the global's name, and nothing runs. */
+    @Test
+    void aPickleThatCallsOsSystemIsRefusedByEveryCommandAndNeverRuns() throws IOException {
+        Path marker = dir.resolve("pwned");
+        String cmd = "touch " + marker;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x80, 2});
+        b.writeBytes("cos\nsystem\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // GLOBAL os.system
+        byte[] text = cmd.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        b.write('X'); // BINUNICODE
+        b.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(text.length).array());
+        b.writeBytes(text);
+        b.write((byte) 0x85); // TUPLE1
+        b.write('R'); // REDUCE
+        b.write('.'); // STOP
+        Path evil = Files.write(dir.resolve("model.joblib"), b.toByteArray());
+        Path data = Files.writeString(dir.resolve("d.csv"), "a,b,y\n1,2,0\n3,4,1\n");
+        String[][] commands = {
+            {"inspect", "--model", evil.toString()},
+            {"evaluate", "--model", evil.toString(), "--data", data.toString(), "--label", "y"},
+            {"predict", "--model", evil.toString(), "--data", data.toString()},
+            {"canary", "record", "--model", evil.toString(), "--data", data.toString(), "--out", dir.resolve("c").toString()},
+            {"attack", "evade", "--model", evil.toString(), "--data", data.toString(), "--label", "y", "--to", "1"},
+            {"audit", "--model", evil.toString(), "--data", data.toString(), "--label", "y", "--out", dir.resolve("a").toString()},
+            {"export", "--model", evil.toString(), "--format", "onnx", "--out", dir.resolve("e.onnx").toString()},
+            {"serve", "--model", evil.toString(), "--port", "0"},
+        };
+        for (String[] c : commands) {
+            Cli r = Cli.run(c);
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains("os.system"), String.join(" ", c) + ": " + r.err());
+        }
+        Cli s = Cli.run("scan", evil.toString());
+        assertTrue(s.code() == 1 && s.out().contains("os.system"), s.out());
+        assertTrue(!Files.exists(marker), "the payload ran");
+    }
 }
