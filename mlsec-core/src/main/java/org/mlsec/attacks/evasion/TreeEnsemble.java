@@ -176,16 +176,15 @@ final class TreeEnsemble {
         List<Tree> all = m.trees();
         List<Tree> trees = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
-        // Only the two classes' trees move the pairwise margin; the others are left out of the search.
+        // Only the two classes' trees move the pairwise margin; the other classes' trees stay in the ensemble with
+        // zero values all the same: the searches' cells are then cut by every tree, so the model's answer is one
+        // and the same inside each cell and a complete search is exact.
         for (int t = 0; t < all.size(); t++) {
             int c = t % k;
-            if (c != target && c != rival) {
-                continue;
-            }
             Tree tree = all.get(t);
             double[] v = new double[tree.nodes()];
             for (int n = 0; n < tree.nodes(); n++) {
-                if (tree.isLeaf(n)) {
+                if (tree.isLeaf(n) && (c == target || c == rival)) {
                     v[n] = c == target ? tree.value()[n] : -tree.value()[n];
                 }
             }

@@ -73,8 +73,15 @@ class MultiClassEvasionTest {
     }
 
     @Test
-    void boostedModelReachesTheMiddleClass() {
-        exactMatchesBruteForce(TrainConfig.defaults(Algorithm.GBT).withTrees(4).withMaxDepth(3), 1, 20);
+    void boostedModelReachesEachClassAtTheBruteForceMinimum() {
+        // The third class's trees decide answers too: a row may beat its rival yet land on the third class.
+        TrainConfig c = TrainConfig.defaults(Algorithm.GBT).withTrees(4).withMaxDepth(3);
+        exactMatchesBruteForce(c, 1, 20);
+        exactMatchesBruteForce(c, 0, 20);
+        exactMatchesBruteForce(c, 2, 20);
+        TrainConfig deeper = TrainConfig.defaults(Algorithm.GBT).withTrees(6).withMaxDepth(4);
+        exactMatchesBruteForce(deeper, 1, 10);
+        exactMatchesBruteForce(deeper, 0, 10);
     }
 
     @Test
