@@ -53,9 +53,19 @@ public final class ModelScanner {
 
     static void scanFile(Path file, ScanReport report) {
         String source = file.toString();
-        try (InputStream raw = Files.newInputStream(file); BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
-            byte[] head = peek(in, 512);
-            Format f = Format.detect(head, file.getFileName().toString());
+        try (InputStream raw = Files.newInputStream(file); BufferedInputStream outer = new BufferedInputStream(raw, 1 << 16)) {
+            byte[] head = peek(outer, 512);
+            String compression = org.mlsec.model.formats.Sniff.compression(head);
+            BufferedInputStream in = outer;
+            LimitedInput limited = null;
+            if (compression != null) {
+                // joblib writes compressed pickles (zlib, gzip, bz2, xz, lzma): scan what joblib.load unpickles.
+                limited = new LimitedInput(decompress(compression, outer), MAX_DECOMPRESSED);
+                in = new BufferedInputStream(limited, 1 << 16);
+                head = peek(in, 512);
+            }
+            Format f = Format.detect(head, compression == null ? file.getFileName().toString()
+                    : file.getFileName().toString().replaceAll("\\.(gz|z|bz2|xz|lzma)$", ""));
             if (f == Format.UNKNOWN) {
                 report.skipped.add(new ScanReport.Note("unsupported format",
                         head.length == 0 ? "empty file" : "not a model format mlsec scans", source));
@@ -63,9 +73,17 @@ public final class ModelScanner {
             }
             int before = report.findings.size();
             scanStream(f, in, source, report, 0);
+            if (limited != null) {
+                drain(in);
+                if (limited.exceeded()) {
+                    report.findings.add(new Finding(Rule.MALFORMED, Severity.HIGH, "the " + compression
+                            + " data expands beyond " + MAX_DECOMPRESSED + " bytes (a decompression bomb); only the first"
+                            + " part was scanned", "compression", compression, source, "mlsec.ModelScanner"));
+                }
+            }
             report.scanned.add(source);
-            if (f == Format.PICKLE && report.findings.size() == before) {
-                checkEstimatorClasses(file, source, report);
+            if (f == Format.PICKLE) {
+                checkEstimator(file, source, report, before);
             }
         } catch (IOException e) {
             report.errors.add(new ScanReport.Note("io", "cannot read: " + e.getMessage(), source));
@@ -175,26 +193,49 @@ public final class ModelScanner {
         }
     }
 
-    /** Largest clean pickle also read as a scikit-learn model to check its class list (the scan itself streams). */
-    static final long ESTIMATOR_CHECK_BYTES = 256L << 20;
+    /** Most bytes a compressed model file is decompressed to while scanning (as the model readers allow). */
+    static final long MAX_DECOMPRESSED = org.mlsec.model.formats.Sniff.MAX_BYTES;
+
+    private static InputStream decompress(String c, InputStream in) throws IOException {
+        switch (c) {
+            case "gzip":
+                return new java.util.zip.GZIPInputStream(in, 1 << 16);
+            case "zlib":
+                return new java.util.zip.InflaterInputStream(in);
+            case "bz2":
+                return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(in, true);
+            case "xz":
+                return new org.apache.commons.compress.compressors.xz.XZCompressorInputStream(in, true);
+            default:
+                return new org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream(in);
+        }
+    }
 
     /**
-     * A clean pickle that holds a scikit-learn estimator is also read (statically, by the model reader) for the
-     * talk's tampering: a {@code classes_} array that names a class twice loads and predicts, but never the missing
-     * class. Pickles that are not estimators the reader knows are left to the opcode scan above.
+     * A pickle that holds a scikit-learn estimator is also read by the model reader, which interprets every opcode
+     * as the unpickler (and joblib) would, against a stricter allow-list, and skips joblib's array bytes as joblib
+     * does. Two things follow. When the opcode scan flagged only medium-or-lower doubts (the raw array bytes after
+     * joblib's wrapper look like broken opcodes to a stream scanner) and the reader reads the whole file, those
+     * doubts are withdrawn: the file is exactly an allow-listed estimator. And the estimator's class list is checked
+     * for the talk's tampering: a {@code classes_} array that names a class twice loads and predicts, but never the
+     * missing class. Pickles that are not estimators the reader knows keep the opcode scan's verdict.
      */
-    private static void checkEstimatorClasses(Path file, String source, ScanReport report) {
-        try {
-            if (Files.size(file) > ESTIMATOR_CHECK_BYTES) {
-                return;
-            }
-            org.mlsec.model.LocalModel m = org.mlsec.model.Models.load(file);
-            if (m.provenance().imported() != null) {
-                repeatedClass(m.classes(), source, report, "classes_", "sklearn.ClassesCheck");
-            }
-        } catch (InputException | IOException e) {
-            // not an estimator the reader knows: the opcode scan has said what there is to say
+    private static void checkEstimator(Path file, String source, ScanReport report, int firstFinding) {
+        List<Finding> mine = report.findings.subList(firstFinding, report.findings.size());
+        if (!mine.stream().allMatch(x -> x.severity().compareTo(Severity.MEDIUM) <= 0)) {
+            return; // something high or critical stands whatever the reader says
         }
+        org.mlsec.model.LocalModel m;
+        try {
+            m = org.mlsec.model.Models.load(file);
+        } catch (InputException e) {
+            return; // not an estimator the reader knows: the opcode scan has said what there is to say
+        }
+        if (m.provenance().imported() == null || !m.provenance().imported().format().startsWith("scikit-learn")) {
+            return;
+        }
+        mine.clear();
+        repeatedClass(m.classes(), source, report, "classes_", "sklearn.ClassesCheck");
     }
 
     /** A HIGH finding when a class list names a class twice; true when it did. */

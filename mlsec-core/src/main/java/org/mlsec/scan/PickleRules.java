@@ -48,7 +48,13 @@ final class PickleRules {
             "torch.FloatStorage", "torch.DoubleStorage", "torch.HalfStorage", "torch.BFloat16Storage",
             "torch.LongStorage", "torch.IntStorage", "torch.ShortStorage", "torch.CharStorage", "torch.ByteStorage",
             "torch.BoolStorage", "torch.storage._load_from_bytes", "torch.float32", "torch.float16", "torch.bfloat16",
-            "torch.int64", "torch.device", "torch.nn.parameter.Parameter");
+            "torch.int64", "torch.device", "torch.nn.parameter.Parameter",
+            // scikit-learn estimators' random states: they build a NumPy bit generator by name; any callable handed
+            // to them must itself be imported by the pickle, and is judged on its own.
+            "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__bit_generator_ctor",
+            "numpy.random._pickle.__generator_ctor",
+            // joblib's in-stream array wrapper: it rebuilds a NumPy array from the bytes that follow it.
+            "joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper");
 
     private PickleRules() {
     }
@@ -65,11 +71,11 @@ final class PickleRules {
         if (DENIED_MODULES.contains(root) || DENIED_NAMES.contains(full) || DENIED_NAMES.contains(m)) {
             return Severity.CRITICAL;
         }
-        if (name.startsWith("__") && !"__newobj__".equals(name) && !"__reduce__".equals(name)) {
-            return Severity.HIGH; // dunder access (such as __getattribute__) is how gadgets reach further
-        }
         if (ALLOWED_NAMES.contains(full)) {
             return null;
+        }
+        if (name.startsWith("__") && !"__newobj__".equals(name) && !"__reduce__".equals(name)) {
+            return Severity.HIGH; // dunder access (such as __getattribute__) is how gadgets reach further
         }
         for (String p : ALLOWED_PREFIXES) {
             if ((m + ".").startsWith(p)) {

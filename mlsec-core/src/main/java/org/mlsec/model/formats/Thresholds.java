@@ -6,7 +6,8 @@ package org.mlsec.model.formats;
  * {@code (float) x <= t}, XGBoost and ONNX test {@code (float) x < t} on float32 thresholds, LightGBM tests doubles.
  * Each method returns the double {@code d} with {@code test(x) == (x <= d)} for every double {@code x} that is not
  * NaN, so an imported tree answers as the library does on every input, not only up to rounding (property-tested
- * against brute force in {@code ThresholdsTest}). NaN takes the tree's missing-value direction.
+ * against brute force in {@code ThresholdsTest}). NaN takes the tree's missing-value direction. A strict test
+ * against negative infinity is never true and has no such threshold: it is refused (IllegalArgumentException).
  */
 public final class Thresholds {
     private Thresholds() {
@@ -30,6 +31,9 @@ public final class Thresholds {
         if (Float.isNaN(t)) {
             throw new IllegalArgumentException("threshold is NaN");
         }
+        if (t == Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("a split x < -infinity is never true: no threshold says it");
+        }
         return lastDoubleRoundingToAtMost(Math.nextDown(t));
     }
 
@@ -37,6 +41,9 @@ public final class Thresholds {
     public static double doubleLess(double t) {
         if (Double.isNaN(t)) {
             throw new IllegalArgumentException("threshold is NaN");
+        }
+        if (t == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("a split x < -infinity is never true: no threshold says it");
         }
         return Math.nextDown(t);
     }

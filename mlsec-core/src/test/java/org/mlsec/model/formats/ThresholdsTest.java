@@ -89,4 +89,13 @@ class ThresholdsTest {
         }
         return java.util.Arrays.copyOf(out, i);
     }
+
+    @Test
+    void aStrictTestAgainstMinusInfinityIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Thresholds.float32Less(Float.NEGATIVE_INFINITY));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Thresholds.doubleLess(Double.NEGATIVE_INFINITY));
+        assertEquals(Double.POSITIVE_INFINITY, Thresholds.float32LessOrEqual(Double.POSITIVE_INFINITY));
+    }
 }
