@@ -170,4 +170,26 @@ class ImportedModelsCliTest {
         assertTrue(s.code() == 1 && s.out().contains("os.system"), s.out());
         assertTrue(!Files.exists(marker), "the payload ran");
     }
+
+    /** Reference models are trained like an imported model, from the hyperparameters its file records. */
+    @Test
+    void membershipInferenceTrainsReferencesLikeTheImportedModel() throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(RealDataTest.REAL), "the real data is not in ../shared");
+        java.util.List<String> lines = Files.readAllLines(RealDataTest.REAL);
+        Path members = Files.write(dir.resolve("members.csv"), lines.subList(0, 1501));
+        java.util.List<String> other = new java.util.ArrayList<>(lines.subList(0, 1));
+        other.addAll(lines.subList(20_001, 21_500));
+        Path nonMembers = Files.write(dir.resolve("non-members.csv"), other);
+        Path model = Files.copy(FIXTURES.resolve("lightgbm/binary.model.txt"), dir.resolve("model.txt"));
+        Path json = dir.resolve("mia.json");
+        Cli r = Cli.run("attack", "membership", "--model", model.toString(), "--members", members.toString(),
+                "--non-members", nonMembers.toString(), "--label", "DEFAULT", "--method", "rmia", "--references", "2",
+                "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = CliTest.json(json);
+        double auc = j.get("auc").asDouble();
+        assertTrue(auc > 0.5 && auc < 1, j.toString());
+        Cli i = Cli.run("inspect", "--model", model.toString());
+        assertTrue(i.out().contains("max_depth=5") && i.out().contains("trees=100"), i.out());
+    }
 }
