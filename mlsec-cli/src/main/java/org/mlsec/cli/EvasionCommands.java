@@ -142,6 +142,14 @@ final class EvasionCommands {
                     from == null ? -1 : classIndex(m, from, "--from"), toClass, rows, budget, effort, verify,
                     2_000_000, seed, threads);
             Evasion.Outcome o = Evasion.evade(m, t.data(), feas, c, Output.progress());
+            String used = String.valueOf(o.result().metrics().get("method"));
+            if (model != null && c.method() == Evasion.Method.AUTO && !used.equals("tree") && !used.equals("gradient")) {
+                System.err.println("mlsec: white-box search not possible on " + model + " ("
+                        + (m instanceof LocalModel ? ((LocalModel) m).kind().replace('_', ' ') + " with "
+                        + m.classes().size() + " classes: the gradient search handles two-class logistic regression"
+                        : "run as a black box: its structure could not be read") + "); used the label-only " + used
+                        + " search");
+            }
             print(o.result(), o.examples());
             if (out != null) {
                 CsvWriter.write(o.adversarialRows(t.data()), out);
