@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import org.mlsec.data.ColumnType;
 import org.mlsec.data.Schema;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Provenance;
+import org.mlsec.model.formats.ModelFormat;
 import org.mlsec.model.formats.NotWhiteBoxException;
 import org.mlsec.model.linear.LogisticModel;
 import org.mlsec.model.tree.BoostedModel;
@@ -671,15 +671,7 @@ final class Mapper {
     private Provenance provenance(String algorithm) {
         String producer = w.model.getProducerName().isEmpty() ? "ONNX" : w.model.getProducerName();
         return Provenance.imported(producer, w.model.getProducerVersion(), algorithm, hyper, features, -1,
-                new Provenance.Imported("ONNX", file.toString(), sha256(bytes), notes));
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                new Provenance.Imported("ONNX", file.toString(), ModelFormat.sha256(bytes), notes));
     }
 
     static NotWhiteBoxException refuse(String why) {
