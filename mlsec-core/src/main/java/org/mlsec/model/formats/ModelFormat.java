@@ -1,6 +1,9 @@
 package org.mlsec.model.formats;
 
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.mlsec.model.LocalModel;
 
 /**
@@ -29,4 +32,13 @@ public interface ModelFormat {
      * @param bytes its whole content, decompressed, at most {@link Sniff#MAX_BYTES}
      */
     LocalModel read(Path file, byte[] bytes);
+
+    /** The lowercase hex SHA-256 of a file's bytes as read, as the readers record it in the provenance. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -60,39 +60,41 @@ final class OnnxGraph {
 
     /** A constant double tensor of the given shape. */
     String doubles(String name, double[] values, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(claim(name)).setDataType(DOUBLE);
-        for (long d : dims) {
-            t.addDims(d);
-        }
+        TensorProto.Builder t = tensor(name, DOUBLE, dims);
         for (double v : values) {
             t.addDoubleData(v);
         }
-        graph.addInitializer(t);
-        return name;
+        return initializer(t);
     }
 
     String floats(String name, float[] values, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(claim(name)).setDataType(FLOAT);
-        for (long d : dims) {
-            t.addDims(d);
-        }
+        TensorProto.Builder t = tensor(name, FLOAT, dims);
         for (float v : values) {
             t.addFloatData(v);
         }
-        graph.addInitializer(t);
-        return name;
+        return initializer(t);
     }
 
     String longs(String name, long[] values, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(claim(name)).setDataType(INT64);
-        for (long d : dims) {
-            t.addDims(d);
-        }
+        TensorProto.Builder t = tensor(name, INT64, dims);
         for (long v : values) {
             t.addInt64Data(v);
         }
+        return initializer(t);
+    }
+
+    /** A tensor named {@code name} (claimed) of the given element type and shape, for its data to be added. */
+    private TensorProto.Builder tensor(String name, int type, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(claim(name)).setDataType(type);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t;
+    }
+
+    private String initializer(TensorProto.Builder t) {
         graph.addInitializer(t);
-        return name;
+        return t.getName();
     }
 
     String stringTensor(String name, List<String> values) {

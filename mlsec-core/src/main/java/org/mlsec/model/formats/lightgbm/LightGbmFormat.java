@@ -2,10 +2,7 @@ package org.mlsec.model.formats.lightgbm;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.mlsec.InputException;
@@ -114,7 +111,7 @@ public final class LightGbmFormat implements ModelFormat {
         Provenance prov = Provenance.imported("lightgbm", libraryVersion(h.version()),
                 h.averageOutput() ? "random_forest" : "gradient_boosting",
                 Hyperparameters.of(p.parameters(), h, rounds), h.features(), trainingRows(p),
-                new Provenance.Imported(NAME, file.toString(), sha256(bytes), notes(p, budget, rounds)));
+                new Provenance.Imported(NAME, file.toString(), ModelFormat.sha256(bytes), notes(p, budget, rounds)));
         return new BoostedModel(schema, prov, trees, new double[o.classes() == 2 ? 1 : o.classes()]);
     }
 
@@ -196,13 +193,5 @@ public final class LightGbmFormat implements ModelFormat {
             notes.add("The file has no parameters section, so the training settings are unknown.");
         }
         return notes;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

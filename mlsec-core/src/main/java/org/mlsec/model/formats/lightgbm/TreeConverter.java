@@ -1,8 +1,8 @@
 package org.mlsec.model.formats.lightgbm;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import org.mlsec.InputException;
+import org.mlsec.model.formats.TreeArrays;
 import org.mlsec.model.tree.Tree;
 
 /**
@@ -57,15 +57,7 @@ final class TreeConverter {
     private final LgbTree t;
     private final double factor;
     private final Budget budget;
-    private int[] feature = new int[16];
-    private double[] threshold = new double[16];
-    private int[] left = new int[16];
-    private int[] right = new int[16];
-    private double[] value = new double[16];
-    private int[] samples = new int[16];
-    private double[] gain = new double[16];
-    private boolean[] missingLeft = new boolean[16];
-    private int size;
+    private final TreeArrays nodes = new TreeArrays(1);
 
     private TreeConverter(LgbTree t, double factor, Budget budget) {
         this.t = t;
@@ -105,18 +97,14 @@ final class TreeConverter {
             }
             int n = add(it);
             if (s instanceof Split sp) {
-                feature[n] = sp.feature;
-                threshold[n] = sp.threshold;
-                missingLeft[n] = sp.missingLeft;
-                gain[n] = sp.gain;
-                samples[n] = sp.samples;
+                nodes.branch(n, sp.feature, sp.threshold, sp.missingLeft);
+                nodes.stats(n, sp.samples, sp.gain);
                 stack.push(new Item(sp.right, n, false, it.depth + 1));
                 stack.push(new Item(sp.left, n, true, it.depth + 1));
             } else {
                 int leaf = ~((Ref) s).code;
-                feature[n] = -1;
-                value[n] = t.leafValue()[leaf] * factor;
-                samples[n] = t.leafCount()[leaf];
+                nodes.leaf(n, t.leafValue()[leaf] * factor);
+                nodes.stats(n, t.leafCount()[leaf], 0);
             }
         }
     }
@@ -177,41 +165,16 @@ final class TreeConverter {
             throw new InputException("the model has more than " + Budget.MAX_NODES + " nodes in all (at tree "
                     + t.index() + "); refused");
         }
-        if (size >= 2 * t.leaves() - 1 && ++budget.added > Budget.MAX_ADDED) {
+        if (nodes.size() >= 2 * t.leaves() - 1 && ++budget.added > Budget.MAX_ADDED) {
             throw new InputException("tree " + t.index() + ": copying subtrees at missing-type-Zero splits would add"
                     + " more than " + Budget.MAX_ADDED + " nodes to the model; refused");
         }
-        if (size == feature.length) {
-            int cap = size * 2;
-            feature = Arrays.copyOf(feature, cap);
-            threshold = Arrays.copyOf(threshold, cap);
-            left = Arrays.copyOf(left, cap);
-            right = Arrays.copyOf(right, cap);
-            value = Arrays.copyOf(value, cap);
-            samples = Arrays.copyOf(samples, cap);
-            gain = Arrays.copyOf(gain, cap);
-            missingLeft = Arrays.copyOf(missingLeft, cap);
-        }
-        int n = size++;
-        if (it.parent >= 0) {
-            if (it.isLeft) {
-                left[it.parent] = n;
-            } else {
-                right[it.parent] = n;
-            }
-        }
-        left[n] = -1;
-        right[n] = -1;
+        int n = nodes.add();
+        nodes.link(it.parent, it.isLeft, n);
         return n;
     }
 
     private Tree build() {
-        boolean anyLeft = false;
-        for (int n = 0; n < size && !anyLeft; n++) {
-            anyLeft = missingLeft[n];
-        }
-        return new Tree(Arrays.copyOf(feature, size), Arrays.copyOf(threshold, size), Arrays.copyOf(left, size),
-                Arrays.copyOf(right, size), Arrays.copyOf(value, size), 1, Arrays.copyOf(samples, size),
-                Arrays.copyOf(gain, size), anyLeft ? Arrays.copyOf(missingLeft, size) : null);
+        return nodes.build(-1);
     }
 }

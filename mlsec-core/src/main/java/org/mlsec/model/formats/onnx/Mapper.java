@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import org.mlsec.data.ColumnType;
 import org.mlsec.data.Schema;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Provenance;
+import org.mlsec.model.formats.ModelFormat;
 import org.mlsec.model.formats.NotWhiteBoxException;
 import org.mlsec.model.linear.LogisticModel;
 import org.mlsec.model.tree.BoostedModel;
@@ -525,6 +525,37 @@ final class Mapper {
 
     private static boolean[] classesIn(Ensemble e, int tree, int k) {
         boolean[] present = new boolean[k];
+        everyLeaf(e, tree, l -> {
+            for (int i = e.leafStart[l]; i < e.leafStart[l + 1]; i++) {
+                present[e.target[i]] = true;
+            }
+            return true;
+        });
+        return present;
+    }
+
+    /** Whether some tree gives class 1 a weight at every leaf (so ONNX Runtime always has a class-1 score). */
+    private static boolean class1Always(Ensemble e) {
+        for (int t = 0; t < e.trees(); t++) {
+            boolean all = everyLeaf(e, t, l -> {
+                boolean has = false;
+                for (int i = e.leafStart[l]; i < e.leafStart[l + 1]; i++) {
+                    has |= e.target[i] == 1;
+                }
+                return has;
+            });
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Walks the leaves that tree {@code tree} reaches (each interior node once) while {@code test} holds for them;
+     * whether it held for every leaf reached.
+     */
+    private static boolean everyLeaf(Ensemble e, int tree, java.util.function.IntPredicate test) {
         int[] stack = new int[64];
         int sp = 0;
         stack[sp++] = e.roots[tree];
@@ -532,9 +563,8 @@ final class Mapper {
         while (sp > 0) {
             int r = stack[--sp];
             if (r < 0) {
-                int l = -r - 1;
-                for (int i = e.leafStart[l]; i < e.leafStart[l + 1]; i++) {
-                    present[e.target[i]] = true;
+                if (!test.test(-r - 1)) {
+                    return false;
                 }
                 continue;
             }
@@ -548,43 +578,7 @@ final class Mapper {
             stack[sp++] = e.trueRef[r];
             stack[sp++] = e.falseRef[r];
         }
-        return present;
-    }
-
-    /** Whether some tree gives class 1 a weight at every leaf (so ONNX Runtime always has a class-1 score). */
-    private static boolean class1Always(Ensemble e) {
-        for (int t = 0; t < e.trees(); t++) {
-            boolean all = true;
-            int[] stack = new int[64];
-            int sp = 0;
-            stack[sp++] = e.roots[t];
-            boolean[] seen = new boolean[e.mode.length];
-            while (sp > 0 && all) {
-                int r = stack[--sp];
-                if (r < 0) {
-                    int l = -r - 1;
-                    boolean has = false;
-                    for (int i = e.leafStart[l]; i < e.leafStart[l + 1]; i++) {
-                        has |= e.target[i] == 1;
-                    }
-                    all = has;
-                    continue;
-                }
-                if (seen[r]) {
-                    continue;
-                }
-                seen[r] = true;
-                if (sp + 2 > stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, stack.length * 2);
-                }
-                stack[sp++] = e.trueRef[r];
-                stack[sp++] = e.falseRef[r];
-            }
-            if (all) {
-                return true;
-            }
-        }
-        return false;
+        return true;
     }
 
     private static double sum(Ensemble e, int leaf, int target) {
@@ -677,15 +671,7 @@ final class Mapper {
     private Provenance provenance(String algorithm) {
         String producer = w.model.getProducerName().isEmpty() ? "ONNX" : w.model.getProducerName();
         return Provenance.imported(producer, w.model.getProducerVersion(), algorithm, hyper, features, -1,
-                new Provenance.Imported("ONNX", file.toString(), sha256(bytes), notes));
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                new Provenance.Imported("ONNX", file.toString(), ModelFormat.sha256(bytes), notes));
     }
 
     static NotWhiteBoxException refuse(String why) {

@@ -3,6 +3,7 @@ package org.mlsec.model.formats.onnx;
 import java.util.Arrays;
 import org.mlsec.InputException;
 import org.mlsec.model.formats.Thresholds;
+import org.mlsec.model.formats.TreeArrays;
 import org.mlsec.model.tree.Tree;
 
 /**
@@ -278,78 +279,39 @@ final class TreeTranslator {
         return Float.intBitsToFloat(k >= 0 ? k : k ^ 0x7fffffff);
     }
 
-    /** Growable flat node arrays, within the translator's node budget. */
+    /** The tree's node arrays, within the translator's node budget. */
     private final class Builder {
-        private final int width;
-        private int n;
-        private int[] feature = new int[16];
-        private double[] threshold = new double[16];
-        private int[] left = new int[16];
-        private int[] right = new int[16];
-        private boolean[] missingLeft = new boolean[16];
-        private double[] value = new double[16];
-        private boolean anyMissingLeft;
+        private final TreeArrays nodes;
 
         Builder(int width) {
-            this.width = width;
-            value = new double[16 * width];
+            this.nodes = new TreeArrays(width);
         }
 
         private int add() {
             if (++used > budget) {
                 throw new InputException("the trees expand to more than " + budget + " nodes");
             }
-            if (n == feature.length) {
-                int cap = n * 2;
-                feature = Arrays.copyOf(feature, cap);
-                threshold = Arrays.copyOf(threshold, cap);
-                left = Arrays.copyOf(left, cap);
-                right = Arrays.copyOf(right, cap);
-                missingLeft = Arrays.copyOf(missingLeft, cap);
-                value = Arrays.copyOf(value, cap * width);
-            }
-            left[n] = -1;
-            right[n] = -1;
-            return n++;
+            return nodes.add();
         }
 
         int branch(int f, double d, boolean nanLeft) {
             int i = add();
-            feature[i] = f;
-            threshold[i] = d;
-            missingLeft[i] = nanLeft;
-            anyMissingLeft |= nanLeft;
+            nodes.branch(i, f, d, nanLeft);
             return i;
         }
 
         int leaf(double[] v) {
             int i = add();
-            feature[i] = -1;
-            System.arraycopy(v, 0, value, i * width, width);
+            nodes.leaf(i, v);
             return i;
         }
 
         void link(int parent, int side, int child) {
-            if (parent < 0) {
-                return;
-            }
-            if (side == 0) {
-                left[parent] = child;
-            } else {
-                right[parent] = child;
-            }
+            nodes.link(parent, side == 0, child);
         }
 
         Tree build() {
-            for (int i = 0; i < n; i++) {
-                if (feature[i] < 0) {
-                    left[i] = 0;
-                    right[i] = 0;
-                }
-            }
-            return new Tree(Arrays.copyOf(feature, n), Arrays.copyOf(threshold, n), Arrays.copyOf(left, n),
-                    Arrays.copyOf(right, n), Arrays.copyOf(value, n * width), width, new int[n], new double[n],
-                    anyMissingLeft ? Arrays.copyOf(missingLeft, n) : null);
+            return nodes.build(0);
         }
     }
 

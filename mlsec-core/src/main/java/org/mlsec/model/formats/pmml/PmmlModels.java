@@ -1,10 +1,7 @@
 package org.mlsec.model.formats.pmml;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +10,7 @@ import org.mlsec.InputException;
 import org.mlsec.data.Schema;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Provenance;
+import org.mlsec.model.formats.ModelFormat;
 import org.mlsec.model.formats.NotWhiteBoxException;
 import org.mlsec.model.tree.BoostedModel;
 import org.mlsec.model.tree.ForestModel;
@@ -188,14 +186,6 @@ final class PmmlModels {
         }
         Schema s = fields.schema();
         return Provenance.imported(library, libVersion, m.kind(), hyper, s.featureNames(), rows,
-                new Provenance.Imported("PMML", file.toString(), sha256(bytes), notes));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                new Provenance.Imported("PMML", file.toString(), ModelFormat.sha256(bytes), notes));
     }
 }

@@ -1,10 +1,7 @@
 package org.mlsec.model.formats.sklearn;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.mlsec.InputException;
 import org.mlsec.model.LocalModel;
@@ -71,7 +68,7 @@ public final class SklearnFormat implements ModelFormat {
             Object root = new PickleMachine(bytes, where).load();
             List<String> notes = new ArrayList<>();
             notes.add("read statically: the pickle's opcodes were interpreted, nothing in it was run");
-            Provenance.Imported imported = new Provenance.Imported(NAME, where, sha256(bytes), notes);
+            Provenance.Imported imported = new Provenance.Imported(NAME, where, ModelFormat.sha256(bytes), notes);
             return SklearnModels.read(root, where, imported);
         } catch (InputException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(where)) {
@@ -85,14 +82,6 @@ public final class SklearnFormat implements ModelFormat {
             throw new InputException(where + ": the scikit-learn file nests too deeply to read");
         } catch (RuntimeException e) {
             throw new InputException(where + ": cannot read the scikit-learn file: " + e, e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

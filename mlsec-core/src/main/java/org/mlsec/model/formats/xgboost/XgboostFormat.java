@@ -3,9 +3,6 @@ package org.mlsec.model.formats.xgboost;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.mlsec.InputException;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.formats.ModelFormat;
@@ -45,7 +42,7 @@ public final class XgboostFormat implements ModelFormat {
                 throw new InputException("this is an XGBoost configuration (Booster.save_config), not a model; "
                         + "write the model with save_model");
             }
-            return LearnerReader.read(root, format, file.toString(), sha256(bytes));
+            return LearnerReader.read(root, format, file.toString(), ModelFormat.sha256(bytes));
         } catch (InputException e) {
             throw new InputException(file + ": " + format + ": " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -155,13 +152,5 @@ public final class XgboostFormat implements ModelFormat {
             }
         }
         return true;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,10 +24,10 @@ import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Algorithm;
-import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
+import org.mlsec.model.formats.FixtureAssertions;
 import org.mlsec.model.tree.BoostedModel;
 
 /**
@@ -46,9 +42,7 @@ class LightGbmFidelityTest {
 
     /** The fixture copied under a misleading name, so that only its content can tell what it is. */
     static LocalModel load(Path tmp, String name) throws IOException {
-        Path copy = tmp.resolve(name + "-model.pkl");
-        Files.copy(DIR.resolve(name + ".model.txt"), copy);
-        return Models.load(copy);
+        return FixtureAssertions.loadAs(DIR.resolve(name + ".model.txt"), tmp, name + "-model.pkl");
     }
 
     @ParameterizedTest
@@ -175,22 +169,11 @@ class LightGbmFidelityTest {
     }
 
     private static void compare(String what, double[][] got, double[][] expected) {
-        assertEquals(expected.length, got.length, what);
-        double max = 0;
-        int agree = 0;
-        for (int i = 0; i < got.length; i++) {
-            assertEquals(expected[i].length, got[i].length, what);
-            for (int k = 0; k < got[i].length; k++) {
-                max = Math.max(max, Math.abs(got[i][k] - expected[i][k]));
-            }
-            if (Classifier.argmax(got[i]) == Classifier.argmax(expected[i])) {
-                agree++;
-            }
-        }
-        System.out.printf("LightGBM fidelity %-16s rows %6d  max |dp| %.3e  labels agree %d/%d%n", what, got.length,
-                max, agree, got.length);
-        assertTrue(max <= 1e-6, what + ": max probability difference " + max);
-        assertEquals(got.length, agree, what + ": labels disagree");
+        FixtureAssertions.Agreement a = FixtureAssertions.agreement(what, got, expected);
+        System.out.printf("LightGBM fidelity %-16s rows %6d  max |dp| %.3e  labels agree %d/%d%n", what, a.rows(),
+                a.maxDiff(), a.labelsAgree(), a.rows());
+        assertTrue(a.maxDiff() <= 1e-6, what + ": max probability difference " + a.maxDiff());
+        assertEquals(a.rows(), a.labelsAgree(), what + ": labels disagree");
     }
 
     /** The same cells as make_fixtures.py's mask: splitmix64 of (row * 1000 + column) below 0.1. */
@@ -203,20 +186,6 @@ class LightGbmFidelityTest {
     }
 
     static double[][] proba(String file) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(DIR.resolve(file))), StandardCharsets.US_ASCII))) {
-            in.readLine();
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] f = line.split(",");
-                double[] r = new double[f.length];
-                for (int k = 0; k < f.length; k++) {
-                    r[k] = Double.parseDouble(f[k]);
-                }
-                rows.add(r);
-            }
-        }
-        return rows.toArray(new double[0][]);
+        return FixtureAssertions.probabilities(DIR.resolve(file));
     }
 }

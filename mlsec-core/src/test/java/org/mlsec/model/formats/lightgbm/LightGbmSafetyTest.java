@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.InputException;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
+import org.mlsec.model.formats.FixtureAssertions;
 import org.mlsec.model.formats.NotWhiteBoxException;
 import org.mlsec.model.tree.BoostedModel;
 
@@ -62,12 +63,7 @@ class LightGbmSafetyTest {
     }
 
     private InputException refused(String text, String expected) throws IOException {
-        Path p = write(text);
-        InputException e = assertThrows(InputException.class, () -> Models.load(p));
-        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        return e;
+        return FixtureAssertions.refusedToLoad(write(text), expected);
     }
 
     @Test

@@ -1,21 +1,15 @@
 package org.mlsec.model.formats.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +20,9 @@ import org.mlsec.TestData;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
-import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
+import org.mlsec.model.formats.FixtureAssertions;
 import org.mlsec.model.formats.NotWhiteBoxException;
 import org.mlsec.model.onnx.OnnxClassifier;
 
@@ -44,9 +38,7 @@ class OnnxFormatTest {
 
     /** Loads a fixture from a copy with a misleading name, so that recognition is by content. */
     LocalModel load(String name) throws IOException {
-        Path copy = tmp.resolve(name + ".json");
-        Files.copy(DIR.resolve(name + ".onnx"), copy);
-        return Models.load(copy);
+        return FixtureAssertions.loadAs(DIR.resolve(name + ".onnx"), tmp, name + ".json");
     }
 
     static double[][] rows(LocalModel m) {
@@ -70,56 +62,35 @@ class OnnxFormatTest {
         return out;
     }
 
-    static List<String[]> csv(Path f) throws IOException {
-        List<String[]> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)),
-                StandardCharsets.UTF_8))) {
-            r.readLine();
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.add(line.split(","));
-            }
-        }
-        return out;
-    }
-
     /**
      * Max |mlsec - recorded| over every row and class; the label (argmax) must be ONNX Runtime's argmax on every
      * row. (ONNX Runtime's own label output is not always its argmax: for two classes with weights for both it
      * answers class 1 whenever the class-1 score is positive.)
      */
     static double compareOrt(LocalModel m, double[][] x, Path recorded) throws IOException {
-        List<String[]> rec = csv(recorded);
+        List<String[]> rec = FixtureAssertions.gzipCsv(recorded);
         assertEquals(x.length, rec.size(), recorded.toString());
-        double[][] p = m.predictProba(x);
         int k = m.schema().classes().size();
-        double max = 0;
-        int labelMismatch = 0;
+        double[][] q = new double[x.length][k];
         for (int i = 0; i < x.length; i++) {
             String[] r = rec.get(i);
-            double[] q = new double[k];
             if (k == 2) {
-                q[1] = Double.parseDouble(r[1]);
-                q[0] = 1 - q[1];
+                q[i][1] = Double.parseDouble(r[1]);
+                q[i][0] = 1 - q[i][1];
             } else {
                 for (int c = 0; c < k; c++) {
-                    q[c] = Double.parseDouble(r[1 + c]);
+                    q[i][c] = Double.parseDouble(r[1 + c]);
                 }
             }
-            for (int c = 0; c < k; c++) {
-                max = Math.max(max, Math.abs(p[i][c] - q[c]));
-            }
-            if (Classifier.argmax(p[i]) != Classifier.argmax(q)) {
-                labelMismatch++;
-            }
         }
-        assertTrue(max <= 1e-5, recorded + ": max difference " + max);
-        assertEquals(0, labelMismatch, recorded + ": rows whose label differs from ONNX Runtime's");
-        return max;
+        FixtureAssertions.Agreement a = FixtureAssertions.agreement(recorded.toString(), m.predictProba(x), q);
+        assertTrue(a.maxDiff() <= 1e-5, recorded + ": max difference " + a.maxDiff());
+        assertEquals(0, a.labelsDiffer(), recorded + ": rows whose label differs from ONNX Runtime's");
+        return a.maxDiff();
     }
 
     static double compareLibrary(LocalModel m, double[][] x, Path recorded) throws IOException {
-        List<String[]> rec = csv(recorded);
+        List<String[]> rec = FixtureAssertions.gzipCsv(recorded);
         double[][] p = m.predictProba(x);
         double max = 0;
         for (int i = 0; i < x.length; i++) {

@@ -3,16 +3,12 @@ package org.mlsec.model.formats.pmml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +17,9 @@ import org.mlsec.TestData;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
-import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
+import org.mlsec.model.formats.FixtureAssertions;
 
 /**
  * Every fixture, loaded through {@link Models#load} from a copy with a misleading name (recognition is by content),
@@ -91,42 +87,17 @@ class PmmlFidelityTest {
 
     /** Asserts (or, where the file's semantics differ from the library's, only prints) the agreement. */
     static void report(String name, String against, double[][] p, double[][] expected, double tol, boolean assertIt) {
-        assertEquals(expected.length, p.length, name + ": rows");
-        double max = 0;
-        int labels = 0;
-        for (int i = 0; i < p.length; i++) {
-            assertEquals(expected[i].length, p[i].length);
-            for (int c = 0; c < p[i].length; c++) {
-                max = Math.max(max, Math.abs(p[i][c] - expected[i][c]));
-            }
-            if (Classifier.argmax(p[i]) == Classifier.argmax(expected[i])) {
-                labels++;
-            }
-        }
-        System.out.printf("PMML fidelity %-30s vs %-16s max |dp| = %.3g, labels %d/%d%n", name, against, max, labels,
-                p.length);
+        FixtureAssertions.Agreement a = FixtureAssertions.agreement(name, p, expected);
+        System.out.printf("PMML fidelity %-30s vs %-16s max |dp| = %.3g, labels %d/%d%n", name, against, a.maxDiff(),
+                a.labelsAgree(), a.rows());
         if (assertIt) {
-            assertTrue(max <= tol, name + " vs " + against + ": max |dp| " + max + " > " + tol);
-            assertEquals(p.length, labels, name + " vs " + against + ": labels");
+            assertTrue(a.maxDiff() <= tol, name + " vs " + against + ": max |dp| " + a.maxDiff() + " > " + tol);
+            assertEquals(a.rows(), a.labelsAgree(), name + " vs " + against + ": labels");
         }
     }
 
     static double[][] proba(String file) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(DIR.resolve(file))), StandardCharsets.UTF_8))) {
-            in.readLine();
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] cells = line.split(",");
-                double[] r = new double[cells.length];
-                for (int c = 0; c < cells.length; c++) {
-                    r[c] = Double.parseDouble(cells[c]);
-                }
-                rows.add(r);
-            }
-        }
-        return rows.toArray(new double[0][]);
+        return FixtureAssertions.probabilities(DIR.resolve(file));
     }
 
     static double[][] rows(double[][] p, boolean[] flag, boolean which) {
@@ -148,23 +119,16 @@ class PmmlFidelityTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = data.row(i).clone();
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(mask)), StandardCharsets.UTF_8))) {
-            in.readLine();
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                String[] cells = line.split(",");
-                int j = data.schema().indexOf(cells[1]);
-                n++;
-                if (j >= 0) { // a column the model does not use is not in its schema
-                    int row = Integer.parseInt(cells[0]);
-                    x[row][j] = Double.NaN;
-                    categorical[row] |= data.schema().feature(j).isCategorical();
-                }
+        List<String[]> cells = FixtureAssertions.gzipCsv(mask);
+        for (String[] c : cells) {
+            int j = data.schema().indexOf(c[1]);
+            if (j >= 0) { // a column the model does not use is not in its schema
+                int row = Integer.parseInt(c[0]);
+                x[row][j] = Double.NaN;
+                categorical[row] |= data.schema().feature(j).isCategorical();
             }
-            assertTrue(n > 2000, "about 10% of the cells are missing");
         }
+        assertTrue(cells.size() > 2000, "about 10% of the cells are missing");
         return x;
     }
 }

@@ -13,12 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.InputException;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
+import org.mlsec.model.formats.FixtureAssertions;
 import org.mlsec.model.formats.NotWhiteBoxException;
 
 /** Hostile and malformed files: each ends in an InputException that says what is wrong, and nothing is run. */
@@ -33,11 +33,7 @@ class SklearnSafetyTest {
     }
 
     private String refused(byte[] b) throws IOException {
-        Path p = write("model.bin", b);
-        InputException e = assertThrows(InputException.class, () -> Models.load(p));
-        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        return e.getMessage();
+        return FixtureAssertions.refusedToLoad(write("model.bin", b)).getMessage();
     }
 
     private static byte[] osSystem(Path marker) {
@@ -241,23 +237,10 @@ class SklearnSafetyTest {
         byte[] b = PickleWriter.stump();
         // the first "i8" field offset 16 (feature) is written as BININT 16; move it beyond the 56-byte record
         byte[] needle = {'J', 16, 0, 0, 0};
-        int at = indexOf(b, needle);
+        int at = FixtureAssertions.indexOf(b, needle);
         assertTrue(at > 0);
         b[at + 1] = 60;
         assertTrue(refused(b).contains("does not fit in 56 bytes"));
-    }
-
-    static int indexOf(byte[] b, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= b.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (b[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     static byte[] doubles(double... v) {

@@ -1,8 +1,6 @@
 package org.mlsec.model.formats.xgboost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mlsec.model.formats.xgboost.XgboostFixtures.fixture;
 
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.InputException;
 import org.mlsec.model.Models;
+import org.mlsec.model.formats.FixtureAssertions;
 import org.mlsec.model.tree.BoostedModel;
 
 /**
@@ -46,11 +45,7 @@ class XgboostBadFilesTest {
     }
 
     private String refused(Path f, String fragment) {
-        String m = assertThrows(InputException.class, () -> Models.load(f)).getMessage();
-        assertTrue(m.contains(f.toString()), m);
-        assertTrue(m.contains(fragment), "expected '" + fragment + "' in: " + m);
-        assertFalse(m.contains("\n"), m);
-        return m;
+        return FixtureAssertions.refusedToLoad(f, fragment).getMessage();
     }
 
     /** Refused as JSON and as UBJSON, with the same message apart from the format's name. */
@@ -109,31 +104,18 @@ class XgboostBadFilesTest {
     void declaredUbjsonLengthsBeyondTheFileAreRefused() throws IOException {
         byte[] ubj = Files.readAllBytes(fixture("binary.ubj"));
         byte[] typed = "[$d#L".getBytes(StandardCharsets.US_ASCII);
-        int at = indexOf(ubj, typed);
+        int at = FixtureAssertions.indexOf(ubj, typed);
         assertTrue(at > 0);
         byte[] bad = ubj.clone();
         bad[at + typed.length + 2] = 1; // the int64 count becomes about 2^40
         refused(write(bad, ".ubj"), "elements but only");
         byte[] key = "Lfeature_names".getBytes(StandardCharsets.US_ASCII);
         bad = ubj.clone();
-        int k = indexOf(ubj, Arrays.copyOfRange(key, 1, key.length)) - 8;
+        int k = FixtureAssertions.indexOf(ubj, Arrays.copyOfRange(key, 1, key.length)) - 8;
         bad[k] = 0x10; // the key's length becomes 2^60
         refused(write(bad, ".ubj"), "bytes declared but only");
         refused(write(UbjsonTest.b("{", 'L', 0, 0, 0, 0, 0, 0, 0, 7, "learner", "{", 'L', 0x7f, 0xff, 0xff, 0xff, 0xff,
                 0xff, 0xff, 0xff, "}}"), ".ubj"), "key of 9223372036854775807 bytes declared but only 2 bytes follow");
-    }
-
-    private static int indexOf(byte[] b, byte[] p) {
-        outer:
-        for (int i = 0; i + p.length <= b.length; i++) {
-            for (int j = 0; j < p.length; j++) {
-                if (b[i + j] != p[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @Test

@@ -1,25 +1,20 @@
 package org.mlsec.model.formats.xgboost;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.mlsec.TestData;
 import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Schema;
-import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
+import org.mlsec.model.formats.FixtureAssertions;
 
 /** The fixtures XGBoost 1.7.4 made (see make_fixtures.py) and the comparison of mlsec's answers with XGBoost's. */
 final class XgboostFixtures {
@@ -38,26 +33,21 @@ final class XgboostFixtures {
 
     /** A copy of a fixture under another name, so that recognition cannot lean on the extension. */
     static Path copy(String name, Path dir, String as) throws IOException {
-        return Files.copy(fixture(name), dir.resolve(as));
+        return FixtureAssertions.copyAs(fixture(name), dir, as);
     }
 
     /** XGBoost's probabilities, one row per data row, one column per class. */
     static float[][] proba(String name) throws IOException {
-        List<float[]> rows = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(fixture(name))), StandardCharsets.UTF_8))) {
-            in.readLine();
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] cells = line.split(",");
-                float[] r = new float[cells.length];
-                for (int c = 0; c < cells.length; c++) {
-                    r[c] = Float.parseFloat(cells[c]);
-                }
-                rows.add(r);
+        List<String[]> cells = FixtureAssertions.gzipCsv(fixture(name));
+        float[][] rows = new float[cells.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            String[] c = cells.get(i);
+            rows[i] = new float[c.length];
+            for (int k = 0; k < c.length; k++) {
+                rows[i][k] = Float.parseFloat(c[k]);
             }
         }
-        return rows.toArray(new float[0][]);
+        return rows;
     }
 
     /** The real data's rows in the model's schema (columns found by name). */
@@ -80,16 +70,10 @@ final class XgboostFixtures {
         for (int i = 0; i < NAN_ROWS; i++) {
             out[i] = rows[i].clone();
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(fixture("nan_mask.csv.gz"))), StandardCharsets.UTF_8))) {
-            in.readLine();
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] cells = line.split(",");
-                int j = columns.indexOf(cells[1]);
-                if (j >= 0) {
-                    out[Integer.parseInt(cells[0])][j] = Double.NaN;
-                }
+        for (String[] cells : FixtureAssertions.gzipCsv(fixture("nan_mask.csv.gz"))) {
+            int j = columns.indexOf(cells[1]);
+            if (j >= 0) {
+                out[Integer.parseInt(cells[0])][j] = Double.NaN;
             }
         }
         return out;
@@ -108,24 +92,15 @@ final class XgboostFixtures {
         if (x.length != expected.length) {
             throw new AssertionError(x.length + " rows but " + expected.length + " recorded");
         }
-        double[][] p = model.predictProba(x);
-        double max = 0;
-        int mismatches = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (p[i].length != expected[i].length) {
-                throw new AssertionError("row " + i + ": " + p[i].length + " classes, recorded " + expected[i].length);
-            }
-            double[] e = new double[expected[i].length];
-            for (int c = 0; c < e.length; c++) {
-                e[c] = expected[i][c];
-                double d = Math.abs(p[i][c] - e[c]);
-                max = Math.max(max, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
-            }
-            if (Classifier.argmax(p[i]) != Classifier.argmax(e)) {
-                mismatches++;
+        double[][] e = new double[expected.length][];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = new double[expected[i].length];
+            for (int c = 0; c < e[i].length; c++) {
+                e[i][c] = expected[i][c];
             }
         }
-        return new Fidelity(max, mismatches, x.length);
+        FixtureAssertions.Agreement a = FixtureAssertions.agreement("XGBoost", model.predictProba(x), e);
+        return new Fidelity(a.maxDiff(), a.labelsDiffer(), a.rows());
     }
 
     static List<String> columnsWithout(String... dropped) {
