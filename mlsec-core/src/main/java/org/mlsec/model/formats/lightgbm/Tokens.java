@@ -37,11 +37,18 @@ final class Tokens {
 
     /** Exactly {@code n} tokens, or an error naming {@code what}. */
     static List<String> split(String value, int n, String what) {
-        List<String> t = split(value);
-        if (t.size() != n) {
-            throw new InputException(what + " has " + t.size() + " values where " + n + " are expected");
+        int count = 0;
+        boolean in = false;
+        for (int i = 0; i < value.length(); i++) {
+            boolean space = value.charAt(i) == ' ';
+            count += !space && !in ? 1 : 0;
+            in = !space;
         }
-        return t;
+        // Counted before any token is made: a long line of the wrong length costs no memory.
+        if (count != n) {
+            throw new InputException(what + " has " + count + " values where " + n + " are expected");
+        }
+        return split(value);
     }
 
     static int parseInt(String s, String what) {

@@ -139,8 +139,9 @@ final class Attrs {
 
     private void checkInline(TensorProto t, String name) {
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
-            throw new NotWhiteBoxException("ONNX", where + ": attribute " + name
-                    + " keeps its data in an external file, which the white-box reader does not open");
+            // Not a black box either: ONNX Runtime would read whatever file the model names.
+            throw new org.mlsec.InputException(where + ": attribute " + name + " keeps its data in an external file;"
+                    + " mlsec opens no file a model names (ONNX Runtime would)");
         }
     }
 

@@ -81,7 +81,9 @@ final class GraphWalk {
         }
         for (TensorProto t : graph.getInitializerList()) {
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
-                throw refuse("initializer '" + t.getName() + "' keeps its data in an external file");
+                // Not a black box either: ONNX Runtime would read whatever file the model names.
+                throw new org.mlsec.InputException("initializer '" + t.getName() + "' keeps its data in an external"
+                        + " file; mlsec opens no file a model names (ONNX Runtime would)");
             }
             initializers.put(t.getName(), t);
         }

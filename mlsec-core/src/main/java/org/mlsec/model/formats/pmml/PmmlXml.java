@@ -145,6 +145,9 @@ final class PmmlXml {
         f.setProperty(XMLInputFactory.IS_COALESCING, Boolean.FALSE);
         f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        f.setXMLReporter((message, errorType, info, location) -> {
+            // the parser's own warnings: errors reach the caller as exceptions, nothing is printed
+        });
         f.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resource " + systemId + " refused");
         });
@@ -153,6 +156,39 @@ final class PmmlXml {
         trySet(f, "jdk.xml.maxElementDepth", Integer.toString(MAX_DEPTH + 1));
         trySet(f, "jdk.xml.elementAttributeLimit", Integer.toString(MAX_ATTRIBUTES * 4));
         return f;
+    }
+
+    /**
+     * PMML files are UTF-8 unless their prolog says otherwise; a malformed byte is reported here, with its line,
+     * rather than by the JDK parser (which also prints it to the console).
+     */
+    private static void checkUtf8(byte[] bytes) {
+        String prolog = new String(bytes, 0, Math.min(bytes.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*<\\?xml[^>]*encoding\\s*=\\s*[\"']([^\"']{1,40})[\"']")
+                .matcher(prolog);
+        if (m.find() && !m.group(1).equalsIgnoreCase("UTF-8") && !m.group(1).equalsIgnoreCase("UTF8")) {
+            return; // another declared encoding: the parser decodes it
+        }
+        java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            java.nio.charset.CoderResult r = d.decode(in, out, true);
+            if (r.isError()) {
+                int at = in.position();
+                int line = 1;
+                for (int i = 0; i < at; i++) {
+                    line += bytes[i] == '\n' ? 1 : 0;
+                }
+                throw new InputException("not UTF-8: byte " + at + " (line " + line + ") is not a valid UTF-8 sequence");
+            }
+            if (r.isUnderflow()) {
+                return;
+            }
+            out.clear();
+        }
     }
 
     private static void trySet(XMLInputFactory f, String key, String value) {
@@ -165,6 +201,7 @@ final class PmmlXml {
 
     /** The second pass, usable alone (tests show the parser's configuration refuses DTDs by itself too). */
     static Element parseChecked(byte[] bytes) {
+        checkUtf8(bytes);
         XMLStreamReader r = null;
         try {
             r = factory().createXMLStreamReader(new ByteArrayInputStream(bytes));

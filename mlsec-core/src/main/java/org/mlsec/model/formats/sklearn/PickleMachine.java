@@ -813,7 +813,15 @@ final class PickleMachine {
         return s;
     }
 
+    /** Longest decimal INT/LONG accepted: CPython's own default limit on int-string conversion. */
+    static final int MAX_DECIMAL_DIGITS = 4300;
+
     private Object parseInt(String s, int at) {
+        if (s.length() > MAX_DECIMAL_DIGITS + 2) {
+            // Parsing is quadratic in the digits: a file of huge decimal ints would burn CPU for minutes.
+            throw bad("INT of " + s.length() + " characters, beyond " + MAX_DECIMAL_DIGITS + " digits (CPython refuses"
+                    + " those too)", at);
+        }
         try {
             BigInteger b = new BigInteger(s.trim());
             return b.bitLength() < 64 ? (Object) b.longValue() : b;

@@ -119,7 +119,8 @@ final class StrictJson {
                 default:
                     throw new InputException("JSON: unexpected " + t + " at " + where(p));
             }
-            if (++values > Ubjson.MAX_VALUES) {
+            values += v.isContainerNode() ? 16 : 1; // containers cost more memory than their one byte (as in Ubjson)
+            if (values > Ubjson.MAX_VALUES) {
                 throw new InputException("JSON: more than " + Ubjson.MAX_VALUES
                         + " values, larger than any model mlsec reads");
             }

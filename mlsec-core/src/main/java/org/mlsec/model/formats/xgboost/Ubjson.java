@@ -60,7 +60,10 @@ final class Ubjson {
     }
 
     private JsonNode value(int m, int depth) {
-        if (++values > MAX_VALUES) {
+        // A container costs far more memory than the byte that opens it: it counts as 16 values, so that a small
+        // file of empty arrays cannot fill the heap before the limit.
+        values += m == '[' || m == '{' ? 16 : 1;
+        if (values > MAX_VALUES) {
             throw new InputException("UBJSON: more than " + MAX_VALUES + " values, larger than any model mlsec reads");
         }
         switch (m) {
