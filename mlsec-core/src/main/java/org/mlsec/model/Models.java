@@ -73,6 +73,40 @@ public final class Models {
                 + String.join(", ", names) + ")");
     }
 
+    /**
+     * Opens any model as a {@link Classifier}: an {@code http(s)://} scoring URL (a Flask-style JSON API, black box),
+     * or a file of any supported format — white-box where the format allows, and an ONNX graph that is not a tree
+     * ensemble or linear classifier through ONNX Runtime as a black box.
+     *
+     * @param spec      a path or an http(s) URL
+     * @param blackBox  the schema rows are sent in when the model is a black box (its classes name the answers);
+     *                  ignored for white-box files, which carry their own. May be null when {@code spec} is a
+     *                  white-box file.
+     */
+    public static Classifier open(String spec, Schema blackBox) {
+        org.mlsec.internal.Validate.notNull(spec, "spec");
+        if (spec.startsWith("http://") || spec.startsWith("https://")) {
+            requireSchema(blackBox, spec);
+            return new org.mlsec.model.remote.HttpClassifier(blackBox,
+                    org.mlsec.model.remote.HttpClassifier.Config.of(java.net.URI.create(spec)));
+        }
+        try {
+            return load(Path.of(spec));
+        } catch (org.mlsec.model.formats.NotWhiteBoxException e) {
+            if (!"ONNX".equals(e.format())) {
+                throw e;
+            }
+            requireSchema(blackBox, spec + " (" + e.getMessage() + ")");
+            return new org.mlsec.model.onnx.OnnxClassifier(Path.of(spec), blackBox);
+        }
+    }
+
+    private static void requireSchema(Schema s, String what) {
+        if (s == null || s.classes().size() < 2) {
+            throw new InputException(what + " is a black box: the schema of its inputs and its classes must be given");
+        }
+    }
+
     private static boolean looksLikeMlsec(byte[] head) {
         String s = new String(head, StandardCharsets.UTF_8);
         return s.stripLeading().startsWith("{") && s.contains("\"" + ModelIo.FORMAT + "\"");

@@ -101,4 +101,19 @@ class ModelsTest {
         InputException e = assertThrows(InputException.class, () -> Models.load(file));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void openGivesAClassifierForFilesUrlsAndBlackBoxGraphs() throws IOException {
+        Dataset d = TestData.layman(300, 2, dir);
+        LocalModel m = Trainer.train(d, TrainConfig.defaults(Algorithm.TREE).withMaxDepth(3), "t", Progress.NONE);
+        Path file = dir.resolve("m.bin");
+        ModelIo.save(m, file);
+        assertTrue(Models.open(file.toString(), null) instanceof LocalModel, "white-box file");
+        assertTrue(Models.open("http://127.0.0.1:9/predict", d.schema()) instanceof org.mlsec.model.remote.HttpClassifier);
+        InputException e = assertThrows(InputException.class, () -> Models.open("https://example.invalid/p", null));
+        assertTrue(e.getMessage().contains("is a black box"), e.getMessage());
+        Path graph = Path.of("src/test/resources/fixtures/onnx/matmul_sigmoid.onnx");
+        InputException noSchema = assertThrows(InputException.class, () -> Models.open(graph.toString(), null));
+        assertTrue(noSchema.getMessage().contains("is a black box"), noSchema.getMessage());
+    }
 }
