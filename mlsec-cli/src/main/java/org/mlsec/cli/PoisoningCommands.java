@@ -332,7 +332,8 @@ final class PoisoningCommands {
 
     @Command(name = "fairness", mixinStandardHelpOptions = true,
             description = {"Fairness audit: demographic-parity and equal-opportunity differences and the disparate-impact",
-                    "ratio per protected attribute (ages by decade), with group sizes. Exit 1 when a gap is too large."})
+                    "ratio of the favourable answer per protected attribute (numeric ones in quantile bins), with group",
+                    "sizes. Exit 1 when a gap is too large."})
     static final class FairnessAudit implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "MODEL", required = true, description = "Model file, ONNX file or URL.")
         String model;
@@ -343,13 +344,24 @@ final class PoisoningCommands {
         @Option(names = "--protected", paramLabel = "A,B", split = ",", required = true, description = "Protected attributes, e.g. SEX,AGE.")
         List<String> protectedColumns;
 
+        @Option(names = "--favourable", paramLabel = "CLASS", description = "The favourable answer (default: the label's first class).")
+        String favourable;
+
+        @Option(names = "--bins", paramLabel = "N", defaultValue = "5",
+                description = "Quantile bins for numeric attributes with more than 10 values (default: ${DEFAULT-VALUE}).")
+        int bins;
+
         @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
         Path json;
 
         @Override
         public Integer call() {
             Target t = Target.open(model, data, true);
-            List<Result> rs = Fairness.audit(t.model(), t.data(), protectedColumns);
+            if (bins < 2) {
+                throw new InputException("--bins must be at least 2, got " + bins);
+            }
+            String fav = favourable != null ? favourable : t.data().schema().classes().get(0);
+            List<Result> rs = Fairness.audit(t.model(), t.data(), protectedColumns, fav, bins);
             List<Map<String, Object>> out = new ArrayList<>();
             boolean finding = false;
             for (Result r : rs) {
@@ -357,8 +369,14 @@ final class PoisoningCommands {
                                 + " impact %.2f%s%n", r.metrics().get("attribute"), r.metric("demographic_parity_difference"),
                         r.metric("equal_opportunity_difference"), r.metric("disparate_impact_ratio"),
                         r.finding() ? "  <- unfair" : "");
-                ((Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> System.out.printf("    %-8s %6s rows, predicted positive %s%n",
-                        g, ((Map<?, ?>) v).get("rows"), Output.pct((Double) ((Map<?, ?>) v).get("positive_rate"))));
+                ((Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> System.out.printf(
+                        "    %-22s %6s rows, answered '%s' %s, of those truly '%s' %s%n", g, ((Map<?, ?>) v).get("rows"),
+                        fav, Output.pct((Double) ((Map<?, ?>) v).get("favourable_rate")), fav,
+                        Output.pct((Double) ((Map<?, ?>) v).get("true_favourable_rate"))));
+                if (r.metrics().containsKey("groups_too_small")) {
+                    System.out.println("    (groups of fewer than " + Fairness.MIN_GROUP + " rows left out: "
+                            + r.metrics().get("groups_too_small") + ")");
+                }
                 finding |= r.finding();
                 out.add(r.toJson());
             }

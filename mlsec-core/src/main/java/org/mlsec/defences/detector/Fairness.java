@@ -11,88 +11,147 @@ import org.mlsec.data.Values;
 import org.mlsec.model.Classifier;
 
 /**
- * Fairness audit of a model on labelled data, per protected attribute: the share of each group predicted positive
- * (the label's last class, "will default"), the true-positive rate, and the three usual gaps — demographic-parity
- * difference, equal-opportunity difference and the disparate-impact ratio of the favourable outcome (not predicted
- * positive; below 0.8 fails the four-fifths rule). Numeric attributes are bucketed (ages by decade).
+ * Fairness audit of a model on labelled data, per protected attribute, for one favourable answer (by default the
+ * label's first class, such as 0 = "will not default"): the share of each group the model gives the favourable
+ * answer, and among the group's rows whose true label is favourable, the share it gives it to (Hardt et al. 2016's
+ * equal opportunity). The gaps are computed on exactly those printed rates: demographic-parity difference (largest
+ * minus smallest favourable rate), equal-opportunity difference, and the disparate-impact ratio (smallest over
+ * largest favourable rate; below 0.8 fails the four-fifths rule). Categorical attributes group by category, numeric
+ * ones with at most {@link #MAX_VALUES_AS_GROUPS} values by value, other numeric ones into quantile bins. Groups of
+ * fewer than {@link #MIN_GROUP} rows are too small to compare; fewer than two comparable groups is an error, never
+ * a figure.
  */
 public final class Fairness {
     /** Below this disparate-impact ratio, or above this parity gap, the attribute is a finding. */
     public static final double FOUR_FIFTHS = 0.8;
     public static final double MAX_PARITY_GAP = 0.1;
+    /** Smallest group compared. */
+    public static final int MIN_GROUP = 30;
+    /** Numeric attributes with at most this many distinct values are grouped by value. */
+    public static final int MAX_VALUES_AS_GROUPS = 10;
+    /** Quantile bins of other numeric attributes, unless told otherwise. */
+    public static final int DEFAULT_BINS = 5;
 
     private Fairness() {
     }
 
+    /** The audit with the label's first class as the favourable answer and numeric attributes in quintiles. */
     public static List<Result> audit(Classifier model, Dataset data, List<String> protectedColumns) {
+        return audit(model, data, protectedColumns, data.schema().classes().get(0), DEFAULT_BINS);
+    }
+
+    /**
+     * @param favourable the class name that is the favourable answer
+     * @param bins       quantile bins for numeric attributes with many values (at least 2)
+     */
+    public static List<Result> audit(Classifier model, Dataset data, List<String> protectedColumns, String favourable,
+                                     int bins) {
+        org.mlsec.internal.Validate.isTrue(bins >= 2, "bins must be at least 2, got " + bins);
+        int favData = data.schema().classIndex(favourable);
+        int favModel = model.classes().indexOf(org.mlsec.data.Values.canonical(favourable));
+        if (favData < 0 || favModel < 0) {
+            throw new org.mlsec.InputException("favourable class '" + favourable + "' is not one of the classes "
+                    + data.schema().classes());
+        }
         int[] pred = model.predict(data.x());
-        String positive = data.schema().classes().get(data.schema().classes().size() - 1);
-        int posModel = model.classes().indexOf(positive);
-        int posData = data.schema().classes().size() - 1;
         List<Result> out = new ArrayList<>();
         for (String name : protectedColumns) {
             int j = data.schema().require(name);
             Column c = data.schema().feature(j);
-            Map<String, int[]> groups = new LinkedHashMap<>(); // size, predicted positive, actual positive, true positive
+            double[] cuts = cuts(c, data, j, bins);
+            Map<String, int[]> groups = new java.util.TreeMap<>(); // size, predicted fav, actually fav, both
             for (int i = 0; i < data.rows(); i++) {
-                String g = bucket(c, data.row(i)[j]);
+                String g = group(c, data.row(i)[j], cuts);
                 int[] v = groups.computeIfAbsent(g, k -> new int[4]);
-                boolean p = pred[i] == posModel;
-                boolean a = data.y()[i] == posData;
+                boolean p = pred[i] == favModel;
+                boolean a = data.y()[i] == favData;
                 v[0]++;
                 v[1] += p ? 1 : 0;
                 v[2] += a ? 1 : 0;
                 v[3] += p && a ? 1 : 0;
             }
             Map<String, Object> perGroup = new LinkedHashMap<>();
-            double maxRate = 0;
-            double minRate = 1;
-            double maxTpr = 0;
-            double minTpr = 1;
-            double maxFav = 0;
-            double minFav = 1;
+            double maxFav = Double.NEGATIVE_INFINITY;
+            double minFav = Double.POSITIVE_INFINITY;
+            double maxOpp = Double.NEGATIVE_INFINITY;
+            double minOpp = Double.POSITIVE_INFINITY;
+            List<String> small = new ArrayList<>();
             for (Map.Entry<String, int[]> e : groups.entrySet()) {
                 int[] v = e.getValue();
-                if (v[0] < 30) {
-                    continue; // too small to compare
+                if (v[0] < MIN_GROUP) {
+                    small.add(e.getKey());
+                    continue;
                 }
-                double rate = (double) v[1] / v[0];
-                double tpr = v[2] == 0 ? Double.NaN : (double) v[3] / v[2];
+                double fav = (double) v[1] / v[0];
+                double opp = v[2] == 0 ? Double.NaN : (double) v[3] / v[2];
                 Map<String, Object> g = new LinkedHashMap<>();
                 g.put("rows", v[0]);
-                g.put("positive_rate", rate);
-                g.put("true_positive_rate", tpr);
-                g.put("label_rate", (double) v[2] / v[0]);
+                g.put("favourable_rate", fav);
+                g.put("positive_rate", 1 - fav);
+                g.put("true_favourable_rate", opp);
+                g.put("label_rate", 1 - (double) v[2] / v[0]);
                 perGroup.put(e.getKey(), g);
-                maxRate = Math.max(maxRate, rate);
-                minRate = Math.min(minRate, rate);
-                maxFav = Math.max(maxFav, 1 - rate);
-                minFav = Math.min(minFav, 1 - rate);
-                if (!Double.isNaN(tpr)) {
-                    maxTpr = Math.max(maxTpr, tpr);
-                    minTpr = Math.min(minTpr, tpr);
+                maxFav = Math.max(maxFav, fav);
+                minFav = Math.min(minFav, fav);
+                if (!Double.isNaN(opp)) {
+                    maxOpp = Math.max(maxOpp, opp);
+                    minOpp = Math.min(minOpp, opp);
                 }
             }
-            double dp = maxRate - minRate;
-            double eo = maxTpr - minTpr;
+            if (perGroup.size() < 2) {
+                throw new org.mlsec.InputException("'" + name + "' has " + perGroup.size() + " group(s) of at least "
+                        + MIN_GROUP + " rows (" + groups.size() + " groups in all): nothing to compare"
+                        + (c.isCategorical() ? "" : "; try fewer --bins"));
+            }
+            double dp = maxFav - minFav;
+            double eo = maxOpp >= minOpp ? maxOpp - minOpp : Double.NaN;
             double di = maxFav == 0 ? 1 : minFav / maxFav;
-            out.add(Result.of("poisoning", "fairness").metric("attribute", name)
+            Result.Builder r = Result.of("poisoning", "fairness").metric("attribute", name)
+                    .metric("favourable", data.schema().classes().get(favData))
                     .metric("demographic_parity_difference", dp).metric("equal_opportunity_difference", eo)
                     .metric("disparate_impact_ratio", di).metric("groups", perGroup)
-                    .finding(di < FOUR_FIFTHS || dp > MAX_PARITY_GAP).build());
+                    .finding(di < FOUR_FIFTHS || dp > MAX_PARITY_GAP);
+            if (!small.isEmpty()) {
+                r.metric("groups_too_small", small);
+            }
+            out.add(r.build());
         }
         return out;
     }
 
-    /** Categories as they are; ages by decade; other numbers by their value when few, else as they are. */
-    static String bucket(Column c, double v) {
+    /** Quantile cut points of a numeric column with many values, or null to group by value. */
+    static double[] cuts(Column c, Dataset data, int j, int bins) {
         if (c.isCategorical()) {
+            return null;
+        }
+        double[] v = new double[data.rows()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = data.row(i)[j];
+        }
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        if (java.util.Arrays.stream(sorted).distinct().limit(MAX_VALUES_AS_GROUPS + 1).count() <= MAX_VALUES_AS_GROUPS) {
+            return null;
+        }
+        java.util.TreeSet<Double> cut = new java.util.TreeSet<>();
+        for (int b = 1; b < bins; b++) {
+            cut.add(sorted[(int) ((long) b * sorted.length / bins)]);
+        }
+        cut.remove(sorted[0]);
+        return cut.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** A row's group: its category, its value, or its quantile bin as "[lo, hi)". */
+    static String group(Column c, double v, double[] cuts) {
+        if (cuts == null) {
             return c.format(v);
         }
-        if (c.name().equalsIgnoreCase("AGE")) {
-            int lo = (int) Math.floor(v / 10) * 10;
-            return lo < 30 ? "<30" : lo >= 60 ? "60+" : lo + "-" + (lo + 9);
+        int k = 0;
+        while (k < cuts.length && v >= cuts[k]) {
+            k++;
         }
-        return Values.format(v);
+        String lo = k == 0 ? "-inf" : Values.format(cuts[k - 1]);
+        String hi = k == cuts.length ? "inf" : Values.format(cuts[k]);
+        return String.format("%d: [%s, %s)", k + 1, lo, hi);
     }
 }
