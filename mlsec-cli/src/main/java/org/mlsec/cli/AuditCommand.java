@@ -10,6 +10,8 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
+import org.mlsec.model.remote.ClassDiscovery;
+import org.mlsec.model.remote.HttpClassifier;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
 import org.mlsec.report.ReportWriter;
@@ -30,6 +32,10 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "URL", description = "Audit a model behind a scoring API (then --algo says how it is trained).")
     java.net.URI target;
+
+    @Option(names = "--classes", paramLabel = "A,B", split = ",",
+            description = "--target without --label: the API's classes (default: learnt from its answers).")
+    List<String> classes;
 
     @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "Model family when no --model (default: ${DEFAULT-VALUE}).")
     String algo;
@@ -76,16 +82,38 @@ final class AuditCommand implements Callable<Integer> {
             throw new InputException("give --model or --target, not both");
         }
         LocalModel m = model == null ? null : Models.load(model);
-        Dataset d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
+        org.mlsec.model.Classifier api = null;
+        Dataset d;
+        boolean unlabelled = target != null && data.label == null;
+        String poisoningNeedsLabels = "the poisoning checks (data diff, fairness) compare the true labels, which need --label COLUMN";
+        if (unlabelled && only != null && only.contains("poisoning")) {
+            throw new InputException("--only poisoning: " + poisoningNeedsLabels);
+        }
+        if (unlabelled) {
+            // An attacker's view: no ground truth. The classes are given or learnt, the rows labelled with the API's answers.
+            Dataset rows = data.readUnlabelled();
+            ClassDiscovery.Discovered found = ClassDiscovery.connect(HttpClassifier.Config.of(target), rows, classes,
+                    ClassDiscovery.DEFAULT_SAMPLE, Target.DISCOVERY_SEED);
+            System.err.println("mlsec: no --label: " + found.describe());
+            HttpClassifier h = found.classifier();
+            d = ClassDiscovery.labelledByAnswers(h, rows);
+            System.err.println("mlsec: the " + d.rows() + " rows are labelled with the API's answers (" + d.rows()
+                    + " queries): the figures describe the API against its own answers");
+            api = h;
+        } else {
+            d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
+        }
         m = m == null ? null : Models.withRanges(m, d);
         TrainConfig config = m != null ? TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
                 m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
         org.mlsec.model.Classifier audited = m;
-        if (target != null) {
+        if (api != null) {
+            audited = api;
+        } else if (target != null) {
             audited = new org.mlsec.model.remote.HttpClassifier(d.schema(),
                     org.mlsec.model.remote.HttpClassifier.Config.of(target));
         }
-        Dataset ref = reference == null ? null : org.mlsec.data.CsvReader.read(reference, d.schema(),
+        Dataset ref = reference == null || unlabelled ? null : org.mlsec.data.CsvReader.read(reference, d.schema(),
                 new org.mlsec.data.CsvOptions(data.options(null).delimiter(), d.schema().label(), null, null, null));
         long t0 = System.nanoTime();
         List<String> threats = only == null ? org.mlsec.report.Threats.ORDER : only;
@@ -93,6 +121,10 @@ final class AuditCommand implements Callable<Integer> {
             if (!org.mlsec.report.Threats.ORDER.contains(t)) {
                 throw new InputException("--only " + t + ": expected one of " + org.mlsec.report.Threats.ORDER);
             }
+        }
+        if (unlabelled && threats.contains("poisoning")) {
+            System.err.println("mlsec: no --label: poisoning skipped: " + poisoningNeedsLabels);
+            threats = threats.stream().filter(t -> !t.equals("poisoning")).toList();
         }
         org.mlsec.Result sig = null;
         if (signature != null) {

@@ -56,6 +56,11 @@ public final class DataOptions {
         return CsvReader.read(requireData(), options(label));
     }
 
+    /** Reads the data with an inferred schema and no label, even when a column is called like a label. */
+    Dataset readUnlabelled() {
+        return CsvReader.read(requireData(), options(null));
+    }
+
     /** Reads the data into a model's schema; the label column defaults to the model's. */
     Dataset readFor(Schema schema, boolean needLabel) {
         String l = label != null ? label : schema.label();

@@ -94,6 +94,10 @@ final class EvasionCommands {
         @Mixin
         DataOptions data;
 
+        @Option(names = "--classes", paramLabel = "A,B", split = ",",
+                description = "--target without --label: the API's classes (default: learnt from its answers).")
+        List<String> classes;
+
         @Mixin
         ConstraintOptions constraints;
 
@@ -134,7 +138,7 @@ final class EvasionCommands {
             if ((model == null) == (target == null)) {
                 throw new InputException("give either --model FILE or --target URL");
             }
-            Target t = Target.open(model != null ? model : target, data, false);
+            Target t = Target.openAttacked(model != null ? model : target, data, false, classes);
             Classifier m = t.model();
             Feasibility feas = constraints.feasibility(m.schema(), t.data());
             int toClass = target(m, from, to);
@@ -155,7 +159,11 @@ final class EvasionCommands {
                 CsvWriter.write(o.adversarialRows(t.data()), out);
                 System.out.println("  changed rows written to " + out);
             }
-            Output.json(json, o.result().toJson());
+            Map<String, Object> res = o.result().toJson();
+            if (t.discoveryQueries() > 0) {
+                res.put("class_discovery_queries", t.discoveryQueries());
+            }
+            Output.json(json, res);
             return Main.OK;
         }
 

@@ -12,6 +12,8 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
+import org.mlsec.model.remote.ClassDiscovery;
+import org.mlsec.model.remote.HttpClassifier;
 import org.mlsec.report.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +49,10 @@ final class MembershipCommand implements Callable<Integer> {
     @Option(names = "--algo", paramLabel = "ALGO", description = "For a black-box target: how to train references (rf, gbt, lr, tree; defaults of mlsec train).")
     String algo;
 
+    @Option(names = "--classes", paramLabel = "A,B", split = ",",
+            description = "A URL without --label: the API's classes (default: learnt from its answers).")
+    List<String> classes;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -62,7 +68,11 @@ final class MembershipCommand implements Callable<Integer> {
             data.label = null; // the model's label column is used
         }
         data.data = members;
-        Target t = Target.open(modelSpec, data, true);
+        if (algo == null && (modelSpec.startsWith("http://") || modelSpec.startsWith("https://"))) {
+            throw new InputException("--algo is required with a black-box target: it says how to train reference models");
+        }
+        Target t = Target.openAttacked(modelSpec, data, true, classes);
+        long labelling = 0;
         Classifier target = t.model();
         Dataset in;
         Dataset out;
@@ -80,9 +90,21 @@ final class MembershipCommand implements Callable<Integer> {
                 throw new InputException("--algo is required with a black-box target: it says how to train reference models");
             }
             in = t.data();
-            out = org.mlsec.data.CsvReader.read(nonMembers, in.schema(), data.options(in.schema().label()));
+            String l = in.labelled() ? in.schema().label() : null;
+            out = org.mlsec.data.CsvReader.read(nonMembers, in.schema(), data.options(l));
             pop = population == null ? null
-                    : org.mlsec.data.CsvReader.read(population, in.schema(), data.options(in.schema().label()));
+                    : org.mlsec.data.CsvReader.read(population, in.schema(), data.options(l));
+            if (!in.labelled()) {
+                // No ground truth: the rows are labelled with the API's answers, as an attacker would label them.
+                HttpClassifier api = (HttpClassifier) target;
+                long before = api.queries();
+                in = ClassDiscovery.labelledByAnswers(api, in);
+                out = ClassDiscovery.labelledByAnswers(api, out);
+                pop = pop == null ? null : ClassDiscovery.labelledByAnswers(api, pop);
+                labelling = api.queries() - before;
+                System.err.println("mlsec: no --label: the rows are labelled with the API's answers (" + labelling
+                        + " queries); the references learn those answers");
+            }
             trainer = MembershipInference.like(TrainConfig.defaults(Algorithm.parse(algo)));
         }
         MembershipInference.Config config = new MembershipInference.Config(MembershipMethod.parse(method), references, seed);
@@ -100,6 +122,11 @@ final class MembershipCommand implements Callable<Integer> {
             System.out.println("  ROC curve: " + roc);
         }
         Map<String, Object> res = m.toJson();
+        if (t.discoveryQueries() + labelling > 0) {
+            res.put("target_queries", ((Number) res.get("target_queries")).longValue() + t.discoveryQueries() + labelling);
+            res.put("class_discovery_queries", t.discoveryQueries());
+            res.put("labelling_queries", labelling);
+        }
         Output.json(json, res);
         return Main.OK;
     }

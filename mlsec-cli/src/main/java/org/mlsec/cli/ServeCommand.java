@@ -91,6 +91,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         InputSchema s = schema != null ? InputSchema.read(schema) : fromModel(m);
         GuardedServer server = new GuardedServer(m, s, g, ref).start(host, port);
+        if (server.schemaNote() != null) {
+            System.err.println("mlsec: " + schema + ": " + server.schemaNote());
+        }
         System.out.printf("Serving %s on http://%s:%d (POST /predict, /predict_proba; GET /health, /metrics, /openapi.json);"
                 + " guards %s. Ctrl-C stops.%n", model, host, server.port(), guardsOff ? "off" : "on");
         CountDownLatch stop = new CountDownLatch(1);

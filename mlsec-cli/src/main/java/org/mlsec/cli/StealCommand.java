@@ -19,6 +19,7 @@ import org.mlsec.model.Classifier;
 import org.mlsec.model.ModelIo;
 import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
+import org.mlsec.model.remote.ClassDiscovery;
 import org.mlsec.model.remote.HttpClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,7 @@ final class StealCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--eval", paramLabel = "FILE", description = "Rows the target never trained on, to measure fidelity.")
+    @Option(names = "--eval", paramLabel = "FILE", description = "Rows the target never trained on, to measure fidelity (and accuracy, with --label).")
     Path eval;
 
     @Option(names = "--budget", paramLabel = "N", defaultValue = "2000", description = "Query budget (default: ${DEFAULT-VALUE}).")
@@ -68,7 +69,7 @@ final class StealCommand implements Callable<Integer> {
     @Option(names = "--features", paramLabel = "A,B", split = ",", description = "The API's input fields, when --data has more columns.")
     List<String> features;
 
-    @Option(names = "--classes", paramLabel = "A,B", split = ",", description = "The target's classes, when no --data says them.")
+    @Option(names = "--classes", paramLabel = "A,B", split = ",", description = "The target's classes, when no --label says them (default: learnt from the API's answers).")
     List<String> classes;
 
     @Option(names = "--api-key", paramLabel = "KEY", description = "Sent as X-API-Key.")
@@ -89,6 +90,7 @@ final class StealCommand implements Callable<Integer> {
         }
         Classifier t;
         Dataset known = null;
+        long discovery = 0;
         if (model != null) {
             t = Models.load(model);
             if (data.data != null) {
@@ -96,7 +98,23 @@ final class StealCommand implements Callable<Integer> {
             }
         } else {
             Schema s;
-            if (data.data != null) {
+            HttpClassifier.Config c = HttpClassifier.Config.of(target).withPaths("prediction", labelsOnly ? null : "probability");
+            if (apiKey != null) {
+                c = c.withHeader("X-API-Key", apiKey);
+            }
+            if (data.data != null && data.label == null) {
+                // The attacker's rows carry no label: the API's classes are given or learnt from its answers.
+                known = data.readUnlabelled();
+                if (features != null) {
+                    known = known.select(features);
+                }
+                ClassDiscovery.Discovered found = ClassDiscovery.connect(c, known, classes,
+                        Math.min(ClassDiscovery.DEFAULT_SAMPLE, Math.max(1, budget / 10)), Target.DISCOVERY_SEED);
+                System.err.println("mlsec: no --label: " + found.describe());
+                discovery = found.queries();
+                known = new Dataset(found.classifier().schema(), known.x(), null);
+                s = known.schema();
+            } else if (data.data != null) {
                 known = data.readLabelled();
                 if (features != null) {
                     known = known.select(features);
@@ -111,16 +129,13 @@ final class StealCommand implements Callable<Integer> {
             } else {
                 throw new InputException("give --schema or --data: the features to query");
             }
-            HttpClassifier.Config c = HttpClassifier.Config.of(target).withPaths("prediction", labelsOnly ? null : "probability");
-            if (apiKey != null) {
-                c = c.withHeader("X-API-Key", apiKey);
-            }
             t = new HttpClassifier(s, c);
         }
         if (labelsOnly) {
             t = HardenedOutput.labelOnly(t);
         }
         TrainConfig sc = TrainConfig.defaults(Algorithm.parse(surrogate)).withSeed(seed);
+        int budget = this.budget - (int) discovery; // learning the classes spent part of it
         Extraction.Stolen stolen;
         switch (strategy) {
             case "learn":
@@ -152,8 +167,18 @@ final class StealCommand implements Callable<Integer> {
         }
         Result r = stolen.result();
         if (eval != null) {
+            // Fidelity needs only the target's answers; accuracy figures need the ground truth, i.e. --label.
             Dataset e = org.mlsec.data.CsvReader.read(eval, stolen.surrogate().schema(), data.options(data.label));
             r = Extraction.evaluate(stolen, t, e);
+            if (data.label == null) {
+                System.err.println("mlsec: --eval without --label: fidelity only (accuracy needs the true labels)");
+            }
+        }
+        if (discovery > 0) {
+            Map<String, Object> metrics = new LinkedHashMap<>(r.metrics());
+            metrics.put("queries", (long) r.metric("queries") + discovery);
+            metrics.put("class_discovery_queries", discovery);
+            r = new Result(r.threat(), r.technique(), r.finding(), metrics, r.details());
         }
         if (out != null) {
             ModelIo.save(stolen.surrogate(), out);

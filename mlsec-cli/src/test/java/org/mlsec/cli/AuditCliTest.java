@@ -67,4 +67,29 @@ class AuditCliTest {
             assertTrue(Files.readString(out.resolve("report.json")).contains("model-stealing"));
         }
     }
+
+    @Test
+    void auditsAUrlFromUnlabelledRows() throws IOException {
+        Path data = dir.resolve("u.csv");
+        Cli.run("data", "generate", "--rows", "2000", "--out", data.toString());
+        Path model = dir.resolve("u.mlsec");
+        Cli.run("train", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "20", "--out", model.toString());
+        org.mlsec.model.LocalModel m = org.mlsec.model.ModelIo.load(model);
+        try (org.mlsec.server.GuardedServer server = new org.mlsec.server.GuardedServer(m, null,
+                org.mlsec.server.GuardConfig.off()).start("127.0.0.1", 0)) {
+            String url = "http://127.0.0.1:" + server.port() + "/predict_proba";
+            Path out = dir.resolve("unlabelled");
+            // The label column is dropped: the auditor has the rows, not the outcomes.
+            Cli a = Cli.run("audit", "--data", data.toString(), "--drop", "ID,DEFAULT", "--target", url, "--algo", "rf",
+                    "--budget", "quick", "--fail-on", "critical", "--only", "backdoor,model-stealing", "--out", out.toString());
+            assertEquals(0, a.code(), a.err());
+            assertTrue(a.err().contains("learnt the API's classes [0, 1]"), a.err());
+            assertTrue(a.err().contains("2000 rows are labelled with the API's answers"), a.err());
+            assertTrue(Files.readString(out.resolve("report.json")).contains("model-stealing"));
+            Cli poisoning = Cli.run("audit", "--data", data.toString(), "--drop", "ID,DEFAULT", "--target", url,
+                    "--only", "poisoning", "--out", out.toString());
+            assertEquals(2, poisoning.code(), poisoning.err());
+            assertTrue(poisoning.err().contains("need --label COLUMN"), poisoning.err());
+        }
+    }
 }

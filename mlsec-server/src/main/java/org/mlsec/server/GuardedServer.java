@@ -106,6 +106,14 @@ public final class GuardedServer implements AutoCloseable {
         });
     }
 
+    /**
+     * The input schema's fields (and the rules that mention them) that are not inputs of the model and are ignored,
+     * as one line; null when the schema fits the model.
+     */
+    public String schemaNote() {
+        return reader.schemaNote;
+    }
+
     public GuardedServer start(String host, int port) {
         app.start(host, port);
         // A client that stalls mid-request holds a connection (and, while a body is read, a thread): cut it off.

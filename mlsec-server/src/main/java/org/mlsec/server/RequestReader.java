@@ -26,8 +26,15 @@ final class RequestReader {
     private final int[][] categoryOf;
     private final Set<String> names;
 
+    /** What of the input schema the model does not read (null: nothing), said once when the server starts. */
+    final String schemaNote;
+
     RequestReader(Schema schema, InputSchema validator) {
         this.schema = schema;
+        // A schema inferred from the full data fits a model on a subset of its columns: the rest is ignored.
+        InputSchema.Restricted fit = validator == null ? null : validator.restrictTo(schema.featureNames());
+        validator = fit == null ? null : fit.schema();
+        this.schemaNote = fit == null ? null : fit.note();
         this.validator = validator == null ? null : validator.checker();
         this.fields = validator == null ? List.of() : validator.features();
         this.columnOf = new int[fields.size()];

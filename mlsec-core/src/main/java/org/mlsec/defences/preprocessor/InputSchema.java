@@ -100,6 +100,58 @@ public record InputSchema(String format, int formatVersion, String label, List<F
         return rules;
     }
 
+    /**
+     * This schema restricted to a model's features: a schema inferred from the full data set fits a model trained on
+     * a subset of its columns. Fields the model does not have are ignored, and so are the rules that mention them.
+     *
+     * @param schema        the fields (in this schema's order) and rules that apply
+     * @param ignoredFields the fields dropped (empty when the schema fits the model as it is)
+     * @param droppedRules  the rules dropped because they mention an ignored field
+     */
+    public record Restricted(InputSchema schema, List<String> ignoredFields, List<String> droppedRules) {
+        /** One line saying what is ignored, or null when nothing is. */
+        public String note() {
+            if (ignoredFields.isEmpty()) {
+                return null;
+            }
+            return "the input schema's fields " + ignoredFields + " are not inputs of the model: ignored"
+                    + (droppedRules.isEmpty() ? "" : ", with the rules that mention them " + droppedRules);
+        }
+    }
+
+    /**
+     * Restricts the schema to the named features; an {@link InputException} when it names none of them (then it is
+     * the schema of another model, not of a superset of this one's data).
+     */
+    public Restricted restrictTo(java.util.Collection<String> modelFeatures) {
+        java.util.Set<String> keep = new java.util.HashSet<>(modelFeatures);
+        List<Field> kept = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        for (Field f : features) {
+            if (keep.contains(f.name())) {
+                kept.add(f);
+            } else {
+                ignored.add(f.name());
+            }
+        }
+        if (ignored.isEmpty()) {
+            return new Restricted(this, List.of(), List.of());
+        }
+        if (kept.isEmpty()) {
+            throw new InputException("the input schema names none of the model's features " + modelFeatures
+                    + " (it names " + ignored + ")");
+        }
+        java.util.Set<String> gone = new java.util.HashSet<>(ignored);
+        List<String> rulesKept = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (String r : rules == null ? List.<String>of() : rules) {
+            boolean mentions = Condition.parse(r).clauses().stream().anyMatch(c -> gone.contains(c.column()));
+            (mentions ? dropped : rulesKept).add(r);
+        }
+        return new Restricted(new InputSchema(format, formatVersion, label, kept, rulesKept), List.copyOf(ignored),
+                List.copyOf(dropped));
+    }
+
     /** The data schema this file describes (to read a CSV or a JSON record into rows). */
     public Schema toSchema() {
         List<Column> cols = new ArrayList<>();

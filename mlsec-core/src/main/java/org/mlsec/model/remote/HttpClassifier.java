@@ -117,6 +117,21 @@ public final class HttpClassifier implements Classifier {
         return out;
     }
 
+    /**
+     * The API's answers to the rows as class names (canonical text), without mapping them to the schema's classes:
+     * how classes are learnt from an API whose classes are not known yet. Each row counts as a query.
+     */
+    public java.util.List<String> answers(double[][] rows) {
+        String[] out = new String[rows.length];
+        forEachBatch(rows, (from, answer) -> {
+            JsonNode labels = field(answer, config.predictionPath(), "prediction");
+            for (int i = 0; i < labels.size() && from + i < out.length; i++) {
+                out[from + i] = labelText(labels.get(i));
+            }
+        });
+        return java.util.List.of(out);
+    }
+
     @Override
     public double[][] predictProba(double[][] rows) {
         if (!hasProbabilities()) {
@@ -245,6 +260,10 @@ public final class HttpClassifier implements Classifier {
                     + abbreviate(answer.toString()));
         }
         return n;
+    }
+
+    private static String labelText(JsonNode label) {
+        return Values.canonical((label.isNumber() ? Values.format(label.asDouble()) : label.asText()).trim());
     }
 
     private int classOf(JsonNode label) {

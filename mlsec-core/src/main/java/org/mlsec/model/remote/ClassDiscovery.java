@@ -1,0 +1,119 @@
+package org.mlsec.model.remote;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mlsec.InputException;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Values;
+import org.mlsec.internal.Validate;
+
+/**
+ * The classes of a scoring API that an attacker without labelled data does not know: either given (taken verbatim)
+ * or learnt from the API's answers to a seeded sample of the attacker's rows, in the order they are first seen
+ * (sorted by value when every class is a number, so that "0, 1" is the order whatever the sample's first row says).
+ * The queries spent learning them are counted: they are part of the attack's budget.
+ */
+public final class ClassDiscovery {
+    /** Rows asked by default: one request of the default batch size; a 1-in-5 class is missed with odds below 1e-9. */
+    public static final int DEFAULT_SAMPLE = 100;
+
+    /**
+     * @param classifier the API with its classes known
+     * @param classes    its classes, in index order
+     * @param queries    rows asked to learn them (0 when they were given)
+     * @param learnt     true when they came from the API's answers, false when given
+     */
+    public record Discovered(HttpClassifier classifier, List<String> classes, long queries, boolean learnt) {
+        /** One line for the user: which classes, and what they cost. */
+        public String describe() {
+            if (!learnt) {
+                return "the API's classes are taken as given: " + classes;
+            }
+            return "learnt the API's classes " + classes + " from its answers to " + queries + " rows (" + queries
+                    + " queries, counted in the attack's budget)"
+                    + (classes.size() < 2 ? "; only one class was seen: give --classes A,B if the API has more" : "");
+        }
+    }
+
+    private ClassDiscovery() {
+    }
+
+    /**
+     * Connects to the API described by {@code config} for rows of {@code data}'s features.
+     *
+     * @param given   the classes when known (null or empty: learn them)
+     * @param sample  rows to ask when learning (a seeded sample of {@code data}; all rows when it has fewer)
+     */
+    public static Discovered connect(HttpClassifier.Config config, Dataset data, List<String> given, int sample, long seed) {
+        Schema features = new Schema(data.schema().features(), data.schema().label(), List.of());
+        if (given != null && !given.isEmpty()) {
+            List<String> classes = new ArrayList<>();
+            for (String c : given) {
+                String k = Values.canonical(c.trim());
+                if (classes.contains(k)) {
+                    throw new InputException("--classes names class '" + k + "' twice");
+                }
+                classes.add(k);
+            }
+            return new Discovered(withClasses(config, features, classes), List.copyOf(classes), 0, false);
+        }
+        Validate.positive(sample, "class discovery sample");
+        if (data.rows() == 0) {
+            throw new InputException("no rows to ask the API about: its classes cannot be learnt (give --classes A,B)");
+        }
+        HttpClassifier probe = new HttpClassifier(features, config);
+        List<String> seen = probe.answers(sampleRows(data, sample, seed));
+        List<String> classes = order(seen);
+        return new Discovered(withClasses(config, features, classes), classes, probe.queries(), true);
+    }
+
+    /** Distinct answers in the order first seen; sorted by value when all are numbers. */
+    public static List<String> order(List<String> answers) {
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(answers));
+        if (distinct.stream().allMatch(c -> !Double.isNaN(Values.parse(c)))) {
+            distinct.sort(Comparator.comparingDouble(Values::parse));
+        }
+        return List.copyOf(distinct);
+    }
+
+    /**
+     * The rows labelled with the API's answers, for attacks that train on labels (the attacker's best stand-in for the
+     * ground truth); each row is a query.
+     */
+    public static Dataset labelledByAnswers(HttpClassifier api, Dataset data) {
+        int[] y = api.predict(data.x());
+        return new Dataset(api.schema(), data.x(), y);
+    }
+
+    private static HttpClassifier withClasses(HttpClassifier.Config config, Schema features, List<String> classes) {
+        return new HttpClassifier(new Schema(features.features(), features.label() == null ? "label" : features.label(),
+                classes), config);
+    }
+
+    private static double[][] sampleRows(Dataset data, int n, long seed) {
+        int rows = data.rows();
+        if (rows <= n) {
+            return data.x();
+        }
+        int[] idx = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            idx[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            int j = i + rng.nextInt(rows - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = data.row(idx[i]);
+        }
+        return out;
+    }
+}
