@@ -30,8 +30,9 @@ final class Output {
         }
     }
 
+    /** A share as a percentage; "n/a" when it is undefined (such as the precision of a detector that flagged nothing). */
     static String pct(double v) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
     static String num(double v) {

@@ -147,7 +147,9 @@ final class PoisoningCommands {
                     .metric("importances_before", DemoCommand.importanceMap(clean))
                     .metric("importances_after", DemoCommand.importanceMap(bad))
                     .finding(true).build();
-            System.out.printf("Poisoned %d of %d training rows; wrote %s.%n", train.changedRows(), split.train().rows(), out);
+            System.out.printf("Poisoned %d of %d rows in %s (the file); measured with %d of the %d training rows poisoned"
+                            + " the same way.%n", all.changedRows(), full.rows(), out, train.changedRows(),
+                    split.train().rows());
             System.out.printf("  accuracy on clean held-out rows: %s before, %s after%n", Output.pct(before), Output.pct(after));
             rates.forEach((k, v) -> System.out.printf("  predicted %s rate, %s: %s -> %s%n", full.schema().classes()
                             .get(full.schema().classes().size() - 1), k, Output.pct(((Map<?, ?>) v).get("before") instanceof Double b ? b : 0),
@@ -270,13 +272,16 @@ final class PoisoningCommands {
                 System.out.println("  rows matched by " + id + ": " + res.get("rows"));
             }
             if (plots != null) {
+                int written = 0;
                 for (DataDiff.FeatureShift f : shifts) {
                     if (f.flagged()) {
                         Charts.writeSvg(Charts.histograms(f.name(), column(b, f.name()), column(a, f.name())),
                                 plots.resolve(f.name() + ".svg"));
+                        written++;
                     }
                 }
-                System.out.println("  histograms in " + plots);
+                System.out.println(written == 0 ? "  no histograms: no feature was flagged"
+                        : "  " + written + " histograms of flagged features in " + plots);
             }
             Output.json(json, res);
             boolean finding = shifts.stream().anyMatch(DataDiff.FeatureShift::flagged)
