@@ -95,6 +95,10 @@ public final class ReportWriter {
             rule.put("id", "MLSEC-" + t.toUpperCase().replace('-', '_'));
             rule.put("name", t);
             rule.put("shortDescription", Map.of("text", m.title() + " (" + m.failureMode() + ")"));
+            rule.put("fullDescription", Map.of("text", m.title() + ": " + m.failureMode() + " (MITRE ATLAS " + m.atlas()
+                    + ", OWASP ML Top 10 " + m.owasp() + ")."));
+            rule.put("help", Map.of("text", m.failureMode() + ". Each result gives the figures measured, what they mean, the"
+                    + " countermeasure and the mlsec command that measures it again; report.html has the charts."));
             rule.put("helpUri", "https://atlas.mitre.org/techniques/" + m.atlas().replace(".000", "").split("\\.0")[0]);
             rule.put("properties", Map.of("tags", List.of("security", "machine-learning", m.atlas(), m.owasp()),
                     "security-severity", "7.0"));
