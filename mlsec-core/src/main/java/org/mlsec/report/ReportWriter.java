@@ -18,10 +18,23 @@ public final class ReportWriter {
     }
 
     public static void write(Audit.Report r, Path dir, String artifact) {
+        write(r, dir, Map.of("uri", artifact, "uriBaseId", "%SRCROOT%"));
+    }
+
+    /**
+     * As {@link #write(Audit.Report, Path, String)}, with the SARIF artifact location of {@code artifact} relative to
+     * {@code sourceRoot} (the repository root), as GitHub code scanning requires; an absolute {@code file:} URI when
+     * the artifact lies outside it.
+     */
+    public static void write(Audit.Report r, Path dir, Path sourceRoot, Path artifact) {
+        write(r, dir, org.mlsec.scan.ScanReport.artifactLocation(sourceRoot, artifact.toString()));
+    }
+
+    private static void write(Audit.Report r, Path dir, Map<String, Object> location) {
         try {
             Files.createDirectories(dir);
             Json.write(json(r), dir.resolve("report.json"));
-            Json.write(sarif(r, artifact), dir.resolve("report.sarif"));
+            Json.write(sarif(r, location), dir.resolve("report.sarif"));
             Files.writeString(dir.resolve("report.html"), html(r));
         } catch (IOException e) {
             throw new MlsecException("cannot write the report to " + dir + ": " + e.getMessage(), e);
@@ -71,6 +84,10 @@ public final class ReportWriter {
     }
 
     static Map<String, Object> sarif(Audit.Report r, String artifact) {
+        return sarif(r, Map.of("uri", artifact, "uriBaseId", "%SRCROOT%"));
+    }
+
+    static Map<String, Object> sarif(Audit.Report r, Map<String, Object> location) {
         List<Map<String, Object>> rules = new ArrayList<>();
         for (String t : Threats.ORDER) {
             Threats.Mapping m = Threats.ALL.get(t);
@@ -78,6 +95,10 @@ public final class ReportWriter {
             rule.put("id", "MLSEC-" + t.toUpperCase().replace('-', '_'));
             rule.put("name", t);
             rule.put("shortDescription", Map.of("text", m.title() + " (" + m.failureMode() + ")"));
+            rule.put("fullDescription", Map.of("text", m.title() + ": " + m.failureMode() + " (MITRE ATLAS " + m.atlas()
+                    + ", OWASP ML Top 10 " + m.owasp() + ")."));
+            rule.put("help", Map.of("text", m.failureMode() + ". Each result gives the figures measured, what they mean, the"
+                    + " countermeasure and the mlsec command that measures it again; report.html has the charts."));
             rule.put("helpUri", "https://atlas.mitre.org/techniques/" + m.atlas().replace(".000", "").split("\\.0")[0]);
             rule.put("properties", Map.of("tags", List.of("security", "machine-learning", m.atlas(), m.owasp()),
                     "security-severity", "7.0"));
@@ -94,7 +115,7 @@ public final class ReportWriter {
             res.put("message", Map.of("text", f.title() + ". " + f.meaning() + " Countermeasure: " + f.countermeasure()
                     + " (" + f.command() + ")"));
             res.put("locations", List.of(Map.of("physicalLocation", Map.of("artifactLocation",
-                    Map.of("uri", artifact, "uriBaseId", "%SRCROOT%")))));
+                    location))));
             res.put("properties", Map.of("security-severity", f.rank() >= 4 ? "9.0" : f.rank() == 3 ? "7.5"
                     : f.rank() == 2 ? "5.0" : "2.0", "severity", f.severity()));
             results.add(res);

@@ -104,7 +104,7 @@ public final class ScanReport {
             res.put("message", Map.of("text", f.description()));
             String file = f.source().contains("!") ? f.source().substring(0, f.source().indexOf('!')) : f.source();
             res.put("locations", List.of(Map.of("physicalLocation", Map.of("artifactLocation",
-                    Map.of("uri", uri(base, file), "uriBaseId", "%SRCROOT%")))));
+                    artifactLocation(base, file)))));
             res.put("properties", Map.of("security-severity", String.valueOf(f.severity().securitySeverity()),
                     "severity", f.severity().name()));
             results.add(res);
@@ -124,10 +124,30 @@ public final class ScanReport {
         return sarif;
     }
 
-    static String uri(java.nio.file.Path base, String file) {
+    /**
+     * A SARIF artifactLocation as GitHub code scanning needs it: the path relative to {@code base} (the repository
+     * root) with {@code uriBaseId} {@code %SRCROOT%} when the file lies under it, else an absolute {@code file:} URI
+     * without a base (never an absolute path posing as a relative one).
+     */
+    public static Map<String, Object> artifactLocation(java.nio.file.Path base, String file) {
         java.nio.file.Path p = java.nio.file.Path.of(file).toAbsolutePath().normalize();
         java.nio.file.Path b = base.toAbsolutePath().normalize();
-        String rel = p.startsWith(b) ? b.relativize(p).toString() : p.toString();
-        return rel.replace('\\', '/');
+        Map<String, Object> loc = new LinkedHashMap<>();
+        if (p.startsWith(b) && !p.equals(b)) {
+            loc.put("uri", relativeUri(b.relativize(p).toString().replace('\\', '/')));
+            loc.put("uriBaseId", "%SRCROOT%");
+        } else {
+            loc.put("uri", p.toUri().toString());
+        }
+        return loc;
+    }
+
+    /** A relative path as a URI reference: spaces and other reserved characters percent-encoded, slashes kept. */
+    static String relativeUri(String path) {
+        try {
+            return new java.net.URI(null, null, path, null).toASCIIString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a path: " + path, e);
+        }
     }
 }

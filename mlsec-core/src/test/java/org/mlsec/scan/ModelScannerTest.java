@@ -257,4 +257,17 @@ class ModelScannerTest {
         ScanReport r = scan(t);
         assertEquals(Severity.HIGH, r.findings().get(0).severity(), r.findings().toString());
     }
+
+    @Test
+    void sarifLocationsAreRelativeToTheRepositoryRootOrAbsoluteFileUris() {
+        Path root = dir.resolve("repo");
+        var inside = ScanReport.artifactLocation(root, root.resolve("models/my model.pkl").toString());
+        assertEquals("models/my%20model.pkl", inside.get("uri"));
+        assertEquals("%SRCROOT%", inside.get("uriBaseId"));
+        var outside = ScanReport.artifactLocation(root, dir.resolve("elsewhere.pkl").toString());
+        assertTrue(outside.get("uri").toString().startsWith("file:/"), outside.toString());
+        assertFalse(outside.containsKey("uriBaseId"), outside.toString());
+        var relative = ScanReport.artifactLocation(Path.of("").toAbsolutePath(), "src/main/resources/m.onnx");
+        assertEquals("src/main/resources/m.onnx", relative.get("uri"));
+    }
 }
