@@ -140,7 +140,32 @@ public class ScanMojo extends AbstractMlsecMojo {
                 throw new MojoExecutionException("mlsec:scan: cannot list " + start + ": " + e.getMessage());
             }
         }
-        return new ArrayList<>(found);
+        return withoutResourceCopies(base, found);
+    }
+
+    /**
+     * The files without those under {@code target/classes} that are byte-for-byte copies of the same path under
+     * {@code src/main/resources} (the resources phase copies them there): each model is scanned, and reported, once.
+     */
+    static List<Path> withoutResourceCopies(Path base, java.util.Collection<Path> files) throws MojoExecutionException {
+        Path classes = base.resolve("target/classes");
+        Path resources = base.resolve("src/main/resources");
+        List<Path> out = new ArrayList<>();
+        for (Path f : files) {
+            if (f.startsWith(classes)) {
+                Path source = resources.resolve(classes.relativize(f).toString());
+                try {
+                    if (files.contains(source) && Files.mismatch(source, f) == -1) {
+                        continue;
+                    }
+                } catch (IOException e) {
+                    throw new MojoExecutionException("mlsec:scan: cannot compare " + f + " with " + source + ": "
+                            + e.getMessage());
+                }
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     static int firstGlobChar(String p) {

@@ -81,4 +81,17 @@ class MojoConfigurationTest {
         assertEquals(List.of("models/e.pkl", "src/main/resources/a.pkl"),
                 s.files(List.of("models", "src/**/*.pkl"), List.of("src/test/**")).stream().map(s::shown).toList());
     }
+
+    @Test
+    void resourcesCopiedToTargetClassesAreScannedOnce() throws Exception {
+        for (String f : List.of("src/main/resources/m.pkl", "target/classes/m.pkl", "src/main/resources/n.pkl",
+                "target/classes/n.pkl")) {
+            Files.createDirectories(dir.resolve(f).getParent());
+            Files.writeString(dir.resolve(f), f.endsWith("n.pkl") && f.startsWith("target") ? "changed" : "same");
+        }
+        ScanMojo s = setUp(new ScanMojo());
+        assertEquals(List.of("src/main/resources/m.pkl", "src/main/resources/n.pkl", "target/classes/n.pkl"),
+                s.files(ScanMojo.DEFAULT_INCLUDES, List.of()).stream().map(s::shown).toList(),
+                "an identical copy is left out; a copy that differs is scanned too");
+    }
 }
