@@ -36,6 +36,11 @@ class EvasionTest {
 
     /** A noisy rule over a 21 x 21 x 3 grid: enough structure for deep, quirky trees. */
     static Dataset grid(long seed) {
+        return grid(seed, SCHEMA, s -> s > 18 ? 1 : 0);
+    }
+
+    /** 3,000 rows of the grid, labelled by a noisy score: A + 0.7 B (+6 for category z) + N(0, 4). */
+    static Dataset grid(long seed, Schema schema, java.util.function.DoubleToIntFunction label) {
         SplittableRandom r = new SplittableRandom(seed);
         int n = 3000;
         double[][] x = new double[n][];
@@ -43,9 +48,9 @@ class EvasionTest {
         for (int i = 0; i < n; i++) {
             x[i] = new double[] {r.nextInt(21), r.nextInt(21), r.nextInt(3)};
             double s = x[i][0] + 0.7 * x[i][1] + (x[i][2] == 2 ? 6 : 0) + 4 * r.nextGaussian();
-            y[i] = s > 18 ? 1 : 0;
+            y[i] = label.applyAsInt(s);
         }
-        return new Dataset(SCHEMA, x, y);
+        return new Dataset(schema, x, y);
     }
 
     static List<double[]> everyInput() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mlsec.Progress;
 import org.mlsec.data.Dataset;
@@ -20,16 +19,7 @@ class MultiClassEvasionTest {
     static final Schema SCHEMA = new Schema(EvasionTest.SCHEMA.features(), "Y", List.of("low", "mid", "high"));
 
     static Dataset grid(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int n = 3000;
-        double[][] x = new double[n][];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = new double[] {r.nextInt(21), r.nextInt(21), r.nextInt(3)};
-            double s = x[i][0] + 0.7 * x[i][1] + (x[i][2] == 2 ? 6 : 0) + 4 * r.nextGaussian();
-            y[i] = s > 22 ? 2 : s > 12 ? 1 : 0;
-        }
-        return new Dataset(SCHEMA, x, y);
+        return EvasionTest.grid(seed, SCHEMA, s -> s > 22 ? 2 : s > 12 ? 1 : 0);
     }
 
     static void exactMatchesBruteForce(TrainConfig config, int to, int minimumExact) {
