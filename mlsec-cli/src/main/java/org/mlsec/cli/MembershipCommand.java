@@ -112,10 +112,22 @@ final class MembershipCommand implements Callable<Integer> {
         var m = r.result();
         System.out.printf("Membership inference (%s, %d references) on %d members and %d non-members:%n", config.method().key(),
                 references, in.rows(), out.rows());
-        System.out.printf("  AUC %.3f, balanced accuracy %s, advantage %.3f%n", m.metric("auc"),
-                Output.pct(m.metric("balanced_accuracy")), m.metric("advantage"));
-        System.out.printf("  TPR at 0.1%% FPR %s, at 1%% FPR %s (%.1f s)%n", Output.pct(m.metric("tpr_at_fpr_0_001")),
-                Output.pct(m.metric("tpr_at_fpr_0_01")), m.metric("seconds"));
+        System.out.printf("  AUC %.3f (95%% CI %.3f-%.3f), balanced accuracy %s, advantage %.3f%n", m.metric("auc"),
+                m.metric("auc_ci_low"), m.metric("auc_ci_high"), Output.pct(m.metric("balanced_accuracy")),
+                m.metric("advantage"));
+        long negatives = (long) m.metric("non_members");
+        if (Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_001_supported"))) {
+            System.out.printf("  TPR at 0.1%% FPR %s (95%% CI %s-%s), at 1%% FPR %s (%.1f s)%n",
+                    Output.pct(m.metric("tpr_at_fpr_0_001")), Output.pct(m.metric("tpr_at_fpr_0_001_ci_low")),
+                    Output.pct(m.metric("tpr_at_fpr_0_001_ci_high")), Output.pct(m.metric("tpr_at_fpr_0_01")),
+                    m.metric("seconds"));
+        } else {
+            System.out.printf("  TPR at 0.1%% FPR not measurable with %d non-members (it needs %d); at the lowest FPR they"
+                            + " support, %s: TPR %s%s (%.1f s)%n", negatives, (long) Math.ceil(10 / 0.001),
+                    Output.pct(m.metric("lowest_supported_fpr")), Output.pct(m.metric("tpr_at_lowest_supported_fpr")),
+                    Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_01_supported"))
+                            ? ", at 1% FPR " + Output.pct(m.metric("tpr_at_fpr_0_01")) : "", m.metric("seconds"));
+        }
         if (roc != null) {
             Charts.writeSvg(Charts.rocLogLog("Membership inference: " + config.method().key(), List.of(config.method().key()),
                     List.of(r.roc())), roc);

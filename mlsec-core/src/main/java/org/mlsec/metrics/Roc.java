@@ -73,6 +73,52 @@ public final class Roc {
         return best;
     }
 
+    /**
+     * False positives a rate must stand on to be measured: a TPR "at 0.1% FPR" from fewer than 10,000 negatives
+     * rests on fewer than 10 false positives and says more about chance than about the attack.
+     */
+    public static final int SUPPORT = 10;
+
+    /** Whether {@code maxFpr} is measurable with {@code negatives} negatives (at least {@link #SUPPORT} of them). */
+    public static boolean supports(double maxFpr, long negatives) {
+        return maxFpr * negatives >= SUPPORT - 1e-9;
+    }
+
+    /** The lowest FPR that {@code negatives} negatives can measure. */
+    public static double lowestSupportedFpr(long negatives) {
+        return negatives <= 0 ? 1 : Math.min(1, (double) SUPPORT / negatives);
+    }
+
+    /**
+     * A 95% confidence interval for the AUC (Hanley and McNeil 1982), clipped to [0, 1].
+     *
+     * @return {low, high}
+     */
+    public static double[] aucInterval(double auc, long positives, long negatives) {
+        double q1 = auc / (2 - auc);
+        double q2 = 2 * auc * auc / (1 + auc);
+        double v = (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc))
+                / ((double) positives * negatives);
+        double h = 1.959964 * Math.sqrt(Math.max(0, v));
+        return new double[] {Math.max(0, auc - h), Math.min(1, auc + h)};
+    }
+
+    /**
+     * A 95% Wilson score interval for a proportion observed as {@code rate} of {@code n} trials.
+     *
+     * @return {low, high}
+     */
+    public static double[] wilson(double rate, long n) {
+        if (n <= 0) {
+            return new double[] {0, 1};
+        }
+        double z = 1.959964;
+        double z2 = z * z;
+        double centre = (rate + z2 / (2 * n)) / (1 + z2 / n);
+        double h = z / (1 + z2 / n) * Math.sqrt(rate * (1 - rate) / n + z2 / (4.0 * n * n));
+        return new double[] {Math.max(0, centre - h), Math.min(1, centre + h)};
+    }
+
     /** max over thresholds of TPR - FPR. */
     public double maxAdvantage() {
         double best = 0;

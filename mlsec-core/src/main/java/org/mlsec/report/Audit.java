@@ -132,11 +132,20 @@ public final class Audit {
             MembershipInference.Report mia = MembershipInference.infer(target, halves.train(), halves.test(), null,
                     new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, Progress.NONE);
             Result m = mia.result();
-            String miaSeverity = m.metric("auc") >= 0.8 || m.metric("tpr_at_fpr_0_001") >= 0.05 ? "high"
-                    : m.metric("auc") >= 0.6 ? "medium" : "low";
+            // Severity on what the data supports: the AUC's lower bound, a low-FPR rate only where measurable.
+            boolean lowFpr = Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_001_supported"));
+            double aucLow = m.metric("auc_ci_low");
+            String miaSeverity = aucLow >= 0.8 || (lowFpr && m.metric("tpr_at_fpr_0_001_ci_low") >= 0.05) ? "high"
+                    : aucLow >= 0.6 ? "medium" : "low";
+            String rate = lowFpr ? String.format(Locale.ROOT, "%.1f%% of members found at 0.1%% false positives",
+                    100 * m.metric("tpr_at_fpr_0_001")) : String.format(Locale.ROOT,
+                    "%.1f%% of members found at %.1f%% false positives (the lowest rate %d non-members can measure)",
+                    100 * m.metric("tpr_at_lowest_supported_fpr"), 100 * m.metric("lowest_supported_fpr"),
+                    (long) m.metric("non_members"));
             out.add(Threats.finding("membership-inference", miaSeverity, String.format(Locale.ROOT,
-                            "Training membership is exposed: AUC %.3f, %.1f%% of members found at 0.1%% false positives",
-                            m.metric("auc"), 100 * m.metric("tpr_at_fpr_0_001")),
+                            "%s: AUC %.3f (95%% CI %.3f-%.3f), %s", aucLow > 0.55 ? "Training membership is exposed"
+                                    : "Training membership is not measurably exposed", m.metric("auc"), aucLow,
+                            m.metric("auc_ci_high"), rate),
                     "An attacker with look-alike models can tell whether a person was in the training data.",
                     "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
                     "mlsec defend membership --data F --label L", m.metrics()));

@@ -133,21 +133,38 @@ public final class MembershipInference {
         }
         double tpr = (double) tp / members.rows();
         double fpr = (double) fp / nonMembers.rows();
-        Result r = Result.of("membership-inference", c.method().key())
+        long nIn = members.rows();
+        long nOut = nonMembers.rows();
+        double[] aucCi = Roc.aucInterval(roc.auc(), nIn, nOut);
+        double lowest = Roc.lowestSupportedFpr(nOut);
+        boolean at001 = Roc.supports(0.001, nOut);
+        boolean at01 = Roc.supports(0.01, nOut);
+        double tpr001 = roc.tprAtFpr(0.001);
+        double[] tpr001Ci = Roc.wilson(tpr001, nIn);
+        Result.Builder b = Result.of("membership-inference", c.method().key())
                 .metric("method", c.method().key())
                 .metric("references", c.references())
                 .metric("auc", roc.auc())
+                .metric("auc_ci_low", aucCi[0])
+                .metric("auc_ci_high", aucCi[1])
                 .metric("balanced_accuracy", (tpr + 1 - fpr) / 2)
                 .metric("advantage", tpr - fpr)
-                .metric("tpr_at_fpr_0_001", roc.tprAtFpr(0.001))
+                .metric("tpr_at_fpr_0_001", tpr001)
+                .metric("tpr_at_fpr_0_001_ci_low", tpr001Ci[0])
+                .metric("tpr_at_fpr_0_001_ci_high", tpr001Ci[1])
+                .metric("tpr_at_fpr_0_001_supported", at001)
                 .metric("tpr_at_fpr_0_01", roc.tprAtFpr(0.01))
+                .metric("tpr_at_fpr_0_01_supported", at01)
+                .metric("lowest_supported_fpr", lowest)
+                .metric("tpr_at_lowest_supported_fpr", roc.tprAtFpr(lowest))
                 .metric("max_advantage", roc.maxAdvantage())
-                .metric("members", members.rows())
-                .metric("non_members", nonMembers.rows())
+                .metric("members", nIn)
+                .metric("non_members", nOut)
                 .metric("target_queries", queries)
                 .metric("seconds", (System.nanoTime() - t0) / 1e9)
-                .finding(roc.auc() > 0.6 || roc.tprAtFpr(0.001) > 0.01)
-                .build();
+                // Decided on what the data supports: the AUC's lower bound, and a low-FPR rate only where measurable.
+                .finding(aucCi[0] > 0.6 || (at001 && tpr001Ci[0] > 0.01));
+        Result r = b.build();
         return new Report(r, roc, scores, member);
     }
 
