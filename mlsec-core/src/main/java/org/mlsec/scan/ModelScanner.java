@@ -60,7 +60,7 @@ public final class ModelScanner {
             LimitedInput limited = null;
             if (compression != null) {
                 // joblib writes compressed pickles (zlib, gzip, bz2, xz, lzma): scan what joblib.load unpickles.
-                limited = new LimitedInput(decompress(compression, outer), MAX_DECOMPRESSED);
+                limited = new LimitedInput(org.mlsec.model.formats.Sniff.decompress(compression, outer), MAX_DECOMPRESSED);
                 in = new BufferedInputStream(limited, 1 << 16);
                 head = peek(in, 512);
             }
@@ -195,21 +195,6 @@ public final class ModelScanner {
 
     /** Most bytes a compressed model file is decompressed to while scanning (as the model readers allow). */
     static final long MAX_DECOMPRESSED = org.mlsec.model.formats.Sniff.MAX_BYTES;
-
-    private static InputStream decompress(String c, InputStream in) throws IOException {
-        switch (c) {
-            case "gzip":
-                return new java.util.zip.GZIPInputStream(in, 1 << 16);
-            case "zlib":
-                return new java.util.zip.InflaterInputStream(in);
-            case "bz2":
-                return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(in, true);
-            case "xz":
-                return new org.apache.commons.compress.compressors.xz.XZCompressorInputStream(in, true);
-            default:
-                return new org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream(in);
-        }
-    }
 
     /**
      * A pickle that holds a scikit-learn estimator is also read by the model reader, which interprets every opcode

@@ -96,7 +96,8 @@ public final class Sniff {
         }
     }
 
-    private static InputStream decompress(String c, InputStream in) throws IOException {
+    /** A stream that removes the named layer ({@link #compression}'s names) from {@code in}. */
+    public static InputStream decompress(String c, InputStream in) throws IOException {
         switch (c) {
             case "gzip":
                 return new GZIPInputStream(in, 1 << 16);
