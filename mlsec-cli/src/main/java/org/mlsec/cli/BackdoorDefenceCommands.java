@@ -173,8 +173,9 @@ final class BackdoorDefenceCommands {
     }
 
     @Command(name = "backdoor", mixinStandardHelpOptions = true,
-            description = {"Probe each feature beyond the range of trusted data and rank the values that push predictions",
-                    "to one class: suspected triggers. Exit 1 when one reaches the threshold."})
+            description = {"Probe each numeric feature at values an input may take and rank the narrow ones that push",
+                    "predictions to one class: suspected triggers (exit 1 when one reaches the threshold). Values beyond",
+                    "the model's schema are listed apart as out-of-range behaviour: validation refuses them."})
     static final class ScanModelBackdoor implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "MODEL", required = true, description = "Model file, ONNX file or URL.")
         String model;
@@ -197,15 +198,23 @@ final class BackdoorDefenceCommands {
         public Integer call() {
             Target t = Target.open(model, data, false);
             Classifier m = t.model();
-            List<ModelBackdoorScanner.Probe> probes = ModelBackdoorScanner.scan(m, t.data(), rows, seed);
-            List<ModelBackdoorScanner.Probe> suspects = probes.stream().filter(p -> p.share() >= threshold).toList();
-            System.out.println("Strongest probes (" + (m instanceof LocalModel ? ((LocalModel) m).kind() : model) + "):");
-            probes.stream().limit(5).forEach(p -> System.out.println("  " + p));
+            ModelBackdoorScanner.Scan scan = ModelBackdoorScanner.probe(m, t.data(), rows, seed);
+            List<ModelBackdoorScanner.Probe> suspects = scan.suspects(threshold);
+            List<ModelBackdoorScanner.Probe> beyond = scan.outOfRange(threshold);
+            System.out.println("Strongest in-range probes (" + (m instanceof LocalModel ? ((LocalModel) m).kind() : model)
+                    + "; values an input may take):");
+            scan.inRange().stream().limit(5).forEach(p -> System.out.println("  " + p));
             System.out.println(suspects.isEmpty() ? "No suspected trigger reaches " + Output.pct(threshold) + "."
                     : suspects.size() + " suspected trigger value(s); the first: " + suspects.get(0).feature());
+            if (!beyond.isEmpty()) {
+                System.out.println("Out-of-range behaviour (low: input validation refuses these values): " + beyond.size()
+                        + " probe(s) reach " + Output.pct(threshold) + ", the strongest " + beyond.get(0) + ".");
+            }
+            List<ModelBackdoorScanner.Probe> probes = scan.all();
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("threshold", threshold);
             res.put("suspected", suspects);
+            res.put("out_of_range", beyond.subList(0, Math.min(50, beyond.size())));
             res.put("probes", probes.subList(0, Math.min(50, probes.size())));
             Output.json(json, res);
             return suspects.isEmpty() ? Main.OK : Main.FINDINGS;

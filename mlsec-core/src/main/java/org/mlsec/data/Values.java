@@ -13,6 +13,21 @@ public final class Values {
         return Double.toString(v);
     }
 
+    /**
+     * A number for people to read: whole numbers as integers, others to six significant digits without trailing zeros
+     * ({@code 107.28999999999999} reads 107.29). Not for files that are read back: {@link #format} is exact.
+     */
+    public static String display(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+        return Math.abs(v) >= 1e-4 && Math.abs(v) < 1e15 ? d.toPlainString() : d.toString();
+    }
+
     /** Parses a finite number, or returns NaN when the text is not one (including "NaN" and "Infinity"). */
     public static double parse(String s) {
         int n = s.length();

@@ -180,17 +180,36 @@ public final class Audit {
         // 4. Backdoors: in the data and in the model
         if (only.contains("backdoor")) {
             DataBackdoorDetector.Report bd = DataBackdoorDetector.detect(data, null);
-            List<ModelBackdoorScanner.Probe> probes = ModelBackdoorScanner.scan(audited, data, 1000, seed);
-            boolean suspect = !probes.isEmpty() && probes.get(0).share() >= ModelBackdoorScanner.DEFAULT_THRESHOLD;
-            out.add(Threats.finding("backdoor", bd.flagged().isEmpty() && !suspect ? "info" : "high",
-                    bd.flagged().isEmpty() && !suspect ? "No backdoor trigger found in the data or the model"
-                            : bd.flagged().size() + " suspicious rows in the data" + (suspect ? "; the model reacts to "
-                            + probes.get(0) : ""),
-                    "A trigger in the training data makes the model answer the attacker's class whenever it is present.",
+            ModelBackdoorScanner.Scan scan = ModelBackdoorScanner.probe(audited, data, 1000, seed);
+            List<ModelBackdoorScanner.Probe> suspects = scan.suspects(ModelBackdoorScanner.DEFAULT_THRESHOLD);
+            List<ModelBackdoorScanner.Probe> beyond = scan.outOfRange(ModelBackdoorScanner.DEFAULT_THRESHOLD);
+            boolean found = !bd.flagged().isEmpty() || !suspects.isEmpty();
+            List<String> parts = new ArrayList<>();
+            if (!bd.flagged().isEmpty()) {
+                parts.add(bd.flagged().size() + " suspicious rows in the data");
+            }
+            if (!suspects.isEmpty()) {
+                parts.add("the model reacts to a narrow input value: " + suspects.get(0));
+            }
+            String title = found ? String.join("; ", parts)
+                    : beyond.isEmpty() ? "No backdoor trigger found in the data or the model"
+                    : "No trigger inside the valid input ranges; out of range (refused by input validation), "
+                            + beyond.get(0);
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("flagged_rows", bd.flagged().size());
+            bm.put("findings", bd.findings().stream().limit(5).toList());
+            bm.put("strongest_probe", suspects.isEmpty() ? "" : suspects.get(0).toString());
+            bm.put("suspected_triggers", suspects.size());
+            bm.put("out_of_range_probes", beyond.size());
+            bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
+            out.add(Threats.finding("backdoor", found ? "high" : beyond.isEmpty() ? "info" : "low", title,
+                    found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
+                            : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
+                            : "Inside the ranges an input may take, no single value moves the model's answers; beyond"
+                            + " them it answers differently, which a validating server never lets an input reach (a"
+                            + " linear model extrapolates; a tree model that changes out there saw such values in training).",
                     "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
-                    "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer",
-                    Map.of("flagged_rows", bd.flagged().size(), "findings", bd.findings().stream().limit(5).toList(),
-                            "strongest_probe", probes.isEmpty() ? "" : probes.get(0).toString())));
+                    "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer", bm));
             charts.put("importances", Charts.importances("What drives the model",
                     audited instanceof LocalModel ? (LocalModel) audited : target));
         }

@@ -77,7 +77,7 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         List<String> labels = new ArrayList<>();
         for (int k = 0; k < bins; k++) {
-            labels.add(org.mlsec.data.Values.format(Math.round(lo + (k + 0.5) * (hi - lo) / bins)));
+            labels.add(org.mlsec.data.Values.display(Math.round(lo + (k + 0.5) * (hi - lo) / bins)));
         }
         chart.addSeries("before", labels, share(before, lo, hi, bins));
         chart.addSeries("after", labels, share(after, lo, hi, bins));

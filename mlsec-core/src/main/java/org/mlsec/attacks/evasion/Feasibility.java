@@ -93,7 +93,7 @@ public final class Feasibility {
         for (int j = 0; j < w; j++) {
             if (!schema.feature(j).isCategorical() && !(lo[j] <= hi[j])) {
                 throw new InputException("feature " + schema.feature(j).name() + " has an empty feasible range ["
-                        + Values.format(lo[j]) + ", " + Values.format(hi[j]) + "]");
+                        + Values.display(lo[j]) + ", " + Values.display(hi[j]) + "]");
             }
         }
         return new Feasibility(schema, costs.norm(), mutable, integer, lo, hi, cats, unit, dir, rules);

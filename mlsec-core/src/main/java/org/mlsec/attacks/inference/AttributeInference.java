@@ -116,7 +116,7 @@ public final class AttributeInference {
             if (c.type() == ColumnType.INTEGER) {
                 values[b] = Math.rint(values[b]);
             }
-            names[b] = "[" + Values.format(lo) + ", " + Values.format(hi) + (b == edges.length ? "]" : ")");
+            names[b] = "[" + Values.display(lo) + ", " + Values.display(hi) + (b == edges.length ? "]" : ")");
         }
         return new Candidates(j, values, names, edges);
     }

@@ -140,7 +140,7 @@ public final class DataBackdoorDetector {
             boolean lowEnd = k == 0 && above > gapLimit;
             boolean highEnd = k == distinct.length - 1 && below > gapLimit;
             if (lowEnd || highEnd || (below > gapLimit && above > gapLimit)) {
-                String reason = c.name() + "=" + Values.format(v) + " repeated " + counts.get(v)
+                String reason = c.name() + "=" + Values.display(v) + " repeated " + counts.get(v)
                         + " times, isolated from the column's other values";
                 findings.add(reason);
                 for (int i = 0; i < col.length; i++) {
@@ -169,14 +169,14 @@ public final class DataBackdoorDetector {
         for (int i = 0; i < data.rows(); i++) {
             double v = data.row(i)[j];
             if (v < lo - m || v > hi + m) {
-                flag(flagged, i, name + "=" + Values.format(v) + " outside the trusted range [" + Values.format(lo)
-                        + ", " + Values.format(hi) + "]");
+                flag(flagged, i, name + "=" + Values.display(v) + " outside the trusted range [" + Values.display(lo)
+                        + ", " + Values.display(hi) + "]");
                 hits++;
             }
         }
         if (hits > 0) {
-            findings.add(name + ": " + hits + " values outside the trusted range [" + Values.format(lo) + ", "
-                    + Values.format(hi) + "]");
+            findings.add(name + ": " + hits + " values outside the trusted range [" + Values.display(lo) + ", "
+                    + Values.display(hi) + "]");
         }
     }
 
@@ -211,7 +211,7 @@ public final class DataBackdoorDetector {
                 }
             }
             if (surprising(rows, y)) {
-                String reason = c.name() + "=" + Values.format(v) + " appears " + cnt + " times (its neighbours about "
+                String reason = c.name() + "=" + Values.display(v) + " appears " + cnt + " times (its neighbours about "
                         + (int) typical + "), almost always with one label";
                 candidates.add(new Candidate(List.of(c.name()), rows, reason));
             }
@@ -243,8 +243,8 @@ public final class DataBackdoorDetector {
                     }
                     double lift = (double) rows.size() * n / ((double) countA.get(e.getKey().get(0)) * countB.get(e.getKey().get(1)));
                     if (lift >= LIFT && surprising(rows, y)) {
-                        String reason = data.schema().feature(ja).name() + "=" + Values.format(e.getKey().get(0)) + " with "
-                                + data.schema().feature(jb).name() + "=" + Values.format(e.getKey().get(1)) + " together "
+                        String reason = data.schema().feature(ja).name() + "=" + Values.display(e.getKey().get(0)) + " with "
+                                + data.schema().feature(jb).name() + "=" + Values.display(e.getKey().get(1)) + " together "
                                 + rows.size() + " times (" + Math.round(lift) + "x chance), almost always with one label";
                         candidates.add(new Candidate(List.of(data.schema().feature(ja).name(),
                                 data.schema().feature(jb).name()), rows, reason));

@@ -150,8 +150,8 @@ public final class Fairness {
         while (k < cuts.length && v >= cuts[k]) {
             k++;
         }
-        String lo = k == 0 ? "-inf" : Values.format(cuts[k - 1]);
-        String hi = k == cuts.length ? "inf" : Values.format(cuts[k]);
+        String lo = k == 0 ? "-inf" : Values.display(cuts[k - 1]);
+        String hi = k == cuts.length ? "inf" : Values.display(cuts[k]);
         return String.format("%d: [%s, %s)", k + 1, lo, hi);
     }
 }

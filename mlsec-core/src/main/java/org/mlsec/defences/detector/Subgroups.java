@@ -85,8 +85,8 @@ public final class Subgroups {
                 }
             }
             for (double t : thresholds) {
-                out.add(new Cond(j, name, ">=", t, name + " >= " + Values.format(t)));
-                out.add(new Cond(j, name, "<", t, name + " < " + Values.format(t)));
+                out.add(new Cond(j, name, ">=", t, name + " >= " + Values.display(t)));
+                out.add(new Cond(j, name, "<", t, name + " < " + Values.display(t)));
             }
         }
         return out;

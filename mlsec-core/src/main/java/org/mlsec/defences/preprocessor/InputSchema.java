@@ -203,13 +203,13 @@ public record InputSchema(String format, int formatVersion, String label, List<F
                     continue;
                 }
                 if (!Double.isFinite(v)) {
-                    out.add(new Violation(row, f.name(), Values.format(v), "not a finite number"));
+                    out.add(new Violation(row, f.name(), Values.display(v), "not a finite number"));
                 } else if (c.type() == ColumnType.INTEGER && v != Math.rint(v)) {
-                    out.add(new Violation(row, f.name(), Values.format(v), "not a whole number"));
+                    out.add(new Violation(row, f.name(), Values.display(v), "not a whole number"));
                 } else if (f.min() != null && v < f.min()) {
-                    out.add(new Violation(row, f.name(), Values.format(v), "below the feasible minimum " + Values.format(f.min())));
+                    out.add(new Violation(row, f.name(), Values.display(v), "below the feasible minimum " + Values.display(f.min())));
                 } else if (f.max() != null && v > f.max()) {
-                    out.add(new Violation(row, f.name(), Values.format(v), "above the feasible maximum " + Values.format(f.max())));
+                    out.add(new Violation(row, f.name(), Values.display(v), "above the feasible maximum " + Values.display(f.max())));
                 }
             }
             for (int k = 0; k < rules.size(); k++) {
