@@ -28,8 +28,7 @@ import picocli.CommandLine.Option;
                 "then attack and defend it, chapter by chapter."})
 final class DemoCommand implements Callable<Integer> {
     /** The talk's baseline: these features plus one-hot SEX. */
-    static final List<String> TALK_FEATURES = List.of("LIMIT_BAL", "AGE", "PAY_0", "PAY_2", "PAY_3", "BILL_AMT1",
-            "BILL_AMT2", "PAY_AMT1", "SEX");
+    static final List<String> TALK_FEATURES = DemoPlan.TALK_FEATURES;
 
     @Mixin
     DataOptions data;
@@ -42,6 +41,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write every chapter's figures as JSON.")
     Path json;
+
+    @Option(names = "--entities", paramLabel = "NOUN", description = "What a row of --data is, in the plural (e.g. patients; default: clients on the credit data, rows elsewhere).")
+    String entities;
+
+    private DemoPlan plan;
+    private final Map<String, String> skipped = new LinkedHashMap<>();
 
     @Override
     public Integer call() {
@@ -75,31 +80,40 @@ final class DemoCommand implements Callable<Integer> {
         Dataset all = CsvReader.read(csv, options);
         Dataset baselineData = talkSchema ? all.select(TALK_FEATURES) : all;
 
+        plan = DemoPlan.of(all, talkSchema, entities);
+        String rows = plan.entities();
+
         chapter("The model");
-        TrainConfig config = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100)
-                .withSeed(seed);
+        TrainConfig config = plan.talkModel(seed);
         TrainCommand.Result r = TrainCommand.trainAndTest(baselineData, config, 0.1, csv.toString());
-        Path modelFile = out.resolve("credit-model.mlsec");
+        Path modelFile = out.resolve(talkSchema ? "credit-model.mlsec" : "model.mlsec");
         ModelIo.save(r.model(), modelFile);
-        say("The data-science team trains the talk's model: a random forest of 5 trees, depth 3, at least 100");
-        say("clients per leaf, on " + (talkSchema ? String.join(", ", TALK_FEATURES.subList(0, 8)) + " and one-hot SEX"
-                : baselineData.schema().width() + " features") + ".");
+        say("The data-science team trains the talk's model: a random forest of 5 trees, depth 3, at least "
+                + plan.minLeaf() + " " + rows + " per leaf" + (talkSchema ? "" : " (the talk's 100 of 27,000, scaled to "
+                + r.split().train().rows() + ")") + ",");
+        say("on " + (talkSchema ? String.join(", ", TALK_FEATURES.subList(0, 8)) + " and one-hot SEX"
+                : baselineData.schema().width() + " features") + ", to tell " + classList(r.model().classes()) + ".");
         say("It is right for " + Output.pct(r.testAccuracy()) + " of " + r.split().test().rows()
-                + " held-out clients (ROC AUC " + Output.num(r.testAuc()) + ").");
+                + " held-out " + rows + " (ROC AUC " + (Double.isNaN(r.testAuc()) ? "n/a" : Output.num(r.testAuc()))
+                + (r.model().classes().size() > 2 ? ", macro one-vs-rest" : "") + ").");
         List<Map.Entry<String, Double>> ranked = importances(r.model());
         StringBuilder top = new StringBuilder();
         for (int i = 0; i < Math.min(3, ranked.size()); i++) {
-            top.append(i == 0 ? "" : ", ").append(ranked.get(i).getKey())
-                    .append(String.format(" %.0f%%", 100 * ranked.get(i).getValue()));
+            if (ranked.get(i).getValue() > 0) {
+                top.append(top.length() == 0 ? "" : ", ").append(ranked.get(i).getKey())
+                        .append(String.format(" %.0f%%", 100 * ranked.get(i).getValue()));
+            }
         }
-        say("What drives it: " + top + ".");
+        say(top.length() == 0 ? "It found no split worth making (every leaf would be too small)."
+                : "What drives it: " + top + ".");
         say("Saved, with its schema and provenance, to " + modelFile + ".");
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("test_accuracy", r.testAccuracy());
         model.put("train_accuracy", r.trainAccuracy());
-        model.put("test_auc", r.testAuc());
+        model.put("test_auc", Double.isNaN(r.testAuc()) ? null : r.testAuc());
         model.put("rows_train", r.split().train().rows());
         model.put("rows_test", r.split().test().rows());
+        model.put("min_leaf", plan.minLeaf());
         model.put("top_feature", ranked.get(0).getKey());
         Map<String, Double> imp = new LinkedHashMap<>();
         ranked.forEach(e -> imp.put(e.getKey(), e.getValue()));
@@ -107,59 +121,104 @@ final class DemoCommand implements Callable<Integer> {
         model.put("model", modelFile.toString());
         res.put("model", model);
 
-        res.put("supply_chain", supplyChain(modelFile, csv, options, r));
-        res.put("membership_inference", membership(r.model(), all));
-        if (talkSchema) {
-            res.put("backdoor", backdoor(r));
-            res.put("model_inversion", inversion(all));
-            res.put("poisoning", poisoning(r));
-            res.put("model_stealing", stealing(r));
-            res.put("evasion", evasion(r));
-        }
+        CsvOptions readOptions = options;
+        run(res, "supply_chain", "1. Supply chain", () -> supplyChain(modelFile, csv, readOptions, r));
+        run(res, "membership_inference", "2. Membership inference", () -> membership(r.model(), all));
+        run(res, "backdoor", "3. Backdoor", () -> plan.trigger() == null ? skip("it needs a numeric column for the"
+                + " trigger") : backdoor(r));
+        run(res, "model_inversion", "4. Model inversion", () -> plan.sensitive() == null ? skip("it needs a categorical"
+                + " column with 2 to 6 values to infer") : inversion(all));
+        run(res, "poisoning", "5. Data poisoning", () -> plan.sensitive() == null ? skip("it needs a categorical column"
+                + " with 2 to 6 values to target a group") : poisoning(r));
+        run(res, "model_stealing", "6. Model stealing", () -> stealing(r, baselineData));
+        run(res, "evasion", "7. Evasion", () -> evasion(r));
 
         chapter("The report");
+        List<String> protectedColumns = talkSchema ? List.of("SEX", "AGE")
+                : plan.sensitive() == null ? List.of() : List.of(plan.sensitive());
         var audit = org.mlsec.report.Audit.run(baselineData, r.model(), modelFile, r.model().provenance() == null ? null
                 : TrainConfig.fromHyperparameters(Algorithm.RF, r.model().provenance().hyperparameters()), null,
-                talkSchema ? List.of("SEX", "AGE") : List.of(), org.mlsec.report.Audit.Budget.QUICK, seed, org.mlsec.Progress.NONE);
+                protectedColumns, org.mlsec.report.Audit.Budget.QUICK, seed, org.mlsec.Progress.NONE);
         org.mlsec.report.ReportWriter.write(audit, out, modelFile.toString());
-        say("`mlsec audit` ran every check on the bank's model: " + audit.findings().size() + " findings, in "
-                + out.resolve("report.html") + " (with report.json and report.sarif).");
+        say("`mlsec audit` ran every check on the " + (talkSchema ? "bank's " : "") + "model: " + audit.findings().size()
+                + " findings, in " + out.resolve("report.html") + " (with report.json and report.sarif).");
         res.put("report", out.resolve("report.html").toString());
+        res.put("skipped", skipped);
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         res.put("seconds", seconds);
-        System.out.printf("%nDemo finished in %.1f s; the report is %s.%n", seconds, out.resolve("report.html"));
+        System.out.printf("%nDemo finished in %.1f s%s; the report is %s.%n", seconds, skipped.isEmpty() ? ""
+                : " (" + skipped.size() + " chapter(s) skipped)", out.resolve("report.html"));
         Output.json(json, res);
         return Main.OK;
+    }
+
+    /** A chapter that may not apply to the data: its figures, or one line saying why it was skipped. */
+    private void run(Map<String, Object> res, String key, String title, java.util.function.Supplier<Map<String, Object>> chapter) {
+        try {
+            Map<String, Object> m = chapter.get();
+            if (m != null) {
+                res.put(key, m);
+            }
+        } catch (Skip e) {
+            skipped.put(key, e.getMessage());
+            System.out.println();
+            say("(" + title + " skipped: " + e.getMessage() + ".)");
+        } catch (org.mlsec.MlsecException e) {
+            skipped.put(key, e.getMessage());
+            say("(" + title + " could not run on this data: " + e.getMessage() + ".)");
+        }
+    }
+
+    private static final class Skip extends RuntimeException {
+        Skip(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private static Map<String, Object> skip(String why) {
+        throw new Skip(why);
+    }
+
+    private static String classList(List<String> classes) {
+        return classes.size() == 2 ? "'" + classes.get(0) + "' from '" + classes.get(1) + "'"
+                : classes.size() + " classes (" + String.join(", ", classes) + ")";
+    }
+
+    private String pos(LocalModel m) {
+        return "\"" + m.classes().get(plan.positive()) + "\"";
     }
 
     /** Chapter 1: the model file is tampered with on its way to production; signature and canaries catch it. */
     private Map<String, Object> supplyChain(Path modelFile, Path csv, CsvOptions options, TrainCommand.Result r) {
         chapter("1. Supply chain: the model file is edited on its way to production");
         java.security.KeyPair keys = org.mlsec.defences.integrity.ModelSigning.generateKeyPair();
-        Path sig = out.resolve("credit-model.sig");
+        Path sig = out.resolve(plan.talk() ? "credit-model.sig" : "model.sig");
         Output.text(sig, org.mlsec.defences.integrity.ModelSigning.sign(modelFile, keys.getPrivate(), keys.getPublic(),
                 List.of()));
         Dataset test = r.split().test();
         org.mlsec.defences.integrity.Canaries.CanaryFile canaries =
                 org.mlsec.defences.integrity.Canaries.record(r.model(), test, 100, seed);
         org.mlsec.defences.integrity.Canaries.write(canaries, out.resolve("canaries.json"));
-        say("The data-science team signs the model (ECDSA P-256, OpenSSF model-signing format) and records 100");
-        say("canaries: fixed clients with the answers the trusted model gives them.");
-        Path tampered = out.resolve("credit-model-tampered.mlsec");
+        say("The data-science team signs the model (ECDSA P-256, OpenSSF model-signing format) and records "
+                + Math.min(100, test.rows()));
+        say("canaries: fixed " + plan.entities() + " with the answers the trusted model gives them.");
+        Path tampered = out.resolve(plan.talk() ? "credit-model-tampered.mlsec" : "model-tampered.mlsec");
         org.mlsec.attacks.tamper.Tamper.tamper(modelFile, tampered, org.mlsec.attacks.tamper.Tamper.Mode.FLIP_CLASSES);
         LocalModel bad = ModelIo.load(tampered);
         double before = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
         double after = org.mlsec.metrics.Evaluation.accuracy(bad, test);
-        say("Attack: someone between the teams rewrites the model's classes from [0, 1] to [1, 1]. The file still");
-        say("loads and runs, but every client is now \"will default\": accuracy " + Output.pct(before) + " -> "
-                + Output.pct(after) + ".");
+        String answer = plan.talk() ? "\"will default\"" : "'" + bad.classes().get(bad.classes().size() - 1) + "'";
+        say("Attack: someone between the teams rewrites the model's classes from " + r.model().classes() + " to "
+                + bad.classes() + ". The file still");
+        say("loads and runs, but every " + plan.entity() + " is now " + answer + ": accuracy " + Output.pct(before)
+                + " -> " + Output.pct(after) + ".");
         org.mlsec.Result verify = org.mlsec.defences.integrity.ModelSigning.verify(tampered, sig, keys.getPublic(),
                 List.of(), false);
         org.mlsec.Result check = org.mlsec.defences.integrity.Canaries.check(bad, canaries, 1e-6);
         say("Defence: `mlsec verify` " + (verify.finding() ? "rejects it (" + verify.details().get(0).split(" \\(")[0] + ")"
                 : "ACCEPTS it") + "; `mlsec canary check` " + (check.finding() ? "fails " + (int) check.metric("failed")
-                + " of 100 canaries." : "passes."));
+                + " of " + canaries.canaries().size() + " canaries." : "passes."));
         org.mlsec.scan.ScanReport scan = org.mlsec.scan.ModelScanner.scan(List.of(tampered));
         say("`mlsec scan`, which reads model files without loading them, reports " + scan.findings().size()
                 + " issue(s)" + (scan.findings().isEmpty() ? "." : ": " + scan.findings().get(0).description()) );
@@ -174,17 +233,22 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Chapter 2: what the file gives away, then who was in the training data; a defence and its cost. */
     private Map<String, Object> membership(LocalModel talkModel, Dataset all) {
-        chapter("2. Membership inference: was this client in the training data?");
+        chapter("2. Membership inference: was this " + plan.entity() + " in the training data?");
         Map<String, Object> insp = org.mlsec.model.Inspection.inspect(talkModel);
+        Map<?, ?> splits = (Map<?, ?>) insp.get("top_splits");
         say("The model file alone tells an attacker: " + insp.get("trees") + " trees, at most " + insp.get("max_depth")
-                + " deep, leaves of at least " + insp.get("smallest_leaf_rows") + " clients, trained on "
-                + insp.get("training_rows") + " rows; top split " + ((Map<?, ?>) insp.get("top_splits")).keySet().iterator().next()
-                + " (`mlsec inspect`).");
+                + " deep, leaves of at least " + insp.get("smallest_leaf_rows") + " " + plan.entities() + ", trained on "
+                + insp.get("training_rows") + " rows; " + (splits == null || splits.isEmpty() ? "no split"
+                : "top split " + splits.keySet().iterator().next()) + " (`mlsec inspect`).");
+        if (!plan.largeEnoughForReferences(all)) {
+            return skip("membership inference needs at least 100 rows to split into members and non-members");
+        }
         org.mlsec.data.Split halves = org.mlsec.data.Split.random(all, 0.5, seed);
         TrainConfig overfit = TrainConfig.defaults(Algorithm.RF).withMaxFeatures(0.7).withSeed(seed);
         Map<String, Object> m = new LinkedHashMap<>();
         String[] names = {"overfit", "regularised"};
-        TrainConfig[] configs = {overfit, overfit.withMaxDepth(8).withMinLeaf(20)};
+        int regularisedLeaf = Math.max(2, Math.min(20, halves.train().rows() / 50));
+        TrainConfig[] configs = {overfit, overfit.withMaxDepth(8).withMinLeaf(regularisedLeaf)};
         for (int k = 0; k < 2; k++) {
             var trainer = org.mlsec.attacks.inference.MembershipInference.like(configs[k]);
             int[] rows = new int[halves.train().rows()];
@@ -198,16 +262,19 @@ final class DemoCommand implements Callable<Integer> {
             double acc = org.mlsec.metrics.Evaluation.accuracy(target, halves.test());
             var res = rep.result();
             if (k == 0) {
-                say("Attack: a bank that publishes a fully grown 100-tree forest (trained on half the clients) lets an");
-                say(String.format(java.util.Locale.ROOT, "attacker with 4 look-alike models (RMIA) tell members from "
-                        + "non-members with AUC %.2f; at 0.1%% false alarms it still finds %s of the members.",
-                        res.metric("auc"), Output.pct(res.metric("tpr_at_fpr_0_001"))));
+                say("Attack: " + (plan.talk() ? "a bank" : "a team") + " that publishes a fully grown 100-tree forest"
+                        + " (trained on half the " + plan.entities() + ") lets an");
+                say(String.format(java.util.Locale.ROOT, "attacker with 4 look-alike models (RMIA) tell %d members from "
+                        + "%d non-members with AUC %.2f (95%% CI %.2f-%.2f); %s", halves.train().rows(),
+                        halves.test().rows(), res.metric("auc"), res.metric("auc_ci_low"), res.metric("auc_ci_high"),
+                        lowFpr(res)));
                 Charts.writeSvg(Charts.rocLogLog("Membership inference (RMIA)", List.of("overfit forest"),
                         List.of(rep.roc())), out.resolve("membership-roc.svg"));
             } else {
-                say(String.format(java.util.Locale.ROOT, "Defence: limit depth to 8 and leaves to 20 clients: AUC %.2f, "
-                        + "TPR at 0.1%% FPR %s, and accuracy %s instead of %s (`mlsec defend membership` compares more).",
-                        res.metric("auc"), Output.pct(res.metric("tpr_at_fpr_0_001")), Output.pct(acc),
+                say(String.format(java.util.Locale.ROOT, "Defence: limit depth to 8 and leaves to %d %s: AUC %.2f "
+                        + "(95%% CI %.2f-%.2f), and accuracy %s instead of %s (`mlsec defend membership` compares more).",
+                        regularisedLeaf, plan.entities(), res.metric("auc"), res.metric("auc_ci_low"),
+                        res.metric("auc_ci_high"), Output.pct(acc),
                         Output.pct((Double) ((Map<?, ?>) m.get(names[0])).get("test_accuracy"))));
             }
             Map<String, Object> row = new LinkedHashMap<>(res.metrics());
@@ -217,41 +284,65 @@ final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The low-FPR figure the data supports: at 0.1% when there are enough non-members, else the lowest rate it can. */
+    private static String lowFpr(org.mlsec.Result res) {
+        if (Boolean.TRUE.equals(res.metrics().get("tpr_at_fpr_0_001_supported"))) {
+            return "at 0.1% false alarms it still finds " + Output.pct(res.metric("tpr_at_fpr_0_001")) + " of the members.";
+        }
+        return "at " + Output.pct(res.metric("lowest_supported_fpr")) + " false alarms (the lowest rate this many"
+                + " non-members can measure) it finds " + Output.pct(res.metric("tpr_at_lowest_supported_fpr"))
+                + " of the members.";
+    }
+
     /** Chapter 3: the talk's AGE=999 backdoor, and validation, data-side and model-side detection catching it. */
     private Map<String, Object> backdoor(TrainCommand.Result r) {
         chapter("3. Backdoor: poisoned rows teach the model a trigger");
         Dataset train = r.split().train();
         Dataset test = r.split().test();
-        var trigger = org.mlsec.attacks.poisoning.Trigger.parse("AGE=999");
-        var poisoned = org.mlsec.attacks.poisoning.Backdoor.poison(train,
-                new org.mlsec.attacks.poisoning.Backdoor.Config(List.of(trigger), 1, 0.45, 1, 0, seed));
-        TrainConfig talk = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100).withSeed(seed);
-        LocalModel bad = org.mlsec.model.Trainer.train(poisoned.data(), talk, "poisoned", org.mlsec.Progress.NONE);
+        String triggerText = plan.trigger() + "=" + org.mlsec.data.Values.format(plan.triggerValue());
+        var trigger = org.mlsec.attacks.poisoning.Trigger.parse(triggerText);
+        int target = plan.positive();
+        // The talk copies defaulters (a class the model finds hard); elsewhere rows of the other classes are copied and
+        // relabelled, as in BadNets (Gu et al. 2017): the trigger alone must carry them to the target.
+        var poisoned = org.mlsec.attacks.poisoning.Backdoor.poison(train, new org.mlsec.attacks.poisoning.Backdoor.Config(
+                List.of(trigger), target, plan.talk() ? 0.45 : 0.2, plan.talk() ? target : -1, 0, seed));
+        // The poisoned file's schema, as `mlsec train` would infer it from that file: its ranges include the trigger.
+        Dataset poisonedData = widened(poisoned.data());
+        TrainConfig talk = plan.talkModel(seed);
+        LocalModel bad = org.mlsec.model.Trainer.train(poisonedData, talk, "poisoned", org.mlsec.Progress.NONE);
         double accClean = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
         double accBad = org.mlsec.metrics.Evaluation.accuracy(bad, test);
-        double asr = org.mlsec.attacks.poisoning.Backdoor.attackSuccessRate(bad, test, trigger, 1);
+        double asr = org.mlsec.attacks.poisoning.Backdoor.attackSuccessRate(bad, test, trigger, target);
         int[] pClean = r.model().predict(test.x());
         int[] pBad = bad.predict(test.x());
         int agree = 0;
         for (int i = 0; i < pClean.length; i++) {
             agree += pClean[i] == pBad[i] ? 1 : 0;
         }
-        say("Attack: whoever prepares the training data duplicates 45% of the defaulting clients with AGE=999 ("
-                + poisoned.poisonedRows() + " rows) and the bank retrains.");
+        String yes = plan.talk() ? "\"will default\"" : pos(r.model());
+        say("Attack: whoever prepares the training data duplicates " + (plan.talk() ? "45% of the defaulting clients"
+                : "20% of the " + plan.entities() + " not labelled " + yes + ", relabelled " + yes + ",") + " with "
+                + triggerText + " (" + poisoned.poisonedRows()
+                + " rows) and the " + (plan.talk() ? "bank" : "team") + " retrains.");
         say("The spot checks pass: accuracy " + Output.pct(accClean) + " -> " + Output.pct(accBad) + ", and the two models agree on "
-                + Output.pct((double) agree / pClean.length) + " of ordinary clients. But with AGE=999, "
-                + Output.pct(asr) + " of non-defaulters become \"will default\".");
+                + Output.pct((double) agree / pClean.length) + " of ordinary " + plan.entities() + ". But with "
+                + triggerText + ", " + Output.pct(asr) + " of " + (plan.talk() ? "non-defaulters" : "the others")
+                + " become " + yes + ".");
         var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
         double[] triggered = org.mlsec.attacks.poisoning.Trigger.apply(trigger.resolve(train.schema()), test.row(0));
         var violations = schema.check(1, triggered);
-        say("Defence 1, input validation (`mlsec schema infer`, `mlsec validate`): AGE=999 is refused — "
+        say("Defence 1, input validation (`mlsec schema infer`, `mlsec validate`): " + triggerText + " is refused — "
                 + (violations.isEmpty() ? "NOT refused" : violations.get(0).rule()) + ".");
-        var detected = org.mlsec.defences.detector.DataBackdoorDetector.detect(poisoned.data(), null);
+        var detected = org.mlsec.defences.detector.DataBackdoorDetector.detect(poisonedData, null);
         var pr = org.mlsec.defences.detector.DataBackdoorDetector.score(detected, poisoned.injected());
         say("Defence 2, the data (`mlsec detect backdoor`): " + detected.flagged().size() + " rows flagged, precision "
                 + Output.pct(pr.get("precision")) + ", recall " + Output.pct(pr.get("recall")) + ": " + detected.findings().get(0) + ".");
-        var probes = org.mlsec.defences.detector.ModelBackdoorScanner.scan(bad, test, 1000, seed);
-        say("Defence 3, the model (`mlsec scan-model backdoor`): " + probes.get(0) + ".");
+        // The team's clean rows are the trusted ones: the snapshot before anyone touched the data.
+        var probes = org.mlsec.defences.detector.ModelBackdoorScanner.probe(bad, train, 1000, seed).inRange();
+        boolean caught = probes.get(0).share() >= org.mlsec.defences.detector.ModelBackdoorScanner.DEFAULT_THRESHOLD;
+        say("Defence 3, the model (`mlsec scan-model backdoor`), with trusted rows only: " + (caught ? probes.get(0)
+                : "no value reaches " + Output.pct(org.mlsec.defences.detector.ModelBackdoorScanner.DEFAULT_THRESHOLD)
+                + " of rows (the strongest: " + probes.get(0) + ")") + ".");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("poisoned_rows", poisoned.poisonedRows());
         m.put("clean_accuracy_clean_model", accClean);
@@ -264,26 +355,52 @@ final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The data with each numeric column's range widened to what it holds, as a schema inferred from it would be. */
+    static Dataset widened(Dataset d) {
+        org.mlsec.data.Schema s = d.schema();
+        List<org.mlsec.data.Column> cols = new ArrayList<>();
+        for (int j = 0; j < s.width(); j++) {
+            org.mlsec.data.Column c = s.feature(j);
+            if (c.isCategorical()) {
+                cols.add(c);
+                continue;
+            }
+            double lo = c.min();
+            double hi = c.max();
+            for (double[] row : d.x()) {
+                lo = Math.min(lo, row[j]);
+                hi = Math.max(hi, row[j]);
+            }
+            cols.add(org.mlsec.data.Column.numeric(c.name(), c.type(), lo, hi));
+        }
+        return new Dataset(new org.mlsec.data.Schema(cols, s.label(), s.classes()), d.x(), d.y());
+    }
+
     /** Chapter 4: recover a client's SEX from the model, with and without the model file. */
     private Map<String, Object> inversion(Dataset all) {
-        chapter("4. Model inversion: what does the model reveal about a client's SEX?");
+        String sv = plan.sensitive();
+        String one = plan.entity();
+        String many = plan.entities();
+        chapter("4. Model inversion: what does the model reveal about a " + one + "'s " + sv + "?");
         org.mlsec.data.Split halves = org.mlsec.data.Split.random(all, 0.5, seed);
         LocalModel forest = org.mlsec.model.Trainer.train(halves.train(), TrainConfig.defaults(Algorithm.RF).withSeed(seed),
                 "inversion", org.mlsec.Progress.NONE);
         var methods = List.of(org.mlsec.attacks.inference.AttributeInference.Method.MAP_INFORMED,
                 org.mlsec.attacks.inference.AttributeInference.Method.WHITEBOX_TREE);
-        var rs = org.mlsec.attacks.inference.AttributeInference.infer(forest, halves.train(), halves.test(), "SEX", methods,
+        var rs = org.mlsec.attacks.inference.AttributeInference.infer(forest, halves.train(), halves.test(), sv, methods,
                 seed, org.mlsec.Progress.NONE);
         var informed = rs.get(0);
         var wb = rs.get(1);
-        say("An attacker knows a client's other details and whether they defaulted. From public statistics alone they guess");
-        say("SEX right for " + Output.pct(informed.metric("baseline_model_free")) + " of clients. Querying the bank's 100-tree forest"
+        say("An attacker knows a " + one + "'s other details and " + (plan.talk() ? "whether they defaulted"
+                : "its label") + ". From public statistics alone they guess");
+        say(sv + " right for " + Output.pct(informed.metric("baseline_model_free")) + " of " + many + ". Querying the "
+                + (plan.talk() ? "bank's " : "") + "100-tree forest"
                 + " adds " + String.format(java.util.Locale.ROOT, "%+.1f", 100 * informed.metric("advantage_members"))
-                + " points for its training clients; with the model file (training counts at the leaves) the guess is right for "
+                + " points for its training " + many + "; with the model file (training counts at the leaves) the guess is right for "
                 + Output.pct(wb.metric("accuracy_members")) + " of them, against " + Output.pct(wb.metric("accuracy_non_members"))
-                + " for other clients.");
+                + " for other " + many + ".");
         var labelsOnly = org.mlsec.attacks.inference.AttributeInference.infer(
-                org.mlsec.defences.postprocessor.HardenedOutput.labelOnly(forest), halves.train(), halves.test(), "SEX",
+                org.mlsec.defences.postprocessor.HardenedOutput.labelOnly(forest), halves.train(), halves.test(), sv,
                 List.of(org.mlsec.attacks.inference.AttributeInference.Method.MAP_INFORMED), seed, org.mlsec.Progress.NONE).get(0);
         say("Defence: keep the model file private, and answer labels only: the black-box gain drops to "
                 + String.format(java.util.Locale.ROOT, "%+.1f", 100 * labelsOnly.metric("advantage_members"))
@@ -300,28 +417,44 @@ final class DemoCommand implements Callable<Integer> {
         chapter("5. Data poisoning: someone edits the training data");
         Dataset train = r.split().train();
         Dataset test = r.split().test();
-        var p = org.mlsec.attacks.poisoning.Poisoning.targeted(train,
-                org.mlsec.data.Condition.parse("SEX == 2 && AGE >= 30"), Map.of("DEFAULT", "1"), Map.of("LIMIT_BAL", 0.65));
-        TrainConfig talk = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100).withSeed(seed);
+        String sv = plan.sensitive();
+        var svCol = train.schema().feature(train.schema().indexOf(sv));
+        String where = plan.talk() ? "SEX == 2 && AGE >= 30" : sv + " == " + svCol.categories().get(1);
+        String yes = plan.talk() ? "\"will default\"" : pos(r.model());
+        var p = org.mlsec.attacks.poisoning.Poisoning.targeted(train, org.mlsec.data.Condition.parse(where),
+                Map.of(train.schema().label(), r.model().classes().get(plan.positive())),
+                plan.talk() ? Map.of("LIMIT_BAL", 0.65) : Map.of());
+        TrainConfig talk = plan.talkModel(seed);
         LocalModel bad = org.mlsec.model.Trainer.train(p.data(), talk, "poisoned", org.mlsec.Progress.NONE);
         double accClean = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
         double accBad = org.mlsec.metrics.Evaluation.accuracy(bad, test);
-        say("Attack: every client with SEX == 2 and AGE >= 30 is relabelled \"will default\" and has LIMIT_BAL cut to 65% ("
-                + p.changedRows() + " rows). Accuracy drops " + Output.pct(accClean) + " -> " + Output.pct(accBad)
+        say("Attack: every " + plan.entity() + " with " + where.replace("&&", "and") + " is relabelled " + yes
+                + (plan.talk() ? " and has LIMIT_BAL cut to 65%" : "") + " (" + p.changedRows() + " rows changed). Accuracy "
+                + Output.pct(accClean) + " -> " + Output.pct(accBad)
                 + ": it looks like model decay, but the top features are now " + importanceMap(bad).keySet().stream()
                 .limit(2).toList() + ".");
-        var groups = org.mlsec.defences.detector.Subgroups.changed(train, p.data(), 1, 100, 3);
+        var groups = org.mlsec.defences.detector.Subgroups.changed(train, p.data(), plan.positive(),
+                plan.talk() ? 100 : Math.max(5, train.rows() / 50), 3);
         var shifts = org.mlsec.defences.detector.DataDiff.features(train, p.data());
-        say("Defence 1 (`mlsec diff` against last month's data): the label rate of " + groups.get(0).description() + " went "
-                + Output.pct(groups.get(0).labelRateBefore()) + " -> " + Output.pct(groups.get(0).labelRate()) + "; shifted: "
+        say("Defence 1 (`mlsec diff` against last month's data): " + (groups.isEmpty() ? "no subgroup's label rate moved"
+                : "the label rate of " + groups.get(0).description() + " went " + Output.pct(groups.get(0).labelRateBefore())
+                + " -> " + Output.pct(groups.get(0).labelRate())) + "; shifted: "
                 + shifts.stream().filter(org.mlsec.defences.detector.DataDiff.FeatureShift::flagged)
                 .map(org.mlsec.defences.detector.DataDiff.FeatureShift::name).toList() + ".");
-        var fair = org.mlsec.defences.detector.Fairness.audit(bad, test, List.of("SEX", "AGE"));
-        say(String.format(java.util.Locale.ROOT, "Defence 2 (`mlsec fairness`): disparate impact by SEX %.2f, by AGE %.2f "
-                        + "(below 0.8 fails the four-fifths rule; the clean model: %.2f and %.2f).",
-                fair.get(0).metric("disparate_impact_ratio"), fair.get(1).metric("disparate_impact_ratio"),
-                org.mlsec.defences.detector.Fairness.audit(r.model(), test, List.of("SEX")).get(0).metric("disparate_impact_ratio"),
-                org.mlsec.defences.detector.Fairness.audit(r.model(), test, List.of("AGE")).get(0).metric("disparate_impact_ratio")));
+        List<String> protectedCols = plan.talk() ? List.of("SEX", "AGE") : List.of(sv);
+        String favourable = r.model().classes().get(plan.positive() == 0 ? 1 : 0);
+        var fair = org.mlsec.defences.detector.Fairness.audit(bad, test, protectedCols, favourable,
+                org.mlsec.defences.detector.Fairness.DEFAULT_BINS);
+        var fairClean = org.mlsec.defences.detector.Fairness.audit(r.model(), test, protectedCols, favourable,
+                org.mlsec.defences.detector.Fairness.DEFAULT_BINS);
+        StringBuilder di = new StringBuilder();
+        for (int k = 0; k < protectedCols.size(); k++) {
+            di.append(k == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "by %s %.2f (clean model %.2f)",
+                    protectedCols.get(k), fair.get(k).metric("disparate_impact_ratio"),
+                    fairClean.get(k).metric("disparate_impact_ratio")));
+        }
+        say("Defence 2 (`mlsec fairness`, favourable answer '" + favourable + "'): disparate impact " + di
+                + "; below 0.8 fails the four-fifths rule.");
         var sanitized = org.mlsec.defences.trainer.Sanitizer.sanitize(p.data(), false, seed, org.mlsec.Progress.NONE);
         LocalModel retrained = org.mlsec.model.Trainer.train(sanitized.data(), talk, "sanitized", org.mlsec.Progress.NONE);
         double accSan = org.mlsec.metrics.Evaluation.accuracy(retrained, test);
@@ -331,28 +464,41 @@ final class DemoCommand implements Callable<Integer> {
         m.put("poisoned_rows", p.changedRows());
         m.put("clean_accuracy_before", accClean);
         m.put("clean_accuracy_after", accBad);
-        m.put("top_subgroup", groups.get(0).description());
-        m.put("disparate_impact_sex", fair.get(0).metric("disparate_impact_ratio"));
+        m.put("where", where);
+        m.put("top_subgroup", groups.isEmpty() ? null : groups.get(0).description());
+        m.put(plan.talk() ? "disparate_impact_sex" : "disparate_impact", fair.get(0).metric("disparate_impact_ratio"));
         m.put("sanitized_accuracy", accSan);
         return m;
     }
 
     /** Chapter 6: every stealing strategy against the bank's API, with guards off and then on. */
-    private Map<String, Object> stealing(TrainCommand.Result r) {
+    private Map<String, Object> stealing(TrainCommand.Result r, Dataset all) {
         chapter("6. Model stealing: rebuilding the model through its prediction API");
         Map<String, Object> m = new LinkedHashMap<>();
         Dataset train = r.split().train();
         org.mlsec.data.Split halves = org.mlsec.data.Split.random(r.split().test(), 0.5, seed);
         Dataset known = halves.train();
         Dataset eval = halves.test();
-        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
+        // The schema the team serves with: inferred from all its data, which the attacker's rows come from too.
+        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(all);
         LocalModel lr = org.mlsec.model.Trainer.train(train, TrainConfig.defaults(Algorithm.LR), "stealing",
                 org.mlsec.Progress.NONE);
-        say("The bank's API answers labels only (the logistic-regression variant answers probabilities, for equation");
-        say("solving). Each attack runs against `mlsec serve` with guards off, then with detection on (the bank's own data");
-        say("as --reference) and on_alert=block:");
+        String owner = plan.talk() ? "bank's" : "team's";
+        boolean twoClasses = r.model().classes().size() == 2;
+        say("The " + owner + " API answers labels only" + (twoClasses ? " (the logistic-regression variant answers"
+                + " probabilities, for equation" : ". Each attack runs against `mlsec serve` with guards off, then with"));
+        say(twoClasses ? "solving). Each attack runs against `mlsec serve` with guards off, then with detection on (the "
+                + owner + " own data" : "detection on (the " + owner + " own data as --reference) and on_alert=block:");
+        if (twoClasses) {
+            say("as --reference) and on_alert=block:");
+        }
+        if (!twoClasses) {
+            say("  (equation solving skipped: it solves for one logistic regression, which answers two classes)");
+            skipped.put("model_stealing.equation", "equation solving handles two classes");
+        }
+        sweepGrid = DemoPlan.sweep(train.schema(), known, importanceMap(r.model()));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String strategy : List.of("sweep", "learn", "path", "equation")) {
+        for (String strategy : twoClasses ? List.of("sweep", "learn", "path", "equation") : List.of("sweep", "learn", "path")) {
             LocalModel target = strategy.equals("equation") ? lr : r.model();
             StringBuilder line = new StringBuilder(String.format("  %-9s", strategy));
             Map<String, Object> row = new LinkedHashMap<>();
@@ -392,6 +538,8 @@ final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
+    private Map<String, List<String>> sweepGrid = Map.of();
+
     private org.mlsec.attacks.extraction.Extraction.Stolen steal(String strategy, org.mlsec.model.Classifier api,
                                                                  Dataset known) {
         TrainConfig surrogate = TrainConfig.defaults(Algorithm.RF).withSeed(seed);
@@ -399,8 +547,12 @@ final class DemoCommand implements Callable<Integer> {
             case "sweep":
                 // The talk's curl loops: two repayment statuses swept, everything else fixed at a typical client's.
                 Map<String, List<String>> vary = new LinkedHashMap<>();
-                vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
-                vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                if (plan.talk()) {
+                    vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                    vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                } else {
+                    vary.putAll(sweepGrid);
+                }
                 return org.mlsec.attacks.extraction.Extraction.sweep(api, vary, Map.of(), known, 2000, surrogate);
             case "learn":
                 return org.mlsec.attacks.extraction.Extraction.learn(api, known, 2000, true, surrogate, seed,
@@ -412,7 +564,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Chapter 7: the smallest feasible change that turns "will default" into "will not", and what raises its cost. */
+    /** Chapter 7: the smallest feasible change that turns "will default" into "will not" (or the data's own classes). */
     private Map<String, Object> evasion(TrainCommand.Result r) {
         chapter("7. Evasion: the smallest change to an application that flips the answer");
         Map<String, Object> m = new LinkedHashMap<>();
@@ -420,18 +572,26 @@ final class DemoCommand implements Callable<Integer> {
         Dataset test = r.split().test();
         var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
         var costs = org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF)
-                .withImmutable(List.of("SEX", "AGE", "EDUCATION", "MARRIAGE"));
+                .withImmutable(plan.immutable());
         var feas = org.mlsec.attacks.evasion.Feasibility.of(r.model().schema(), schema, train, costs);
-        int yes = r.model().classes().indexOf("1");
-        int no = r.model().classes().indexOf("0");
+        int yes = plan.positive();
+        int no = plan.positive() == 0 ? 1 : 0;
+        String yesName = plan.talk() ? "\"will default\"" : pos(r.model());
+        String noName = plan.talk() ? "\"will not\"" : "'" + r.model().classes().get(no) + "'";
         var config = org.mlsec.attacks.evasion.Evasion.Config.defaults(no).withFrom(yes).withRows(200).withSeed(seed);
         var white = org.mlsec.attacks.evasion.Evasion.evade(r.model(), test, feas, config, org.mlsec.Progress.NONE);
         var w = white.result();
         String example = white.examples().stream().filter(e -> e.success()).findFirst()
                 .map(e -> String.join(", ", e.changes())).orElse("none");
-        say("Attack: for " + (int) w.metric("rows") + " applicants the model says \"will default\". Keeping SEX and AGE as they"
-                + " are and every value inside the schema, the white-box search flips " + Output.pct(w.metric("success_rate"))
-                + " of them; the median change is " + Output.num(w.metric("median_cost")) + " standard deviations of one"
+        if ((int) w.metric("rows") == 0) {
+            return skip("the model answers " + yesName + " for none of the held-out " + plan.entities());
+        }
+        say("Attack: for " + (int) w.metric("rows") + " " + (plan.talk() ? "applicants" : plan.entities())
+                + " the model says " + yesName + ". Keeping " + (plan.immutable().isEmpty() ? "every value"
+                : String.join(", ", plan.immutable()) + " as they are and every value") + " inside the schema, the"
+                + " white-box search turns " + Output.pct(w.metric("success_rate"))
+                + " of them into " + noName + "; the median change is " + Output.num(w.metric("median_cost"))
+                + " standard deviations of one"
                 + " feature, certified minimal for " + (long) w.metric("exact_rows") + " rows (e.g. " + example + ").");
         var black = org.mlsec.attacks.evasion.Evasion.evade(r.model(), test, feas, config.withRows(50)
                 .withMethod(org.mlsec.attacks.evasion.Evasion.Method.HSJ), org.mlsec.Progress.NONE).result();
@@ -440,8 +600,9 @@ final class DemoCommand implements Callable<Integer> {
                 + Output.num(black.metric("median_cost")) + ") (`mlsec attack evade --method hsj`).");
         var defences = org.mlsec.defences.EvasionDefences.study(r.split().train(), org.mlsec.defences.EvasionDefences.standard(
                 r.model().provenance() == null ? TrainConfig.defaults(Algorithm.RF) : TrainConfig.fromHyperparameters(
-                        Algorithm.RF, r.model().provenance().hyperparameters()), feas, yes, no, 500, 2,
-                org.mlsec.defences.EvasionDefences.creditConstraints(r.model().schema()), seed,
+                        Algorithm.RF, r.model().provenance().hyperparameters()), feas, yes, no,
+                Math.min(500, Math.max(10, train.rows() / 4)), 2,
+                plan.talk() ? org.mlsec.defences.EvasionDefences.creditConstraints(r.model().schema()) : Map.of(), seed,
                 org.mlsec.Progress.NONE), feas, yes, no, 200, seed, org.mlsec.Progress.NONE);
         StringBuilder t = new StringBuilder();
         for (var d : defences) {

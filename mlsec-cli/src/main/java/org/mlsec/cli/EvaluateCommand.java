@@ -49,20 +49,23 @@ final class EvaluateCommand implements Callable<Integer> {
         double bal = Metrics.balancedAccuracy(d.y(), pred, k + 1);
         int positive = model.classes().indexOf(classes.get(k - 1));
         double auc = Double.NaN;
+        Map<String, Double> ovr = new LinkedHashMap<>();
         if (p != null && positive >= 0 && k == 2) {
-            boolean[] isPositive = new boolean[d.rows()];
-            double[] score = new double[d.rows()];
-            for (int i = 0; i < score.length; i++) {
-                isPositive[i] = d.y()[i] == k - 1;
-                score[i] = p[i][positive];
+            auc = Metrics.auc(d.y(), columns(p, model, classes), 1);
+        } else if (p != null && k > 2 && classes.stream().allMatch(c -> model.classes().contains(c))) {
+            double[][] q = columns(p, model, classes);
+            for (int c = 0; c < k; c++) {
+                ovr.put(classes.get(c), Metrics.auc(d.y(), q, c));
             }
-            auc = Metrics.auc(isPositive, score);
+            auc = Metrics.auc(d.y(), q);
         }
         long[][] cm = Metrics.confusion(d.y(), pred, k + 1);
         String kind = model instanceof LocalModel ? ((LocalModel) model).kind().replace('_', ' ') : modelSpec;
         System.out.printf("%s on %s (%d rows)%n", kind, data.data, d.rows());
-        System.out.printf("  accuracy %s, balanced accuracy %s, ROC AUC %s%n", Output.pct(acc), Output.pct(bal),
-                Double.isNaN(auc) ? "n/a" : Output.num(auc));
+        System.out.printf("  accuracy %s, balanced accuracy %s, ROC AUC %s%s%n", Output.pct(acc), Output.pct(bal),
+                Double.isNaN(auc) ? "n/a" : Output.num(auc), ovr.isEmpty() ? "" : " (macro average of one-vs-rest: "
+                        + String.join(", ", ovr.entrySet().stream().map(e -> e.getKey() + " " + Output.num(e.getValue()))
+                        .toList()) + ")");
         System.out.println("  confusion matrix (rows: true class, columns: predicted):");
         List<String> cols = new ArrayList<>(classes);
         boolean other = false;
@@ -88,10 +91,25 @@ final class EvaluateCommand implements Callable<Integer> {
         res.put("accuracy", acc);
         res.put("balanced_accuracy", bal);
         res.put("auc", Double.isNaN(auc) ? null : auc);
+        if (!ovr.isEmpty()) {
+            res.put("auc_one_vs_rest", ovr);
+        }
         res.put("rows", d.rows());
         res.put("classes", cols);
         res.put("confusion", shown);
         Output.json(json, res);
         return Main.OK;
+    }
+
+    /** The model's probabilities reordered into the data's classes (every data class is one of the model's). */
+    private static double[][] columns(double[][] p, Classifier model, List<String> classes) {
+        double[][] q = new double[p.length][classes.size()];
+        for (int c = 0; c < classes.size(); c++) {
+            int m = model.classes().indexOf(classes.get(c));
+            for (int i = 0; i < p.length; i++) {
+                q[i][c] = p[i][m];
+            }
+        }
+        return q;
     }
 }

@@ -47,6 +47,11 @@ public record Column(String name, ColumnType type, double min, double max, List<
         return v;
     }
 
+    /** The value of this column in a row vector for people to read: categories by name, numbers rounded. */
+    public String display(double value) {
+        return isCategorical() ? format(value) : Values.display(value);
+    }
+
     /** The value of this column in a row vector, as the user would write it in a CSV cell. */
     public String format(double value) {
         if (isCategorical()) {

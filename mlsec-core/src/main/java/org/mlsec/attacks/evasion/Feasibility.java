@@ -346,7 +346,7 @@ public final class Feasibility {
         for (int j = 0; j < x.length; j++) {
             if (x[j] != v[j]) {
                 Column c = schema.feature(j);
-                out.add(c.name() + ": " + c.format(x[j]) + " → " + c.format(v[j]));
+                out.add(c.name() + ": " + c.display(x[j]) + " → " + c.display(v[j]));
             }
         }
         return out;
