@@ -68,13 +68,16 @@ final class BackdoorDefenceCommands {
         public Integer call() {
             InputSchema s = InputSchema.read(schema);
             org.mlsec.data.Schema ds = s.toSchema();
-            Dataset d = CsvReader.read(data.requireData(), ds, data.options(null));
+            Dataset d = data.read(data.requireData(), ds, data.options(null));
+            CsvReader.Report read = data.lastReport;
             List<InputSchema.Violation> all = new ArrayList<>();
             Set<Integer> bad = new HashSet<>();
             InputSchema.Checker checker = s.checker();
             for (int i = 0; i < d.rows(); i++) {
-                for (InputSchema.Violation v : checker.check(i + 2, d.row(i))) {
-                    all.add(v);
+                for (InputSchema.Violation v : checker.check((int) read.line(i), d.row(i))) {
+                    // An unknown category shows as the text the file holds.
+                    String text = read.unseenText(i, v.column());
+                    all.add(text == null ? v : new InputSchema.Violation(v.row(), v.column(), text, v.rule()));
                     bad.add(i);
                 }
             }

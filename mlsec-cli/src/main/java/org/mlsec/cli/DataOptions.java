@@ -9,6 +9,7 @@ import org.mlsec.InputException;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
+import org.mlsec.data.MissingValues;
 import org.mlsec.data.Schema;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,17 @@ public final class DataOptions {
     @Option(names = "--numeric", paramLabel = "COLUMN", split = ",", description = "Treat these columns as ordered numbers.")
     List<String> numeric = new ArrayList<>();
 
+    @Option(names = "--missing", paramLabel = "POLICY", description = {"Empty cells: error (the default), drop (rows with one",
+            "are left out), impute-median or impute-mode. A model trained with imputation records its fill values and",
+            "uses them (not the scored rows' statistics) wherever it reads data; --missing error refuses instead."})
+    String missing;
+
+    /** The last read's missing-value handling, with the fills it decided (recorded by train in the model). */
+    MissingValues lastMissing = MissingValues.ERROR;
+
+    /** The last read's report: lines, fills, unseen categories. */
+    CsvReader.Report lastReport;
+
     @Option(names = "--delimiter", paramLabel = "CHAR", description = "Field separator (default: ${DEFAULT-VALUE}; \\t for tab).", defaultValue = ",")
     String delimiter;
 
@@ -45,7 +57,31 @@ public final class DataOptions {
             throw new InputException("--delimiter must be a single character, got '" + delimiter + "'");
         }
         Set<String> dropped = new HashSet<>(drop);
-        return new CsvOptions(d.charAt(0), labelColumn, dropped, Set.copyOf(categorical), Set.copyOf(numeric));
+        return new CsvOptions(d.charAt(0), labelColumn, dropped, Set.copyOf(categorical), Set.copyOf(numeric),
+                missing(null));
+    }
+
+    /**
+     * The missing-value handling to read with: the user's --missing if given, else what the model recorded at training
+     * (its fills: the training data's statistics), else an error on the first empty cell.
+     */
+    MissingValues missing(MissingValues recorded) {
+        if (missing == null) {
+            return recorded != null ? recorded : MissingValues.ERROR;
+        }
+        MissingValues.Policy p = MissingValues.Policy.parse(missing);
+        return recorded != null && recorded.policy() == p ? recorded : MissingValues.of(p);
+    }
+
+    /** Reads, and says on stderr what was filled or dropped. */
+    Dataset read(Path file, Schema schema, CsvOptions options) {
+        CsvReader.Report r = schema == null ? CsvReader.readReport(file, options) : CsvReader.readReport(file, schema, options);
+        lastMissing = r.missing();
+        lastReport = r;
+        if (!r.summary().isEmpty()) {
+            System.err.println("mlsec: " + file + ": " + r.summary());
+        }
+        return r.data();
     }
 
     /** Reads the data, inferring the schema; the label is required. */
@@ -53,16 +89,21 @@ public final class DataOptions {
         if (label == null) {
             throw new InputException("--label COLUMN is required");
         }
-        return CsvReader.read(requireData(), options(label));
+        return read(requireData(), null, options(label));
     }
 
     /** Reads the data with an inferred schema and no label, even when a column is called like a label. */
     Dataset readUnlabelled() {
-        return CsvReader.read(requireData(), options(null));
+        return read(requireData(), null, options(null));
     }
 
     /** Reads the data into a model's schema; the label column defaults to the model's. */
     Dataset readFor(Schema schema, boolean needLabel) {
+        return readFor(schema, needLabel, null);
+    }
+
+    /** As {@link #readFor(Schema, boolean)}, filling empty cells as the model's training did ({@code recorded}). */
+    Dataset readFor(Schema schema, boolean needLabel, MissingValues recorded) {
         String l = label != null ? label : schema.label();
         Path file = requireData();
         if (!needLabel && label == null) {
@@ -72,7 +113,7 @@ public final class DataOptions {
             throw new InputException("--label COLUMN is required: the model file does not name its label column");
         }
         // Classes come from the data: a model is then scored by the class names it answers, whatever its file says.
-        return CsvReader.read(file, new Schema(schema.features(), l, java.util.List.of()), options(l));
+        return read(file, new Schema(schema.features(), l, java.util.List.of()), options(l).withMissing(missing(recorded)));
     }
 
     /** Reads a labelled file into a model's schema with the model's own classes (attacks compare class indices). */

@@ -34,11 +34,23 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write predictions and class counts as JSON.")
     Path json;
 
+    @Option(names = "--strict", description = "Refuse rows with values the model never saw (unknown categories, numbers outside the training range) instead of warning.")
+    boolean strict;
+
     @Override
     public Integer call() throws IOException {
         Target target = Target.open(modelSpec, data, false);
         Classifier model = target.model();
         Dataset d = target.data();
+        List<org.mlsec.data.Unfamiliar> unfamiliar = data.lastReport == null || !(model instanceof org.mlsec.model.LocalModel)
+                ? List.of() : org.mlsec.data.Unfamiliar.find(model.schema(), d, data.lastReport);
+        if (strict && !unfamiliar.isEmpty()) {
+            throw new org.mlsec.InputException(data.data + ": values the model never saw (--strict): " + unfamiliar.get(0)
+                    + (unfamiliar.size() > 1 ? "; and " + (unfamiliar.size() - 1) + " more column(s)" : ""));
+        }
+        for (org.mlsec.data.Unfamiliar u : unfamiliar) {
+            System.err.println("mlsec: warning: " + u + "; predicted anyway (--strict refuses)");
+        }
         double[][] p;
         if (model.hasProbabilities()) {
             p = model.predictProba(d.x());
@@ -83,6 +95,7 @@ final class PredictCommand implements Callable<Integer> {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("rows", p.length);
         res.put("counts", counts);
+        res.put("unfamiliar", unfamiliar);
         res.put("predictions", labels);
         res.put("probabilities", p);
         Output.json(json, res);

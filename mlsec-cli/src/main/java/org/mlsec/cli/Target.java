@@ -62,7 +62,7 @@ record Target(Classifier model, Dataset data, long discoveryQueries) {
             Dataset d = blackBoxData(options, spec);
             return new Target(new OnnxClassifier(Path.of(spec), d.schema()), d);
         }
-        Dataset d = options.readFor(m.schema(), needLabel);
+        Dataset d = options.readFor(m.schema(), needLabel, m.provenance() == null ? null : m.provenance().missing());
         return new Target(Models.withRanges(m, d), d);
     }
 

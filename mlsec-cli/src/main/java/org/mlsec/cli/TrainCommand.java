@@ -78,7 +78,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = config(Algorithm.parse(algo));
         Result r = trainAndTest(all, config, testFraction, data.data.toString());
-        ModelIo.save(r.model, out);
+        LocalModel trained = r.model.withProvenance(r.model.provenance().withMissing(data.lastMissing));
+        ModelIo.save(trained, out);
         System.out.printf("Trained %s on %d rows (%d features), tested on %d held-out rows.%n",
                 config.algorithm().kind().replace('_', ' '), r.split.train().rows(), all.schema().width(),
                 r.split.test().rows());

@@ -10,12 +10,24 @@ import java.util.Set;
  * @param drop        columns to ignore (identifiers, leaks)
  * @param categorical columns to treat as categorical whatever their values look like
  * @param numeric     columns to treat as ordered numbers even when they look categorical
+ * @param missing     what to do with empty feature cells (default: an error)
  */
-public record CsvOptions(char delimiter, String label, Set<String> drop, Set<String> categorical, Set<String> numeric) {
+public record CsvOptions(char delimiter, String label, Set<String> drop, Set<String> categorical, Set<String> numeric,
+                         MissingValues missing) {
     public CsvOptions {
         drop = drop == null ? Set.of() : Set.copyOf(drop);
         categorical = categorical == null ? Set.of() : Set.copyOf(categorical);
         numeric = numeric == null ? Set.of() : Set.copyOf(numeric);
+        missing = missing == null ? MissingValues.ERROR : missing;
+    }
+
+    /** Options where an empty cell is an error. */
+    public CsvOptions(char delimiter, String label, Set<String> drop, Set<String> categorical, Set<String> numeric) {
+        this(delimiter, label, drop, categorical, numeric, MissingValues.ERROR);
+    }
+
+    public CsvOptions withMissing(MissingValues m) {
+        return new CsvOptions(delimiter, label, drop, categorical, numeric, m);
     }
 
     public static CsvOptions labelled(String label, String... drop) {
@@ -27,10 +39,10 @@ public record CsvOptions(char delimiter, String label, Set<String> drop, Set<Str
     }
 
     public CsvOptions withDelimiter(char d) {
-        return new CsvOptions(d, label, drop, categorical, numeric);
+        return new CsvOptions(d, label, drop, categorical, numeric, missing);
     }
 
     public CsvOptions withTypes(Set<String> categoricalColumns, Set<String> numericColumns) {
-        return new CsvOptions(delimiter, label, drop, categoricalColumns, numericColumns);
+        return new CsvOptions(delimiter, label, drop, categoricalColumns, numericColumns, missing);
     }
 }

@@ -28,12 +28,66 @@ public final class CsvReader {
     static final int MAX_INFERRED_CATEGORIES = 10;
     /** A text column with more distinct values than this is an identifier, not a feature. */
     static final int MAX_CATEGORIES = 10_000;
+    /** Unseen category texts kept per column for messages. */
+    static final int MAX_UNSEEN_KEPT = 1000;
 
     private CsvReader() {
     }
 
+    /**
+     * What a read did besides parsing: the values that filled empty cells, how many cells each column had filled, and
+     * how many rows were dropped, under the options' {@link MissingValues} policy.
+     */
+    public record Report(Dataset data, MissingValues missing, Map<String, Integer> filledCells, int droppedRows,
+                         Map<String, Map<Integer, String>> unseen, long[] lines) {
+        /** The file line of data row {@code row} (rows dropped for empty cells are not counted). */
+        public long line(int row) {
+            return lines[row];
+        }
+
+        /** The cell text of a category the schema does not know, at a row and column; null if it was a known one. */
+        public String unseenText(int row, String column) {
+            Map<Integer, String> m = unseen.get(column);
+            return m == null ? null : m.get(row);
+        }
+
+        /** One line for people, or "" when nothing was filled or dropped. */
+        public String summary() {
+            StringBuilder sb = new StringBuilder();
+            if (!filledCells.isEmpty()) {
+                int n = filledCells.values().stream().mapToInt(Integer::intValue).sum();
+                sb.append("filled ").append(n).append(" empty cell(s) (").append(missing.policy().key()).append("): ");
+                int k = 0;
+                for (var e : filledCells.entrySet()) {
+                    sb.append(k++ == 0 ? "" : ", ").append(e.getKey()).append(" = ").append(missing.fills().get(e.getKey()))
+                            .append(" in ").append(e.getValue());
+                }
+            }
+            if (droppedRows > 0) {
+                sb.append(sb.length() == 0 ? "" : "; ").append("dropped ").append(droppedRows)
+                        .append(" row(s) with an empty cell");
+            }
+            return sb.toString();
+        }
+    }
+
     /** Reads the file and infers each column's type and range. */
     public static Dataset read(Path file, CsvOptions options) {
+        return readReport(file, options).data();
+    }
+
+    /** Reads the file into the given schema (see {@link #read(Path, Schema, CsvOptions)}), with what was filled. */
+    public static Report readReport(Path file, Schema schema, CsvOptions options) {
+        Parsed p = parse(file, options, schema);
+        List<String> classes = schema.classes();
+        if (p.labelKept >= 0 && classes.isEmpty()) {
+            classes = p.columns.get(p.labelKept).classes();
+        }
+        return p.report(p.toDataset(file, new Schema(schema.features(), options.label(), classes)));
+    }
+
+    /** Reads the file, inferring each column's type and range, with what was filled or dropped. */
+    public static Report readReport(Path file, CsvOptions options) {
         Parsed p = parse(file, options, null);
         List<Column> features = new ArrayList<>();
         for (ColumnValues c : p.columns) {
@@ -43,7 +97,7 @@ public final class CsvReader {
         }
         List<String> classes = p.labelKept < 0 ? List.of() : p.columns.get(p.labelKept).classes();
         Schema schema = new Schema(features, options.label(), classes);
-        return p.toDataset(file, schema);
+        return p.report(p.toDataset(file, schema));
     }
 
     /**
@@ -51,12 +105,7 @@ public final class CsvReader {
      * are mapped to the schema's. The label column is read only when {@code options.label()} is set.
      */
     public static Dataset read(Path file, Schema schema, CsvOptions options) {
-        Parsed p = parse(file, options, schema);
-        List<String> classes = schema.classes();
-        if (p.labelKept >= 0 && classes.isEmpty()) {
-            classes = p.columns.get(p.labelKept).classes();
-        }
-        return p.toDataset(file, new Schema(schema.features(), options.label(), classes));
+        return readReport(file, schema, options).data();
     }
 
     /** The column names in the file's header line. */
@@ -115,7 +164,8 @@ public final class CsvReader {
                 p.add(cells, lineNo);
             }
             if (p.rows == 0) {
-                throw new InputException(file + " has a header but no data rows");
+                throw new InputException(file + " has a header but no data rows"
+                        + (p.dropped > 0 ? " left (" + p.dropped + " dropped for an empty cell)" : ""));
             }
             p.finish();
             return p;
@@ -252,7 +302,8 @@ public final class CsvReader {
                 }
             }
             if (cell.isEmpty()) {
-                throw new InputException(file + " line " + line + ", column '" + name + "': missing value");
+                throw new InputException(file + " line " + line + ", column '" + name + "': missing value"
+                        + (isLabel ? "" : " (choose a missing-value policy to drop such rows or impute them)"));
             }
             double v = Values.parse(cell);
             if (!Double.isNaN(v)) {
@@ -296,6 +347,104 @@ public final class CsvReader {
                 firstTextLine = line;
                 firstTextValue = cell;
             }
+        }
+
+        java.util.BitSet missing;
+
+        /** An empty cell, to be filled once the whole column has been read. */
+        void addMissing(int row) {
+            if (row == nums.length) {
+                nums = Arrays.copyOf(nums, row * 2);
+                if (codes != null) {
+                    codes = Arrays.copyOf(codes, row * 2);
+                }
+            }
+            if (missing == null) {
+                missing = new java.util.BitSet();
+            }
+            missing.set(row);
+            nums[row] = Double.NaN;
+            if (codes != null) {
+                codes[row] = -1;
+            }
+        }
+
+        /** The fill for this column's empty cells under the policy: the lower median or the most frequent value. */
+        String fill(MissingValues.Policy policy, Path file) {
+            if (numericCount + textCount == 0) {
+                throw new InputException(file + ", column '" + name + "': every cell is empty; nothing to impute from");
+            }
+            boolean text = textCount > 0 || (target != null && target.isCategorical());
+            if (policy == MissingValues.Policy.IMPUTE_MEDIAN && !text) {
+                double[] v = new double[numericCount];
+                int k = 0;
+                for (int i = 0; i < rows; i++) {
+                    if ((missing == null || !missing.get(i)) && !Double.isNaN(nums[i])) {
+                        v[k++] = nums[i];
+                    }
+                }
+                Arrays.sort(v, 0, k);
+                return Values.format(v[(k - 1) / 2]);
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            String best = null;
+            for (int i = 0; i < rows; i++) {
+                if (missing != null && missing.get(i)) {
+                    continue;
+                }
+                String t = text(i);
+                int c = counts.merge(t, 1, Integer::sum);
+                if (best == null || c > counts.get(best) || (c == counts.get(best) && t.compareTo(best) < 0)) {
+                    best = t;
+                }
+            }
+            return best;
+        }
+
+        /** Puts the fill text into every empty cell, as if the file had held it. */
+        void fillMissing(String text, Path file) {
+            boolean[] rowsToFill = new boolean[rows];
+            missing.stream().forEach(i -> rowsToFill[i] = true);
+            java.util.BitSet was = missing;
+            missing = null;
+            for (int i = 0; i < rows; i++) {
+                if (rowsToFill[i]) {
+                    overwrite(i, text, file);
+                }
+            }
+            missing = was;
+        }
+
+        private void overwrite(int row, String cell, Path file) {
+            double v = Values.parse(cell);
+            if (!Double.isNaN(v)) {
+                nums[row] = v;
+                numericCount++;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                allIntegral &= v == Math.rint(v);
+                if (codes != null) {
+                    codes[row] = -1;
+                }
+                return;
+            }
+            if (target != null && !target.isCategorical()) {
+                throw new InputException(file + ", column '" + name + "': the fill value '" + abbreviate(cell)
+                        + "' is not a number (the column is numeric)");
+            }
+            if (codes == null) {
+                codes = new int[nums.length];
+                Arrays.fill(codes, 0, rows, -1);
+            }
+            Integer code = dict.get(cell);
+            if (code == null) {
+                code = dict.size();
+                dict.put(cell, code);
+                dictValues.add(cell);
+            }
+            codes[row] = code;
+            nums[row] = Double.NaN;
+            textCount++;
         }
 
         InputException notANumber(Path file, long line, String cell) {
@@ -374,9 +523,17 @@ public final class CsvReader {
         int rows;
         long[] lines = new long[1024];
 
+        final MissingValues policy;
+        int dropped;
+        final Map<String, String> fillsUsed = new java.util.TreeMap<>();
+        final Map<String, Integer> filled = new java.util.TreeMap<>();
+        /** Per categorical column, the text of categories the target schema does not know, by row (first ones kept). */
+        final Map<String, Map<Integer, String>> unseen = new java.util.LinkedHashMap<>();
+
         Parsed(List<String> names, CsvOptions options, Schema target, Path file) {
             this.names = names;
             this.file = file;
+            this.policy = options.missing();
             Set<String> present = new HashSet<>(names);
             if (target != null) {
                 for (Column c : target.features()) {
@@ -410,20 +567,61 @@ public final class CsvReader {
                 lines = Arrays.copyOf(lines, rows * 2);
             }
             lines[rows] = line;
+            if (policy.policy() != MissingValues.Policy.ERROR) {
+                for (int j = 0; j < cells.size(); j++) {
+                    int k = keptIndex[j];
+                    if (k >= 0 && cells.get(j).isEmpty()) {
+                        if (policy.policy() == MissingValues.Policy.DROP) {
+                            dropped++;
+                            return;
+                        }
+                        if (columns.get(k).isLabel) {
+                            throw new InputException(file + " line " + line + ", column '" + names.get(j)
+                                    + "': missing label (labels are never imputed; drop such rows)");
+                        }
+                    }
+                }
+            }
             for (int j = 0; j < cells.size(); j++) {
                 int k = keptIndex[j];
                 if (k >= 0) {
-                    columns.get(k).add(rows, cells.get(j), file, line);
+                    String cell = cells.get(j);
+                    if (cell.isEmpty() && policy.policy().imputes()) {
+                        columns.get(k).addMissing(rows);
+                    } else {
+                        columns.get(k).add(rows, cell, file, line);
+                    }
                 }
             }
             rows++;
         }
 
-        /** Called once all rows are read. */
+        /** Called once all rows are read: empty cells get their column's fill. */
         void finish() {
             for (ColumnValues c : columns) {
                 c.rows = rows;
+                if (c.missing != null && !c.missing.isEmpty()) {
+                    String given = policy.fills().get(c.name);
+                    String fill = given != null ? given : c.fill(policy.policy(), file);
+                    c.fillMissing(fill, file);
+                    fillsUsed.put(c.name, fill);
+                    filled.put(c.name, c.missing.cardinality());
+                }
             }
+        }
+
+        Report report(Dataset d) {
+            // Every fill the policy decided (given ones included), so that a model trained on these rows records them all.
+            Map<String, String> all = new java.util.TreeMap<>(policy.fills());
+            all.putAll(fillsUsed);
+            if (policy.policy().imputes()) {
+                for (ColumnValues c : columns) {
+                    if (!c.isLabel && !all.containsKey(c.name) && c.numericCount + c.textCount > 0) {
+                        all.put(c.name, c.fill(policy.policy(), file));
+                    }
+                }
+            }
+            return new Report(d, policy.withFills(all), filled, dropped, unseen, Arrays.copyOf(lines, rows));
         }
 
         Dataset toDataset(Path file, Schema schema) {
@@ -448,6 +646,12 @@ public final class CsvReader {
                     for (int i = 0; i < rows; i++) {
                         Integer k = index.get(cv.text(i));
                         x[i][f] = k == null ? -1 : k;
+                        if (k == null) {
+                            Map<Integer, String> m = unseen.computeIfAbsent(col.name(), n -> new HashMap<>());
+                            if (m.size() < MAX_UNSEEN_KEPT) {
+                                m.put(i, cv.text(i));
+                            }
+                        }
                     }
                 } else {
                     for (int i = 0; i < rows; i++) {

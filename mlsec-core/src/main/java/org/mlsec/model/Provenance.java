@@ -25,10 +25,13 @@ import org.mlsec.data.Dataset;
  * @param javaVersion     the JVM that trained it
  * @param imported        for a model read from another library's file: what was read, from where; null for
  *                        models mlsec trained
+ * @param missing         how empty cells of the training data were handled, with the fill values, so that prediction
+ *                        and serving fill the same way; null when the training data had to be complete
  */
 public record Provenance(String tool, String toolVersion, String createdAt, String algorithm,
                          Map<String, String> hyperparameters, DataProvenance data, Map<String, Double> metrics,
-                         String javaVersion, @JsonInclude(JsonInclude.Include.NON_NULL) Imported imported) {
+                         String javaVersion, @JsonInclude(JsonInclude.Include.NON_NULL) Imported imported,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) org.mlsec.data.MissingValues missing) {
 
     public Provenance {
         hyperparameters = hyperparameters == null ? Map.of() : hyperparameters;
@@ -39,7 +42,21 @@ public record Provenance(String tool, String toolVersion, String createdAt, Stri
     public Provenance(String tool, String toolVersion, String createdAt, String algorithm,
                       Map<String, String> hyperparameters, DataProvenance data, Map<String, Double> metrics,
                       String javaVersion) {
-        this(tool, toolVersion, createdAt, algorithm, hyperparameters, data, metrics, javaVersion, null);
+        this(tool, toolVersion, createdAt, algorithm, hyperparameters, data, metrics, javaVersion, null, null);
+    }
+
+    /** Provenance with an import record and complete training data. */
+    public Provenance(String tool, String toolVersion, String createdAt, String algorithm,
+                      Map<String, String> hyperparameters, DataProvenance data, Map<String, Double> metrics,
+                      String javaVersion, Imported imported) {
+        this(tool, toolVersion, createdAt, algorithm, hyperparameters, data, metrics, javaVersion, imported, null);
+    }
+
+    /** This provenance with the training data's missing-value handling recorded (null or ERROR: nothing to record). */
+    public Provenance withMissing(org.mlsec.data.MissingValues m) {
+        org.mlsec.data.MissingValues kept = m == null || m.policy() == org.mlsec.data.MissingValues.Policy.ERROR ? null : m;
+        return new Provenance(tool, toolVersion, createdAt, algorithm, hyperparameters, data, metrics, javaVersion,
+                imported, kept);
     }
 
     /**
@@ -92,7 +109,8 @@ public record Provenance(String tool, String toolVersion, String createdAt, Stri
     public Provenance withMetrics(Map<String, Double> more) {
         TreeMap<String, Double> m = new TreeMap<>(metrics);
         m.putAll(more);
-        return new Provenance(tool, toolVersion, createdAt, algorithm, hyperparameters, data, m, javaVersion, imported);
+        return new Provenance(tool, toolVersion, createdAt, algorithm, hyperparameters, data, m, javaVersion, imported,
+                missing);
     }
 
     /** SHA-256 of the rows' values and labels, so that a model names exactly the data it saw. */

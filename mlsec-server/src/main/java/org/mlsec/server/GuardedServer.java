@@ -63,7 +63,11 @@ public final class GuardedServer implements AutoCloseable {
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config, org.mlsec.data.Dataset reference) {
         this.model = model;
         this.config = config;
-        this.reader = new RequestReader(model.schema(), config.validate() ? schema : null);
+        org.mlsec.data.MissingValues recorded = model instanceof org.mlsec.model.LocalModel
+                && ((org.mlsec.model.LocalModel) model).provenance() != null
+                ? ((org.mlsec.model.LocalModel) model).provenance().missing() : null;
+        this.reader = new RequestReader(model.schema(), config.validate() ? schema : null,
+                recorded == null ? java.util.Map.of() : recorded.fills());
         this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows());
         this.output = new OutputGuard(config);
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));

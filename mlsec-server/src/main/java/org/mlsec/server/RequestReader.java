@@ -29,8 +29,16 @@ final class RequestReader {
     /** What of the input schema the model does not read (null: nothing), said once when the server starts. */
     final String schemaNote;
 
+    /** Per feature, the text that fills a missing or null field: the model's training-time fills (may be empty). */
+    private final java.util.Map<String, String> fills;
+
     RequestReader(Schema schema, InputSchema validator) {
+        this(schema, validator, java.util.Map.of());
+    }
+
+    RequestReader(Schema schema, InputSchema validator, java.util.Map<String, String> fills) {
         this.schema = schema;
+        this.fills = fills;
         // A schema inferred from the full data fits a model on a subset of its columns: the rest is ignored.
         InputSchema.Restricted fit = validator == null ? null : validator.restrictTo(schema.featureNames());
         validator = fit == null ? null : fit.schema();
@@ -96,7 +104,13 @@ final class RequestReader {
                 Column c = schema.feature(j);
                 JsonNode v = rec.get(c.name());
                 if (v == null || v.isNull()) {
-                    throw new ApiError(422, "missing field").at(i, c.name());
+                    String fill = fills.get(c.name());
+                    if (fill == null) {
+                        throw new ApiError(422, "missing field").at(i, c.name());
+                    }
+                    // Filled as the model's training data was (its recorded statistics), then validated like any value.
+                    v = c.isCategorical() || Double.isNaN(Values.parse(fill)) ? Json.MAPPER.getNodeFactory().textNode(fill)
+                            : Json.MAPPER.getNodeFactory().numberNode(Values.parse(fill));
                 }
                 rows[i][j] = value(c, v, i);
             }
