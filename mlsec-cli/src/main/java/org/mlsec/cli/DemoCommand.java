@@ -76,8 +76,9 @@ final class DemoCommand implements Callable<Integer> {
         boolean talkSchema = header.containsAll(TALK_FEATURES);
         CsvOptions options = data.options(label).withTypes(talkSchema ? categorical : Set.copyOf(data.categorical),
                 Set.copyOf(data.numeric));
-        options = new CsvOptions(options.delimiter(), label, new HashSet<>(drop), options.categorical(), options.numeric());
-        Dataset all = CsvReader.read(csv, options);
+        options = new CsvOptions(options.delimiter(), label, new HashSet<>(drop), options.categorical(), options.numeric(),
+                options.missing());
+        Dataset all = data.read(csv, null, options);
         Dataset baselineData = talkSchema ? all.select(TALK_FEATURES) : all;
 
         plan = DemoPlan.of(all, talkSchema, entities);
@@ -519,6 +520,10 @@ final class DemoCommand implements Callable<Integer> {
                         outcome = String.format("fidelity %s after %d queries", Output.pct(measured.metric("fidelity")),
                                 (long) measured.metric("queries"));
                         row.put(guarded ? "guarded_fidelity" : "fidelity", measured.metric("fidelity"));
+                    } catch (org.mlsec.InputException e) {
+                        // The answers an attack collected may teach nothing (one class everywhere on a sweep's grid).
+                        outcome = "no copy (" + e.getMessage() + ")";
+                        row.put(guarded ? "guarded_failed" : "failed", e.getMessage());
                     } catch (org.mlsec.MlsecException e) {
                         if (!String.valueOf(e.getMessage()).contains("HTTP 403")) {
                             throw e;

@@ -21,14 +21,16 @@ public final class Trainer {
             counts[c]++;
         }
         int present = 0;
-        for (int c : counts) {
-            if (c > 0) {
+        String only = null;
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
                 present++;
+                only = train.schema().classes().get(c);
             }
         }
         if (present < 2) {
-            throw new InputException("the label column '" + train.schema().label() + "' has a single class "
-                    + train.schema().classes() + "; a classifier needs at least two");
+            throw new InputException("every training row of the label column '" + train.schema().label()
+                    + "' has the class '" + only + "'; a classifier needs at least two classes");
         }
         switch (config.algorithm()) {
             case RF:
