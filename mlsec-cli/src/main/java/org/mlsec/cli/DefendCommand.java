@@ -62,13 +62,23 @@ final class DefendCommand extends GroupCommand {
                     Output.progress());
             System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
                     data.data, method, references);
-            System.out.printf("  %-58s %9s %6s %11s %9s%n", "defence", "accuracy", "AUC", "TPR@0.1%FPR", "advantage");
+            System.out.printf("  %-58s %9s %-19s %-16s %9s%n", "defence", "accuracy", "AUC [95% CI]",
+                    "TPR at low FPR", "advantage");
             List<Map<String, Object>> out = new ArrayList<>();
+            boolean unsupported = false;
             for (Result r : rows) {
-                System.out.printf("  %-58s %9s %6.3f %11s %9.3f%n", r.metrics().get("defence"),
-                        Output.pct(r.metric("test_accuracy")), r.metric("auc"), Output.pct(r.metric("tpr_at_fpr_0_001")),
-                        r.metric("advantage"));
+                boolean at001 = Boolean.TRUE.equals(r.metrics().get("tpr_at_fpr_0_001_supported"));
+                unsupported |= !at001;
+                String low = at001 ? Output.pct(r.metric("tpr_at_fpr_0_001")) + " @0.1%"
+                        : Output.pct(r.metric("tpr_at_lowest_supported_fpr")) + " @" + Output.pct(r.metric("lowest_supported_fpr"));
+                System.out.printf("  %-58s %9s %-19s %-16s %9.3f%n", r.metrics().get("defence"),
+                        Output.pct(r.metric("test_accuracy")), String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]",
+                                r.metric("auc"), r.metric("auc_ci_low"), r.metric("auc_ci_high")), low, r.metric("advantage"));
                 out.add(r.toJson());
+            }
+            if (unsupported) {
+                System.out.printf("  (%d non-members cannot measure a 0.1%% false-positive rate; the TPR is given at the lowest"
+                        + " rate they support)%n", (long) rows.get(0).metric("non_members"));
             }
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("method", method);

@@ -35,10 +35,14 @@ public final class MembershipDefences {
         UnaryOperator<Classifier> plain = m -> m;
         list.add(new Defence("none (" + base.algorithm().flag() + ", as trained)", MembershipInference.like(base), plain, false));
         if (base.algorithm() == Algorithm.RF || base.algorithm() == Algorithm.TREE || base.algorithm() == Algorithm.GBT) {
-            list.add(new Defence("regularised: max depth 8, min leaf 20",
-                    MembershipInference.like(base.withMaxDepth(8).withMinLeaf(20)), plain, false));
-            list.add(new Defence("strongly regularised: max depth 4, min leaf 100, 20 trees",
-                    MembershipInference.like(base.withMaxDepth(4).withMinLeaf(100).withTrees(20)), plain, false));
+            // The leaf sizes of 30,000 rows (20 and 100 of a 15,000-row half), scaled down for small data.
+            int half = Math.max(1, n / 2);
+            int leaf = Math.max(2, Math.min(20, half / 750));
+            int strong = Math.max(3, Math.min(100, half / 150));
+            list.add(new Defence("regularised: max depth 8, min leaf " + leaf,
+                    MembershipInference.like(base.withMaxDepth(8).withMinLeaf(leaf)), plain, false));
+            list.add(new Defence("strongly regularised: max depth 4, min leaf " + strong + ", 20 trees",
+                    MembershipInference.like(base.withMaxDepth(4).withMinLeaf(strong).withTrees(20)), plain, false));
         }
         list.add(new Defence("output: probabilities rounded to 1 decimal", MembershipInference.like(base),
                 m -> HardenedOutput.rounded(m, 1), false));

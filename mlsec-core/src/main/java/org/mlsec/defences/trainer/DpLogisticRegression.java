@@ -18,6 +18,10 @@ import org.mlsec.model.linear.LogisticTrainer;
  * and scaled by a fixed factor, and the model applies the same clipping when it predicts. The standardisation
  * statistics are taken from the training data, so strictly the guarantee holds for data whose bounds are public;
  * give the model the schema's published ranges in a stricter setting.
+ *
+ * <p>With more than two classes it trains one such model per class (one-vs-rest), each with epsilon / k: every model
+ * sees every row, so by sequential composition (Dwork and Roth 2014, Theorem 3.14) the k models together are
+ * epsilon-differentially private.
  */
 public final class DpLogisticRegression {
     /** Logistic loss's bound on the second derivative. */
@@ -34,7 +38,8 @@ public final class DpLogisticRegression {
     public static LogisticModel train(Dataset train, double epsilon, double lambda, long seed) {
         Validate.isTrue(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive, got " + epsilon);
         Validate.isTrue(lambda > 0, "lambda must be positive, got " + lambda);
-        Validate.isTrue(train.schema().classes().size() == 2, "DP logistic regression supports two classes");
+        int classes = train.schema().classes().size();
+        Validate.isTrue(classes >= 2, "DP logistic regression needs at least two classes");
         FeatureEncoder enc = new FeatureEncoder(train.schema());
         double[][] x = enc.encodeAll(train.x());
         int n = x.length;
@@ -61,31 +66,30 @@ public final class DpLogisticRegression {
         }
         double radius = Math.sqrt(1 + CLIP_SD * CLIP_SD * d); // every scaled row has norm <= 1
         double[][] z = new double[n][p];
-        double[] t = new double[n];
         for (int i = 0; i < n; i++) {
             z[i][0] = 1 / radius;
             for (int j = 0; j < d; j++) {
                 double v = Math.min(high[j], Math.max(low[j], x[i][j]));
                 z[i][j + 1] = (v - mean[j]) / sd[j] / radius;
             }
-            t[i] = train.y()[i];
-        }
-        double epsPrime = epsilon - Math.log(1 + 2 * C / (n * lambda) + C * C / ((double) n * n * lambda * lambda));
-        double delta = 0;
-        if (epsPrime <= 0) {
-            delta = C / (n * (Math.exp(epsilon / 4) - 1)) - lambda;
-            epsPrime = epsilon / 2;
         }
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] b = noise(p, epsPrime, rng);
-        // n * [ (1/n) sum loss + lambda/2 |w|^2 + (1/n) b.w + delta/2 |w|^2 ]
-        double[] w = LogisticTrainer.fit(z, t, n * (lambda + delta), b, true);
+        int outputs = classes == 2 ? 1 : classes;
+        double[][] weights = new double[outputs][];
+        for (int c = 0; c < outputs; c++) {
+            double[] t = new double[n];
+            int positive = classes == 2 ? 1 : c;
+            for (int i = 0; i < n; i++) {
+                t[i] = train.y()[i] == positive ? 1 : 0;
+            }
+            double[] w = perturbedFit(z, t, epsilon / outputs, lambda, rng);
+            weights[c] = new double[p];
+            weights[c][0] = w[0] / radius;
+            System.arraycopy(w, 1, weights[c], 1, d);
+        }
         double[] scale = new double[d];
-        double[] weights = new double[p];
-        weights[0] = w[0] / radius;
         for (int j = 0; j < d; j++) {
             scale[j] = sd[j] * radius;
-            weights[j + 1] = w[j + 1];
         }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.put("epsilon", Double.toString(epsilon));
@@ -93,7 +97,21 @@ public final class DpLogisticRegression {
         h.put("mechanism", "objective-perturbation");
         h.put("seed", Long.toString(seed));
         Provenance prov = Provenance.of("dp_logistic_regression", h, train, "dp-training", Map.of("epsilon", epsilon));
-        return new LogisticModel(train.schema(), prov, mean, scale, new double[][] {weights}, low, high);
+        return new LogisticModel(train.schema(), prov, mean, scale, weights, low, high);
+    }
+
+    /** Algorithm 2 of Chaudhuri et al. on rows of norm at most 1 with 0/1 targets, spending {@code epsilon}. */
+    private static double[] perturbedFit(double[][] z, double[] t, double epsilon, double lambda, SplittableRandom rng) {
+        int n = z.length;
+        double epsPrime = epsilon - Math.log(1 + 2 * C / (n * lambda) + C * C / ((double) n * n * lambda * lambda));
+        double delta = 0;
+        if (epsPrime <= 0) {
+            delta = C / (n * (Math.exp(epsilon / 4) - 1)) - lambda;
+            epsPrime = epsilon / 2;
+        }
+        double[] b = noise(z[0].length, epsPrime, rng);
+        // n * [ (1/n) sum loss + lambda/2 |w|^2 + (1/n) b.w + delta/2 |w|^2 ]
+        return LogisticTrainer.fit(z, t, n * (lambda + delta), b, true);
     }
 
     /** A vector with density proportional to exp(-eps/2 |b|): a Gamma(p, 2/eps) norm in a uniform direction. */
