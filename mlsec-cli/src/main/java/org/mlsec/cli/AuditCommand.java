@@ -134,7 +134,33 @@ final class AuditCommand implements Callable<Integer> {
             sig = org.mlsec.defences.integrity.ModelSigning.verify(model, signature,
                     org.mlsec.defences.integrity.Pem.readPublic(publicKey), List.of(), false);
         }
+        Audit.QueryPlan plan = null;
+        double estimate = Double.NaN;
+        if (audited instanceof HttpClassifier) {
+            // Measure one batched request, then say what the audit will ask of the API before asking it.
+            HttpClassifier h = (HttpClassifier) audited;
+            int batch = Math.min(HttpClassifier.Config.of(target).batchSize(), d.rows());
+            double[] took = new double[5];
+            for (int k = 0; k < took.length; k++) {
+                long q0 = System.nanoTime();
+                h.predict(java.util.Arrays.copyOf(d.x(), batch));
+                took[k] = (System.nanoTime() - q0) / 1e9;
+            }
+            java.util.Arrays.sort(took);
+            double perRequest = took[took.length / 2]; // the median: the first request warms the connection up
+            plan = Audit.plan(d, b, threats);
+            estimate = plan.seconds(perRequest, HttpClassifier.Config.of(target).batchSize());
+            System.err.printf(java.util.Locale.ROOT, "mlsec: the audit sends at most %,d rows to %s (%s) in requests of up"
+                    + " to %d; at the measured %.0f ms per request that is at most %.0f s of API time, plus the local"
+                    + " training of a stand-in and its references%n", plan.total(), target, plan.rows(),
+                    HttpClassifier.Config.of(target).batchSize(), 1000 * perRequest, estimate);
+        }
         Audit.Report r = Audit.run(d, audited, model, sig, config, ref, protectedColumns, threats, b, seed, Output.progress());
+        if (plan != null) {
+            r.context().put("query_plan_rows", plan.rows());
+            r.context().put("estimated_api_seconds", estimate);
+            r.context().put("api_rows_sent", audited.queries());
+        }
         String artifact = (model != null ? model : data.data).toString();
         ReportWriter.write(r, out, artifact);
         int worst = -1;

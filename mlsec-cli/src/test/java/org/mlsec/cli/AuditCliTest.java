@@ -62,9 +62,22 @@ class AuditCliTest {
             Path out = dir.resolve("remote");
             Cli a = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--target",
                     "http://127.0.0.1:" + server.port() + "/predict_proba", "--algo", "rf", "--budget", "quick",
-                    "--fail-on", "critical", "--only", "backdoor,model-stealing", "--out", out.toString());
+                    "--fail-on", "critical", "--only", "backdoor,model-stealing,membership-inference", "--out", out.toString());
             assertEquals(0, a.code(), a.err());
-            assertTrue(Files.readString(out.resolve("report.json")).contains("model-stealing"));
+            assertTrue(a.err().matches("(?s).*the audit sends at most [0-9,]+ rows to .* s of API time.*"), a.err());
+            JsonNode report = CliTest.json(out.resolve("report.json"));
+            assertTrue(report.toString().contains("model-stealing"));
+            long planned = 0;
+            for (JsonNode n : report.at("/context/query_plan_rows")) {
+                planned += n.asLong();
+            }
+            assertTrue(report.at("/context/api_rows_sent").asLong() <= planned, report.get("context").toString());
+            for (JsonNode f : report.get("findings")) {
+                if (f.get("threat").asText().equals("membership-inference")) {
+                    assertTrue(f.get("title").asText().startsWith("Stand-in trained like the model: "), f.toString());
+                    assertTrue(f.at("/metrics/stand_in").asBoolean());
+                }
+            }
         }
     }
 

@@ -48,6 +48,53 @@ public final class Audit {
         }
     }
 
+    /**
+     * What an audit asks of a remote model, per section, before it starts: rows sent to the API (an upper bound: the
+     * black-box evasion search stops early on most rows). Membership and inversion attack a stand-in trained locally
+     * and send nothing.
+     *
+     * @param rows per section, the most rows the audit sends to the model
+     */
+    public record QueryPlan(Map<String, Long> rows) {
+        public long total() {
+            return rows.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Seconds at the given cost of one request of {@code batch} rows. */
+        public double seconds(double secondsPerRequest, int batch) {
+            long requests = 0;
+            for (long r : rows.values()) {
+                requests += (r + batch - 1) / batch;
+            }
+            return requests * secondsPerRequest;
+        }
+    }
+
+    /** The rows an audit of {@code data} within {@code budget} sends to a black-box model, per section. */
+    public static QueryPlan plan(Dataset data, Budget budget, List<String> only) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        int numeric = 0;
+        for (var c : data.schema().features()) {
+            numeric += c.isCategorical() ? 0 : 1;
+        }
+        if (only.contains("backdoor")) {
+            long sample = Math.min(1000, data.rows());
+            long inRange = Math.min(300, sample);
+            rows.put("backdoor", numeric * (sample * (2 + 8) + inRange * 23));
+        }
+        if (only.contains("poisoning")) {
+            rows.put("poisoning", (long) data.rows());
+        }
+        if (only.contains("model-stealing")) {
+            rows.put("model-stealing", (long) (budget.queries / 8 + budget.queries / 4 + budget.queries / 2 + budget.queries));
+        }
+        if (only.contains("evasion")) {
+            long evRows = budget == Budget.QUICK ? 20 : budget == Budget.STANDARD ? 60 : 200;
+            rows.put("evasion", evRows * Math.max(200, budget.queries / 2) + data.rows() / 2);
+        }
+        return new QueryPlan(rows);
+    }
+
     /** The findings and the charts, by name. */
     public record Report(List<Finding> findings, Map<String, Chart<?, ?>> charts, Map<String, Object> context) {
     }
@@ -142,13 +189,21 @@ public final class Audit {
                     "%.1f%% of members found at %.1f%% false positives (the lowest rate %d non-members can measure)",
                     100 * m.metric("tpr_at_lowest_supported_fpr"), 100 * m.metric("lowest_supported_fpr"),
                     (long) m.metric("non_members"));
+            // mlsec does not know which rows trained a given model: it measures a stand-in trained like it on half of the
+            // data, which is what an attacker with a look-alike model can do, not a measurement on the model's own rows.
+            boolean standIn = model != null;
             out.add(Threats.finding("membership-inference", miaSeverity, String.format(Locale.ROOT,
-                            "%s: AUC %.3f (95%% CI %.3f-%.3f), %s", aucLow > 0.55 ? "Training membership is exposed"
-                                    : "Training membership is not measurably exposed", m.metric("auc"), aucLow,
-                            m.metric("auc_ci_high"), rate),
-                    "An attacker with look-alike models can tell whether a person was in the training data.",
+                            "%s%s: AUC %.3f (95%% CI %.3f-%.3f), %s", standIn ? "Stand-in trained like the model: " : "",
+                            (standIn ? "t" : "T") + (aucLow > 0.55 ? "raining membership is exposed"
+                                    : "raining membership is not measurably exposed"),
+                            m.metric("auc"), aucLow, m.metric("auc_ci_high"), rate),
+                    standIn ? "Which rows trained the audited model is not known here, so a stand-in was trained like it ("
+                            + config.algorithm().kind().replace('_', ' ') + ") on a random half of the data and attacked:"
+                            + " this is what an attacker with a look-alike model and data like yours can do, not a"
+                            + " measurement on the audited model's own training rows."
+                            : "An attacker with look-alike models can tell whether a person was in the training data.",
                     "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
-                    "mlsec defend membership --data F --label L", m.metrics()));
+                    "mlsec defend membership --data F --label L", withStandIn(m.metrics(), standIn)));
             charts.put("membership-roc", Charts.rocLogLog("Membership inference (RMIA)", List.of("model trained like yours"),
                     List.of(mia.roc())));
         }
@@ -168,12 +223,13 @@ public final class Audit {
             double white = inv.size() > 1 ? inv.get(1).metric("advantage_members") : 0;
             String sev = white >= 0.1 ? "high" : black >= 0.02 ? "medium" : "low";
             out.add(Threats.finding("model-inversion", sev, String.format(Locale.ROOT,
-                            "%s of training clients is inferable: +%.1f points with queries, +%.1f with the model file",
-                            sensitive, 100 * black, 100 * white),
+                            "%s%s of training rows is inferable: +%.1f points with queries, +%.1f with the model file",
+                            model != null ? "Stand-in trained like the model: " : "", sensitive, 100 * black, 100 * white),
                     "Beyond what public statistics give, the model reveals a sensitive attribute of the people it was trained on.",
                     "Keep the model file private, answer labels only, or train with differential privacy.",
                     "mlsec defend inversion --data F --label L --sensitive " + sensitive,
-                    Map.of("advantage_members_black_box", black, "advantage_members_white_box", white)));
+                    withStandIn(Map.of("advantage_members_black_box", black, "advantage_members_white_box", white),
+                            model != null)));
         }
         progress.update("audit", ++step, steps);
 
@@ -192,6 +248,8 @@ public final class Audit {
                 parts.add("the model reacts to a narrow input value: " + suspects.get(0));
             }
             String title = found ? String.join("; ", parts)
+                    : beyond.isEmpty() && scan.refused() > 0 ? "No backdoor trigger found in the data or inside the"
+                            + " valid input ranges; the API refused all " + scan.refused() + " out-of-range probes"
                     : beyond.isEmpty() ? "No backdoor trigger found in the data or the model"
                     : "No trigger inside the valid input ranges; out of range (refused by input validation), "
                             + beyond.get(0);
@@ -202,6 +260,7 @@ public final class Audit {
             bm.put("suspected_triggers", suspects.size());
             bm.put("out_of_range_probes", beyond.size());
             bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
+            bm.put("out_of_range_probes_refused", scan.refused());
             out.add(Threats.finding("backdoor", found ? "high" : beyond.isEmpty() ? "info" : "low", title,
                     found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
                             : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
@@ -274,7 +333,7 @@ public final class Audit {
             charts.put("extraction", Charts.fidelity(spent, fidelity));
             double fid = st.metric("fidelity");
             out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
-                            Locale.ROOT, "A copy agreeing on %.1f%% of clients costs %d label-only queries", 100 * fid,
+                            Locale.ROOT, "A copy agreeing on %.1f%% of rows costs %d label-only queries", 100 * fid,
                             (long) st.metric("queries")),
                     "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
                     "Serve it behind mlsec serve: API keys, rate limits and quotas, extraction detection with --reference.",
@@ -295,6 +354,13 @@ public final class Audit {
                 : "trained by the audit: " + config.algorithm().kind());
         context.put("budget", budget.name().toLowerCase(Locale.ROOT));
         return new Report(out, charts, context);
+    }
+
+    /** The metrics with {@code stand_in} saying whether they were measured on a look-alike of the audited model. */
+    private static Map<String, Object> withStandIn(Map<String, ?> metrics, boolean standIn) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics);
+        m.put("stand_in", standIn);
+        return m;
     }
 
     /**

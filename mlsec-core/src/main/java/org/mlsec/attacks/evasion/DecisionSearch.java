@@ -64,10 +64,16 @@ final class DecisionSearch {
                 int[] sign = new int[samples];
                 double[][] dirs = new double[samples][];
                 double mean = 0;
-                for (int b = 0; b < samples && queries < budget; b++) {
+                // The whole sample goes to the model in one call: a remote API gets one batched request, not 100.
+                List<double[]> probes = new ArrayList<>();
+                for (int b = 0; b < Math.min(samples, budget - queries); b++) {
                     dirs[b] = gaussian(d, rng);
                     scale(dirs[b], 1 / norm2(dirs[b]));
-                    sign[b] = adversarial(add(u, dirs[b], delta)) ? 1 : -1;
+                    probes.add(add(u, dirs[b], delta));
+                }
+                boolean[] adv = adversarial(probes);
+                for (int b = 0; b < adv.length; b++) {
+                    sign[b] = adv[b] ? 1 : -1;
                     mean += sign[b];
                 }
                 mean /= samples;
@@ -211,6 +217,58 @@ final class DecisionSearch {
                 out = p;
             } else {
                 lo = a;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Asks the model in one call whether each point in cost units is adversarial (once per distinct feasible input,
+     * within the query budget; points past it count as not adversarial, as one at a time would).
+     */
+    private boolean[] adversarial(List<double[]> us) {
+        boolean[] out = new boolean[us.size()];
+        double[][] rows = new double[us.size()][];
+        List<List<Double>> keys = new ArrayList<>();
+        java.util.Map<List<Double>, Integer> pending = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < us.size(); i++) {
+            rows[i] = feas.project(x, fromUnits(us.get(i)));
+            List<Double> key = null;
+            if (feas.satisfiesRules(rows[i])) {
+                key = new ArrayList<>(cols.length);
+                for (int j : cols) {
+                    key.add(rows[i][j]);
+                }
+                if (!asked.containsKey(key) && !pending.containsKey(key) && queries + pending.size() < budget
+                        && refused == null) {
+                    pending.put(key, i);
+                }
+            }
+            keys.add(key);
+        }
+        if (!pending.isEmpty()) {
+            double[][] ask = pending.values().stream().map(i -> rows[i]).toArray(double[][]::new);
+            queries += ask.length;
+            try {
+                int[] p = model.predict(ask);
+                int k = 0;
+                for (List<Double> key : pending.keySet()) {
+                    asked.put(key, p[k++] == target);
+                }
+            } catch (org.mlsec.MlsecException e) {
+                refused = e.getMessage();
+                queries = Math.max(queries, budget);
+            }
+        }
+        for (int i = 0; i < out.length; i++) {
+            Boolean known = keys.get(i) == null ? null : asked.get(keys.get(i));
+            out[i] = known != null && known;
+            if (out[i]) {
+                double c = feas.cost(x, rows[i]);
+                if (c < bestCost) {
+                    bestCost = c;
+                    best = rows[i];
+                }
             }
         }
         return out;

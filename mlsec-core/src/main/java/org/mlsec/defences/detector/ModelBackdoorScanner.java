@@ -67,7 +67,11 @@ public final class ModelBackdoorScanner {
     }
 
     /** Every probe, the most suspicious first: in-range probes rank before out-of-range ones of the same share. */
-    public record Scan(List<Probe> inRange, List<Probe> outOfRange) {
+    /**
+     * @param refused probes a remote model refused to answer (a validating API refuses values beyond its schema: the
+     *                defence the out-of-range probes test for), with the first refusal's message
+     */
+    public record Scan(List<Probe> inRange, List<Probe> outOfRange, int refused, String firstRefusal) {
         public Scan {
             inRange = List.copyOf(inRange);
             outOfRange = List.copyOf(outOfRange);
@@ -105,6 +109,8 @@ public final class ModelBackdoorScanner {
         Schema s = model.schema();
         double[][] rows = sample(trusted, sample, seed);
         boolean linear = model instanceof LogisticModel;
+        int refused = 0;
+        String firstRefusal = null;
         List<Probe> in = new ArrayList<>();
         List<Probe> out = new ArrayList<>();
         for (int j = 0; j < s.width(); j++) {
@@ -127,13 +133,20 @@ public final class ModelBackdoorScanner {
             int[] atHigh = model.predict(with(rows, j, sHi));
             int[] atLow = model.predict(with(rows, j, sLo));
             for (double m : BEYOND) {
-                out.add(probe(model, rows, j, round(c, sHi + m * range), sHi, atHigh, false));
-                out.add(probe(model, rows, j, round(c, sLo - m * range), sLo, atLow, false));
+                for (int side = 0; side < 2; side++) {
+                    try {
+                        out.add(side == 0 ? probe(model, rows, j, round(c, sHi + m * range), sHi, atHigh, false)
+                                : probe(model, rows, j, round(c, sLo - m * range), sLo, atLow, false));
+                    } catch (org.mlsec.MlsecException e) {
+                        refused++;
+                        firstRefusal = firstRefusal == null ? e.getMessage() : firstRefusal;
+                    }
+                }
             }
         }
         in.sort(Comparator.comparingDouble(Probe::share).reversed());
         out.sort(Comparator.comparingDouble(Probe::share).reversed());
-        return new Scan(in, out);
+        return new Scan(in, out, refused, firstRefusal);
     }
 
     private static void inRange(Classifier model, double[][] rows, int j, Column c, double[] sorted, double sLo,
