@@ -91,6 +91,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         InputSchema s = schema != null ? InputSchema.read(schema) : fromModel(m);
         GuardedServer server = new GuardedServer(m, s, g, ref).start(host, port);
+        if (server.detectorNote() != null) {
+            System.err.println("mlsec: " + server.detectorNote());
+        }
         if (server.schemaNote() != null) {
             System.err.println("mlsec: " + schema + ": " + server.schemaNote());
         }

@@ -114,6 +114,24 @@ public final class GuardedServer implements AutoCloseable {
      * The input schema's fields (and the rules that mention them) that are not inputs of the model and are ignored,
      * as one line; null when the schema fits the model.
      */
+    /**
+     * What the implausible-rows detector can see, said once at start when detection is on: it checks the feature pairs
+     * the reference shows strongly correlated, so on data without them only rows with several extreme features alarm
+     * it, and uniform queries inside the ranges go unnoticed by it (the other detectors still apply). Null when
+     * there is nothing to say.
+     */
+    public String detectorNote() {
+        if (plausibility == null || !config.detect()) {
+            return null;
+        }
+        int n = plausibility.pairs();
+        return n == 0 ? "the implausible-rows detector found no feature pair with |correlation| >= " + Plausibility.STRONG
+                + " in the reference, so it flags only rows with " + Plausibility.EXTREME_FEATURES + " or more extreme"
+                + " features: queries drawn inside the ranges go unnoticed by it (the sweep, boundary and PRADA"
+                + " detectors still apply)"
+                : "the implausible-rows detector checks " + n + " strongly correlated feature pair(s) learnt from the reference";
+    }
+
     public String schemaNote() {
         return reader.schemaNote;
     }

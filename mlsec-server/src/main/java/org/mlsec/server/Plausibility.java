@@ -36,6 +36,11 @@ final class Plausibility {
         this.high = high;
     }
 
+    /** How many strongly correlated feature pairs the detector checks. */
+    int pairs() {
+        return from.length;
+    }
+
     static Plausibility learn(List<double[]> rows, double[][] correlation) {
         int d = correlation.length;
         List<int[]> pairs = new ArrayList<>();
