@@ -124,7 +124,7 @@ public final class GuardedServer implements AutoCloseable {
         if (plausibility == null || !config.detect()) {
             return null;
         }
-        int n = plausibility.pairs();
+        int n = plausibility.correlatedPairs();
         return n == 0 ? "the implausible-rows detector found no feature pair with |correlation| >= " + Plausibility.STRONG
                 + " in the reference, so it flags only rows with " + Plausibility.EXTREME_FEATURES + " or more extreme"
                 + " features: queries drawn inside the ranges go unnoticed by it (the sweep, boundary and PRADA"

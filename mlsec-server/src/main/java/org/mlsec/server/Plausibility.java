@@ -36,11 +36,6 @@ final class Plausibility {
         this.high = high;
     }
 
-    /** How many strongly correlated feature pairs the detector checks. */
-    int pairs() {
-        return from.length;
-    }
-
     static Plausibility learn(List<double[]> rows, double[][] correlation) {
         int d = correlation.length;
         List<int[]> pairs = new ArrayList<>();
@@ -103,6 +98,11 @@ final class Plausibility {
 
     int pairs() {
         return from.length + low.length;
+    }
+
+    /** How many strongly correlated feature pairs the detector checks. */
+    int correlatedPairs() {
+        return from.length;
     }
 
     /**
