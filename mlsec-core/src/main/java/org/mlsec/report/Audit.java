@@ -53,16 +53,20 @@ public final class Audit {
      * black-box evasion search stops early on most rows). Membership and inversion attack a stand-in trained locally
      * and send nothing.
      *
-     * @param rows per section, the most rows the audit sends to the model
+     * @param rows      per section, the most rows the audit sends to the model
+     * @param unbatched of those, the rows that may go one per request (the black-box evasion search's line searches;
+     *                  its gradient samples are batched)
+     * @param trainings models the audit trains locally (the stand-in, its references, the stealing surrogates), each
+     *                  on at most half of the data
      */
-    public record QueryPlan(Map<String, Long> rows) {
+    public record QueryPlan(Map<String, Long> rows, long unbatched, int trainings) {
         public long total() {
             return rows.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** Seconds at the given cost of one request of {@code batch} rows. */
+        /** Seconds at the given cost of one request (of up to {@code batch} rows), counting unbatched rows singly. */
         public double seconds(double secondsPerRequest, int batch) {
-            long requests = 0;
+            long requests = unbatched;
             for (long r : rows.values()) {
                 requests += (r + batch - 1) / batch;
             }
@@ -88,11 +92,16 @@ public final class Audit {
         if (only.contains("model-stealing")) {
             rows.put("model-stealing", (long) (budget.queries / 8 + budget.queries / 4 + budget.queries / 2 + budget.queries));
         }
+        long unbatched = 0;
         if (only.contains("evasion")) {
             long evRows = budget == Budget.QUICK ? 20 : budget == Budget.STANDARD ? 60 : 200;
             rows.put("evasion", evRows * Math.max(200, budget.queries / 2) + data.rows() / 2);
+            unbatched = evRows * Math.max(200, budget.queries / 2);
         }
-        return new QueryPlan(rows);
+        int trainings = (only.contains("membership-inference") || only.contains("model-inversion") ? 1 : 0)
+                + (only.contains("membership-inference") ? budget.references : 0)
+                + (only.contains("model-stealing") ? 4 : 0);
+        return new QueryPlan(rows, unbatched, trainings);
     }
 
     /** The findings and the charts, by name. */
