@@ -66,12 +66,14 @@ class AnyDataTest {
 
     @Test
     void cleanModelsOfEveryFamilyRaiseNoBackdoorOrPoisoningAlarmOnAnyDataSet() throws IOException {
-        String[][] sets = {{"breast_cancer", "diagnosis"}, {"wine", "cultivar"}, {"iris", "species"}};
+        String[][] sets = {{"breast_cancer", "diagnosis"}, {"wine", "cultivar"}, {"iris", "species"}, {"mixed", "approved"}};
         for (String[] s : sets) {
-            for (String algo : s[0].equals("wine") ? new String[] {"rf", "gbt", "lr", "tree"} : new String[] {"rf", "lr"}) {
+            for (String algo : s[0].equals("wine") ? new String[] {"rf", "gbt", "lr", "tree"}
+                    : s[0].equals("mixed") ? new String[] {"gbt"} : new String[] {"rf", "lr"}) {
                 Path out = dir.resolve(s[0] + "-" + algo);
                 Cli a = Cli.run("audit", "--data", csv(s[0]), "--label", s[1], "--algo", algo, "--budget", "quick",
-                        "--only", "backdoor,evasion", "--fail-on", "medium", "--out", out.toString());
+                        "--missing", "impute-median", "--only", "backdoor,evasion", "--fail-on", "medium",
+                        "--out", out.toString());
                 JsonNode report = CliTest.json(out.resolve("report.json"));
                 for (JsonNode f : report.get("findings")) {
                     String sev = f.get("severity").asText();
