@@ -54,6 +54,12 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         if (master != null) {
             conf.setMaster(master);
         }
+        return connect(conf);
+    }
+
+    /** A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}. */
+    public static SparkReferenceEngine connect(SparkConf conf) {
+        conf.setIfMissing("spark.app.name", "mlsec");
         conf.setIfMissing("spark.ui.enabled", "false");
         return new SparkReferenceEngine(SparkSession.builder().config(conf).getOrCreate(), true,
                 Integer.parseInt(conf.get("spark.task.cpus", "1")));
@@ -99,6 +105,11 @@ public final class SparkReferenceEngine implements ReferenceEngine {
             }
             poolB.destroy();
         }
+    }
+
+    /** Executors the session has now (the driver not counted). */
+    public int executors() {
+        return spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
     }
 
     @Override

@@ -28,19 +28,15 @@ import org.mlsec.model.Trainer;
 /** The Spark engine gives exactly the local engine's references, scores and figures, for every method. */
 class SparkReferenceEngineTest {
     static final TrainConfig FOREST = TrainConfig.defaults(Algorithm.RF).withTrees(12).withMaxFeatures(0.7);
-    static Dataset members;
-    static Dataset nonMembers;
-    static Dataset population;
-    static LocalModel target;
+    static final Dataset ALL = LaymanBrothers.generate(900, 7);
+    static final Dataset MEMBERS = ALL.subset(range(0, 300));
+    static final Dataset NON_MEMBERS = ALL.subset(range(300, 600));
+    static final Dataset POPULATION = ALL.subset(range(600, 900));
+    static final LocalModel TARGET = Trainer.train(MEMBERS, FOREST, "test", Progress.NONE);
     static SparkReferenceEngine spark;
 
     @BeforeAll
     static void setUp() {
-        Dataset all = LaymanBrothers.generate(900, 7);
-        members = all.subset(range(0, 300));
-        nonMembers = all.subset(range(300, 600));
-        population = all.subset(range(600, 900));
-        target = Trainer.train(members, FOREST, "test", Progress.NONE);
         spark = SparkReferenceEngine.connect("local[2]");
     }
 
@@ -59,7 +55,7 @@ class SparkReferenceEngineTest {
 
     static MembershipInference.Report run(MembershipMethod m, Dataset pop, MembershipInference.ReferenceTrainer t,
                                           ReferenceEngine engine) {
-        return MembershipInference.infer(target, members, nonMembers, pop, new MembershipInference.Config(m, 4, 3), t,
+        return MembershipInference.infer(TARGET, MEMBERS, NON_MEMBERS, pop, new MembershipInference.Config(m, 4, 3), t,
                 engine, Progress.NONE);
     }
 
@@ -91,8 +87,8 @@ class SparkReferenceEngineTest {
     @ParameterizedTest
     @EnumSource(MembershipMethod.class)
     void everyMethodIsIdenticalToLocalMode(MembershipMethod m) {
-        var local = run(m, null, MembershipInference.like(target), ReferenceEngine.LOCAL);
-        var remote = run(m, null, MembershipInference.like(target), spark);
+        var local = run(m, null, MembershipInference.like(TARGET), ReferenceEngine.LOCAL);
+        var remote = run(m, null, MembershipInference.like(TARGET), spark);
         assertIdentical(local, remote);
         assertTrue(local.result().metric("auc") > 0.5, m + " should beat chance on an overfit forest");
     }
@@ -100,8 +96,8 @@ class SparkReferenceEngineTest {
     @Test
     void aSeparatePopulationAndAnotherFamilyAreIdenticalToo() {
         var lr = MembershipInference.like(TrainConfig.defaults(Algorithm.LR));
-        assertIdentical(run(MembershipMethod.RMIA, population, lr, ReferenceEngine.LOCAL),
-                run(MembershipMethod.RMIA, population, lr, spark));
+        assertIdentical(run(MembershipMethod.RMIA, POPULATION, lr, ReferenceEngine.LOCAL),
+                run(MembershipMethod.RMIA, POPULATION, lr, spark));
     }
 
     @Test
