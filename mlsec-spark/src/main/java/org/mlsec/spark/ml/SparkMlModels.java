@@ -71,10 +71,25 @@ public final class SparkMlModels {
         }
     }
 
-    /** Reads the saved model in {@code dir} with the active (or a new local) Spark session. */
+    /**
+     * Reads the saved model in {@code dir} with the active Spark session, or with a local one-core session started
+     * for the read and stopped after it (the result is an mlsec model; it needs no Spark).
+     */
     public static LocalModel read(Path dir) {
         String cls = className(dir);
-        session();
+        boolean own = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = own ? SparkSession.builder().master("local[1]").appName("mlsec-read")
+                .config("spark.ui.enabled", "false").getOrCreate() : null;
+        try {
+            return read(dir, cls);
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    private static LocalModel read(Path dir, String cls) {
         String path = dir.toAbsolutePath().toString();
         switch (cls) {
             case "org.apache.spark.ml.classification.RandomForestClassificationModel":
@@ -89,18 +104,6 @@ public final class SparkMlModels {
                 throw new InputException(dir + " is a Spark ML " + cls + "; mlsec reads RandomForestClassificationModel,"
                         + " GBTClassificationModel, DecisionTreeClassificationModel and LogisticRegressionModel");
         }
-    }
-
-    /** The active Spark session, or a local one-core session for reading (Spark's reader needs one). */
-    static SparkSession session() {
-        if (SparkSession.getActiveSession().isDefined()) {
-            return SparkSession.getActiveSession().get();
-        }
-        if (SparkSession.getDefaultSession().isDefined()) {
-            return SparkSession.getDefaultSession().get();
-        }
-        return SparkSession.builder().master("local[1]").appName("mlsec-read").config("spark.ui.enabled", "false")
-                .getOrCreate();
     }
 
     static ForestModel forest(RandomForestClassificationModel m, Path dir) {
@@ -255,6 +258,28 @@ public final class SparkMlModels {
             names.add("f" + j);
         }
         return Provenance.imported("spark-ml", org.apache.spark.package$.MODULE$.SPARK_VERSION(), algorithm, h, names,
-                rows, new Provenance.Imported("Spark ML", dir.toString(), null, List.of()));
+                rows, new Provenance.Imported("Spark ML", dir.toString(), sha256(dir),
+                        List.of("sha256 over the folder's files, in path order: each relative path, then its bytes")));
+    }
+
+    /** A fingerprint of the saved folder: every regular file's relative path and bytes, in path order. */
+    static String sha256(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = dir.relativize(f).toString().replace('\\', '/');
+                md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                try (java.io.InputStream in = Files.newInputStream(f)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int r; (r = in.read(buf)) > 0; ) {
+                        md.update(buf, 0, r);
+                    }
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new InputException(dir + " could not be read: " + e.getMessage());
+        }
     }
 }

@@ -61,10 +61,18 @@ class SparkMlModelsTest {
     }
 
     @Test
+    void modelsLoadOpensASparkMlFolderThroughTheReaderOnTheClasspath() {
+        LocalModel m = org.mlsec.model.Models.load(FIXTURES.resolve("gbt/model"));
+        assertEquals(org.mlsec.model.tree.BoostedModel.KIND, m.kind());
+        assertEquals(24, m.schema().width(), "the fixtures read the generated rows as they are, ID included");
+    }
+
+    @Test
     void treesKeepSparksTrainingCounts() {
         ForestModel tree = (ForestModel) SparkMlModels.read(FIXTURES.resolve("decision-tree/model"));
         assertEquals(400, tree.trees().get(0).samples()[0], "the root saw every training row");
         assertEquals(400, tree.provenance().data().rows());
+        assertEquals(64, tree.provenance().imported().sha256().length(), "a fingerprint of the folder");
     }
 
     @Test
