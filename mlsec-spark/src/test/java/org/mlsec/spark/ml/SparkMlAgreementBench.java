@@ -49,11 +49,11 @@ public final class SparkMlAgreementBench {
                 new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
                 new StructField("features", new VectorUDT(), false, Metadata.empty())})).cache();
             System.out.printf("real data: %d rows, %d features%n", d.rows(), d.schema().width());
-            check("random forest (100 trees, depth 15, 0.7 of features)", new RandomForestClassifier().setNumTrees(100)
-                    .setMaxDepth(15).setFeatureSubsetStrategy("0.7").setSeed(1).fit(df), df, dir.resolve("rf"));
-            check("decision tree (depth 15)", new DecisionTreeClassifier().setMaxDepth(15).setSeed(1).fit(df), df,
+            check("random forest (30 trees, depth 10, 0.7 of features)", new RandomForestClassifier().setNumTrees(30)
+                    .setMaxDepth(10).setFeatureSubsetStrategy("0.7").setSeed(1).fit(df), df, dir.resolve("rf"));
+            check("decision tree (depth 10)", new DecisionTreeClassifier().setMaxDepth(10).setSeed(1).fit(df), df,
                     dir.resolve("dt"));
-            check("GBT (50 rounds, depth 5)", new GBTClassifier().setMaxIter(50).setMaxDepth(5).setSeed(1).fit(df), df,
+            check("GBT (20 rounds, depth 4)", new GBTClassifier().setMaxIter(20).setMaxDepth(4).setSeed(1).fit(df), df,
                     dir.resolve("gbt"));
             check("logistic regression", new LogisticRegression().setRegParam(0.01).fit(df), df, dir.resolve("lr"));
         } finally {
