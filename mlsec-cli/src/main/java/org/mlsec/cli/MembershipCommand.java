@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.mlsec.InputException;
 import org.mlsec.attacks.inference.MembershipInference;
 import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.attacks.inference.ReferenceEngine;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
@@ -35,6 +36,9 @@ final class MembershipCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions data;
+
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--method", paramLabel = "M", defaultValue = "lira",
             description = "threshold, shadow, lira, lira-offline, rmia or label-only (default: ${DEFAULT-VALUE}).")
@@ -108,7 +112,10 @@ final class MembershipCommand implements Callable<Integer> {
             trainer = MembershipInference.like(TrainConfig.defaults(Algorithm.parse(algo)));
         }
         MembershipInference.Config config = new MembershipInference.Config(MembershipMethod.parse(method), references, seed);
-        MembershipInference.Report r = MembershipInference.infer(target, in, out, pop, config, trainer, Output.progress());
+        MembershipInference.Report r;
+        try (ReferenceEngine e = engine.open()) {
+            r = MembershipInference.infer(target, in, out, pop, config, trainer, e, Output.progress());
+        }
         var m = r.result();
         System.out.printf("Membership inference (%s, %d references) on %d members and %d non-members:%n", config.method().key(),
                 references, in.rows(), out.rows());

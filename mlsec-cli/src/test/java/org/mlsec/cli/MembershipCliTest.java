@@ -39,6 +39,21 @@ class MembershipCliTest {
     }
 
     @Test
+    void theSparkEngineWithoutMlsecSparkSaysHowToGetIt() throws IOException {
+        Path data = dir.resolve("clients.csv");
+        Cli.run("data", "generate", "--rows", "200", "--out", data.toString());
+        Path model = dir.resolve("target.mlsec");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees",
+                "5", "--out", model.toString()).code());
+        Cli a = Cli.run("attack", "membership", "--model", model.toString(), "--members", data.toString(),
+                "--non-members", data.toString(), "--drop", "ID", "--engine", "spark", "--master", "local[2]");
+        assertEquals(2, a.code(), a.err());
+        assertTrue(a.err().contains("mlsec-spark") && a.err().contains("docs/scale.md"), a.err());
+        assertEquals(2, Cli.run("attack", "membership", "--model", model.toString(), "--members", data.toString(),
+                "--non-members", data.toString(), "--drop", "ID", "--engine", "flink").code());
+    }
+
+    @Test
     void attackReportsTheLiteraturesMetrics() throws IOException {
         Path data = dir.resolve("clients.csv");
         Cli.run("data", "generate", "--rows", "3000", "--out", data.toString());

@@ -11,6 +11,7 @@ import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
 import org.mlsec.internal.Json;
+import org.mlsec.model.formats.DirectoryFormat;
 import org.mlsec.model.formats.ModelFormat;
 import org.mlsec.model.formats.Sniff;
 
@@ -42,6 +43,9 @@ public final class Models {
      * naming what the file looks like; a recognised file that cannot be read says what is missing.
      */
     public static LocalModel load(Path file) {
+        if (java.nio.file.Files.isDirectory(file)) {
+            return loadFolder(file);
+        }
         byte[] bytes = Sniff.readAll(file);
         byte[] head = Sniff.head(bytes);
         if (looksLikeMlsec(head)) {
@@ -71,6 +75,20 @@ public final class Models {
         }
         throw new InputException(file + " is " + Sniff.describe(head) + ", not a model format mlsec reads ("
                 + String.join(", ", names) + ")");
+    }
+
+    /** A model saved as a folder, by a {@link DirectoryFormat} on the classpath (mlsec-spark's Spark ML reader). */
+    private static LocalModel loadFolder(Path dir) {
+        for (DirectoryFormat f : java.util.ServiceLoader.load(DirectoryFormat.class)) {
+            if (f.recognises(dir)) {
+                return f.read(dir);
+            }
+        }
+        if (java.nio.file.Files.isRegularFile(dir.resolve("metadata").resolve("part-00000"))) {
+            throw new InputException(dir + " looks like a saved Spark ML model; reading it needs the mlsec-spark"
+                    + " module and Spark on the classpath (see docs/scale.md)");
+        }
+        throw new InputException(dir + " is a folder, not a model file");
     }
 
     /**

@@ -59,35 +59,54 @@ public final class MembershipInference {
     }
 
     /** Reference models trained like a local target: same family and hyperparameters, read from its provenance. */
-    public static ReferenceTrainer like(LocalModel target) {
+    public static Like like(LocalModel target) {
         Algorithm a = Algorithm.ofKind(target.kind());
         return like(TrainConfig.fromHyperparameters(a, target.provenance().hyperparameters()));
     }
 
     /** Reference models trained with the given settings (forests share one presorting of the pool). */
-    public static ReferenceTrainer like(TrainConfig config) {
-        return new ReferenceTrainer() {
-            private Dataset cachedPool;
-            private TreeGrower grower;
+    public static Like like(TrainConfig config) {
+        return new Like(config);
+    }
 
-            @Override
-            public Classifier train(Dataset pool, int[] rows, long seed) {
-                TrainConfig c = config.withSeed(seed);
-                if (c.algorithm() == Algorithm.RF || c.algorithm() == Algorithm.TREE) {
-                    if (pool != cachedPool) {
-                        grower = new TreeGrower(new FeatureEncoder(pool.schema()).encodeColumns(pool.x()));
-                        cachedPool = pool;
-                    }
-                    return ForestTrainer.train(grower, pool, rows, c, "reference", Progress.NONE);
+    /** Reference models trained by mlsec's own trainer with fixed settings; engines may rebuild it from them. */
+    public static final class Like implements ReferenceTrainer {
+        private final TrainConfig config;
+        private Dataset cachedPool;
+        private TreeGrower grower;
+
+        Like(TrainConfig config) {
+            this.config = Validate.notNull(config, "config");
+        }
+
+        /** The settings every reference trains with (the seed is each reference's own). */
+        public TrainConfig config() {
+            return config;
+        }
+
+        @Override
+        public Classifier train(Dataset pool, int[] rows, long seed) {
+            TrainConfig c = config.withSeed(seed);
+            if (c.algorithm() == Algorithm.RF || c.algorithm() == Algorithm.TREE) {
+                if (pool != cachedPool) {
+                    grower = new TreeGrower(new FeatureEncoder(pool.schema()).encodeColumns(pool.x()));
+                    cachedPool = pool;
                 }
-                return Trainer.train(pool.subset(rows), c, "reference", Progress.NONE);
+                return ForestTrainer.train(grower, pool, rows, c, "reference", Progress.NONE);
             }
-        };
+            return Trainer.train(pool.subset(rows), c, "reference", Progress.NONE);
+        }
     }
 
     /** The one verb: infers membership of {@code members} and {@code nonMembers} in the target's training data. */
     public static Report infer(Classifier target, Dataset members, Dataset nonMembers, Dataset population, Config c,
                                ReferenceTrainer trainer, Progress progress) {
+        return infer(target, members, nonMembers, population, c, trainer, ReferenceEngine.LOCAL, progress);
+    }
+
+    /** {@link #infer} with the reference models trained by {@code engine}; the result does not depend on it. */
+    public static Report infer(Classifier target, Dataset members, Dataset nonMembers, Dataset population, Config c,
+                               ReferenceTrainer trainer, ReferenceEngine engine, Progress progress) {
         long t0 = System.nanoTime();
         Validate.isTrue(members.rows() > 0 && nonMembers.rows() > 0, "members and non-members must not be empty");
         Validate.isTrue(!c.method().needsProbabilities() || target.hasProbabilities(),
@@ -98,23 +117,30 @@ public final class MembershipInference {
             member[i] = true;
         }
         long queriesBefore = target.queries();
-        Observation targetObs = observe(target, pool, null, c);
+        Observation targetObs = observe(target, pool, null, c.method(), c.seed());
         long queries = target.queries() - queriesBefore;
 
         Dataset refData = population != null ? population : pool;
         SplittableRandom rng = new SplittableRandom(c.seed());
+        int[][] halves = new int[c.references()][];
+        long[] seeds = new long[c.references()];
+        for (int k = 0; k < c.references(); k++) {
+            halves[k] = randomHalf(refData.rows(), rng);
+            seeds[k] = rng.nextLong();
+        }
+        ReferencePlan plan = new ReferencePlan(c.method(), c.seed(), refData, pool, halves, seeds, trainer);
+        List<ReferenceScores> scored = engine.run(plan, progress);
+        Validate.isTrue(scored.size() == c.references(),
+                "the engine returned " + scored.size() + " references of " + c.references());
         List<Observation> refs = new ArrayList<>();
         for (int k = 0; k < c.references(); k++) {
-            int[] half = randomHalf(refData.rows(), rng);
-            Classifier ref = trainer.train(refData, half, rng.nextLong());
             boolean[] in = new boolean[pool.rows()];
             if (population == null) {
-                for (int i : half) {
+                for (int i : halves[k]) {
                     in[i] = true;
                 }
             }
-            refs.add(observe(ref, pool, in, c));
-            progress.update("reference models", k + 1, c.references());
+            refs.add(new Observation(scored.get(k).pTrue(), scored.get(k).proba(), in));
         }
         int[] y = pool.y();
         double[] scores = MembershipScores.score(c.method(), targetObs, refs, y);
@@ -187,10 +213,10 @@ public final class MembershipInference {
     }
 
     /** What the attacker sees of a model on the pool. */
-    static Observation observe(Classifier model, Dataset pool, boolean[] in, Config c) {
+    static Observation observe(Classifier model, Dataset pool, boolean[] in, MembershipMethod method, long seed) {
         int[] y = pool.y();
-        if (c.method() == MembershipMethod.LABEL_ONLY) {
-            return new Observation(robustness(model, pool, c.seed()), null, in);
+        if (method == MembershipMethod.LABEL_ONLY) {
+            return new Observation(robustness(model, pool, seed), null, in);
         }
         double[][] p = model.predictProba(pool.x());
         double[] pTrue = new double[p.length];

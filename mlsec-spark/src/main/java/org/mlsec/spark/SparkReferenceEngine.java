@@ -1,0 +1,138 @@
+package org.mlsec.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.mlsec.InputException;
+import org.mlsec.Progress;
+import org.mlsec.attacks.inference.MembershipInference;
+import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.attacks.inference.ReferenceEngine;
+import org.mlsec.attacks.inference.ReferencePlan;
+import org.mlsec.attacks.inference.ReferenceScores;
+import scala.Tuple2;
+
+/**
+ * Reference models as Spark tasks. The driver fixes every reference's half and seed ({@link ReferencePlan}); the
+ * training data and the candidate pool are broadcast once; task {@code k} rebuilds them on its executor, trains
+ * reference {@code k} with mlsec's own trainer ({@link MembershipInference#like}) and returns only its scores on
+ * the pool. The driver then does exactly what local mode does, so results are identical to
+ * {@link ReferenceEngine#LOCAL} bit for bit. One partition per reference: Spark schedules them over the executors'
+ * cores, and a failed task is retried by Spark with the same inputs (so with the same result).
+ */
+public final class SparkReferenceEngine implements ReferenceEngine {
+    private final SparkSession spark;
+    private final boolean owned;
+    private final int threadsPerTask;
+
+    /**
+     * @param spark          the session the tasks run in
+     * @param owned          whether {@link #close()} stops the session
+     * @param threadsPerTask worker threads each reference's trainer uses (1 when every core runs a task)
+     */
+    public SparkReferenceEngine(SparkSession spark, boolean owned, int threadsPerTask) {
+        if (threadsPerTask < 1) {
+            throw new IllegalArgumentException("threadsPerTask must be at least 1, got " + threadsPerTask);
+        }
+        this.spark = spark;
+        this.owned = owned;
+        this.threadsPerTask = threadsPerTask;
+    }
+
+    /** A session on {@code master} (null: whatever spark-submit configured), stopped by {@link #close()}. */
+    public static SparkReferenceEngine connect(String master) {
+        SparkConf conf = new SparkConf().setAppName("mlsec");
+        if (master != null) {
+            conf.setMaster(master);
+        }
+        return connect(conf);
+    }
+
+    /** A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}. */
+    public static SparkReferenceEngine connect(SparkConf conf) {
+        conf.setIfMissing("spark.app.name", "mlsec");
+        conf.setIfMissing("spark.ui.enabled", "false");
+        return new SparkReferenceEngine(SparkSession.builder().config(conf).getOrCreate(), true,
+                Integer.parseInt(conf.get("spark.task.cpus", "1")));
+    }
+
+    @Override
+    public List<ReferenceScores> run(ReferencePlan plan, Progress progress) {
+        if (!(plan.trainer() instanceof MembershipInference.Like)) {
+            throw new InputException("the Spark engine trains reference models with mlsec's own trainer "
+                    + "(MembershipInference.like), not with a custom trainer");
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        WireDataset pool = new WireDataset(plan.pool());
+        Broadcast<WireDataset> poolB = jsc.broadcast(pool);
+        Broadcast<WireDataset> trainB = plan.trainingData() == plan.pool() ? poolB
+                : jsc.broadcast(new WireDataset(plan.trainingData()));
+        Task task = new Task(plan.method().name(), plan.seed(), plan.halves(), plan.seeds(),
+                new WireConfig(((MembershipInference.Like) plan.trainer()).config(), threadsPerTask), poolB, trainB);
+        int n = plan.references();
+        AtomicInteger done = new AtomicInteger();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskInfo().successful()) {
+                    progress.update("reference models", Math.min(done.incrementAndGet(), n), n);
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            JavaRDD<Integer> ks = jsc.parallelize(IntStream.range(0, n).boxed().toList(), n);
+            List<Tuple2<Integer, ReferenceScores>> got = ks.map(task::score).collect().stream()
+                    .map(w -> new Tuple2<>(w.k, new ReferenceScores(w.pTrue, w.proba))).toList();
+            ReferenceScores[] out = new ReferenceScores[n];
+            for (Tuple2<Integer, ReferenceScores> t : got) {
+                out[t._1()] = t._2();
+            }
+            return new ArrayList<>(List.of(out));
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+            if (trainB != poolB) {
+                trainB.destroy();
+            }
+            poolB.destroy();
+        }
+    }
+
+    /** Executors the session has now (the driver not counted). */
+    public int executors() {
+        return spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            spark.stop();
+        }
+    }
+
+    /** What one task needs: shipped with the closure (small), the data by broadcast. */
+    private record Task(String method, long seed, int[][] halves, long[] seeds, WireConfig config,
+                        Broadcast<WireDataset> pool, Broadcast<WireDataset> training) implements Serializable {
+        Scores score(int k) {
+            var pl = pool.value().toDataset();
+            var tr = training == pool ? pl : training.value().toDataset();
+            ReferencePlan plan = new ReferencePlan(MembershipMethod.valueOf(method), seed, tr, pl, halves, seeds,
+                    MembershipInference.like(config.toConfig()));
+            ReferenceScores s = plan.score(k);
+            return new Scores(k, s.pTrue(), s.proba());
+        }
+    }
+
+    /** A task's answer: which reference, and its scores. */
+    private record Scores(int k, double[] pTrue, double[][] proba) implements Serializable {
+    }
+}

@@ -1,0 +1,115 @@
+package org.mlsec.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mlsec.InputException;
+import org.mlsec.Progress;
+import org.mlsec.attacks.inference.MembershipInference;
+import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.attacks.inference.ReferenceEngine;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.LaymanBrothers;
+import org.mlsec.model.Algorithm;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+
+/** The Spark engine gives exactly the local engine's references, scores and figures, for every method. */
+class SparkReferenceEngineTest {
+    static final TrainConfig FOREST = TrainConfig.defaults(Algorithm.RF).withTrees(12).withMaxFeatures(0.7);
+    static final Dataset ALL = LaymanBrothers.generate(900, 7);
+    static final Dataset MEMBERS = ALL.subset(range(0, 300));
+    static final Dataset NON_MEMBERS = ALL.subset(range(300, 600));
+    static final Dataset POPULATION = ALL.subset(range(600, 900));
+    static final LocalModel TARGET = Trainer.train(MEMBERS, FOREST, "test", Progress.NONE);
+    static SparkReferenceEngine spark;
+
+    @BeforeAll
+    static void setUp() {
+        spark = SparkReferenceEngine.connect("local[2]");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        spark.close();
+    }
+
+    static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    static MembershipInference.Report run(MembershipMethod m, Dataset pop, MembershipInference.ReferenceTrainer t,
+                                          ReferenceEngine engine) {
+        return MembershipInference.infer(TARGET, MEMBERS, NON_MEMBERS, pop, new MembershipInference.Config(m, 4, 3), t,
+                engine, Progress.NONE);
+    }
+
+    /** Every figure but the wall-clock time, and every score, bit for bit. */
+    static void assertIdentical(MembershipInference.Report local, MembershipInference.Report remote) {
+        assertArrayEquals(local.scores(), remote.scores());
+        assertEquals(withoutSeconds(local.result().toJson()).toString(),
+                withoutSeconds(remote.result().toJson()).toString());
+    }
+
+    static Object withoutSeconds(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.TreeMap<>();
+            m.forEach((k, v) -> {
+                if (!"seconds".equals(k)) {
+                    out.put((String) k, withoutSeconds(v));
+                }
+            });
+            return out;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(withoutSeconds(v)));
+            return out;
+        }
+        return o;
+    }
+
+    @ParameterizedTest
+    @EnumSource(MembershipMethod.class)
+    void everyMethodIsIdenticalToLocalMode(MembershipMethod m) {
+        var local = run(m, null, MembershipInference.like(TARGET), ReferenceEngine.LOCAL);
+        var remote = run(m, null, MembershipInference.like(TARGET), spark);
+        assertIdentical(local, remote);
+        assertTrue(local.result().metric("auc") > 0.5, m + " should beat chance on an overfit forest");
+    }
+
+    @Test
+    void aSeparatePopulationAndAnotherFamilyAreIdenticalToo() {
+        var lr = MembershipInference.like(TrainConfig.defaults(Algorithm.LR));
+        assertIdentical(run(MembershipMethod.RMIA, POPULATION, lr, ReferenceEngine.LOCAL),
+                run(MembershipMethod.RMIA, POPULATION, lr, spark));
+    }
+
+    @Test
+    void theEngineIsFoundOnTheClasspath() {
+        assertTrue(ReferenceEngine.provider("spark").isPresent());
+    }
+
+    @Test
+    void aCustomTrainerIsRefusedWithAClearMessage() {
+        MembershipInference.ReferenceTrainer custom = (pool, rows, seed) -> Trainer.train(pool.subset(rows),
+                FOREST.withSeed(seed), "custom", Progress.NONE);
+        var e = assertThrows(InputException.class, () -> run(MembershipMethod.LIRA, null, custom, spark));
+        assertTrue(e.getMessage().contains("mlsec's own trainer"), e.getMessage());
+    }
+}
