@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.mlsec.InputException;
-import org.mlsec.MlsecException;
 import org.mlsec.data.Schema;
 import org.mlsec.internal.Json;
 import org.mlsec.model.linear.LogisticModel;
@@ -42,19 +40,7 @@ public final class ModelIo {
         root.set("schema", Json.MAPPER.valueToTree(model.schema()));
         root.set("provenance", Json.MAPPER.valueToTree(model.provenance()));
         root.set("model", model.toJson());
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                Json.MAPPER.writeValue(out, root);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new MlsecException("cannot write model " + file + ": " + e.getMessage(), e);
-        }
+        org.mlsec.internal.AtomicFiles.write(file, out -> Json.MAPPER.writeValue(out, root));
     }
 
     public static LocalModel load(Path file) {

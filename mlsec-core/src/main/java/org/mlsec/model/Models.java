@@ -42,7 +42,16 @@ public final class Models {
      * naming what the file looks like; a recognised file that cannot be read says what is missing.
      */
     public static LocalModel load(Path file) {
-        byte[] bytes = Sniff.readAll(file);
+        return load(file, Sniff.readRaw(file, Sniff.MAX_BYTES));
+    }
+
+    /**
+     * Reads a model from the bytes of a file already read (as stored, compressed or not), so a caller that verified
+     * those bytes' signature loads exactly what it verified; {@code file} only names the model in messages.
+     */
+    public static LocalModel load(Path file, byte[] raw) {
+        org.mlsec.internal.Validate.notNull(raw, "raw");
+        byte[] bytes = Sniff.decode(file, raw, Sniff.MAX_BYTES);
         byte[] head = Sniff.head(bytes);
         if (looksLikeMlsec(head)) {
             JsonNode root;
