@@ -13,6 +13,17 @@ public record Schema(List<Column> features, String label, List<String> classes) 
     public Schema {
         features = List.copyOf(Objects.requireNonNull(features, "features"));
         classes = classes == null ? List.of() : List.copyOf(classes);
+        requireDistinct(features.stream().map(Column::name).toList(), "feature");
+        requireDistinct(classes, "class");
+    }
+
+    private static void requireDistinct(List<String> names, String what) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                throw new InputException("duplicate " + what + " name '" + n + "': each " + what + " must be named once");
+            }
+        }
     }
 
     public int width() {

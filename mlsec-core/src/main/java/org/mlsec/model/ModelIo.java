@@ -73,10 +73,9 @@ public final class ModelIo {
         } catch (NoSuchFileException e) {
             throw new InputException("no such model file: " + file);
         } catch (JsonParseException e) {
-            throw new InputException(file + " is not an mlsec model (not JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new InputException(file + " is not an mlsec model (not JSON: " + Json.describe(e) + ")");
         } catch (JsonProcessingException e) {
-            throw new InputException(file + " is not a valid mlsec model: " + e.getOriginalMessage());
+            throw new InputException(file + " is not a valid mlsec model: " + Json.describe(e));
         } catch (IOException e) {
             throw new InputException("cannot read model " + file + ": " + e.getMessage(), e);
         }
@@ -110,7 +109,9 @@ public final class ModelIo {
         try {
             schema = Json.MAPPER.treeToValue(root.get("schema"), Schema.class);
             provenance = Json.MAPPER.treeToValue(root.get("provenance"), Provenance.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException e) {
+            throw new InputException("malformed schema or provenance: " + Json.describe(e));
+        } catch (IllegalArgumentException e) {
             throw new InputException("malformed schema or provenance: " + e.getMessage());
         }
         if (schema == null || schema.features().isEmpty() || schema.classes().size() < 2) {
@@ -120,6 +121,7 @@ public final class ModelIo {
         if (body == null || !body.isObject()) {
             throw new InputException("no model parameters");
         }
+        Json.requireFinite(body, "model parameter model");
         switch (kind) {
             case ForestModel.RANDOM_FOREST:
             case ForestModel.DECISION_TREE:

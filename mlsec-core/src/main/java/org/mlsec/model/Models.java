@@ -57,6 +57,8 @@ public final class Models {
             JsonNode root;
             try {
                 root = Json.MAPPER.readTree(bytes);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InputException(file + " is not a valid mlsec model: " + Json.describe(e));
             } catch (java.io.IOException e) {
                 throw new InputException(file + " is not a valid mlsec model: " + e.getMessage());
             }

@@ -115,6 +115,14 @@ public final class GuardedServer implements AutoCloseable {
     }
 
     public GuardedServer start(String host, int port) {
+        try {
+            java.net.InetAddress.getByName(org.mlsec.internal.Validate.notNull(host, "host"));
+        } catch (java.net.UnknownHostException e) {
+            throw new org.mlsec.InputException("host '" + host + "' is not a valid address or a name that resolves");
+        }
+        if (port < 0 || port > 65535) {
+            throw new org.mlsec.InputException("port must be 0 to 65535, got " + port);
+        }
         app.start(host, port);
         // A client that stalls mid-request holds a connection (and, while a body is read, a thread): cut it off.
         for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
