@@ -35,7 +35,7 @@ public final class Json {
                 ? cause.getMessage() : e.getOriginalMessage();
         msg = msg == null ? e.getClass().getSimpleName() : msg.split("\\R", 2)[0];
         msg = msg.replaceAll("`?(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_]*)(?:\\$[A-Za-z0-9_$]*)?`?", "$1")
-                .replaceAll("`", "'")
+                .replaceAll("`", "'").replaceAll(",?\\s*from '[A-Za-z.]+\\(\\)'", "")
                 .replaceAll("\\b(String)\\b", "text").replaceAll("\\b(Integer|Long|Double|Float)\\b", "number")
                 .replaceAll("\\b(List|ArrayList|Collection)\\b", "list").replaceAll("\\b(Map|LinkedHashMap)\\b", "object");
         StringBuilder b = new StringBuilder(msg.strip());
