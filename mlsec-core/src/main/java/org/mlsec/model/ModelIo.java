@@ -88,7 +88,9 @@ public final class ModelIo {
         int b2 = in.read();
         in.reset();
         if (b1 == 0x1f && b2 == 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
+            // The size limit applies to what the gzip expands to, not to its compressed bytes.
+            return new org.mlsec.internal.LimitedInputStream(new GZIPInputStream(in, 1 << 16), MAX_BYTES,
+                    file + ": the gzip data expands beyond " + MAX_BYTES + " bytes; refused as a decompression bomb");
         }
         return in;
     }
