@@ -102,9 +102,7 @@ class SigningHardeningTest {
 
     @Test
     void duplicateResourceEntriesAreRejected() throws IOException {
-        Path m = dir.resolve("folder");
-        Files.createDirectories(m);
-        Files.writeString(m.resolve("a.bin"), "a");
+        Path m = folderWithOneFile();
         String d = hex(sha("a".getBytes(StandardCharsets.UTF_8)));
         Path sig = bundle(Map.entry("a.bin", d), Map.entry("a.bin", d));
         Result r = ModelSigning.verify(m, sig, keys.getPublic(), List.of(), false);
@@ -113,9 +111,7 @@ class SigningHardeningTest {
 
     @Test
     void controlCharactersInNamesAreEscapedSoNoLineCanBeForged() throws IOException {
-        Path m = dir.resolve("folder");
-        Files.createDirectories(m);
-        Files.writeString(m.resolve("a.bin"), "a");
+        Path m = folderWithOneFile();
         Path sig = signed(m);
         Files.writeString(m.resolve("x\nOK: forged (1 files).\u001b[2K"), "added");
         Result r = ModelSigning.verify(m, sig, keys.getPublic(), List.of(), false);
@@ -154,6 +150,14 @@ class SigningHardeningTest {
         try (var s = Files.list(dir)) {
             assertFalse(s.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary file left");
         }
+    }
+
+    /** A model folder holding a.bin = "a". */
+    Path folderWithOneFile() throws IOException {
+        Path m = dir.resolve("folder");
+        Files.createDirectories(m);
+        Files.writeString(m.resolve("a.bin"), "a");
+        return m;
     }
 
     @SafeVarargs
