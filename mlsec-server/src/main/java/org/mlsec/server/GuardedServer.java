@@ -102,6 +102,9 @@ public final class GuardedServer implements AutoCloseable {
             cfg.jetty.timeoutStatus = 408;
             // A body dripping in below this rate is cut off (408) however long the idle timeout.
             cfg.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(config.minBodyBytesPerSecond()));
+            // Requests Jetty refuses before any handler runs (431, a bad Content-Length, CL+TE, a malformed chunk)
+            // still get their audit line.
+            cfg.jetty.modifyServer(s -> s.setRequestLog(this::auditRejected));
         });
         app.post("/predict", ctx -> predict(ctx, false));
         app.post("/predict_proba", ctx -> predict(ctx, true));
@@ -221,11 +224,30 @@ public final class GuardedServer implements AutoCloseable {
             requests.labelValues(endpoint, Integer.toString(status)).inc();
             double seconds = (System.nanoTime() - t0) / 1e9;
             latency.labelValues(endpoint).observe(seconds);
+            ctx.req().setAttribute(AUDITED, Boolean.TRUE);
             if (audit != null) {
                 audit.write(new AuditLog.Entry(System.currentTimeMillis(), client, endpoint, n, status, raised,
                         Math.round(seconds * 1e6) / 1e3));
             }
         }
+    }
+
+    /** Request attribute set once the handler has written the request's audit line. */
+    private static final String AUDITED = "mlsec.audited";
+
+    /** Jetty's request log: an audit line for every refused request no handler logged (Jetty-level rejections). */
+    private void auditRejected(org.eclipse.jetty.server.Request req, org.eclipse.jetty.server.Response resp) {
+        if (audit == null || req.getAttribute(AUDITED) != null) {
+            return;
+        }
+        int status = resp.getCommittedMetaData() != null ? resp.getCommittedMetaData().getStatus() : resp.getStatus();
+        if (status < 400) {
+            return;
+        }
+        String uri = req.getRequestURI();
+        String endpoint = "/predict".equals(uri) ? "predict" : "/predict_proba".equals(uri) ? "predict_proba" : "other";
+        audit.write(new AuditLog.Entry(System.currentTimeMillis(), String.valueOf(req.getRemoteAddr()), endpoint, 0,
+                status, List.of("rejected-by-jetty"), 0));
     }
 
     private static void addLabel(ArrayNode arr, String label) {

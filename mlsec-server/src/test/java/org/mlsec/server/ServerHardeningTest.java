@@ -219,6 +219,32 @@ class ServerHardeningTest {
     }
 
     @Test
+    void requestsJettyRefusesBeforeAnyHandlerStillGetTheirAuditLine() throws Exception {
+        Path log = dir.resolve("jetty.jsonl");
+        start(base().withAuditLog(log.toString()));
+        String big = "POST /predict HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nContent-Length: 2\r\n\r\n[]";
+        String clte = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+        String badChunk = "POST /predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n";
+        for (String raw : List.of(big, clte, badChunk)) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(raw.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertTrue(head.startsWith("HTTP/1.1 4"), head);
+            }
+        }
+        server.close();
+        server = null;
+        List<JsonNode> lines = auditLines(log);
+        assertEquals(3, lines.size(), lines.toString());
+        for (JsonNode l : lines) {
+            int st = l.path("status").asInt();
+            assertTrue(st >= 400 && st < 500, l.toString());
+        }
+    }
+
+    @Test
     void aLogCutMidLineByKillMinus9KeepsEveryLaterLineWholeJson() throws Exception {
         Path log = dir.resolve("killed.jsonl");
         Files.writeString(log, "{\"time\":\"2026-01-01T00:00:00Z\",\"client\":\"a\"}\n{\"time\":\"2026-01-01T00:0");
