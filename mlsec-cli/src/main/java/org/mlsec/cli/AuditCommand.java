@@ -81,7 +81,19 @@ final class AuditCommand implements Callable<Integer> {
         if (model != null && target != null) {
             throw new InputException("give --model or --target, not both");
         }
-        LocalModel m = model == null ? null : Models.load(model);
+        org.mlsec.Result sig = null;
+        LocalModel m = null;
+        if (signature != null) {
+            if (publicKey == null || model == null) {
+                throw new InputException("--signature needs --public-key and --model");
+            }
+            org.mlsec.defences.integrity.VerifiedModel v = org.mlsec.defences.integrity.VerifiedModel.read(model,
+                    signature, org.mlsec.defences.integrity.Pem.readPublic(publicKey));
+            sig = v.signature();
+            m = v.load();
+        } else if (model != null) {
+            m = Models.load(model);
+        }
         org.mlsec.model.Classifier api = null;
         Dataset d;
         boolean unlabelled = target != null && data.label == null;
@@ -125,14 +137,6 @@ final class AuditCommand implements Callable<Integer> {
         if (unlabelled && threats.contains("poisoning")) {
             System.err.println("mlsec: no --label: poisoning skipped: " + poisoningNeedsLabels);
             threats = threats.stream().filter(t -> !t.equals("poisoning")).toList();
-        }
-        org.mlsec.Result sig = null;
-        if (signature != null) {
-            if (publicKey == null || model == null) {
-                throw new InputException("--signature needs --public-key and --model");
-            }
-            sig = org.mlsec.defences.integrity.ModelSigning.verify(model, signature,
-                    org.mlsec.defences.integrity.Pem.readPublic(publicKey), List.of(), false);
         }
         Audit.QueryPlan plan = null;
         double estimate = Double.NaN;

@@ -39,6 +39,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.mlsec.internal.AtomicFiles.refuseInput(out, "--out", data.data, modelSpec.contains("://") ? null : Path.of(modelSpec));
+        org.mlsec.internal.AtomicFiles.refuseInput(json, "--json", data.data, modelSpec.contains("://") ? null : Path.of(modelSpec));
         Target target = Target.open(modelSpec, data, false);
         Classifier model = target.model();
         Dataset d = target.data();
@@ -71,23 +73,16 @@ final class PredictCommand implements Callable<Integer> {
             labels[i] = classes.get(Classifier.argmax(p[i]));
             counts.merge(labels[i], 1, Integer::sum);
         }
-        try (Writer w = out != null ? Files.newBufferedWriter(out, StandardCharsets.UTF_8)
-                : new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))) {
-            StringBuilder sb = new StringBuilder("row,prediction");
-            for (String c : classes) {
-                sb.append(",p_").append(c);
-            }
-            w.write(sb.append('\n').toString());
-            for (int i = 0; i < p.length; i++) {
-                sb.setLength(0);
-                sb.append(i + 1).append(',').append(labels[i]);
-                for (double v : p[i]) {
-                    sb.append(',').append(v);
-                }
-                w.write(sb.append('\n').toString());
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        if (out != null) {
+            org.mlsec.internal.AtomicFiles.write(out, o -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+                writeCsv(w, classes, labels, p);
+                w.flush();
+            });
+        } else {
+            Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+            writeCsv(w, classes, labels, p);
+            w.flush();
         }
         if (out != null) {
             System.err.println("wrote " + p.length + " predictions to " + out);
@@ -100,5 +95,21 @@ final class PredictCommand implements Callable<Integer> {
         res.put("probabilities", p);
         Output.json(json, res);
         return Main.OK;
+    }
+
+    private static void writeCsv(Writer w, List<String> classes, String[] labels, double[][] p) throws IOException {
+        StringBuilder sb = new StringBuilder("row,prediction");
+        for (String c : classes) {
+            sb.append(",p_").append(c);
+        }
+        w.write(sb.append('\n').toString());
+        for (int i = 0; i < p.length; i++) {
+            sb.setLength(0);
+            sb.append(i + 1).append(',').append(labels[i]);
+            for (double v : p[i]) {
+                sb.append(',').append(v);
+            }
+            w.write(sb.append('\n').toString());
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.mlsec.Result;
 import org.mlsec.defences.integrity.Canaries;
-import org.mlsec.defences.integrity.ModelSigning;
+import org.mlsec.defences.integrity.VerifiedModel;
 import org.mlsec.defences.integrity.Pem;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.LocalModel;
@@ -55,18 +55,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        LocalModel m;
         if (signature != null) {
             if (publicKey == null) {
                 throw new org.mlsec.InputException("--signature needs --public-key");
             }
-            Result r = ModelSigning.verify(model, signature, Pem.readPublic(publicKey), List.of(), false);
-            if (r.finding()) {
+            VerifiedModel v = VerifiedModel.read(model, signature, Pem.readPublic(publicKey));
+            if (!v.holds()) {
                 System.err.println("mlsec: refusing to serve " + model + ": its signature does not hold:");
-                r.details().forEach(d -> System.err.println("  " + d));
+                v.signature().details().forEach(d -> System.err.println("  " + d));
                 return Main.FINDINGS;
             }
+            m = v.load();
+        } else {
+            m = Models.load(model);
         }
-        LocalModel m = Models.load(model);
         if (canaries != null) {
             Result r = Canaries.check(m, Canaries.read(canaries), Canaries.DEFAULT_TOLERANCE);
             if (r.finding()) {

@@ -1,11 +1,7 @@
 package org.mlsec.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
-import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -13,9 +9,9 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mlsec.InputException;
 import org.mlsec.MlsecException;
 import org.mlsec.Result;
+import org.mlsec.defences.integrity.Manifest;
 import org.mlsec.defences.integrity.ModelSigning;
 import org.mlsec.defences.integrity.Pem;
 import picocli.CommandLine.Command;
@@ -33,22 +29,14 @@ final class SigningCommands {
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for the two key files.")
         Path out;
 
+        @Option(names = "--force", description = "Replace existing key files.")
+        boolean force;
+
         @Override
-        public Integer call() throws IOException {
-            Files.createDirectories(out);
+        public Integer call() {
             Path priv = out.resolve("private-key.pem");
             Path pub = out.resolve("public-key.pem");
-            if (Files.exists(priv)) {
-                throw new InputException(priv + " exists; mlsec does not overwrite keys");
-            }
-            KeyPair k = ModelSigning.generateKeyPair();
-            Files.writeString(priv, Pem.privateKey(k.getPrivate()));
-            try {
-                Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                System.err.println("warning: cannot restrict the permissions of " + priv);
-            }
-            Files.writeString(pub, Pem.publicKey(k.getPublic()));
+            Pem.writeKeyPair(ModelSigning.generateKeyPair(), priv, pub, force);
             System.out.println("Wrote " + priv + " (keep it secret) and " + pub + " (share it with whoever verifies).");
             return Main.OK;
         }
@@ -71,10 +59,12 @@ final class SigningCommands {
         List<String> ignore = new ArrayList<>();
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
+            org.mlsec.internal.AtomicFiles.refuseInput(signature, "--signature", model, privateKey);
             PrivateKey key = Pem.readPrivate(privateKey);
             String bundle = ModelSigning.sign(model, key, publicOf(key), ModelSigning.relativeIgnores(model, ignore, signature));
-            Files.writeString(signature, bundle);
+            org.mlsec.internal.AtomicFiles.write(signature,
+                    o -> o.write(bundle.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             System.out.println("Signed " + model + "; signature in " + signature + ".");
             return Main.OK;
         }
@@ -118,10 +108,10 @@ final class SigningCommands {
             Result r = ModelSigning.verify(model, signature, Pem.readPublic(publicKey),
                     ModelSigning.relativeIgnores(model, ignore, signature), ignoreUnsigned);
             if (r.finding()) {
-                System.out.println("FAILED: " + model + " does not match its signature " + signature + ":");
+                System.out.println("FAILED: " + Manifest.escaped(model.toString()) + " does not match its signature " + signature + ":");
                 r.details().forEach(l -> System.out.println("  " + l));
             } else {
-                System.out.printf("OK: %s matches its signature (%d files).%n", model, (int) r.metric("files"));
+                System.out.printf("OK: %s matches its signature (%d files).%n", Manifest.escaped(model.toString()), (int) r.metric("files"));
             }
             Output.json(json, r.toJson());
             return r.finding() ? Main.FINDINGS : Main.OK;

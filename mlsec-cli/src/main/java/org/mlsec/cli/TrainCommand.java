@@ -72,6 +72,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        org.mlsec.internal.AtomicFiles.refuseInput(out, "--out", data.data);
+        org.mlsec.internal.AtomicFiles.refuseInput(json, "--json", data.data, out);
         Dataset all = data.readLabelled();
         if (features != null && !features.isEmpty()) {
             all = all.select(features);

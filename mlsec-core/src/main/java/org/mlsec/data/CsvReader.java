@@ -2,9 +2,6 @@ package org.mlsec.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -129,12 +126,9 @@ public final class CsvReader {
     }
 
     private static Parsed parse(Path file, CsvOptions options, Schema target) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         long lineNo = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16)) {
-            String header = in.readLine();
+        try (LineReader in = new LineReader(Files.newInputStream(file), file, LineReader.MAX_LINE_BYTES)) {
+            String header = in.next();
             lineNo = 1;
             if (header == null || header.isBlank()) {
                 throw new InputException(file + " is empty: expected a header line with the column names");
@@ -149,8 +143,8 @@ public final class CsvReader {
             Parsed p = new Parsed(names, options, target, file);
             String line;
             List<String> cells = new ArrayList<>(names.size());
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+            while ((line = in.next()) != null) {
+                lineNo = in.lineNo();
                 if (line.isEmpty()) {
                     continue;
                 }
@@ -171,8 +165,6 @@ public final class CsvReader {
             return p;
         } catch (NoSuchFileException e) {
             throw new InputException("no such file: " + file);
-        } catch (CharacterCodingException e) {
-            throw new InputException(file + " line " + (lineNo + 1) + ": not UTF-8 text (is this a CSV file?)");
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -200,14 +192,25 @@ public final class CsvReader {
             }
         }
         if (options.label() != null && !seen.contains(options.label())) {
-            throw new InputException(file + " has no label column '" + options.label() + "'; its columns are " + names);
+            throw new InputException(file + " has no label column '" + options.label() + "'; its columns are "
+                    + shortList(names));
         }
         for (String d : options.drop()) {
             if (!seen.contains(d)) {
-                throw new InputException(file + " has no column '" + d + "' to drop; its columns are " + names);
+                throw new InputException(file + " has no column '" + d + "' to drop; its columns are " + shortList(names));
             }
         }
     }
+
+    /** At most the first 20 names (each abbreviated), and how many there are: an error line stays short. */
+    static String shortList(List<String> names) {
+        List<String> head = names.stream().limit(20).map(CsvReader::abbreviate).toList();
+        return names.size() <= 20 ? head.toString()
+                : head.toString().replaceFirst("]$", ", ... (" + names.size() + " columns)]");
+    }
+
+    /** Most fields a line may have: a wider header is refused before its columns take memory. */
+    static final int MAX_COLUMNS = 100_000;
 
     static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
@@ -259,6 +262,9 @@ public final class CsvReader {
                     }
                 }
                 out.add(sb.toString().trim());
+                if (out.size() > MAX_COLUMNS) {
+                    throw new InputException(file + " line " + lineNo + ": more than " + MAX_COLUMNS + " fields; refused");
+                }
                 if (i >= n) {
                     return;
                 }

@@ -13,6 +13,18 @@ public record Schema(List<Column> features, String label, List<String> classes) 
     public Schema {
         features = List.copyOf(Objects.requireNonNull(features, "features"));
         classes = classes == null ? List.of() : List.copyOf(classes);
+        requireDistinct(features.stream().map(Column::name).toList(), "feature");
+        // Duplicate class names are not refused here: the talk's flip-classes tamper ([0, 1] -> [1, 1]) must still
+        // load so the demo, canaries and `attack tamper` can show what a consumer that does not check would serve.
+    }
+
+    private static void requireDistinct(List<String> names, String what) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                throw new InputException("duplicate " + what + " name '" + n + "': each " + what + " must be named once");
+            }
+        }
     }
 
     public int width() {

@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.mlsec.InputException;
-import org.mlsec.MlsecException;
 import org.mlsec.data.Schema;
 import org.mlsec.internal.Json;
 import org.mlsec.model.linear.LogisticModel;
@@ -42,19 +40,7 @@ public final class ModelIo {
         root.set("schema", Json.MAPPER.valueToTree(model.schema()));
         root.set("provenance", Json.MAPPER.valueToTree(model.provenance()));
         root.set("model", model.toJson());
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                Json.MAPPER.writeValue(out, root);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new MlsecException("cannot write model " + file + ": " + e.getMessage(), e);
-        }
+        org.mlsec.internal.AtomicFiles.write(file, out -> Json.MAPPER.writeValue(out, root));
     }
 
     public static LocalModel load(Path file) {
@@ -87,10 +73,9 @@ public final class ModelIo {
         } catch (NoSuchFileException e) {
             throw new InputException("no such model file: " + file);
         } catch (JsonParseException e) {
-            throw new InputException(file + " is not an mlsec model (not JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new InputException(file + " is not an mlsec model (not JSON: " + Json.describe(e) + ")");
         } catch (JsonProcessingException e) {
-            throw new InputException(file + " is not a valid mlsec model: " + e.getOriginalMessage());
+            throw new InputException(file + " is not a valid mlsec model: " + Json.describe(e));
         } catch (IOException e) {
             throw new InputException("cannot read model " + file + ": " + e.getMessage(), e);
         }
@@ -103,7 +88,9 @@ public final class ModelIo {
         int b2 = in.read();
         in.reset();
         if (b1 == 0x1f && b2 == 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
+            // The size limit applies to what the gzip expands to, not to its compressed bytes.
+            return new org.mlsec.internal.LimitedInputStream(new GZIPInputStream(in, 1 << 16), MAX_BYTES,
+                    file + ": the gzip data expands beyond " + MAX_BYTES + " bytes; refused as a decompression bomb");
         }
         return in;
     }
@@ -124,7 +111,9 @@ public final class ModelIo {
         try {
             schema = Json.MAPPER.treeToValue(root.get("schema"), Schema.class);
             provenance = Json.MAPPER.treeToValue(root.get("provenance"), Provenance.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException e) {
+            throw new InputException("malformed schema or provenance: " + Json.describe(e));
+        } catch (IllegalArgumentException e) {
             throw new InputException("malformed schema or provenance: " + e.getMessage());
         }
         if (schema == null || schema.features().isEmpty() || schema.classes().size() < 2) {
@@ -134,6 +123,7 @@ public final class ModelIo {
         if (body == null || !body.isObject()) {
             throw new InputException("no model parameters");
         }
+        Json.requireFinite(body, "model parameter model");
         switch (kind) {
             case ForestModel.RANDOM_FOREST:
             case ForestModel.DECISION_TREE:

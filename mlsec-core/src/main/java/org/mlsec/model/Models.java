@@ -46,12 +46,23 @@ public final class Models {
         if (java.nio.file.Files.isDirectory(file)) {
             return loadFolder(file);
         }
-        byte[] bytes = Sniff.readAll(file);
+        return load(file, Sniff.readRaw(file, Sniff.MAX_BYTES));
+    }
+
+    /**
+     * Reads a model from the bytes of a file already read (as stored, compressed or not), so a caller that verified
+     * those bytes' signature loads exactly what it verified; {@code file} only names the model in messages.
+     */
+    public static LocalModel load(Path file, byte[] raw) {
+        org.mlsec.internal.Validate.notNull(raw, "raw");
+        byte[] bytes = Sniff.decode(file, raw, Sniff.MAX_BYTES);
         byte[] head = Sniff.head(bytes);
         if (looksLikeMlsec(head)) {
             JsonNode root;
             try {
                 root = Json.MAPPER.readTree(bytes);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InputException(file + " is not a valid mlsec model: " + Json.describe(e));
             } catch (java.io.IOException e) {
                 throw new InputException(file + " is not a valid mlsec model: " + e.getMessage());
             }

@@ -16,7 +16,6 @@ import org.mlsec.Result;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
-import org.mlsec.defences.integrity.ModelSigning;
 import org.mlsec.defences.integrity.Pem;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
@@ -107,7 +106,19 @@ public class AuditMojo extends AbstractMlsecMojo {
         }
         Path modelFile = requireFile(model, "model");
         Path dataFile = requireFile(data, "data");
-        LocalModel m = Models.load(modelFile);
+        Result sig = null;
+        LocalModel m;
+        if (signature != null) {
+            if (publicKey == null) {
+                throw new MojoExecutionException("mlsec:audit: <signature> needs <publicKey>");
+            }
+            org.mlsec.defences.integrity.VerifiedModel v = org.mlsec.defences.integrity.VerifiedModel.read(modelFile,
+                    requireFile(signature, "signature"), Pem.readPublic(requireFile(publicKey, "publicKey")));
+            sig = v.signature();
+            m = v.load();
+        } else {
+            m = Models.load(modelFile);
+        }
         String l = label != null ? label : m.schema().label();
         if (l == null) {
             throw new MojoExecutionException("mlsec:audit: <label> is required: the model file does not name its label column");
@@ -117,14 +128,6 @@ public class AuditMojo extends AbstractMlsecMojo {
         m = Models.withRanges(m, d);
         TrainConfig config = TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()), m.provenance().hyperparameters());
         Dataset ref = reference == null ? null : CsvReader.read(requireFile(reference, "reference"), d.schema(), options);
-        Result sig = null;
-        if (signature != null) {
-            if (publicKey == null) {
-                throw new MojoExecutionException("mlsec:audit: <signature> needs <publicKey>");
-            }
-            sig = ModelSigning.verify(modelFile, requireFile(signature, "signature"),
-                    Pem.readPublic(requireFile(publicKey, "publicKey")), List.of(), false);
-        }
         long t0 = System.nanoTime();
         Progress progress = (task, done, total) -> getLog().debug("mlsec: " + task + " " + done + "/" + total);
         Audit.Report r = Audit.run(d, m, modelFile, sig, config, ref,

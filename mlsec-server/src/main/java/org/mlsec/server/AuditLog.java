@@ -11,10 +11,12 @@ import org.mlsec.MlsecException;
 import org.mlsec.internal.Json;
 
 /**
- * Append-only JSON-lines log of requests, decisions and alerts. Entries are queued (an unbounded queue: a request
- * never waits for the disk, and none is dropped) and written by one thread in batches: it wakes on the first entry,
- * lets a burst gather for a few milliseconds, writes everything queued and flushes — one wake-up and one write per
- * batch rather than per request. {@link #close()} drains every entry before returning.
+ * Append-only JSON-lines log of requests, decisions and alerts. Entries are queued (a request never waits for the
+ * disk) and written by one thread in batches: it wakes on the first entry, lets a burst gather for a few
+ * milliseconds, writes everything queued as whole lines and flushes — one wake-up and one write per batch rather
+ * than per request. Nothing is lost silently: an entry that cannot be written (a full disk, a queue full because
+ * the disk stalls) is counted in {@link #lost()} and the log reports {@link #failing()}, which the server turns
+ * into 503s or an alarm as configured. {@link #close()} drains every entry before returning.
  */
 final class AuditLog implements AutoCloseable {
     /** One request as logged; formatted to JSON by the writer thread, off the request path. */
@@ -54,18 +56,25 @@ final class AuditLog implements AutoCloseable {
     }
 
     private static final Entry STOP = new Entry(0, "", "", 0, 0, java.util.List.of(), 0);
-    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+    /** Entries waiting for the disk at most; beyond it an entry is counted lost (and the log reports failing). */
+    static final int MAX_QUEUED = 100_000;
+    private final Path file;
+    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread writer;
-    private final BufferedWriter out;
+    private BufferedWriter out;
     private volatile IOException failure;
+    private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
 
     AuditLog(Path file) {
+        this.file = file;
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            out = open(file);
         } catch (IOException e) {
             throw new MlsecException("cannot open the audit log " + file + ": " + e.getMessage(), e);
         }
@@ -74,8 +83,55 @@ final class AuditLog implements AutoCloseable {
         writer.start();
     }
 
-    void write(Entry entry) {
-        queue.add(entry);
+    /**
+     * Opens for appending. A log cut mid-line (the process killed during a write) gets a newline first, so the
+     * partial line stays alone and every later line is whole JSON.
+     */
+    private static BufferedWriter open(Path file) throws IOException {
+        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        long size = Files.size(file);
+        if (size > 0) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+                ch.read(last, size - 1);
+                if (last.get(0) != '\n') {
+                    w.write('\n');
+                    w.flush();
+                }
+            }
+        }
+        return w;
+    }
+
+    /** Queues an entry; false (and the entry counted lost) when the writer is failing or too far behind. */
+    boolean write(Entry entry) {
+        if (!queue.offer(entry)) {
+            lost.incrementAndGet();
+            failing = true;
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether the last write failed or entries were lost since (cleared by the next successful write). */
+    boolean failing() {
+        return failing;
+    }
+
+    /** Lines written, and lines lost (a failed write, or a full queue), since start. */
+    long written() {
+        return written.get();
+    }
+
+    long lost() {
+        return lost.get();
+    }
+
+    /** The last write error, or null. */
+    String lastError() {
+        IOException f = failure;
+        return f == null ? null : String.valueOf(f.getMessage());
     }
 
     /** How long a batch may gather after its first entry. */
@@ -88,37 +144,70 @@ final class AuditLog implements AutoCloseable {
                 batch.add(queue.take());
                 Thread.sleep(GATHER_MILLIS);
                 queue.drainTo(batch);
-                for (Entry e : batch) {
-                    if (e == STOP) {
-                        out.flush();
-                        return;
-                    }
-                    out.write(e.toJson());
-                    out.write('\n');
+                boolean stop = batch.get(batch.size() - 1) == STOP;
+                if (stop) {
+                    batch.remove(batch.size() - 1);
                 }
+                writeBatch(batch);
                 batch.clear();
-                out.flush();
+                if (stop) {
+                    return;
+                }
             }
-        } catch (IOException e) {
-            failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Writes whole lines and flushes; on an error the batch is counted lost and the file reopened next time. */
+    private void writeBatch(java.util.List<Entry> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            if (out == null) {
+                out = open(file);
+            }
+            StringBuilder sb = new StringBuilder(batch.size() * 160);
+            for (Entry e : batch) {
+                sb.append(e.toJson()).append('\n');
+            }
+            out.write(sb.toString());
+            out.flush();
+            written.addAndGet(batch.size());
+            failing = false;
+        } catch (IOException e) {
+            failure = e;
+            failing = true;
+            lost.addAndGet(batch.size());
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException ignored) {
+                // already failing; the count of lost lines says what matters
+            }
+            out = null;
+        }
+    }
+
     @Override
     public void close() {
-        queue.add(STOP);
         try {
+            queue.put(STOP);
             writer.join(30_000);
-            out.close();
+            if (out != null) {
+                out.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             failure = e;
+            failing = true;
         }
-        if (failure != null) {
-            throw new MlsecException("the audit log failed: " + failure.getMessage(), failure);
+        if (lost.get() > 0) {
+            throw new MlsecException("the audit log lost " + lost.get() + " lines"
+                    + (failure == null ? "" : " (" + failure.getMessage() + ")"));
         }
     }
 }

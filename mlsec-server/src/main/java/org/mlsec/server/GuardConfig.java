@@ -26,12 +26,33 @@ import org.mlsec.internal.Validate;
  * @param onAlert         log, throttle or block
  * @param auditLog        path of the JSON-lines audit log (null: none)
  * @param idleTimeoutMs   a connection that sends nothing for this long is closed (a stalled or slow client)
+ * @param maxClients      clients whose state (rate buckets, quotas, detectors, blocks) is kept; the least recently
+ *                        seen is evicted beyond it
+ * @param trustedProxies  addresses of the reverse proxies whose X-Forwarded-For is believed (with trust_proxy; empty
+ *                        means the loopback addresses); the client is the right-most entry that is not one of them
+ * @param onAuditFailure  when the audit log cannot be written: refuse (answer 503 until it can) or alarm (serve, and
+ *                        report the lost lines in /health and /metrics)
+ * @param requestDeadlineMs a request whose body has not fully arrived after this long is cut off (408)
+ * @param minBodyBytesPerSecond a body arriving slower than this on average is cut off (408; 0: no minimum)
  */
 public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys,
                           boolean trustProxy, double ratePerSecond, int burst, long quotaRows, String output, int decimals,
                           double noise, double reverseSigmoid, boolean detect, String onAlert, String auditLog,
-                          long idleTimeoutMs) {
+                          long idleTimeoutMs, int maxClients, java.util.List<String> trustedProxies,
+                          String onAuditFailure, long requestDeadlineMs, long minBodyBytesPerSecond) {
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_MAX_CLIENTS = 10_000;
+    public static final long DEFAULT_REQUEST_DEADLINE_MS = 30_000;
+    public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 4096;
+
+    /** The settings with the default client bound, proxies, audit policy and body deadlines. */
+    public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
+                       double ratePerSecond, int burst, long quotaRows, String output, int decimals, double noise,
+                       double reverseSigmoid, boolean detect, String onAlert, String auditLog, long idleTimeoutMs) {
+        this(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows, output, decimals, noise,
+                reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, DEFAULT_MAX_CLIENTS, java.util.List.of(),
+                "refuse", DEFAULT_REQUEST_DEADLINE_MS, DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+    }
 
     /** The settings with the default idle timeout. */
     public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
@@ -51,6 +72,21 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
         Validate.isTrue(java.util.Set.of("log", "throttle", "block").contains(onAlert),
                 "on_alert must be log, throttle or block, got " + onAlert);
         Validate.isTrue(idleTimeoutMs > 0, "idle_timeout_ms must be positive");
+        Validate.isTrue(maxClients > 0, "max_clients must be positive");
+        trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
+        onAuditFailure = onAuditFailure == null ? "refuse" : onAuditFailure;
+        Validate.isTrue(java.util.Set.of("refuse", "alarm").contains(onAuditFailure),
+                "on_audit_failure must be refuse or alarm, got " + onAuditFailure);
+        Validate.isTrue(requestDeadlineMs > 0, "request_deadline_ms must be positive");
+        Validate.isTrue(minBodyBytesPerSecond >= 0, "min_body_bytes_per_second must not be negative");
+    }
+
+    /** The proxies whose X-Forwarded-For is believed: none without trust_proxy, loopback when none are named. */
+    public java.util.List<String> effectiveProxies() {
+        if (!trustProxy) {
+            return java.util.List.of();
+        }
+        return trustedProxies.isEmpty() ? java.util.List.of("127.0.0.1", "::1") : trustedProxies;
     }
 
     /** Every guard on, with moderate limits. */
@@ -67,12 +103,28 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
 
     public GuardConfig withAuditLog(String path) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
-                output, decimals, noise, reverseSigmoid, detect, onAlert, path, idleTimeoutMs);
+                output, decimals, noise, reverseSigmoid, detect, onAlert, path, idleTimeoutMs, maxClients, trustedProxies,
+                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond);
     }
 
     public GuardConfig withIdleTimeout(long ms) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
-                output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, ms);
+                output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, ms, maxClients, trustedProxies,
+                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond);
+    }
+
+    /** These settings with other bounds on clients and on slow bodies. */
+    public GuardConfig withLimits(int clients, long deadlineMs, long minBytesPerSecond) {
+        return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
+                output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, clients, trustedProxies,
+                onAuditFailure, deadlineMs, minBytesPerSecond);
+    }
+
+    /** These settings with X-Forwarded-For believed from exactly these proxies, and an audit failure policy. */
+    public GuardConfig withProxies(java.util.List<String> proxies, String auditFailurePolicy) {
+        return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, !proxies.isEmpty(), ratePerSecond, burst,
+                quotaRows, output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
+                proxies, auditFailurePolicy, requestDeadlineMs, minBodyBytesPerSecond);
     }
 
     public static GuardConfig read(Path file) {

@@ -41,8 +41,10 @@ public final class GuardedServer implements AutoCloseable {
     private final RateLimiter limiter;
     private final OutputGuard output;
     private final AuditLog audit;
-    private final Map<String, ExtractionDetector> detectors = new ConcurrentHashMap<>();
-    private final Set<String> blocked = ConcurrentHashMap.newKeySet();
+    private final ClientRegistry<ExtractionDetector> detectors;
+    private final ClientRegistry<Boolean> blocked;
+    private final ForwardedFor forwarded;
+    private final BodyDeadline deadline;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Counter rows;
@@ -68,7 +70,11 @@ public final class GuardedServer implements AutoCloseable {
                 ? ((org.mlsec.model.LocalModel) model).provenance().missing() : null;
         this.reader = new RequestReader(model.schema(), config.validate() ? schema : null,
                 recorded == null ? java.util.Map.of() : recorded.fills());
-        this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows());
+        this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows(), config.maxClients());
+        this.detectors = new ClientRegistry<>(config.maxClients());
+        this.blocked = new ClientRegistry<>(config.maxClients());
+        this.forwarded = new ForwardedFor(config.effectiveProxies());
+        this.deadline = new BodyDeadline(config.requestDeadlineMs());
         this.output = new OutputGuard(config);
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
         int d = model.schema().width();
@@ -98,10 +104,16 @@ public final class GuardedServer implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             // A body that stops arriving is the client's fault: 408, not Javalin's default 500.
             cfg.jetty.timeoutStatus = 408;
+            // A body dripping in below this rate is cut off (408) however long the idle timeout.
+            cfg.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(config.minBodyBytesPerSecond()));
+            // Requests Jetty refuses before any handler runs (431, a bad Content-Length, CL+TE, a malformed chunk)
+            // still get their audit line.
+            cfg.jetty.modifyServer(s -> s.setRequestLog(this::auditRejected));
         });
         app.post("/predict", ctx -> predict(ctx, false));
         app.post("/predict_proba", ctx -> predict(ctx, true));
-        app.get("/health", ctx -> json(ctx, 200, Map.of("status", "ok", "features", model.schema().width())));
+        app.get("/health", ctx -> json(ctx, 200, health()));
+        registerCallbacks();
         app.get("/metrics", this::metrics);
         app.get("/openapi.json", ctx -> json(ctx, 200, openApi()));
         app.exception(ApiError.class, (e, ctx) -> {
@@ -137,6 +149,14 @@ public final class GuardedServer implements AutoCloseable {
     }
 
     public GuardedServer start(String host, int port) {
+        try {
+            java.net.InetAddress.getByName(org.mlsec.internal.Validate.notNull(host, "host"));
+        } catch (java.net.UnknownHostException e) {
+            throw new org.mlsec.InputException("host '" + host + "' is not a valid address or a name that resolves");
+        }
+        if (port < 0 || port > 65535) {
+            throw new org.mlsec.InputException("port must be 0 to 65535, got " + port);
+        }
         app.start(host, port);
         // A client that stalls mid-request holds a connection (and, while a body is read, a thread): cut it off.
         for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
@@ -160,7 +180,10 @@ public final class GuardedServer implements AutoCloseable {
         List<String> raised = List.of();
         try {
             client = identify(ctx);
-            if (blocked.contains(client)) {
+            if (audit != null && audit.failing() && "refuse".equals(config.onAuditFailure())) {
+                throw new ApiError(503, "the audit log cannot be written; refusing requests until it can");
+            }
+            if (blocked.peek(client) != null) {
                 throw new ApiError(403, "blocked: this client triggered an extraction alert");
             }
             double wait = limiter.acquire(client);
@@ -171,7 +194,7 @@ public final class GuardedServer implements AutoCloseable {
             if (proba && !output.servesProbabilities()) {
                 throw new ApiError(403, "this server answers labels only: use /predict");
             }
-            double[][] x = reader.read(ctx.body(), config.maxBatch());
+            double[][] x = reader.read(deadline.body(ctx), config.maxBatch());
             n = x.length;
             if (!limiter.charge(client, n)) {
                 throw new ApiError(429, "quota exhausted: this client has used its rows");
@@ -179,12 +202,12 @@ public final class GuardedServer implements AutoCloseable {
             double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
             int[] labels = p == null ? model.predict(x) : null;
             if (config.detect()) {
-                raised = detectors.computeIfAbsent(client, c -> new ExtractionDetector(lo, span, referenceCorrelation, plausibility))
+                raised = detectors.get(client, c -> new ExtractionDetector(lo, span, referenceCorrelation, plausibility))
                         .observe(x, p);
                 for (String a : raised) {
                     alerts.labelValues(a).inc();
                     if ("block".equals(config.onAlert())) {
-                        blocked.add(client);
+                        blocked.put(client, Boolean.TRUE);
                     } else if ("throttle".equals(config.onAlert())) {
                         limiter.slow(client, 10);
                     }
@@ -213,15 +236,40 @@ public final class GuardedServer implements AutoCloseable {
         } catch (ApiError e) {
             status = e.status;
             throw e;
+        } catch (io.javalin.http.HttpResponseException e) {
+            status = e.getStatus();
+            throw e;
+        } catch (Exception e) {
+            status = 500;
+            throw e;
         } finally {
             requests.labelValues(endpoint, Integer.toString(status)).inc();
             double seconds = (System.nanoTime() - t0) / 1e9;
             latency.labelValues(endpoint).observe(seconds);
+            ctx.req().setAttribute(AUDITED, Boolean.TRUE);
             if (audit != null) {
                 audit.write(new AuditLog.Entry(System.currentTimeMillis(), client, endpoint, n, status, raised,
                         Math.round(seconds * 1e6) / 1e3));
             }
         }
+    }
+
+    /** Request attribute set once the handler has written the request's audit line. */
+    private static final String AUDITED = "mlsec.audited";
+
+    /** Jetty's request log: an audit line for every refused request no handler logged (Jetty-level rejections). */
+    private void auditRejected(org.eclipse.jetty.server.Request req, org.eclipse.jetty.server.Response resp) {
+        if (audit == null || req.getAttribute(AUDITED) != null) {
+            return;
+        }
+        int status = resp.getCommittedMetaData() != null ? resp.getCommittedMetaData().getStatus() : resp.getStatus();
+        if (status < 400) {
+            return;
+        }
+        String uri = req.getRequestURI();
+        String endpoint = "/predict".equals(uri) ? "predict" : "/predict_proba".equals(uri) ? "predict_proba" : "other";
+        audit.write(new AuditLog.Entry(System.currentTimeMillis(), String.valueOf(req.getRemoteAddr()), endpoint, 0,
+                status, List.of("rejected-by-jetty"), 0));
     }
 
     private static void addLabel(ArrayNode arr, String label) {
@@ -248,10 +296,43 @@ public final class GuardedServer implements AutoCloseable {
             }
             return name;
         }
-        if (config.trustProxy() && ctx.header("X-Forwarded-For") != null) {
-            return ctx.header("X-Forwarded-For").split(",")[0].trim();
+        return forwarded.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        boolean auditOk = audit == null || !audit.failing();
+        h.put("status", auditOk ? "ok" : "refuse".equals(config.onAuditFailure()) ? "refusing" : "degraded");
+        h.put("features", model.schema().width());
+        h.put("clients", limiter.clients());
+        h.put("max_clients", config.maxClients());
+        if (audit != null) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("status", auditOk ? "ok" : "failing");
+            a.put("on_failure", config.onAuditFailure());
+            a.put("lines_written", audit.written());
+            a.put("lines_lost", audit.lost());
+            if (audit.lastError() != null) {
+                a.put("last_error", audit.lastError());
+            }
+            h.put("audit_log", a);
         }
-        return ctx.req().getRemoteAddr();
+        return h;
+    }
+
+    private void registerCallbacks() {
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("mlsec_clients")
+                .help("Clients whose rate-limit state is kept").callback(cb -> cb.call(limiter.clients())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("mlsec_client_evictions")
+                .help("Least recently seen clients evicted at max_clients").callback(cb -> cb.call(limiter.evictions()))
+                .register(registry);
+        if (audit != null) {
+            io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("mlsec_audit_lines_lost")
+                    .help("Audit-log lines that could not be written").callback(cb -> cb.call(audit.lost())).register(registry);
+            io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("mlsec_audit_failing")
+                    .help("1 while the audit log cannot be written").callback(cb -> cb.call(audit.failing() ? 1 : 0))
+                    .register(registry);
+        }
     }
 
     private void metrics(Context ctx) throws IOException {
@@ -303,6 +384,7 @@ public final class GuardedServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        deadline.close();
         if (audit != null) {
             audit.close();
         }

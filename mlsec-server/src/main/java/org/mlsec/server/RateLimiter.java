@@ -1,13 +1,14 @@
 package org.mlsec.server;
 
-import java.util.concurrent.ConcurrentHashMap;
-
-/** Token buckets per client: {@code rate} requests per second on average, {@code burst} at once; and row quotas. */
+/**
+ * Token buckets per client: {@code rate} requests per second on average, {@code burst} at once; and row quotas.
+ * The buckets live in a {@link ClientRegistry}, so their number is bounded.
+ */
 final class RateLimiter {
     private final double rate;
     private final double burst;
     private final long quota;
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ClientRegistry<Bucket> buckets;
 
     private static final class Bucket {
         double tokens;
@@ -20,7 +21,8 @@ final class RateLimiter {
         }
     }
 
-    RateLimiter(double rate, int burst, long quota) {
+    RateLimiter(double rate, int burst, long quota, int maxClients) {
+        this.buckets = new ClientRegistry<>(maxClients);
         this.rate = rate;
         this.burst = Math.max(1, burst);
         this.quota = quota;
@@ -31,7 +33,7 @@ final class RateLimiter {
         if (rate <= 0) {
             return 0;
         }
-        Bucket b = buckets.computeIfAbsent(client, c -> new Bucket(burst));
+        Bucket b = buckets.get(client, c -> new Bucket(burst));
         synchronized (b) {
             long now = System.nanoTime();
             b.tokens = Math.min(burst, b.tokens + (now - b.last) / 1e9 * rate / b.slowdown);
@@ -49,7 +51,7 @@ final class RateLimiter {
         if (quota <= 0) {
             return true;
         }
-        Bucket b = buckets.computeIfAbsent(client, c -> new Bucket(burst));
+        Bucket b = buckets.get(client, c -> new Bucket(burst));
         synchronized (b) {
             if (b.rows + rows > quota) {
                 return false;
@@ -61,9 +63,18 @@ final class RateLimiter {
 
     /** Throttles a client (after an alert): its refill rate is divided by {@code factor}. */
     void slow(String client, double factor) {
-        Bucket b = buckets.computeIfAbsent(client, c -> new Bucket(burst));
+        Bucket b = buckets.get(client, c -> new Bucket(burst));
         synchronized (b) {
             b.slowdown = Math.max(b.slowdown, factor);
         }
+    }
+
+    /** Clients tracked now, and evicted since start. */
+    int clients() {
+        return buckets.size();
+    }
+
+    long evictions() {
+        return buckets.evictions();
     }
 }

@@ -69,8 +69,11 @@ final class RequestReader {
         try {
             root = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiError(400, "malformed JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            // Also Jackson's limits (nesting deeper than 1,000, numbers longer than 1,000 digits), which carry no
+            // location: a 400 naming the problem, never a 500.
+            throw new ApiError(400, "malformed JSON: " + Json.describe(e));
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "malformed JSON: " + e.getClass().getSimpleName());
         }
         if (root == null) {
             throw new ApiError(400, "empty body: expected a JSON list of records");

@@ -45,6 +45,57 @@ public final class Manifest {
     private Manifest() {
     }
 
+    /**
+     * The model cannot be hashed as model signing requires (a symbolic link, a special file, a name that is not
+     * UTF-8): a bad input when signing, a failed check when verifying.
+     */
+    public static final class UnsignableException extends InputException {
+        private static final long serialVersionUID = 1L;
+
+        UnsignableException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Why a manifest name is refused, or null when it is a plain relative POSIX path: empty, absolute, {@code .}
+     * or {@code ..} components (other than the single-file name {@code "."}), backslashes, NUL or the replacement
+     * character (a file name that was not UTF-8, which could collide with another).
+     */
+    public static String unsafeName(String name) {
+        if (".".equals(name)) {
+            return null;
+        }
+        if (name.isEmpty() || name.startsWith("/")) {
+            return "is not a relative path";
+        }
+        if (name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0 || name.indexOf('\uFFFD') >= 0) {
+            return "has a backslash, NUL or non-UTF-8 byte in its name";
+        }
+        for (String c : name.split("/", -1)) {
+            if (c.isEmpty() || ".".equals(c) || "..".equals(c)) {
+                return "has an empty, '.' or '..' component";
+            }
+        }
+        return null;
+    }
+
+    /** The name with control and other invisible format characters shown as {@code \\uXXXX}, safe to print. */
+    public static String escaped(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            int t = Character.getType(c);
+            if (c == '\\' || Character.isISOControl(c) || t == Character.FORMAT || t == Character.LINE_SEPARATOR
+                    || t == Character.PARAGRAPH_SEPARATOR) {
+                b.append(c == '\\' ? "\\\\" : String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** Digests of every regular file of the model, except ignored paths (relative, component-wise prefixes). */
     public static Map<String, byte[]> of(Path model, Collection<String> ignore) {
         Map<String, byte[]> out = new TreeMap<>(BY_COMPONENTS);
@@ -52,7 +103,7 @@ public final class Manifest {
             throw new InputException("no such model path: " + model);
         }
         if (Files.isSymbolicLink(model)) {
-            throw new InputException(model + " is a symbolic link; signing follows no links");
+            throw new UnsignableException(escaped(model.toString()) + " is a symbolic link; signing follows no links");
         }
         if (Files.isRegularFile(model)) {
             out.put(".", sha256(model));
@@ -70,12 +121,16 @@ public final class Manifest {
                     continue;
                 }
                 if (Files.isSymbolicLink(p)) {
-                    throw new InputException(p + " is a symbolic link; model signing allows none");
+                    throw new UnsignableException(escaped(p.toString()) + " is a symbolic link; model signing allows none");
+                }
+                if (name.indexOf('\uFFFD') >= 0) {
+                    throw new UnsignableException(escaped(p.toString()) + ": the file name is not UTF-8; model signing"
+                            + " names files by their UTF-8 path, so it cannot be signed or verified");
                 }
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     out.put(name, sha256(p));
                 } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new InputException(p + " is neither a file nor a folder");
+                    throw new UnsignableException(escaped(p.toString()) + " is neither a file nor a folder");
                 }
             }
         } catch (IOException e) {
@@ -89,16 +144,44 @@ public final class Manifest {
         return out;
     }
 
-    /** Digests of exactly the named files (verification with unsigned files tolerated). */
+    /**
+     * Digests of exactly the named files (verification with unsigned files tolerated). Every name must be
+     * {@linkplain #unsafeName safe}, and no component on its way is followed if it is a symbolic link, so nothing
+     * outside the model folder is read; a missing file is left out (the caller reports it).
+     */
     public static Map<String, byte[]> ofNames(Path model, Set<String> names) {
         Map<String, byte[]> out = new TreeMap<>(BY_COMPONENTS);
+        if (Files.isSymbolicLink(model)) {
+            throw new UnsignableException(escaped(model.toString()) + " is a symbolic link; signing follows no links");
+        }
         for (String n : names) {
-            Path p = ".".equals(n) ? model : model.resolve(n);
+            String bad = unsafeName(n);
+            if (bad != null) {
+                throw new UnsignableException("signed name '" + escaped(n) + "' " + bad);
+            }
+            Path p = model;
+            if (!".".equals(n)) {
+                for (String c : n.split("/")) {
+                    p = p.resolve(c);
+                    if (Files.isSymbolicLink(p)) {
+                        throw new UnsignableException(escaped(p.toString()) + " is a symbolic link; model signing allows none");
+                    }
+                }
+            }
             if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 out.put(n, sha256(p));
             }
         }
         return out;
+    }
+
+    /** SHA-256 of bytes in memory. */
+    public static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static boolean ignored(String name, Collection<String> ignore) {

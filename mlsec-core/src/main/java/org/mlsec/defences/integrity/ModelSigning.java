@@ -145,11 +145,25 @@ public final class ModelSigning {
      * signature that does not hold is a finding whose details say exactly why (each changed, missing or added file).
      */
     public static Result verify(Path model, Path signature, PublicKey key, List<String> ignore, boolean ignoreUnsigned) {
-        Result.Builder r = Result.of("supply-chain", "signature-verify").metric("model", model.toString())
-                .metric("signature", signature.toString());
-        if (!Files.exists(model)) {
+        if (!Files.exists(model, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new InputException("no such model path: " + model);
         }
+        return verify(model, null, signature, key, ignore, ignoreUnsigned);
+    }
+
+    /**
+     * Verifies the bytes of a single-file model that the caller has already read (and will load): the check and
+     * the load see the same bytes, so a file swapped after the check is never used. {@code model} names the file.
+     */
+    public static Result verify(Path model, byte[] content, Path signature, PublicKey key) {
+        org.mlsec.internal.Validate.notNull(content, "content");
+        return verify(model, content, signature, key, List.of(), false);
+    }
+
+    private static Result verify(Path model, byte[] content, Path signature, PublicKey key, List<String> ignore,
+                                 boolean ignoreUnsigned) {
+        Result.Builder r = Result.of("supply-chain", "signature-verify").metric("model", model.toString())
+                .metric("signature", signature.toString());
         JsonNode bundle;
         try {
             if (Files.size(signature) > MAX_BUNDLE_BYTES) {
@@ -219,7 +233,14 @@ public final class ModelSigning {
             if (!"sha256".equals(res.path("algorithm").asText()) || d.length() != 64) {
                 return fail(r, "resource '" + res.path("name").asText() + "' has no SHA-256 digest");
             }
-            signed.put(res.path("name").asText(), d);
+            String n = res.path("name").asText();
+            String bad = Manifest.unsafeName(n);
+            if (bad != null) {
+                return fail(r, "resource '" + Manifest.escaped(n) + "' " + bad);
+            }
+            if (signed.put(n, d) != null) {
+                return fail(r, "resource '" + Manifest.escaped(n) + "' is listed twice in the signed manifest");
+            }
             inOrder.add(HexFormat.of().parseHex(d));
         }
         String subject = st.at("/subject/0/digest/sha256").asText();
@@ -231,7 +252,13 @@ public final class ModelSigning {
         for (JsonNode p : ser.path("ignore_paths")) {
             ignores.add(p.asText());
         }
-        Map<String, byte[]> actual = ignoreUnsigned ? Manifest.ofNames(model, signed.keySet()) : Manifest.of(model, ignores);
+        Map<String, byte[]> actual;
+        try {
+            actual = content != null ? Map.of(".", Manifest.sha256(content))
+                    : ignoreUnsigned ? Manifest.ofNames(model, signed.keySet()) : Manifest.of(model, ignores);
+        } catch (Manifest.UnsignableException e) {
+            return fail(r, e.getMessage());
+        }
         String fileName = model.getFileName() == null ? model.toString() : model.getFileName().toString();
         int changed = 0;
         int missing = 0;
@@ -250,7 +277,7 @@ public final class ModelSigning {
         for (String n : actual.keySet()) {
             if (!signed.containsKey(n)) {
                 added++;
-                r.detail("added: " + n + " is not signed (use --ignore-unsigned-files to allow it)");
+                r.detail("added: " + Manifest.escaped(n) + " is not signed (use --ignore-unsigned-files to allow it)");
             }
         }
         return r.finding(changed + missing + added > 0).metric("files", signed.size()).metric("changed", changed)
@@ -258,7 +285,7 @@ public final class ModelSigning {
     }
 
     private static String shown(String name, String fileName) {
-        return ".".equals(name) ? fileName : name;
+        return Manifest.escaped(".".equals(name) ? fileName : name);
     }
 
     private static Result fail(Result.Builder r, String why) {

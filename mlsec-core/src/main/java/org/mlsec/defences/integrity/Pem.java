@@ -53,6 +53,27 @@ public final class Pem {
         }
     }
 
+    /**
+     * Writes a key pair as PEM files: the private key created owner-only (0600) from its first byte and both
+     * written atomically; existing key files are replaced only when {@code force} is set (checked for both files
+     * before either is written).
+     */
+    public static void writeKeyPair(java.security.KeyPair keys, Path privateFile, Path publicFile, boolean force) {
+        org.mlsec.internal.Validate.notNull(keys, "keys");
+        if (!force) {
+            for (Path p : new Path[] {privateFile, publicFile}) {
+                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new InputException(p + " exists; keys are not overwritten unless forced");
+                }
+            }
+        }
+        byte[] priv = privateKey(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII);
+        byte[] pub = publicKey(keys.getPublic()).getBytes(StandardCharsets.US_ASCII);
+        org.mlsec.internal.AtomicFiles.write(privateFile, out -> out.write(priv), force,
+                org.mlsec.internal.AtomicFiles.PRIVATE);
+        org.mlsec.internal.AtomicFiles.write(publicFile, out -> out.write(pub), force, null);
+    }
+
     public static PublicKey readPublic(Path file) {
         try {
             byte[] der = decode(read(file), "PUBLIC KEY", file);

@@ -58,6 +58,14 @@ public final class Sniff {
 
     /** {@link #readAll(Path)} with another limit on the bytes read, compressed or not. */
     public static byte[] readAll(Path file, long maxBytes) {
+        return decode(file, readRaw(file, maxBytes), maxBytes);
+    }
+
+    /**
+     * The file's bytes exactly as stored (no decompression), read once: what a signature covers. Checks that the
+     * path is a non-empty regular file of at most {@code maxBytes}.
+     */
+    public static byte[] readRaw(Path file, long maxBytes) {
         try {
             if (!Files.isRegularFile(file)) {
                 if (Files.isDirectory(file)) {
@@ -76,23 +84,36 @@ public final class Sniff {
                 throw new InputException(file + " is " + size + " bytes, larger than any model mlsec reads ("
                         + maxBytes + ")");
             }
-            byte[] raw = Files.readAllBytes(file);
-            String c = compression(raw);
-            if (c == null) {
-                return raw;
-            }
-            try (InputStream in = decompress(c, new ByteArrayInputStream(raw))) {
-                return readBounded(in, file, c, maxBytes);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof InputException) {
-                    throw (InputException) e;
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                if (raw.length > maxBytes) {
+                    throw new InputException(file + " grew beyond " + maxBytes + " bytes while being read");
                 }
-                throw new InputException(file + ": the " + c + " data is corrupt or truncated: " + e.getMessage());
+                if (raw.length == 0) {
+                    throw new InputException(file + " is empty, not a model file");
+                }
+                return raw;
             }
         } catch (NoSuchFileException e) {
             throw new InputException("no such model file: " + file);
         } catch (IOException e) {
             throw new InputException("cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The raw bytes of {@code file} with any compression layer removed, bounded by {@code maxBytes} decompressed. */
+    public static byte[] decode(Path file, byte[] raw, long maxBytes) {
+        String c = compression(raw);
+        if (c == null) {
+            return raw;
+        }
+        try (InputStream in = decompress(c, new ByteArrayInputStream(raw))) {
+            return readBounded(in, file, c, maxBytes);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InputException) {
+                throw (InputException) e;
+            }
+            throw new InputException(file + ": the " + c + " data is corrupt or truncated: " + e.getMessage());
         }
     }
 

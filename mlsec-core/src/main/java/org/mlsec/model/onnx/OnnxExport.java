@@ -2,10 +2,7 @@ package org.mlsec.model.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mlsec.InputException;
@@ -63,17 +60,7 @@ public final class OnnxExport {
 
     /** Writes an exported model (atomically: a temporary file then a rename), creating the folder. */
     public static void write(Exported e, Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, e.bytes());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException ex) {
-            throw new MlsecException("cannot write " + file + ": " + ex.getMessage(), ex);
-        }
+        org.mlsec.internal.AtomicFiles.write(file, out -> out.write(e.bytes()));
     }
 
     /** The model as ONNX bytes; an InputException names what cannot be exported. */
