@@ -30,7 +30,7 @@ final class PickleScanner {
     /** Memo entries kept at most (only strings and explicit PUTs are stored; MEMOIZE of anything else is counted). */
     static final int MAX_MEMO = 1 << 20;
     /** The protocol opcodes (pickletools' table), any of which may begin a pickle. */
-    private static final String OPCODES = "(.0125FIJKLMNPQRSTUVXabcdeghijlopqrstu}])\u0080\u0081\u0082\u0083"
+    private static final String OPCODES = "(.0125BCFGIJKLMNPQRSTUVXabcdeghijlopqrstu}])\u0080\u0081\u0082\u0083"
             + "\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091"
             + "\u0092\u0093\u0094\u0095\u0096\u0097\u0098";
 
