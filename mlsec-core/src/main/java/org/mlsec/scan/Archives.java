@@ -246,7 +246,7 @@ final class Archives {
 
     private static void sevenZ(SeekableByteChannel ch, String source, ScanReport report, Budget budget, int depth)
             throws IOException {
-        try (SevenZFile z = SevenZFile.builder().setSeekableByteChannel(ch).setMaxMemoryLimitKb(128 * 1024).get()) {
+        try (SevenZFile z = SevenZFile.builder().setSeekableByteChannel(ch).setMaxMemoryLimitKiB(64 * 1024).get()) {
             SevenZArchiveEntry e;
             while ((e = z.getNextEntry()) != null) {
                 String entrySource = source + "!" + e.getName();
