@@ -137,7 +137,12 @@ public final class ModelScanner {
             }
             return null;
         }
-        scanStream(f, in, plainName, source, report, budget, depth);
+        scanStream(f, new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // JSON readers close what they read; the rest is drained below
+            }
+        }, plainName, source, report, budget, depth);
         drain(in);
         return f;
     }
