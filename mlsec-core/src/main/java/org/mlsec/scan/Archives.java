@@ -110,11 +110,6 @@ final class Archives {
             if (keras) {
                 KerasScanner.extraFile(e.getName(), KERAS_STANDARD, entrySource, report);
             }
-            if (e.getGeneralPurposeBit().usesEncryption()) {
-                report.findings.add(new Finding(Rule.ARCHIVE_PROBLEM, Severity.MEDIUM, "entry '" + e.getName()
-                        + "' is flagged as encrypted: Python's zipfile refuses it, other loaders read it as plain;"
-                        + " its bytes were scanned as stored", "zip-entry", e.getName(), entrySource, NAME));
-            }
             InputStream data;
             if (e.getMethod() == ZipArchiveEntry.STORED) {
                 data = zf.getRawInputStream(e);
@@ -131,8 +126,9 @@ final class Archives {
             }
             CheckedInputStream checked = new CheckedInputStream(budget.track(data, entrySource), new CRC32());
             Counting counted = new Counting(checked);
+            boolean understood;
             try {
-                entry(e.getName(), counted, entrySource, report, budget, depth);
+                understood = entry(e.getName(), counted, entrySource, report, budget, depth);
                 ModelScanner.drain(counted);
             } catch (IOException | RuntimeException x) {
                 if (x instanceof org.mlsec.InputException) {
@@ -145,7 +141,14 @@ final class Archives {
             if (budget.exhausted()) {
                 return;
             }
-            if (e.getCrc() >= 0 && checked.getChecksum().getValue() != e.getCrc()) {
+            boolean encrypted = e.getGeneralPurposeBit().usesEncryption();
+            if (encrypted && understood) {
+                // really encrypted bytes read as nothing mlsec knows (a model-named entry is then noted as skipped)
+                report.findings.add(new Finding(Rule.ARCHIVE_PROBLEM, Severity.MEDIUM, "entry '" + e.getName()
+                        + "' is flagged as encrypted but holds plain model bytes: Python's zipfile refuses it, other"
+                        + " loaders read it; it was scanned as stored", "zip-entry", e.getName(), entrySource, NAME));
+            }
+            if (!encrypted && e.getCrc() >= 0 && checked.getChecksum().getValue() != e.getCrc()) {
                 report.findings.add(new Finding(Rule.MALFORMED, Severity.MEDIUM, "entry '" + e.getName()
                         + "' fails its CRC check: the bytes are not the ones the archive was written with",
                         "zip-entry", e.getName(), entrySource, NAME));
@@ -157,14 +160,14 @@ final class Archives {
         }
     }
 
-    /** One entry: Keras configs by name, everything else by its bytes. */
-    private static void entry(String name, InputStream in, String source, ScanReport report, Budget budget, int depth)
-            throws IOException {
+    /** One entry: Keras configs by name, everything else by its bytes; true when its format was recognised. */
+    private static boolean entry(String name, InputStream in, String source, ScanReport report, Budget budget,
+                                 int depth) throws IOException {
         if (name.toLowerCase(Locale.ROOT).endsWith("config.json")) {
             KerasScanner.scanConfig(in, source, report);
-        } else {
-            ModelScanner.scanAny(in, name, source, report, budget, depth + 1, Claim.ENTRY);
+            return true;
         }
+        return ModelScanner.scanAny(in, name, source, report, budget, depth + 1, Claim.ENTRY) != null;
     }
 
     /**
