@@ -249,7 +249,7 @@ final class Archives {
 
     private static void sevenZ(SeekableByteChannel ch, String source, ScanReport report, Budget budget, int depth)
             throws IOException {
-        try (SevenZFile z = SevenZFile.builder().setSeekableByteChannel(ch).setMaxMemoryLimitKiB(64 * 1024).get()) {
+        try (SevenZFile z = SevenZFile.builder().setSeekableByteChannel(ch).setMaxMemoryLimitKiB(Budget.MAX_DECODER_KIB).get()) {
             SevenZArchiveEntry e;
             while ((e = z.getNextEntry()) != null) {
                 String entrySource = source + "!" + e.getName();

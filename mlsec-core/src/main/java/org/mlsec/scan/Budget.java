@@ -19,6 +19,8 @@ final class Budget {
     /** An entry larger than this is a bomb when it also expands more than {@link #MAX_RATIO} times. */
     static final long RATIO_FLOOR = 256L << 20;
     static final long MAX_RATIO = 1000;
+    /** Memory an xz, lzma or 7z decoder may allocate for its dictionary (real files use 8-64 MiB). */
+    static final int MAX_DECODER_KIB = 64 * 1024;
 
     private final String file;
     private final ScanReport report;

@@ -68,8 +68,34 @@ public final class ModelScanner {
             report.skipped.add(new ScanReport.Note(ScanReport.UNREADABLE, "permission denied", source));
             return;
         }
-        Budget budget = new Budget(source, report);
+        int before = report.findings.size();
         try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            Format f = scanChannel(ch, file.getFileName().toString(), source, report, named ? Claim.NAMED : Claim.FOLDER);
+            if (f == Format.PICKLE) {
+                checkEstimator(file, source, report, before);
+            }
+        } catch (IOException e) {
+            report.errors.add(new ScanReport.Note("unparseable", "cannot read: " + Budget.describe(e), source));
+        }
+    }
+
+    /** Scans bytes held in memory as a file of that name would be scanned (tests and fuzzing). */
+    static ScanReport scanBytes(byte[] data, String name) {
+        ScanReport report = new ScanReport();
+        scanChannel(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(data), name, name, report,
+                Claim.NAMED);
+        return report;
+    }
+
+    /**
+     * One file's content: zip and 7z through random access, everything else as a stream. An exception is never
+     * thrown out: read errors become "unparseable" notes, and a bug in mlsec becomes an "internal error" note, so
+     * the file is never reported clean. The format, or null when skipped or not read.
+     */
+    private static Format scanChannel(java.nio.channels.SeekableByteChannel ch, String name, String source,
+                                      ScanReport report, Claim claim) {
+        Budget budget = new Budget(source, report);
+        try {
             byte[] head = new byte[512];
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(head);
             while (bb.hasRemaining() && ch.read(bb) > 0) {
@@ -77,28 +103,30 @@ public final class ModelScanner {
             }
             head = java.util.Arrays.copyOf(head, bb.position());
             ch.position(0);
-            Format f = Format.detect(head, file.getFileName().toString());
-            int before = report.findings.size();
+            Format f = Format.detect(head, name);
             if (f == Format.ZIP || f == Format.SEVEN_Z) {
-                Archives.seekable(f, ch, file.getFileName().toString(), source, report, budget, 0);
+                Archives.seekable(f, ch, name, source, report, budget, 0);
             } else {
-                f = scanAny(java.nio.channels.Channels.newInputStream(ch), file.getFileName().toString(), source,
-                        report, budget, 0, named ? Claim.NAMED : Claim.FOLDER);
+                f = scanAny(java.nio.channels.Channels.newInputStream(ch), name, source, report, budget, 0, claim);
                 if (f == null) {
-                    return;
+                    return null;
                 }
             }
             report.scanned.add(source);
-            if (f == Format.PICKLE) {
-                checkEstimator(file, source, report, before);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InputException) {
-                throw (InputException) e;
-            }
+            return f;
+        } catch (IOException e) {
             report.errors.add(new ScanReport.Note("unparseable", "cannot read: " + Budget.describe(e), source));
+        } catch (InputException e) {
+            report.errors.add(new ScanReport.Note("unparseable", Budget.describe(e), source));
+        } catch (RuntimeException | StackOverflowError e) {
+            report.errors.add(new ScanReport.Note("unparseable", INTERNAL + e.getClass().getName() + ": "
+                    + Budget.describe(e), source));
         }
+        return null;
     }
+
+    /** How an error note that is a bug of mlsec's (not of the file) begins. */
+    static final String INTERNAL = "internal error: ";
 
     /** How strongly a stream claims to be a model: named by the user, found in a folder, or an archive entry. */
     enum Claim { NAMED, FOLDER, ENTRY }
@@ -119,7 +147,7 @@ public final class ModelScanner {
                 budget.tooDeep(source);
                 return Format.UNKNOWN;
             }
-            in = new BufferedInputStream(budget.track(Sniff.decompress(compression, in), source), 1 << 16);
+            in = new BufferedInputStream(budget.track(Sniff.decompress(compression, in, Budget.MAX_DECODER_KIB), source), 1 << 16);
             plainName = plainName.replaceAll("(?i)\\.(gz|z|zlib|bz2|xz|lzma)$", "");
             head = peek(in, 512);
             compression = Sniff.compression(head);
