@@ -118,7 +118,7 @@ final class Archives {
             } else {
                 try {
                     data = zf.getInputStream(e);
-                } catch (IOException | RuntimeException x) {
+                } catch (IOException | RuntimeException | LinkageError x) { // zstd and others need optional jars
                     report.skipped.add(new ScanReport.Note(ScanReport.UNSUPPORTED, "compression method "
                             + e.getMethod() + " (" + Budget.describe(x) + ")", entrySource));
                     continue;

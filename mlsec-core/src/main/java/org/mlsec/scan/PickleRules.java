@@ -55,6 +55,9 @@ final class PickleRules {
     /** The verdict on importing {@code name} (possibly dotted) from {@code module}; null when allowed. */
     static Severity judge(String module, String name) {
         String m = normalise(module);
+        if (m.length() + name.length() > MAX_NAME || dots(m) + dots(name) > MAX_DOTS) {
+            return Severity.HIGH; // no importable name is that long: a name built to slow or confuse the scanner
+        }
         String[] parts = name.split("\\.", -1);
         Severity worst = null;
         String object = m;
@@ -74,6 +77,18 @@ final class PickleRules {
             }
         }
         return worst;
+    }
+
+    /** Longest module-plus-name judged, and most dots; real qualified names are far shorter. */
+    static final int MAX_NAME = 512;
+    static final int MAX_DOTS = 24;
+
+    private static int dots(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += s.charAt(i) == '.' ? 1 : 0;
+        }
+        return n;
     }
 
     private static Severity max(Severity a, Severity b) {

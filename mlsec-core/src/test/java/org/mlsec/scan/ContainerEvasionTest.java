@@ -35,9 +35,7 @@ class ContainerEvasionTest {
     Path dir;
 
     ScanReport scan(String name, byte[] bytes) throws IOException {
-        Path f = dir.resolve(name);
-        Files.write(f, bytes);
-        return ModelScanner.scan(List.of(f));
+        return Pickles.scanAs(dir, name, bytes);
     }
 
     static boolean critical(ScanReport r) {
@@ -195,6 +193,16 @@ class ContainerEvasionTest {
         assertTrue(critical(scan("m.npz", zip("arr_0.npy", off))), "the pickle starts with spaces");
         assertEquals(List.of(), scan("f.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }",
                 new byte[8], 0)).findings());
+    }
+
+    @Test
+    void entriesCompressedWithMethodsNeedingAbsentLibrariesAreSkippedNotCrashes() throws IOException {
+        byte[] z = new RawZip().stored("archive/data.pkl", EVIL).bytes();
+        z[8] = 93; // zstd, which Commons Compress reads only with zstd-jni on the class path (found by the fuzzer)
+        int cd = Archives.indexOf(z, new byte[] {'P', 'K', 1, 2});
+        z[cd + 10] = 93;
+        ScanReport r = scan("zstd.pt", z);
+        assertEquals(ScanReport.INCOMPLETE, r.exitCode(), r.errors() + " " + r.skipped());
     }
 
     @Test

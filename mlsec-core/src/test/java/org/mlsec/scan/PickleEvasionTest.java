@@ -24,9 +24,7 @@ class PickleEvasionTest {
     Path dir;
 
     ScanReport scan(String name, byte[] bytes) throws IOException {
-        Path f = dir.resolve(name);
-        Files.write(f, bytes);
-        return ModelScanner.scan(List.of(f));
+        return Pickles.scanAs(dir, name, bytes);
     }
 
     static boolean has(ScanReport r, Severity s, String module) {

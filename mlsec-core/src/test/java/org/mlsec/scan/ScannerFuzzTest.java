@@ -6,17 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Coverage-guided fuzzing of the scanner, one target per format (Jazzer). In {@code mvn verify} each target replays
- * its seeds and every input that ever failed (src/test/resources/org/mlsec/scan/ScannerFuzzTestInputs/TARGET/);
- * fuzzing proper runs with {@code JAZZER_FUZZ=1} (see docs/benchmarks.md). Each input must scan without an
+ * Coverage-guided fuzzing of the scanner, one target per format (Jazzer), run with {@code JAZZER_FUZZ=1}
+ * ({@code bench/corpus/fuzz.sh}, docs/benchmarks.md). Jazzer's agent instruments every class loaded after it, so
+ * {@code mvn verify} does not load it: {@link ScannerFuzzRegressionTest} replays the seeds and every input that ever
+ * failed (src/test/resources/org/mlsec/scan/ScannerFuzzTestInputs/TARGET/) through the same targets without
+ * it. Each input must scan without an
  * exception escaping, without an internal error, within one second, and never read as clean when mlsec did not
  * understand it.
  */
+@org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = "1")
 class ScannerFuzzTest {
     static void check(byte[] data, String name) {
         long t0 = System.nanoTime();
         ScanReport r = ModelScanner.scanBytes(data, name);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (ms >= 1000) { // the first input to reach new code pays for loading and instrumenting it: time it again
+            t0 = System.nanoTime();
+            r = ModelScanner.scanBytes(data, name);
+            ms = (System.nanoTime() - t0) / 1_000_000;
+        }
         assertTrue(ms < 1000, "took " + ms + " ms");
         for (ScanReport.Note n : r.errors()) {
             assertFalse(n.description().startsWith(ModelScanner.INTERNAL), n.toString());
