@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {"Scan model files for code that would run when they are loaded, without ever loading them:",
                 "pickles (also joblib, dill, PyTorch, NumPy object arrays), Java serialization, ONNX, Keras, mlsec models.",
-                "Exit 0 clean, 1 findings, 2 error (as modelscan)."})
+                "Exit 0 clean, 1 findings, 2 usage error, 3 incomplete: some input was unsupported, unparseable,",
+                "unreadable, a FIFO or device, or a symlink out of the folder (listed with the reason)."})
 final class ScanCommand implements Callable<Integer> {
     enum Format { text, json, sarif }
 
@@ -29,6 +30,11 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON report here.")
     Path json;
+
+    @Option(names = "--fail-on-skipped", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Exit 3 when an input was skipped as unsupported, special or outside the folder (default;"
+                    + " --no-fail-on-skipped lists them but exits 0 when nothing was found). Unparseable inputs always exit 3.")
+    boolean failOnSkipped;
 
     @Override
     public Integer call() {
@@ -48,7 +54,7 @@ final class ScanCommand implements Callable<Integer> {
             System.out.println(Json.pretty(doc));
         }
         Output.json(json, r.toJson());
-        return r.exitCode();
+        return r.exitCode(failOnSkipped);
     }
 
     static String text(ScanReport r) {
@@ -60,10 +66,14 @@ final class ScanCommand implements Callable<Integer> {
             sb.append(String.format("ERROR    %s: %s%n", n.source(), n.description()));
         }
         for (ScanReport.Note n : r.skipped()) {
-            sb.append(String.format("skipped  %s: %s%n", n.source(), n.description()));
+            sb.append(String.format("skipped  %s: %s: %s%n", n.source(), n.category(), n.description()));
         }
         sb.append(String.format("%d scanned, %d skipped, %d issues %s%n", r.scannedFiles().size(), r.skipped().size(),
                 r.findings().size(), r.bySeverity()));
+        if (!r.incomplete().isEmpty()) {
+            sb.append(String.format("INCOMPLETE: %d input%s not fully understood, so this is not a clean result%n",
+                    r.incomplete().size(), r.incomplete().size() == 1 ? "" : "s"));
+        }
         return sb.toString();
     }
 

@@ -164,7 +164,14 @@ public final class Audit {
             progress.update("audit", step, steps); // not requested
         } else if (modelFile != null) {
             ScanReport scan = ModelScanner.scan(List.of(modelFile));
-            if (scan.findings().isEmpty()) {
+            for (ScanReport.Note n : scan.incomplete()) { // an audit fails on skipped inputs: never "clean" unread
+                out.add(Threats.finding("supply-chain", "high", "The model file could not be fully scanned: "
+                                + n.category() + ": " + n.description(),
+                        "A file the scanner does not understand may hold code that runs when it is loaded.",
+                        "Convert the model to a format mlsec reads (ONNX, safetensors, mlsec's JSON) or inspect it.",
+                        "mlsec scan " + modelFile, Map.of("source", n.source())));
+            }
+            if (scan.findings().isEmpty() && scan.incomplete().isEmpty()) {
                 out.add(Threats.finding("supply-chain", "info", "The model file holds no executable content",
                         "The static scanner found nothing that would run when the file is loaded.",
                         "Sign the file at every hand-over and check canaries before serving.",

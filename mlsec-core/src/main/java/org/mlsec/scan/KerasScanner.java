@@ -1,15 +1,34 @@
 package org.mlsec.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mlsec.internal.Json;
 
-/** Keras models: Lambda layers carry marshalled Python code that runs when the model is loaded. */
+/**
+ * Keras models. A Keras v3 {@code .keras} archive's {@code config.json} names, for every layer and function, the
+ * Python module it is imported from; HDF5 ({@code .h5}) files keep the same kind of config as a JSON attribute. The
+ * code-loading paths checked: Lambda layers (marshalled bytecode), {@code module}/{@code fn_module} naming a module
+ * that runs commands (CVE-2025-1550), {@code TorchModuleWrapper} (a pickled torch module, CVE-2025-49655),
+ * {@code get_file} with a URL (CVE-2025-8747), {@code enable_unsafe_deserialization} (CVE-2025-9906), and files in the
+ * archive that a loader never needs (code smuggled next to the weights).
+ */
 final class KerasScanner {
     static final String NAME = "mlsec.KerasScanner";
-    private static final byte[] LAMBDA = "\"class_name\": \"Lambda\"".getBytes(StandardCharsets.US_ASCII);
+    /** Modules a Keras config must never import from. */
+    private static final Set<String> CODE_MODULES = Set.of("os", "posix", "nt", "builtins", "__builtin__",
+            "subprocess", "sys", "shutil", "runpy", "importlib", "socket", "pty", "code", "codeop", "pickle", "marshal",
+            "ctypes", "webbrowser", "pathlib", "io", "urllib", "requests", "http", "multiprocessing", "asyncio",
+            "tempfile", "types", "operator", "functools", "inspect");
+    private static final Pattern LAMBDA_TEXT = Pattern.compile("\"class_name\"\\s*:\\s*\"Lambda\"");
+    private static final Pattern CONFIG_START = Pattern.compile("\\{\\s*\"(class_name|module)\"\\s*:");
+    /** Most bytes of an HDF5 file searched for its model config. */
+    private static final int MAX_CONFIG = 16 << 20;
 
     private KerasScanner() {
     }
@@ -27,10 +46,40 @@ final class KerasScanner {
         }
     }
 
-    private static void walk(JsonNode n, String source, ScanReport report) {
+    static void walk(JsonNode n, String source, ScanReport report) {
         if (n.isObject()) {
-            if ("Lambda".equals(n.path("class_name").asText())) {
-                report.findings.add(lambda(source, n.at("/config/name").asText("?")));
+            String cls = n.path("class_name").asText("");
+            String layer = n.at("/config/name").asText("?");
+            if ("Lambda".equals(cls)) {
+                report.findings.add(lambda(source, layer));
+            }
+            if (cls.equals("TorchModuleWrapper") || n.path("registered_name").asText("").endsWith("TorchModuleWrapper")) {
+                report.findings.add(finding(Severity.CRITICAL, "layer '" + layer + "' is a TorchModuleWrapper: its"
+                        + " torch module is unpickled when the model loads (CVE-2025-49655)", "TorchModuleWrapper",
+                        source));
+            }
+            for (String key : new String[] {"module", "fn_module"}) {
+                String m = n.path(key).asText("");
+                String root = m.contains(".") ? m.substring(0, m.indexOf('.')) : m;
+                if (CODE_MODULES.contains(root)) {
+                    report.findings.add(finding(Severity.CRITICAL, "'" + key + "' is " + m + " (with '"
+                            + n.path("class_name").asText(n.path("function_name").asText("?")) + "'): Keras imports"
+                            + " and calls it when the model loads (CVE-2025-1550)", m, source));
+                }
+            }
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String v = e.getValue().isTextual() ? e.getValue().asText() : "";
+                if (v.contains("enable_unsafe_deserialization") || e.getKey().contains("enable_unsafe_deserialization")) {
+                    report.findings.add(finding(Severity.CRITICAL, "the config calls enable_unsafe_deserialization,"
+                            + " turning safe mode off for what follows (CVE-2025-9906)", "keras.config", source));
+                }
+                if (v.equals("get_file") || v.endsWith(".get_file")) {
+                    if (n.toString().matches("(?s).*\"[a-z][a-z0-9+.-]*://.*")) {
+                        report.findings.add(finding(Severity.HIGH, "the config calls get_file with a URL: loading"
+                                + " the model downloads a file (CVE-2025-8747)", "keras.utils.get_file", source));
+                    }
+                }
             }
             n.elements().forEachRemaining(c -> walk(c, source, report));
         } else if (n.isArray()) {
@@ -38,22 +87,82 @@ final class KerasScanner {
         }
     }
 
-    /** HDF5 (.h5) files keep the model config as a JSON attribute; its bytes are searched, streaming. */
+    /** A .keras archive holds a config, metadata, weights and assets; a program next to them is a finding. */
+    static void extraFile(String name, Set<String> standard, String source, ScanReport report) {
+        String n = name.toLowerCase(Locale.ROOT);
+        boolean executable = n.matches(".*\\.(py|pyc|pyo|so|dll|dylib|exe|sh|bat|cmd|ps1|pkl|pickle|jar)$");
+        if (executable || (!standard.contains(name) && !n.startsWith("assets/"))) {
+            report.findings.add(finding(Severity.HIGH, "the .keras archive carries '" + name + "', which Keras"
+                    + " never needs to load a model" + (executable ? " and which is executable code" : ""), name,
+                    source));
+        }
+    }
+
+    /**
+     * HDF5 (.h5) files keep the model config as a JSON string attribute. The file is read (up to 16 MiB) and every
+     * JSON object that starts like a Keras config is parsed and walked as a .keras config is; a Lambda layer is
+     * also found as text ({@code "class_name":"Lambda"} with or without spaces) where the JSON does not parse.
+     */
     static void scanH5(InputStream in, String source, ScanReport report) throws IOException {
-        int matched = 0;
-        int b;
-        byte[] buf = new byte[1 << 16];
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[1 << 16];
         int n;
-        while ((n = in.read(buf)) > 0) {
-            for (int i = 0; i < n; i++) {
-                b = buf[i];
-                matched = b == LAMBDA[matched] ? matched + 1 : (b == LAMBDA[0] ? 1 : 0);
-                if (matched == LAMBDA.length) {
-                    report.findings.add(lambda(source, "?"));
-                    matched = 0;
-                }
+        while (buf.size() < MAX_CONFIG && (n = in.read(chunk, 0, Math.min(chunk.length, MAX_CONFIG - buf.size()))) > 0) {
+            buf.write(chunk, 0, n);
+        }
+        String text = buf.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int before = report.findings.size();
+        Matcher m = CONFIG_START.matcher(text);
+        int from = 0;
+        while (m.find(from)) {
+            int end = objectEnd(text, m.start());
+            if (end < 0) {
+                break;
+            }
+            try {
+                walk(Json.MAPPER.readTree(text.substring(m.start(), end)), source, report);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                // not JSON after all: the text search below still applies
+            }
+            from = end;
+        }
+        if (report.findings.size() == before) {
+            Matcher l = LAMBDA_TEXT.matcher(text);
+            while (l.find()) {
+                report.findings.add(lambda(source, "?"));
             }
         }
+    }
+
+    /** The index after the JSON object starting at {@code start}, honouring strings; -1 when it never closes. */
+    private static int objectEnd(String s, int start) {
+        int depth = 0;
+        boolean str = false;
+        for (int i = start; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (str) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    str = false;
+                }
+            } else if (c == '"') {
+                str = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    return i + 1;
+                }
+            } else if (c == 0) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static Finding finding(Severity s, String what, String module, String source) {
+        return new Finding(Rule.KERAS_CODE_LOADING, s, what, "config", module, source, NAME);
     }
 
     private static Finding lambda(String source, String layer) {

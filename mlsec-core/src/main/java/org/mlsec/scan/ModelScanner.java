@@ -11,11 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.mlsec.InputException;
 import org.mlsec.internal.Json;
 import org.mlsec.model.ModelIo;
+import org.mlsec.model.formats.Sniff;
 
 /**
  * The static model-file scanner: recognises each file by its bytes (not its name), reads it as a stream, and judges
@@ -30,80 +29,172 @@ public final class ModelScanner {
     private ModelScanner() {
     }
 
+    /**
+     * Scans files and folders. Folders are walked following symbolic links that stay inside the folder; a link that
+     * leaves it, a FIFO, a device or an unreadable file is reported as skipped (never opened, never waited on).
+     */
     public static ScanReport scan(List<Path> paths) {
         ScanReport report = new ScanReport();
         for (Path p : paths) {
-            if (!Files.exists(p)) {
+            if (!Files.exists(p) && !Files.isSymbolicLink(p)) {
                 throw new InputException("no such file or folder: " + p);
             }
             if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-                        scanFile(f, report);
-                    }
-                } catch (IOException e) {
-                    report.errors.add(new ScanReport.Note("io", "cannot list " + p + ": " + e.getMessage(), p.toString()));
-                }
+                Walk.folder(p, report);
             } else {
-                scanFile(p, report);
+                scanFile(p, report, true);
             }
         }
         return report;
     }
 
-    static void scanFile(Path file, ScanReport report) {
+    /** One file; {@code named} when the user named it (then anything not understood is a gap, whatever its name). */
+    static void scanFile(Path file, ScanReport report, boolean named) {
         String source = file.toString();
-        try (InputStream raw = Files.newInputStream(file); BufferedInputStream outer = new BufferedInputStream(raw, 1 << 16)) {
-            byte[] head = peek(outer, 512);
-            String compression = org.mlsec.model.formats.Sniff.compression(head);
-            BufferedInputStream in = outer;
-            LimitedInput limited = null;
-            if (compression != null) {
-                // joblib writes compressed pickles (zlib, gzip, bz2, xz, lzma): scan what joblib.load unpickles.
-                limited = new LimitedInput(org.mlsec.model.formats.Sniff.decompress(compression, outer), MAX_DECOMPRESSED);
-                in = new BufferedInputStream(limited, 1 << 16);
-                head = peek(in, 512);
-            }
-            Format f = Format.detect(head, compression == null ? file.getFileName().toString()
-                    : file.getFileName().toString().replaceAll("\\.(gz|z|bz2|xz|lzma)$", ""));
-            if (f == Format.UNKNOWN) {
-                report.skipped.add(new ScanReport.Note("unsupported format",
-                        head.length == 0 ? "empty file" : "not a model format mlsec scans", source));
-                return;
-            }
-            int before = report.findings.size();
-            scanStream(f, in, source, report, 0);
-            if (limited != null) {
-                drain(in);
-                if (limited.exceeded()) {
-                    report.findings.add(new Finding(Rule.MALFORMED, Severity.HIGH, "the " + compression
-                            + " data expands beyond " + MAX_DECOMPRESSED + " bytes (a decompression bomb); only the first"
-                            + " part was scanned", "compression", compression, source, "mlsec.ModelScanner"));
-                }
-            }
-            report.scanned.add(source);
+        java.nio.file.attribute.BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            report.skipped.add(new ScanReport.Note(ScanReport.UNREADABLE, "cannot read its attributes: "
+                    + e.getMessage(), source));
+            return;
+        }
+        if (!attrs.isRegularFile()) {
+            report.skipped.add(new ScanReport.Note(ScanReport.SPECIAL_FILE,
+                    "a FIFO, device or socket: not read (a model file is a regular file)", source));
+            return;
+        }
+        if (!Files.isReadable(file)) {
+            report.skipped.add(new ScanReport.Note(ScanReport.UNREADABLE, "permission denied", source));
+            return;
+        }
+        int before = report.findings.size();
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            Format f = scanChannel(ch, file.getFileName().toString(), source, report, named ? Claim.NAMED : Claim.FOLDER);
             if (f == Format.PICKLE) {
                 checkEstimator(file, source, report, before);
             }
         } catch (IOException e) {
-            report.errors.add(new ScanReport.Note("io", "cannot read: " + e.getMessage(), source));
+            report.errors.add(new ScanReport.Note("unparseable", "cannot read: " + Budget.describe(e), source));
         }
     }
 
-    private static void scanStream(Format f, InputStream in, String source, ScanReport report, int depth)
-            throws IOException {
+    /** Scans bytes held in memory as a file of that name would be scanned (tests and fuzzing). */
+    static ScanReport scanBytes(byte[] data, String name) {
+        ScanReport report = new ScanReport();
+        scanChannel(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(data), name, name, report,
+                Claim.NAMED);
+        return report;
+    }
+
+    /**
+     * One file's content: zip and 7z through random access, everything else as a stream. An exception is never
+     * thrown out: read errors become "unparseable" notes, and a bug in mlsec becomes an "internal error" note, so
+     * the file is never reported clean. The format, or null when skipped or not read.
+     */
+    private static Format scanChannel(java.nio.channels.SeekableByteChannel ch, String name, String source,
+                                      ScanReport report, Claim claim) {
+        Budget budget = new Budget(source, report);
+        try {
+            byte[] head = new byte[512];
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(head);
+            while (bb.hasRemaining() && ch.read(bb) > 0) {
+                // the first bytes decide the format
+            }
+            head = java.util.Arrays.copyOf(head, bb.position());
+            ch.position(0);
+            Format f = Format.detect(head, name);
+            if (f == Format.ZIP || f == Format.SEVEN_Z) {
+                Archives.seekable(f, ch, name, source, report, budget, 0);
+            } else {
+                f = scanAny(java.nio.channels.Channels.newInputStream(ch), name, source, report, budget, 0, claim);
+                if (f == null) {
+                    return null;
+                }
+            }
+            report.scanned.add(source);
+            return f;
+        } catch (IOException e) {
+            report.errors.add(new ScanReport.Note("unparseable", "cannot read: " + Budget.describe(e), source));
+        } catch (InputException e) {
+            report.errors.add(new ScanReport.Note("unparseable", Budget.describe(e), source));
+        } catch (RuntimeException | StackOverflowError e) {
+            report.errors.add(new ScanReport.Note("unparseable", INTERNAL + e.getClass().getName() + ": "
+                    + Budget.describe(e), source));
+        }
+        return null;
+    }
+
+    /** How an error note that is a bug of mlsec's (not of the file) begins. */
+    static final String INTERNAL = "internal error: ";
+
+    /** How strongly a stream claims to be a model: named by the user, found in a folder, or an archive entry. */
+    enum Claim { NAMED, FOLDER, ENTRY }
+
+    /**
+     * Any stream: compression layers removed (every joblib compressor, nested), the format told by its bytes, the
+     * right scanner run. The format, or null when the stream was skipped (noted when it matters).
+     */
+    static Format scanAny(InputStream raw, String name, String source, ScanReport report, Budget budget, int depth,
+                           Claim claim) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        byte[] head = peek(in, 512);
+        String compression = Sniff.compression(head);
+        String plainName = name;
+        int layers = 0;
+        while (compression != null && !looksLikeZlibFalsePositive(compression, head, name)) {
+            if (++layers > Budget.MAX_DEPTH) {
+                budget.tooDeep(source);
+                return Format.UNKNOWN;
+            }
+            in = new BufferedInputStream(budget.track(Sniff.decompress(compression, in, Budget.MAX_DECODER_KIB), source), 1 << 16);
+            plainName = plainName.replaceAll("(?i)\\.(gz|z|zlib|bz2|xz|lzma)$", "");
+            head = peek(in, 512);
+            compression = Sniff.compression(head);
+        }
+        Format f = Format.detect(head, plainName);
+        if (f == Format.UNKNOWN) {
+            if (claim == Claim.NAMED || (claim == Claim.FOLDER && !Walk.plainlyNotAModel(name, head))
+                    || (claim == Claim.ENTRY && Format.modelName(name))) {
+                report.skipped.add(new ScanReport.Note(ScanReport.UNSUPPORTED, head.length == 0 ? "empty file"
+                        : "not a model format mlsec understands (" + org.mlsec.model.formats.Sniff.describe(head)
+                        + ")", source));
+            } else if (claim == Claim.FOLDER) {
+                report.skipped.add(new ScanReport.Note(ScanReport.NOT_A_MODEL, "a text or documentation file",
+                        source));
+            }
+            return null;
+        }
+        scanStream(f, new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // JSON readers close what they read; the rest is drained below
+            }
+        }, plainName, source, report, budget, depth);
+        drain(in);
+        return f;
+    }
+
+    /** zlib's two-byte header matches ordinary text now and then ("x^"); a named .npy or text is not zlib. */
+    private static boolean looksLikeZlibFalsePositive(String compression, byte[] head, String name) {
+        return "zlib".equals(compression) && head.length > 2 && Format.detect(head, name) != Format.UNKNOWN
+                && Format.detect(head, name) != Format.PICKLE;
+    }
+
+    static void scanStream(Format f, InputStream in, String name, String source, ScanReport report, Budget budget,
+                           int depth) throws IOException {
         switch (f) {
             case PICKLE:
-                new PickleScanner(in, source, report.findings::add).scan();
+                new PickleScanner(in, source, report.findings::add, budget, depth).scan();
                 break;
             case NUMPY:
-                NumpyScanner.scan(in, source, report);
+                NumpyScanner.scan(in, source, report, budget, depth);
                 break;
-            case ZIP:
-                scanZip(in, source, report, depth);
+            case ZIP: case SEVEN_Z:
+                Archives.fromStream(f, in, source, report, budget, depth);
                 break;
             case TAR:
-                scanTar(in, source, report, depth);
+                Archives.tar(in, source, report, budget, depth);
                 break;
             case JAVA:
                 JavaSerializationScanner.scan(in, source, report);
@@ -114,6 +205,9 @@ public final class ModelScanner {
             case HDF5:
                 KerasScanner.scanH5(in, source, report);
                 break;
+            case SAFETENSORS:
+                Safetensors.scan(in, source, report);
+                break;
             case MLSEC:
                 scanMlsec(in, source, report);
                 break;
@@ -122,79 +216,12 @@ public final class ModelScanner {
         }
     }
 
-    private static void scanZip(InputStream in, String source, ScanReport report, int depth) throws IOException {
-        ZipInputStream zip = new ZipInputStream(in);
-        ZipEntry e;
-        boolean any = false;
-        while ((e = zip.getNextEntry()) != null) {
-            any = true;
-            String name = e.getName();
-            String entrySource = source + "!" + name;
-            if (name.startsWith("/") || name.contains("../") || name.startsWith("..")) {
-                report.findings.add(new Finding(Rule.ARCHIVE_PROBLEM, Severity.MEDIUM,
-                        "archive entry '" + name + "' would be written outside its folder (path traversal)",
-                        "zip-entry", name, entrySource, "mlsec.ArchiveScanner"));
-            }
-            if (e.isDirectory()) {
-                continue;
-            }
-            InputStream entry = new LimitedInput(zip, MAX_ENTRY_BYTES);
-            BufferedInputStream b = new BufferedInputStream(entry, 1 << 16);
-            byte[] head = peek(b, 512);
-            String lower = name.toLowerCase(Locale.ROOT);
-            Format f = Format.detect(head, name);
-            if (lower.endsWith("config.json") && depth == 0) {
-                KerasScanner.scanConfig(b, entrySource, report);
-            } else if (f != Format.UNKNOWN && f != Format.MLSEC && depth < 3) {
-                scanStream(f, b, entrySource, report, depth + 1);
-            }
-            if (((LimitedInput) entry).exceeded()) {
-                report.findings.add(new Finding(Rule.ARCHIVE_PROBLEM, Severity.MEDIUM,
-                        "archive entry '" + name + "' expands beyond " + (MAX_ENTRY_BYTES >> 30) + " GiB (zip bomb?)",
-                        "zip-entry", name, entrySource, "mlsec.ArchiveScanner"));
-            }
-        }
-        if (!any) {
-            report.findings.add(new Finding(Rule.MALFORMED, Severity.MEDIUM, "malformed zip: no readable entries",
-                    "structure", "", source, "mlsec.ArchiveScanner"));
-        }
-    }
-
-    /** Legacy PyTorch checkpoints and other tar archives: ustar headers of 512 bytes, then the content. */
-    private static void scanTar(InputStream in, String source, ScanReport report, int depth) throws IOException {
-        while (true) {
-            byte[] header = in.readNBytes(512);
-            if (header.length < 512 || isZero(header)) {
-                return;
-            }
-            String name = cString(header, 0, 100);
-            long size = Long.parseLong(cString(header, 124, 12).trim().isEmpty() ? "0" : cString(header, 124, 12).trim(), 8);
-            char type = (char) header[156];
-            long padded = (size + 511) / 512 * 512;
-            if (type == '0' || type == 0) {
-                BufferedInputStream b = new BufferedInputStream(new LimitedInput(in, size), 1 << 16);
-                byte[] head = peek(b, 512);
-                Format f = Format.detect(head, name);
-                if (f != Format.UNKNOWN && f != Format.MLSEC && depth < 3) {
-                    scanStream(f, b, source + "!" + name, report, depth + 1);
-                }
-                drain(b);
-                in.skipNBytes(padded - size);
-            } else {
-                in.skipNBytes(padded);
-            }
-        }
-    }
-
-    private static void drain(InputStream b) throws IOException {
+    static void drain(InputStream b) throws IOException {
         byte[] buf = new byte[1 << 16];
         while (b.read(buf) > 0) {
             // the rest of an entry the format scanner did not need
         }
     }
-
-    /** Most bytes a compressed model file is decompressed to while scanning (as the model readers allow). */
-    static final long MAX_DECOMPRESSED = org.mlsec.model.formats.Sniff.MAX_BYTES;
 
     /**
      * A pickle that holds a scikit-learn estimator is also read by the model reader, which interprets every opcode
@@ -263,15 +290,6 @@ public final class ModelScanner {
         return head;
     }
 
-    private static boolean isZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static String cString(byte[] b, int off, int len) {
         int end = off;
         while (end < off + len && b[end] != 0) {
@@ -282,12 +300,24 @@ public final class ModelScanner {
 
     /** The formats recognised by their first bytes. */
     enum Format {
-        PICKLE, NUMPY, ZIP, TAR, JAVA, ONNX, HDF5, MLSEC, UNKNOWN;
+        PICKLE, NUMPY, ZIP, SEVEN_Z, TAR, JAVA, ONNX, HDF5, SAFETENSORS, MLSEC, UNKNOWN;
+
+        /** Names that loaders hand to pickle (or to torch.load / joblib.load, which unpickle). */
+        static boolean modelName(String name) {
+            String n = name.toLowerCase(Locale.ROOT);
+            return n.matches(".*\\.(pkl|pickle|joblib|dill|sav|pt|pth|bin|ckpt|npy|npz|h5|hdf5|keras|onnx"
+                    + "|safetensors|model|mdl|p|pck|pcl|db|tar|zip|7z|gz|bz2|xz|lzma)$") || n.endsWith("data.pkl");
+        }
 
         static Format detect(byte[] h, String name) {
             String n = name.toLowerCase(Locale.ROOT);
-            if (h.length >= 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4) {
+            if (h.length >= 4 && h[0] == 'P' && h[1] == 'K' && ((h[2] == 3 && h[3] == 4) || (h[2] == 5 && h[3] == 6)
+                    || (h[2] == 7 && h[3] == 8))) {
                 return ZIP;
+            }
+            if (h.length >= 6 && h[0] == '7' && h[1] == 'z' && (h[2] & 0xff) == 0xBC && (h[3] & 0xff) == 0xAF
+                    && h[4] == 0x27 && h[5] == 0x1C) {
+                return SEVEN_Z;
             }
             if (h.length >= 6 && (h[0] & 0xff) == 0x93 && new String(h, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY")) {
                 return NUMPY;
@@ -301,8 +331,11 @@ public final class ModelScanner {
             if (h.length >= 262 && new String(h, 257, 5, StandardCharsets.ISO_8859_1).equals("ustar")) {
                 return TAR;
             }
-            if (h.length >= 2 && (h[0] & 0xff) == 0x80 && h[1] >= 2 && h[1] <= 5) {
+            if (h.length >= 2 && (h[0] & 0xff) == 0x80 && h[1] >= 0 && h[1] <= 5) {
                 return PICKLE;
+            }
+            if (Safetensors.looksLike(h)) {
+                return SAFETENSORS;
             }
             if (looksLikeJson(h) && new String(h, StandardCharsets.ISO_8859_1).contains("\"mlsec-model\"")) {
                 return MLSEC;
@@ -310,16 +343,12 @@ public final class ModelScanner {
             if (n.endsWith(".onnx")) {
                 return ONNX;
             }
-            if (n.endsWith(".pkl") || n.endsWith(".pickle") || n.endsWith(".joblib") || n.endsWith(".dill")
-                    || n.endsWith(".sav") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".bin")
-                    || n.endsWith(".ckpt") || n.endsWith(".data.pkl") || n.equals("data.pkl") || n.endsWith("/data.pkl")) {
-                return h.length == 0 ? PICKLE : (protocolZeroStart(h[0]) || (h[0] & 0xff) == 0x80 ? PICKLE : UNKNOWN);
+            if (n.matches(".*\\.(pkl|pickle|joblib|dill|sav|pt|pth|bin|ckpt|p|pck|pcl|mdl|model)$")
+                    || n.endsWith("data.pkl")) {
+                // pickle.load starts at any opcode: a pickle needs no PROTO (FRAME, SHORT_BINUNICODE, NEWTRUE...)
+                return h.length == 0 || PickleScanner.isOpcode(h[0] & 0xff) ? PICKLE : UNKNOWN;
             }
-            return h.length > 0 && (h[0] & 0xff) == 0x80 ? PICKLE : UNKNOWN;
-        }
-
-        private static boolean protocolZeroStart(byte b) {
-            return "(cilSVIFLN]}).dKJMGUTX".indexOf((char) (b & 0xff)) >= 0;
+            return UNKNOWN;
         }
 
         private static boolean looksLikeJson(byte[] h) {

@@ -4,14 +4,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** NumPy .npy files: plain arrays are data; object arrays ('O' dtype) are stored as a pickle, which is scanned. */
+/**
+ * NumPy .npy files: plain arrays are data; object arrays are stored as a pickle, which is scanned. The header is read
+ * as NumPy reads it: the declared length (2 bytes in version 1, 4 in versions 2 and 3), then a Python dict literal
+ * whose {@code 'descr'} is a type string or a structured list; an object type ({@code 'O'}, {@code '|O'},
+ * {@code 'object'}) anywhere in it, in any field however deep, makes the payload a pickle. Whitespace a wrong header
+ * length leaves in front of the pickle is skipped, so it cannot hide the pickle from the scan.
+ */
 final class NumpyScanner {
     static final String NAME = "mlsec.NumpyScanner";
 
     private NumpyScanner() {
     }
 
-    static void scan(InputStream in, String source, ScanReport report) throws IOException {
+    private static final java.util.regex.Pattern OBJECT = java.util.regex.Pattern.compile(
+            "['\"][<>|=]?(O\\d*|object)['\"]");
+
+    static void scan(InputStream in, String source, ScanReport report, Budget budget, int depth) throws IOException {
         byte[] magic = in.readNBytes(8);
         if (magic.length < 8) {
             malformed(source, report, "truncated header");
@@ -36,15 +45,21 @@ final class NumpyScanner {
             malformed(source, report, "truncated header");
             return;
         }
-        String h = new String(header, StandardCharsets.ISO_8859_1);
-        int d = h.indexOf("'descr'");
+        String h = new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        int d = Math.max(h.indexOf("'descr'"), h.indexOf("\"descr\""));
         if (d < 0) {
             malformed(source, report, "no dtype in the header");
             return;
         }
-        String descr = h.substring(d, Math.min(h.length(), d + 40));
-        if (descr.contains("O")) {
-            new PickleScanner(in, source + " (object array)", report.findings::add).scan();
+        if (OBJECT.matcher(h.substring(d + 7)).find()) {
+            java.io.BufferedInputStream b = new java.io.BufferedInputStream(in);
+            int c;
+            do {
+                b.mark(1);
+                c = b.read();
+            } while (c == ' ' || c == '\n' || c == '\t' || c == '\r');
+            b.reset();
+            new PickleScanner(b, source + " (object array)", report.findings::add, budget, depth + 1).scan();
         }
     }
 

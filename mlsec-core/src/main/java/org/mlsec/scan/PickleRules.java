@@ -1,62 +1,50 @@
 package org.mlsec.scan;
 
-import java.util.Set;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** What a pickle in an ML model file may import, and what it must not. */
+/**
+ * What a pickle in an ML model file may import, and what it must not: one maintained list,
+ * {@code pickle-globals.tsv} next to this class, each line a verdict (CRITICAL, HIGH, ALLOW), a name
+ * ({@code module.attribute}, or {@code module.*} for a module and its submodules) and why. A name on no line is
+ * MEDIUM. Dotted attribute names are resolved as the unpickler resolves them ({@code getattr} step by step): every
+ * object on the way is judged, and since an attribute of a module can be another module the module imported
+ * ({@code sklearn.datasets._base} + {@code os.system} is {@code os.system}), every suffix of the path is judged as a
+ * module path too. The worst verdict wins.
+ */
 final class PickleRules {
-    /** Whole modules whose every callable is dangerous. */
-    private static final Set<String> DENIED_MODULES = Set.of("os", "posix", "nt", "subprocess", "sys", "runpy", "pty",
-            "socket", "shutil", "importlib", "code", "codeop", "marshal", "types", "webbrowser", "asyncio",
-            "multiprocessing", "ctypes", "_posixsubprocess", "pdb", "bdb", "timeit", "commands", "popen2", "platform",
-            "signal", "tempfile", "glob", "pathlib", "io", "_io", "urllib", "urllib2", "http", "httplib", "requests",
-            "ftplib", "telnetlib", "smtplib", "imaplib", "poplib", "pickle", "_pickle", "cPickle", "dill", "cloudpickle",
-            "shelve", "zipimport", "pkgutil", "site", "sysconfig", "threading", "_thread", "thread", "gc", "inspect");
-
-    /** Single callables that are dangerous although their module is not. */
-    private static final Set<String> DENIED_NAMES = Set.of("builtins.eval", "builtins.exec", "builtins.compile",
-            "builtins.open", "builtins.getattr", "builtins.setattr", "builtins.delattr", "builtins.__import__",
-            "builtins.breakpoint", "builtins.globals", "builtins.locals", "builtins.vars", "builtins.input",
-            "builtins.exit", "builtins.quit", "builtins.help", "builtins.memoryview",
-            "operator.attrgetter", "operator.methodcaller", "operator.itemgetter", "functools.partial",
-            "functools.reduce", "torch.load", "torch.hub.load", "torch.hub.load_state_dict_from_url",
-            "torch.hub.download_url_to_file", "torch.jit.load", "torch.serialization.load", "torch._C._jit_load",
-            "numpy.load", "numpy.loads", "numpy.fromfile", "numpy.save", "numpy.savetxt", "numpy.loadtxt",
-            "numpy.genfromtxt", "numpy.memmap", "numpy.lib.npyio.load", "numpy.testing._private.utils.runstring",
-            "numpy.f2py.compile", "numpy.distutils.exec_command.exec_command", "joblib.load", "joblib.dump",
-            "scipy.io.loadmat", "pandas.read_pickle", "pandas.io.pickle.read_pickle", "keras.models.load_model",
-            "tensorflow.keras.models.load_model", "copyreg.add_extension", "copy_reg.add_extension");
-
-    /** Prefixes of modules whose classes model files legitimately reconstruct. */
-    private static final Set<String> ALLOWED_PREFIXES = Set.of("sklearn.", "scipy.sparse.", "scipy.stats.",
-            "xgboost.", "lightgbm.", "catboost.", "pandas.core.", "pandas._libs.", "numpy.random.",
-            "torch.nn.modules.", "torch.optim.", "transformers.models.", "tokenizers.");
-
-    /** Exact callables model files legitimately need. */
-    private static final Set<String> ALLOWED_NAMES = Set.of(
-            "numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy._core.multiarray._reconstruct",
-            "numpy._core.multiarray.scalar", "numpy.ndarray", "numpy.dtype", "numpy.core.numeric._frombuffer",
-            "numpy._core.numeric._frombuffer", "numpy.ma.core._mareconstruct", "numpy.matrix", "numpy.int64",
-            "numpy.float64", "numpy.int32", "numpy.float32", "numpy.bool_", "numpy.uint8",
-            "builtins.set", "builtins.frozenset", "builtins.list", "builtins.dict", "builtins.tuple", "builtins.slice",
-            "builtins.complex", "builtins.bytearray", "builtins.bytes", "builtins.float", "builtins.int", "builtins.str",
-            "builtins.bool", "builtins.range", "builtins.object", "builtins.type",
-            "collections.OrderedDict", "collections.defaultdict", "collections.deque", "collections.Counter",
-            "copyreg._reconstructor", "copy_reg._reconstructor", "copyreg.__newobj__", "_codecs.encode",
-            "datetime.datetime", "datetime.date", "datetime.timedelta", "datetime.timezone", "decimal.Decimal",
-            "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter",
-            "torch._utils._rebuild_parameter_with_state", "torch._tensor._rebuild_from_type_v2", "torch.Size",
-            "torch.FloatStorage", "torch.DoubleStorage", "torch.HalfStorage", "torch.BFloat16Storage",
-            "torch.LongStorage", "torch.IntStorage", "torch.ShortStorage", "torch.CharStorage", "torch.ByteStorage",
-            "torch.BoolStorage", "torch.storage._load_from_bytes", "torch.float32", "torch.float16", "torch.bfloat16",
-            "torch.int64", "torch.device", "torch.nn.parameter.Parameter",
-            // scikit-learn estimators' random states: they build a NumPy bit generator by name; any callable handed
-            // to them must itself be imported by the pickle, and is judged on its own.
-            "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__bit_generator_ctor",
-            "numpy.random._pickle.__generator_ctor",
-            // joblib's in-stream array wrapper: it rebuilds a NumPy array from the bytes that follow it.
-            "joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper");
+    /** The list's entries, in file order: name to verdict (null for ALLOW). */
+    static final Map<String, Severity> LIST = load();
 
     private PickleRules() {
+    }
+
+    private static Map<String, Severity> load() {
+        Map<String, Severity> m = new LinkedHashMap<>();
+        try (InputStream in = PickleRules.class.getResourceAsStream("pickle-globals.tsv");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                if (f.length < 3 || f[2].isBlank()) {
+                    throw new IllegalStateException("pickle-globals.tsv: '" + line + "' needs a verdict, a name and why");
+                }
+                m.put(f[1], "ALLOW".equals(f[0]) ? null : Severity.valueOf(f[0]));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** Python 2 pickles name builtins "__builtin__". */
@@ -64,24 +52,78 @@ final class PickleRules {
         return "__builtin__".equals(module) ? "builtins" : module;
     }
 
+    /** The verdict on importing {@code name} (possibly dotted) from {@code module}; null when allowed. */
     static Severity judge(String module, String name) {
         String m = normalise(module);
-        String full = m + "." + name;
-        String root = m.contains(".") ? m.substring(0, m.indexOf('.')) : m;
-        if (DENIED_MODULES.contains(root) || DENIED_NAMES.contains(full) || DENIED_NAMES.contains(m)) {
-            return Severity.CRITICAL;
+        if (m.length() + name.length() > MAX_NAME || dots(m) + dots(name) > MAX_DOTS) {
+            return Severity.HIGH; // no importable name is that long: a name built to slow or confuse the scanner
         }
-        if (ALLOWED_NAMES.contains(full)) {
-            return null;
+        String[] parts = name.split("\\.", -1);
+        Severity worst = null;
+        String object = m;
+        for (String part : parts) { // the getattr chain: module.a, module.a.b, ...
+            worst = max(worst, one(object, part));
+            object += "." + part;
+        }
+        // an attribute path can pass through a module the imported module imported: judge each suffix as a module
+        for (int j = 0; j < parts.length - 1; j++) {
+            StringBuilder mod = new StringBuilder(parts[j]);
+            for (int i = j + 1; i < parts.length; i++) {
+                Severity s = one(mod.toString(), parts[i]);
+                if (s == Severity.CRITICAL || s == Severity.HIGH) {
+                    worst = max(worst, s);
+                }
+                mod.append('.').append(parts[i]);
+            }
+        }
+        return worst;
+    }
+
+    /** Longest module-plus-name judged, and most dots; real qualified names are far shorter. */
+    static final int MAX_NAME = 512;
+    static final int MAX_DOTS = 24;
+
+    private static int dots(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += s.charAt(i) == '.' ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static Severity max(Severity a, Severity b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** One step: the exact entry, else the longest module entry, else dunder access HIGH, else MEDIUM. */
+    private static Severity one(String module, String name) {
+        String full = module + "." + name;
+        if (LIST.containsKey(full)) {
+            return LIST.get(full);
+        }
+        String best = bestModuleEntry(full);
+        if (best != null && LIST.get(best) != null) {
+            return LIST.get(best); // a denied module (or a denied name used as a module) stays denied
         }
         if (name.startsWith("__") && !"__newobj__".equals(name) && !"__reduce__".equals(name)) {
             return Severity.HIGH; // dunder access (such as __getattribute__) is how gadgets reach further
         }
-        for (String p : ALLOWED_PREFIXES) {
-            if ((m + ".").startsWith(p)) {
-                return null;
+        return best != null ? null : Severity.MEDIUM;
+    }
+
+    /** The longest "x.*" entry covering the dotted name's module path, or an exact entry used as a module. */
+    private static String bestModuleEntry(String dotted) {
+        String p = dotted;
+        int dot;
+        while ((dot = p.lastIndexOf('.')) > 0) {
+            p = p.substring(0, dot);
+            if (LIST.containsKey(p + ".*")) {
+                return p + ".*";
+            }
+            if (LIST.containsKey(p) && LIST.get(p) != null) {
+                return p;
             }
         }
-        return Severity.MEDIUM;
+        return null;
     }
 }

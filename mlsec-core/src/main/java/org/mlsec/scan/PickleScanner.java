@@ -25,15 +25,43 @@ final class PickleScanner {
     private static final Object OTHER = new Object();
     private static final Object MARK = new Object();
 
+    /** Symbolic stack entries kept at most. */
+    static final int MAX_STACK = 1 << 20;
+    /** Memo entries kept at most (only strings and explicit PUTs are stored; MEMOIZE of anything else is counted). */
+    static final int MAX_MEMO = 1 << 20;
+    /** The protocol opcodes (pickletools' table), any of which may begin a pickle. */
+    private static final String OPCODES = "(.0125BCFGIJKLMNPQRSTUVXabcdeghijlopqrstu}])\u0080\u0081\u0082\u0083"
+            + "\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091"
+            + "\u0092\u0093\u0094\u0095\u0096\u0097\u0098";
+
     private final CountingInput in;
     private final String source;
     private final Consumer<Finding> sink;
+    private final Budget budget;
+    private final int depth;
     private int pickles;
+    private long frameEnd = -1;
+    private boolean stackReported;
+    private boolean legacyTorch;
+    /** torch.serialization's MAGIC_NUMBER 0x1950a86a20f9469cfc6c, as LONG1 writes it (little-endian). */
+    private static final byte[] TORCH_MAGIC = {0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a,
+        (byte) 0xa8, 0x50, 0x19};
 
     PickleScanner(InputStream in, String source, Consumer<Finding> sink) {
+        this(in, source, sink, null, 0);
+    }
+
+    /** A scanner whose inner pickles and archives are charged to {@code budget} (may be null), {@code depth} deep. */
+    PickleScanner(InputStream in, String source, Consumer<Finding> sink, Budget budget, int depth) {
         this.in = new CountingInput(in);
         this.source = source;
         this.sink = sink;
+        this.budget = budget;
+        this.depth = depth;
+    }
+
+    static boolean isOpcode(int b) {
+        return OPCODES.indexOf((char) b) >= 0;
     }
 
     /** Scans to the end of the stream; returns the number of complete pickles seen. */
@@ -50,20 +78,33 @@ final class PickleScanner {
                 return pickles;
             }
             pickles++;
+            if (legacyTorch && pickles == 5) {
+                return pickles; // magic, protocol, sys_info, the model, storage keys: raw tensor bytes follow
+            }
         }
     }
 
     /** One pickle up to STOP; false when the stream ended or broke inside it (already reported). */
     private boolean scanOne(int op) throws IOException {
         List<Object> stack = new ArrayList<>();
-        Map<Long, Object> memo = new HashMap<>();
+        Memo memo = new Memo();
         boolean first = true;
+        frameEnd = -1;
+        long previous = -1;
         while (true) {
             if (op < 0) {
                 structural("truncated: the stream ends before STOP at offset " + in.position());
                 return false;
             }
             long at = in.position() - 1;
+            if (frameEnd >= 0 && at >= frameEnd) {
+                if (at > frameEnd) {
+                    framing("the opcode at offset " + previous + " straddles the end of its frame at offset "
+                            + frameEnd + " (CPython's buffered unpickler reads what a frame-aware reader does not)");
+                }
+                frameEnd = -1;
+            }
+            previous = at;
             try {
                 switch (op) {
                     case 0x80: { // PROTO
@@ -77,9 +118,13 @@ final class PickleScanner {
                         break;
                     }
                     case '.': // STOP
+                        if (frameEnd >= 0 && at + 1 != frameEnd) {
+                            framing("the frame declared to end at offset " + frameEnd + " holds a STOP at offset " + at
+                                    + ": its length disagrees with the opcodes inside");
+                        }
                         return true;
                     case '(':
-                        stack.add(MARK);
+                        push(stack, MARK);
                         break;
                     case '0':
                         pop(stack, at);
@@ -88,78 +133,78 @@ final class PickleScanner {
                         popMark(stack, at);
                         break;
                     case '2':
-                        stack.add(stack.isEmpty() ? OTHER : stack.get(stack.size() - 1));
+                        push(stack, stack.isEmpty() ? OTHER : stack.get(stack.size() - 1));
                         break;
                     case 'F': case 'I': case 'L':
                         in.readLine();
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'J':
                         in.skipExactly(4);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'K':
                         in.skipExactly(1);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'M':
                         in.skipExactly(2);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'G':
                         in.skipExactly(8);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'N': case 0x88: case 0x89: case ')': case ']': case '}': case 0x8f:
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'P':
                         in.readLine();
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'Q':
                         pop(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'S': { // STRING 'text'
-                        String s = in.readLine();
-                        stack.add(unquote(s));
+                        String s = unquote(in.readLine());
+                        innerText(s, at);
+                        push(stack, s);
                         break;
                     }
-                    case 'V':
-                        stack.add(in.readLine());
+                    case 'V': {
+                        String s = in.readLine();
+                        innerText(s, at);
+                        push(stack, s);
                         break;
-                    case 'T':
-                        stack.add(readString(in.readLength(4), at));
+                    }
+                    case 'T': case 'X':
+                        push(stack, payload(in.readLength(4), at, true));
                         break;
                     case 'U': case 0x8c:
-                        stack.add(readString(in.readLength(1), at));
-                        break;
-                    case 'X':
-                        stack.add(readString(in.readLength(4), at));
+                        push(stack, payload(in.readLength(1), at, true));
                         break;
                     case 0x8d:
-                        stack.add(readString(in.readLength(8), at));
+                        push(stack, payload(in.readLength(8), at, true));
                         break;
                     case 'B':
-                        in.skipExactly(in.readLength(4));
-                        stack.add(OTHER);
+                        push(stack, payload(in.readLength(4), at, false));
                         break;
                     case 'C':
-                        in.skipExactly(in.readLength(1));
-                        stack.add(OTHER);
+                        push(stack, payload(in.readLength(1), at, false));
                         break;
                     case 0x8e: case 0x96:
-                        in.skipExactly(in.readLength(8));
-                        stack.add(OTHER);
+                        push(stack, payload(in.readLength(8), at, false));
                         break;
-                    case 0x8a:
-                        in.skipExactly(in.readLength(1));
-                        stack.add(OTHER);
+                    case 0x8a: { // LONG1; the legacy torch.save magic number is one
+                        byte[] b = in.readExactly((int) in.readLength(1));
+                        legacyTorch |= pickles == 0 && java.util.Arrays.equals(b, TORCH_MAGIC);
+                        push(stack, OTHER);
                         break;
+                    }
                     case 0x8b:
                         in.skipExactly(in.readLength(4));
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'a': case 'b':
                         pop(stack, at);
@@ -174,13 +219,13 @@ final class PickleScanner {
                     case 'R': // REDUCE: callable(args)
                         pop(stack, at);
                         pop(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 'c': { // GLOBAL module\nname\n
                         String module = in.readLine();
                         String name = in.readLine();
                         global(module, name, "GLOBAL", at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     }
                     case 'i': { // INST module\nname\n, arguments since the mark
@@ -188,7 +233,7 @@ final class PickleScanner {
                         String name = in.readLine();
                         global(module, name, "INST", at);
                         popMark(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     }
                     case 0x93: { // STACK_GLOBAL: module and name from the stack
@@ -201,62 +246,67 @@ final class PickleScanner {
                                     "STACK_GLOBAL at offset " + at + " imports a name that is not a plain string",
                                     "STACK_GLOBAL", "?", source, NAME));
                         }
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     }
                     case 'd': case 'l': case 't': case 0x91: case 'o':
                         popMark(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 0x85:
                         pop(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 0x86: case 0x81:
                         pop(stack, at);
                         pop(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 0x87: case 0x92:
                         pop(stack, at);
                         pop(stack, at);
                         pop(stack, at);
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 0x82: case 0x83: case 0x84: { // EXT1/2/4: a callable from the extension registry
                         in.skipExactly(op == 0x82 ? 1 : op == 0x83 ? 2 : 4);
                         sink.accept(new Finding(Rule.PICKLE_UNKNOWN_CALLABLE, Severity.MEDIUM,
                                 "EXT opcode at offset " + at + " imports a callable from the copyreg extension registry",
                                 "EXT", "?", source, NAME));
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     }
-                    case 0x94: // MEMOIZE
-                        memo.put((long) memo.size(), top(stack));
+                    case 0x94: // MEMOIZE: memo[len(memo)] = top
+                        memo.memoize(top(stack));
                         break;
                     case 'p':
                         memo.put(parseIndex(in.readLine(), at), top(stack));
                         break;
                     case 'q':
-                        memo.put((long) in.readByte(), top(stack));
+                        memo.put(in.readByte(), top(stack));
                         break;
                     case 'r':
                         memo.put(in.readLength(4), top(stack));
                         break;
                     case 'g':
-                        stack.add(get(memo, parseIndex(in.readLine(), at), at));
+                        push(stack, get(memo, parseIndex(in.readLine(), at), at));
                         break;
                     case 'h':
-                        stack.add(get(memo, in.readByte(), at));
+                        push(stack, get(memo, in.readByte(), at));
                         break;
                     case 'j':
-                        stack.add(get(memo, in.readLength(4), at));
+                        push(stack, get(memo, in.readLength(4), at));
                         break;
-                    case 0x95: // FRAME
-                        in.skipExactly(8);
+                    case 0x95: { // FRAME: the next n bytes hold whole opcodes
+                        long n = in.readLength(8);
+                        if (frameEnd >= 0 && at < frameEnd) {
+                            framing("a FRAME at offset " + at + " begins inside the frame that ends at " + frameEnd);
+                        }
+                        frameEnd = in.position() + n;
                         break;
+                    }
                     case 0x97:
-                        stack.add(OTHER);
+                        push(stack, OTHER);
                         break;
                     case 0x98:
                         break;
@@ -313,7 +363,7 @@ final class PickleScanner {
         structural("no MARK to pop back to at offset " + at);
     }
 
-    private Object get(Map<Long, Object> memo, long index, long at) {
+    private Object get(Memo memo, long index, long at) {
         Object v = memo.get(index);
         if (v == null) {
             structural("GET of memo entry " + index + " that was never stored, at offset " + at);
@@ -331,13 +381,79 @@ final class PickleScanner {
         }
     }
 
-    private Object readString(long length, long at) throws IOException {
-        if (length > MAX_KEPT_STRING) {
-            in.skipExactly(length);
+    /**
+     * A bytes or str argument of {@code length} bytes. Short strings are kept (they may name a module); anything that
+     * starts like a pickle (raw, base64 or hex), or a zip (a torch.save payload for {@code _load_from_bytes}), is
+     * scanned as one, streaming, one level deeper; everything else is skipped, never read into memory.
+     */
+    private Object payload(long length, long at, boolean text) throws IOException {
+        int headLength = (int) Math.min(length, 64);
+        byte[] head = in.readExactly(headLength);
+        long rest = length - headLength;
+        Inner kind = Inner.of(head);
+        if (kind != null) {
+            inner(kind, new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in.slice(rest)), at);
             return OTHER;
         }
-        byte[] b = in.readExactly((int) length);
-        return new String(b, StandardCharsets.UTF_8);
+        if (text && length <= MAX_KEPT_STRING) {
+            byte[] all = java.util.Arrays.copyOf(head, (int) length);
+            byte[] tail = in.readExactly((int) rest);
+            System.arraycopy(tail, 0, all, headLength, tail.length);
+            return new String(all, StandardCharsets.UTF_8);
+        }
+        in.skipExactly(rest);
+        return OTHER;
+    }
+
+    /** A protocol-0 string argument (already in memory) that holds an encoded pickle. */
+    private void innerText(String s, long at) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        Inner kind = Inner.of(java.util.Arrays.copyOf(b, Math.min(b.length, 64)));
+        if (kind != null) {
+            inner(kind, new java.io.ByteArrayInputStream(b), at);
+        }
+    }
+
+    private void inner(Inner kind, InputStream body, long at) throws IOException {
+        String where = source + " (inner " + kind.name().toLowerCase(java.util.Locale.ROOT) + " at offset " + at + ")";
+        try {
+            if (depth + 1 > Budget.MAX_DEPTH) {
+                framingLike(where);
+            } else if (kind == Inner.ZIP) {
+                if (budget != null) {
+                    Archives.fromStream(ModelScanner.Format.ZIP, body, where, budget.report(), budget, depth + 1);
+                }
+            } else {
+                new PickleScanner(kind.decode(body), where, sink, budget, depth + 1).scan();
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64 or hex after all: the bytes were data
+        }
+        ModelScanner.drain(body);
+    }
+
+    private void framingLike(String where) {
+        sink.accept(new Finding(Rule.MALFORMED, Severity.HIGH, "pickles nested more than " + Budget.MAX_DEPTH
+                + " deep: the innermost were not scanned", "structure", "", where, NAME));
+    }
+
+    private void framing(String what) {
+        sink.accept(new Finding(Rule.MALFORMED, Severity.HIGH, "pickle framing broken: " + what, "FRAME", "",
+                source, NAME));
+    }
+
+    /** Pushes onto the symbolic stack; past its bound (a hostile pickle) the oldest half is dropped, once reported. */
+    private void push(List<Object> stack, Object v) {
+        if (stack.size() >= MAX_STACK) {
+            if (!stackReported) {
+                stackReported = true;
+                sink.accept(new Finding(Rule.MALFORMED, Severity.HIGH, "pickle stack deeper than " + MAX_STACK
+                        + " entries: no model needs that; names built from what was dropped count as dynamic",
+                        "structure", "", source, NAME));
+            }
+            stack.subList(0, stack.size() / 2).clear();
+        }
+        stack.add(v);
     }
 
     /** Protocol 0 STRING arguments are Python literals: 'text' or "text". */
@@ -403,6 +519,36 @@ final class PickleScanner {
             }
         }
 
+        /** The next {@code n} bytes as a stream, counted as they are read. */
+        InputStream slice(long n) {
+            return new InputStream() {
+                private long left = n;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = CountingInput.this.read();
+                    left -= b >= 0 ? 1 : 0;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int r = in.read(b, off, (int) Math.min(len, left));
+                    if (r > 0) {
+                        left -= r;
+                        position += r;
+                    }
+                    return r;
+                }
+            };
+        }
+
         byte[] readExactly(int n) throws IOException {
             byte[] b = in.readNBytes(n);
             position += b.length;
@@ -426,6 +572,96 @@ final class PickleScanner {
                 left -= s;
             }
             position += n;
+        }
+    }
+
+    /** The memo, bounded: strings and explicit PUTs are kept up to {@link #MAX_MEMO}; MEMOIZE of a non-string is counted. */
+    private static final class Memo {
+        private final Map<Long, Object> kept = new HashMap<>();
+        private long size;
+        private boolean overflow;
+
+        void memoize(Object v) {
+            put(size, v);
+        }
+
+        void put(long index, Object v) {
+            boolean fresh = !kept.containsKey(index);
+            if (v == OTHER && index == size) {
+                kept.remove(index);
+            } else if (kept.size() < MAX_MEMO) {
+                kept.put(index, v);
+            } else {
+                overflow = true;
+            }
+            if (fresh && index >= size) {
+                size = index + 1;
+            }
+        }
+
+        Object get(long index) {
+            Object v = kept.get(index);
+            return v != null ? v : index >= 0 && (index < size || overflow) ? OTHER : null;
+        }
+    }
+
+    /** How an inner pickle (or torch.save zip) is carried in a bytes or str argument. */
+    enum Inner {
+        RAW, BASE64, HEX, ZIP;
+
+        static Inner of(byte[] h) {
+            String t = new String(h, StandardCharsets.ISO_8859_1);
+            if (h.length >= 2 && (h[0] & 0xff) == 0x80 && h[1] >= 2 && h[1] <= 5) {
+                return RAW;
+            }
+            if (h.length >= 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4) {
+                return ZIP;
+            }
+            if (t.matches("(?s)c[A-Za-z_][A-Za-z0-9_.]*\n[A-Za-z_].*")) {
+                return RAW; // protocol 0, starting with GLOBAL
+            }
+            if (t.matches("(?s)gA[I-X][A-Za-z0-9+/=\\s].*") || t.startsWith("UEsDB")) {
+                return BASE64;
+            }
+            if (t.matches("(?s)(80|80 )0[2-5].*") || t.matches("(?s)800[2-5].*") || t.toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("504b0304")) {
+                return HEX;
+            }
+            return null;
+        }
+
+        InputStream decode(InputStream in) {
+            switch (this) {
+                case BASE64:
+                    return java.util.Base64.getMimeDecoder().wrap(in);
+                case HEX:
+                    return new InputStream() {
+                        @Override
+                        public int read() throws IOException {
+                            int hi = digit(in);
+                            int lo = hi < 0 ? -1 : digit(in);
+                            return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+                        }
+                    };
+                default:
+                    return in;
+            }
+        }
+
+        private static int digit(InputStream in) throws IOException {
+            while (true) {
+                int c = in.read();
+                if (c < 0) {
+                    return -1;
+                }
+                int d = Character.digit(c, 16);
+                if (d >= 0) {
+                    return d;
+                }
+                if (!Character.isWhitespace(c)) {
+                    return -1;
+                }
+            }
         }
     }
 }

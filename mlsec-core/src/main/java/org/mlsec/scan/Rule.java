@@ -21,7 +21,11 @@ public enum Rule {
     KERAS_LAMBDA("MLS009", "keras-lambda-layer", Severity.HIGH,
             "A Keras model contains a Lambda layer: serialized Python code that runs when the model is loaded."),
     ARCHIVE_PROBLEM("MLS010", "archive-problem", Severity.MEDIUM,
-            "An archive entry escapes its folder or expands beyond any plausible size.");
+            "An archive entry escapes its folder or expands beyond any plausible size, or the archive's directory and"
+                    + " local headers disagree."),
+    KERAS_CODE_LOADING("MLS011", "keras-code-loading", Severity.CRITICAL,
+            "A Keras config imports from a module that runs code, wraps a pickled torch module, downloads a file,"
+                    + " turns safe mode off, or the archive carries files Keras never needs.");
 
     private final String id;
     private final String name;

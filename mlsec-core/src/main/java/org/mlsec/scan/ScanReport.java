@@ -10,7 +10,30 @@ import java.util.Map;
 public final class ScanReport {
     /** A file not scanned, or an error while scanning it. */
     public record Note(String category, String description, String source) {
+        /** True unless the file is plainly not a model (a README next to the weights): that one leaves no gap. */
+        public boolean incomplete() {
+            return !NOT_A_MODEL.equals(category);
+        }
     }
+
+    /** Exit code: everything was understood and nothing was found. */
+    public static final int CLEAN = 0;
+    /** Exit code: at least one finding. */
+    public static final int FINDINGS = 1;
+    /** Exit code (the CLI's): the command line itself was wrong, such as a path that does not exist. */
+    public static final int USAGE = 2;
+    /**
+     * Exit code: nothing was found, but some input was not fully understood (unsupported or unparseable format, a
+     * FIFO or device, an unreadable file, a symlink leaving the scanned folder), so the scan cannot say "clean".
+     */
+    public static final int INCOMPLETE = 3;
+
+    /** Skip categories. Only {@link #NOT_A_MODEL} leaves the verdict intact. */
+    public static final String NOT_A_MODEL = "not a model file";
+    public static final String UNSUPPORTED = "unsupported format";
+    public static final String SPECIAL_FILE = "not a regular file";
+    public static final String OUTSIDE_ROOT = "outside the scanned folder";
+    public static final String UNREADABLE = "unreadable";
 
     final List<Finding> findings = new ArrayList<>();
     final List<String> scanned = new ArrayList<>();
@@ -33,9 +56,30 @@ public final class ScanReport {
         return errors;
     }
 
-    /** 1 with findings, 2 when a file could not be scanned, 0 when everything scanned is clean (modelscan's codes). */
+    /** {@link #exitCode(boolean)} failing on skipped inputs, as a build gate must. */
     public int exitCode() {
-        return !findings.isEmpty() ? 1 : !errors.isEmpty() ? 2 : 0;
+        return exitCode(true);
+    }
+
+    /**
+     * {@link #FINDINGS} with findings; else {@link #INCOMPLETE} when an input could not be read or parsed, or (with
+     * {@code failOnSkipped}) was skipped as unsupported, special or outside the root; else {@link #CLEAN}.
+     */
+    public int exitCode(boolean failOnSkipped) {
+        if (!findings.isEmpty()) {
+            return FINDINGS;
+        }
+        if (!errors.isEmpty() || (failOnSkipped && skipped.stream().anyMatch(Note::incomplete))) {
+            return INCOMPLETE;
+        }
+        return CLEAN;
+    }
+
+    /** The inputs that keep the scan from saying "clean": errors, and skips other than plain non-model files. */
+    public List<Note> incomplete() {
+        List<Note> out = new ArrayList<>(errors);
+        skipped.stream().filter(Note::incomplete).forEach(out::add);
+        return out;
     }
 
     public Map<String, Integer> bySeverity() {
@@ -59,7 +103,9 @@ public final class ScanReport {
         Map<String, Object> skip = new LinkedHashMap<>();
         skip.put("total_skipped", skipped.size());
         skip.put("skipped_files", skipped);
+        skip.put("total_incomplete", incomplete().size());
         summary.put("skipped", skip);
+        summary.put("complete", incomplete().isEmpty());
         summary.put("scanner", "mlsec " + org.mlsec.Version.get());
         List<Map<String, Object>> issues = new ArrayList<>();
         for (Finding f : findings) {
@@ -117,6 +163,15 @@ public final class ScanReport {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("tool", Map.of("driver", driver));
         run.put("results", results);
+        List<Map<String, Object>> notes = new ArrayList<>();
+        for (Note n : incomplete()) {
+            String file = n.source().contains("!") ? n.source().substring(0, n.source().indexOf('!')) : n.source();
+            notes.add(Map.of("level", "error", "message", Map.of("text", n.category() + ": " + n.description()
+                    + " (" + n.source() + ")"), "locations", List.of(Map.of("physicalLocation",
+                    Map.of("artifactLocation", artifactLocation(base, file))))));
+        }
+        run.put("invocations", List.of(Map.of("executionSuccessful", notes.isEmpty(),
+                "toolExecutionNotifications", notes)));
         Map<String, Object> sarif = new LinkedHashMap<>();
         sarif.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         sarif.put("version", "2.1.0");

@@ -60,6 +60,13 @@ final class Pickles {
         return this;
     }
 
+    /** Writes the bytes as {@code dir/name} and scans that file. */
+    static ScanReport scanAs(java.nio.file.Path dir, String name, byte[] bytes) throws java.io.IOException {
+        java.nio.file.Path f = dir.resolve(name);
+        java.nio.file.Files.write(f, bytes);
+        return ModelScanner.scan(java.util.List.of(f));
+    }
+
     byte[] bytes() {
         return out.toByteArray();
     }

@@ -58,8 +58,8 @@ public final class MlsecAssertions {
                 problems.add(f.severity() + " " + f.source() + ": " + f.description());
             }
         }
-        for (ScanReport.Note n : r.errors()) {
-            problems.add("cannot scan " + n.source() + ": " + n.description());
+        for (ScanReport.Note n : r.incomplete()) {
+            problems.add("cannot scan " + n.source() + ": " + n.category() + ": " + n.description());
         }
         Path report = write("scan", r.toJson());
         if (!problems.isEmpty()) {

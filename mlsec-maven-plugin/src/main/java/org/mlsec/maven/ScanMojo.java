@@ -47,6 +47,10 @@ public class ScanMojo extends AbstractMlsecMojo {
     @Parameter(property = "mlsec.failOnError", defaultValue = "true")
     boolean failOnError;
 
+    /** Fail when a model file was skipped as unsupported, a FIFO or device, or a symlink leaving the project. */
+    @Parameter(property = "mlsec.failOnSkipped", defaultValue = "true")
+    boolean failOnSkipped;
+
     @Override
     String goal() {
         return "scan";
@@ -80,6 +84,18 @@ public class ScanMojo extends AbstractMlsecMojo {
         for (ScanReport.Note n : r.errors()) {
             String line = "cannot scan " + shown(n.source()) + ": " + n.description();
             if (failOnError) {
+                failing.add(line);
+                getLog().error(line);
+            } else {
+                getLog().warn(line);
+            }
+        }
+        for (ScanReport.Note n : r.skipped()) {
+            if (!n.incomplete()) {
+                continue;
+            }
+            String line = "not scanned " + shown(n.source()) + ": " + n.category() + ": " + n.description();
+            if (failOnSkipped) {
                 failing.add(line);
                 getLog().error(line);
             } else {

@@ -117,6 +117,21 @@ public final class Sniff {
         }
     }
 
+    /**
+     * {@link #decompress(String, InputStream)} whose xz and lzma decoders may allocate at most {@code memoryLimitKiB}
+     * (a hostile header can ask for a dictionary of gigabytes); beyond it reading fails with an IOException.
+     */
+    public static InputStream decompress(String c, InputStream in, int memoryLimitKiB) throws IOException {
+        switch (c) {
+            case "xz":
+                return new XZCompressorInputStream(in, true, memoryLimitKiB);
+            case "lzma":
+                return new LZMACompressorInputStream(in, memoryLimitKiB);
+            default:
+                return decompress(c, in);
+        }
+    }
+
     /** A stream that removes the named layer ({@link #compression}'s names) from {@code in}. */
     public static InputStream decompress(String c, InputStream in) throws IOException {
         switch (c) {
