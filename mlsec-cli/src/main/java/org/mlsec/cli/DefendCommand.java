@@ -48,6 +48,13 @@ final class DefendCommand extends GroupCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Write the table as JSON.")
         Path json;
 
+        @Option(names = "--schema", paramLabel = "FILE",
+                description = "Public bounds for the DP random forests (else taken from the data, which leaks; the rows say so).")
+        Path schema;
+
+        @Option(names = "--dp-epsilons", paramLabel = "E,...", split = ",", description = "Budgets of the DP random forests (default 8,1; Infinity for no noise).")
+        List<Double> dpEpsilons;
+
         @Override
         public Integer call() {
             Dataset all = data.readLabelled();
@@ -58,14 +65,19 @@ final class DefendCommand extends GroupCommand {
             if (maxFeatures != null) {
                 base = base.withMaxFeatures(TrainCommand.parseShare(maxFeatures));
             }
+            org.mlsec.data.Schema bounds = schema == null ? null
+                    : org.mlsec.defences.preprocessor.InputSchema.read(schema).toSchema();
+            MembershipDefences.DpForests dp = dpEpsilons == null || dpEpsilons.isEmpty()
+                    ? MembershipDefences.DpForests.of(bounds, String.valueOf(schema))
+                    : new MembershipDefences.DpForests(bounds, String.valueOf(schema), dpEpsilons);
             List<Result> rows = MembershipDefences.study(all, base, MembershipMethod.parse(method), references, seed,
-                    Output.progress());
+                    Output.progress(), dp);
             System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
                     data.data, method, references);
-            System.out.printf("  %-58s %9s %6s %11s %9s%n", "defence", "accuracy", "AUC", "TPR@0.1%FPR", "advantage");
+            System.out.printf("  %-70s %9s %6s %11s %9s%n", "defence", "accuracy", "AUC", "TPR@0.1%FPR", "advantage");
             List<Map<String, Object>> out = new ArrayList<>();
             for (Result r : rows) {
-                System.out.printf("  %-58s %9s %6.3f %11s %9.3f%n", r.metrics().get("defence"),
+                System.out.printf("  %-70s %9s %6.3f %11s %9.3f%n", r.metrics().get("defence"),
                         Output.pct(r.metric("test_accuracy")), r.metric("auc"), Output.pct(r.metric("tpr_at_fpr_0_001")),
                         r.metric("advantage"));
                 out.add(r.toJson());

@@ -15,6 +15,8 @@ import org.mlsec.model.Classifier;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.defences.postprocessor.HardenedOutput;
 import org.mlsec.defences.trainer.DpLogisticRegression;
+import org.mlsec.defences.trainer.DpRandomForest;
+import org.mlsec.data.Schema;
 
 /**
  * Membership-inference defences measured with the same attack: each defence trains the target on one random half
@@ -28,6 +30,41 @@ public final class MembershipDefences {
     }
 
     private MembershipDefences() {
+    }
+
+    /**
+     * The DP random forests of the study.
+     *
+     * @param bounds       public bounds of the columns, or null to take them from the data (then the rows say
+     *                     that the bounds leak)
+     * @param boundsSource where the bounds come from
+     * @param epsilons     the budgets to try (infinity: the same random trees without noise)
+     */
+    public record DpForests(Schema bounds, String boundsSource, List<Double> epsilons) {
+        public DpForests {
+            epsilons = List.copyOf(epsilons);
+        }
+
+        /** epsilon 8 and 1, with bounds from the data unless given. */
+        public static DpForests of(Schema bounds, String boundsSource) {
+            return new DpForests(bounds, boundsSource, List.of(8.0, 1.0));
+        }
+
+        static String label(double eps) {
+            return eps == Math.rint(eps) ? Long.toString((long) eps) : Double.toString(eps);
+        }
+
+        void addTo(List<Defence> list, Dataset data) {
+            Schema b = bounds != null ? bounds : DpRandomForest.boundsFromData(data);
+            String src = bounds != null ? boundsSource : "training data (leaks, not covered by epsilon)";
+            String note = bounds != null ? "" : ", bounds from data";
+            for (double eps : epsilons) {
+                String name = Double.isInfinite(eps) ? "random trees, no noise (epsilon infinity)" + note
+                        : "DP random forest, epsilon " + label(eps) + note;
+                list.add(new Defence(name, (pool, rows, seed) -> DpRandomForest.train(pool.subset(rows), b, src,
+                        DpRandomForest.Config.of(eps, seed)).model(), m -> m, false));
+            }
+        }
     }
 
     static List<Defence> defences(TrainConfig base, int n) {
@@ -56,6 +93,12 @@ public final class MembershipDefences {
     /** Runs every defence against the attack; one Result per defence, with test_accuracy added. */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress) {
+        return study(data, base, method, references, seed, progress, DpForests.of(null, null));
+    }
+
+    /** The study with the given DP random forests among the defences. */
+    public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
+                                     long seed, Progress progress, DpForests dp) {
         Split halves = Split.random(data, 0.5, seed);
         Dataset members = halves.train();
         Dataset nonMembers = halves.test();
@@ -65,6 +108,7 @@ public final class MembershipDefences {
         }
         List<Result> rows = new ArrayList<>();
         List<Defence> defences = defences(base, data.rows());
+        dp.addTo(defences, data);
         int done = 0;
         for (Defence d : defences) {
             Classifier target = d.output().apply(d.trainer().train(members, all, seed));

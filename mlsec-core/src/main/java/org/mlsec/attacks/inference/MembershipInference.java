@@ -58,8 +58,17 @@ public final class MembershipInference {
     private MembershipInference() {
     }
 
-    /** Reference models trained like a local target: same family and hyperparameters, read from its provenance. */
+    /**
+     * Reference models trained like a local target: same family and hyperparameters, read from its provenance; a
+     * DP random forest's references are DP random forests on the bounds it records.
+     */
     public static ReferenceTrainer like(LocalModel target) {
+        if ("dp_random_forest".equals(target.provenance().algorithm())) { // the attacker knows the defence
+            org.mlsec.defences.trainer.DpRandomForest.Config c = org.mlsec.defences.trainer.DpRandomForest.configOf(target);
+            return (pool, rows, seed) -> org.mlsec.defences.trainer.DpRandomForest.train(pool.subset(rows),
+                    target.schema(), "the target's bounds", new org.mlsec.defences.trainer.DpRandomForest.Config(
+                            c.trees(), c.maxDepth(), c.epsilon(), c.delta(), c.composition(), seed)).model();
+        }
         Algorithm a = Algorithm.ofKind(target.kind());
         return like(TrainConfig.fromHyperparameters(a, target.provenance().hyperparameters()));
     }

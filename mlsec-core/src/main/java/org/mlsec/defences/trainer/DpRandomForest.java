@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.mlsec.data.Column;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
+import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.FeatureEncoder;
 import org.mlsec.model.Provenance;
@@ -53,7 +54,7 @@ public final class DpRandomForest {
         public Config {
             Validate.isTrue(trees >= 1 && trees <= 10_000, "trees must be in [1, 10000], got " + trees);
             Validate.isTrue(maxDepth >= 0 && maxDepth <= 20, "maxDepth must be in [0, 20], got " + maxDepth);
-            Validate.isTrue(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive and finite, got " + epsilon);
+            Validate.isTrue(epsilon > 0, "epsilon must be positive (infinity: no noise, no guarantee), got " + epsilon);
             Validate.isTrue(delta >= 0 && delta < 1, "delta must be in [0, 1), got " + delta);
             Validate.isTrue(composition != null, "composition is required");
         }
@@ -77,19 +78,17 @@ public final class DpRandomForest {
      * @param boundsSource where the bounds come from, recorded in the provenance (e.g. "schema.json")
      */
     public static Trained train(Dataset train, Schema bounds, String boundsSource, Config c) {
-        Validate.isTrue(bounds.featureNames().equals(train.schema().featureNames()),
-                "bounds must describe the training columns " + train.schema().featureNames() + ", got " + bounds.featureNames());
-        FeatureEncoder enc = new FeatureEncoder(train.schema());
+        Schema own = withBounds(train.schema(), bounds);
+        FeatureEncoder enc = new FeatureEncoder(own);
         int d = enc.width();
         double[] low = new double[d];
         double[] high = new double[d];
         for (int f = 0; f < d; f++) {
-            Column b = bounds.feature(enc.sourceColumn(f));
-            Column own = train.schema().feature(enc.sourceColumn(f));
-            if (own.isCategorical()) {
+            Column b = own.feature(enc.sourceColumn(f));
+            if (b.isCategorical()) {
                 high[f] = 1; // an indicator
             } else {
-                Validate.isTrue(!b.isCategorical() && Double.isFinite(b.min()) && Double.isFinite(b.max()) && b.min() <= b.max(),
+                Validate.isTrue(Double.isFinite(b.min()) && Double.isFinite(b.max()) && b.min() <= b.max(),
                         "bounds of " + b.name() + " must be finite numbers, got [" + b.min() + ", " + b.max() + "]");
                 low[f] = b.min();
                 high[f] = b.max();
@@ -109,7 +108,7 @@ public final class DpRandomForest {
         }
         PrivacyAccountant spent;
         double stepEps;
-        if (c.composition() == Composition.DISJOINT || c.trees() == 1) {
+        if (c.composition() == Composition.DISJOINT || c.trees() == 1 || Double.isInfinite(c.epsilon())) {
             stepEps = c.epsilon();
             spent = PrivacyAccountant.parallel(stepEps);
         } else {
@@ -139,14 +138,57 @@ public final class DpRandomForest {
         h.put("mechanism", "random-trees+laplace-leaf-counts");
         h.put("bounds_source", boundsSource);
         h.put("seed", Long.toString(c.seed()));
-        Map<String, Double> m = Map.of("epsilon_spent", spent.epsilon(), "delta_spent", spent.delta(),
-                "epsilon_per_tree", stepEps);
+        Map<String, Double> m = Double.isInfinite(c.epsilon()) ? Map.of() // no guarantee to record
+                : Map.of("epsilon_spent", spent.epsilon(), "delta_spent", spent.delta(), "epsilon_per_tree", stepEps);
         Provenance p = Provenance.of("dp_random_forest", h, train, "dp-training", m);
-        return new Trained(new ForestModel(ForestModel.RANDOM_FOREST, train.schema(), p, trees), spent, stepEps);
+        return new Trained(new ForestModel(ForestModel.RANDOM_FOREST, own, p, trees), spent, stepEps);
+    }
+
+    /**
+     * The data's schema with each numeric column's range taken from {@code bounds} (matched by name): the model
+     * records the public bounds it was built on, so that an attacker's reference models can be built the same way.
+     */
+    public static Schema withBounds(Schema data, Schema bounds) {
+        Schema s = data;
+        for (int j = 0; j < data.width(); j++) {
+            Column c = data.feature(j);
+            if (c.isCategorical()) {
+                continue;
+            }
+            int b = bounds.indexOf(c.name());
+            Validate.isTrue(b >= 0, "bounds have no column " + c.name() + " (they list " + bounds.featureNames() + ")");
+            Column given = bounds.feature(b);
+            Validate.isTrue(!given.isCategorical(), "bounds of " + c.name() + " must be numeric, the data's column is");
+            s = s.withFeature(j, Column.numeric(c.name(), c.type(), given.min(), given.max()));
+        }
+        return s;
+    }
+
+    /**
+     * Bounds computed from the rows themselves (observed range widened by {@link InputSchema#MARGIN}). They leak:
+     * the extreme values of the private data are published through the thresholds' range, which epsilon does not
+     * cover. For experiments and for data whose ranges are public anyway; callers must say so.
+     */
+    public static Schema boundsFromData(Dataset d) {
+        return InputSchema.infer(d).toSchema();
+    }
+
+    /**
+     * A trainer of reference models built like {@code target} (a forest this class trained): the same
+     * configuration, bounds and mechanism, so that membership inference against it is adaptive.
+     */
+    public static Config configOf(org.mlsec.model.LocalModel target) {
+        Map<String, String> h = target.provenance().hyperparameters();
+        return new Config(Integer.parseInt(h.get("trees")), Integer.parseInt(h.get("max_depth")),
+                Double.parseDouble(h.get("epsilon")), Double.parseDouble(h.get("delta")),
+                Composition.valueOf(h.get("composition").toUpperCase(java.util.Locale.ROOT)), Long.parseLong(h.get("seed")));
     }
 
     /** Laplace noise of the given scale, by inversion. */
     static double laplace(double scale, SplittableRandom rng) {
+        if (scale == 0) {
+            return 0;
+        }
         double u = rng.nextDouble() - 0.5;
         return -scale * Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
     }

@@ -21,7 +21,7 @@ import org.mlsec.internal.Validate;
  */
 public record PrivacyAccountant(double epsilon, double delta, String rule) {
     public PrivacyAccountant {
-        Validate.isTrue(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive and finite, got " + epsilon);
+        Validate.isTrue(epsilon > 0, "epsilon must be positive (infinity: no guarantee), got " + epsilon);
         Validate.isTrue(delta >= 0 && delta < 1, "delta must be in [0, 1), got " + delta);
     }
 
