@@ -37,26 +37,27 @@ public final class DpForestBench {
         Split s = Split.random(all, 0.5, 0);
         int[] rows = java.util.stream.IntStream.range(0, s.train().rows()).toArray();
         Map<String, MembershipInference.ReferenceTrainer> models = new LinkedHashMap<>();
-        TrainConfig rf = TrainConfig.defaults(Algorithm.RF).withMaxFeatures(0.7).withSeed(1);
-        models.put("random forest (100 trees, max_features 0.7)", MembershipInference.like(rf));
-        models.put("regularised forest (max depth 8, min leaf 20)", MembershipInference.like(rf.withMaxDepth(8).withMinLeaf(20)));
         for (double eps : new double[] {0.5, 1, 2, 4, 8}) {
             models.put("DP logistic regression, epsilon " + eps,
                     (pool, r, seed) -> DpLogisticRegression.train(pool.subset(r), eps, 1e-3, seed));
         }
         for (double eps : new double[] {0.5, 1, 2, 4, 8, Double.POSITIVE_INFINITY}) {
-            models.put("DP random forest (10 trees, depth 6), epsilon " + eps,
+            models.put("DP random forest (10 trees, depth 8), epsilon " + eps,
                     (pool, r, seed) -> DpRandomForest.train(pool.subset(r), bounds, "public bounds",
                             DpRandomForest.Config.of(eps, seed)).model());
         }
-        System.out.printf("%-52s %8s %7s | %-22s | %-22s | %s%n", "model", "accuracy", "train s",
+        TrainConfig rf = TrainConfig.defaults(Algorithm.RF).withMaxFeatures(0.7).withSeed(1);
+        models.put("regularised forest (max depth 8, min leaf 20)", MembershipInference.like(rf.withMaxDepth(8).withMinLeaf(20)));
+        models.put("random forest (100 trees, max_features 0.7)", MembershipInference.like(rf));
+        System.out.printf("%-52s %8s %6s %7s | %-22s | %-22s | %s%n", "model", "accuracy", "AUC", "train s",
                 "RMIA AUC, TPR@0.1%", "LiRA AUC, TPR@0.1%", "attack s");
         for (Map.Entry<String, MembershipInference.ReferenceTrainer> e : models.entrySet()) {
             long t0 = System.nanoTime();
             Classifier target = e.getValue().train(s.train(), rows, 1);
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             double acc = Evaluation.accuracy(target, s.test());
-            StringBuilder line = new StringBuilder(String.format("%-52s %7.2f%% %7.1f", e.getKey(), 100 * acc, trainSeconds));
+            double auc = org.mlsec.metrics.Metrics.auc(s.test().y(), target.predictProba(s.test().x()));
+            StringBuilder line = new StringBuilder(String.format("%-52s %7.2f%% %.4f %7.1f", e.getKey(), 100 * acc, auc, trainSeconds));
             long a0 = System.nanoTime();
             for (MembershipMethod m : new MembershipMethod[] {MembershipMethod.RMIA, MembershipMethod.LIRA}) {
                 var r = MembershipInference.infer(target, s.train(), s.test(), null,

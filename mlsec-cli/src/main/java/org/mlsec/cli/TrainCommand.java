@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException("--composition must be disjoint or shared, got '" + composition + "'");
         }
-        DpRandomForest.Config dc = new DpRandomForest.Config(trees == null ? 10 : trees, maxDepth == null ? 6 : maxDepth,
+        DpRandomForest.Config dc = new DpRandomForest.Config(trees == null ? 10 : trees, maxDepth == null ? 8 : maxDepth,
                 epsilon, delta, comp, seed);
         DpRandomForest.Trained[] trained = new DpRandomForest.Trained[1];
         Result r = trainAndTest(all, testFraction, seed, train -> {
