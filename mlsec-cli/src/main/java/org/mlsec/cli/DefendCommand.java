@@ -74,12 +74,13 @@ final class DefendCommand extends GroupCommand {
                     Output.progress(), dp);
             System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
                     data.data, method, references);
-            System.out.printf("  %-70s %9s %6s %11s %9s%n", "defence", "accuracy", "AUC", "TPR@0.1%FPR", "advantage");
+            System.out.printf("  %-70s %9s %6s %11s %9s %8s  %s%n", "defence", "accuracy", "AUC", "TPR@0.1%FPR", "advantage",
+                    "train s", "guarantee");
             List<Map<String, Object>> out = new ArrayList<>();
             for (Result r : rows) {
-                System.out.printf("  %-70s %9s %6.3f %11s %9.3f%n", r.metrics().get("defence"),
+                System.out.printf("  %-70s %9s %6.3f %11s %9.3f %8.1f  %s%n", r.metrics().get("defence"),
                         Output.pct(r.metric("test_accuracy")), r.metric("auc"), Output.pct(r.metric("tpr_at_fpr_0_001")),
-                        r.metric("advantage"));
+                        r.metric("advantage"), r.metric("training_seconds"), r.metrics().get("guarantee"));
                 out.add(r.toJson());
             }
             Map<String, Object> res = new LinkedHashMap<>();

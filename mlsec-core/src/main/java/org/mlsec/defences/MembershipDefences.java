@@ -26,7 +26,11 @@ import org.mlsec.data.Schema;
 public final class MembershipDefences {
     /** One way of training and exposing the model. */
     record Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output,
-                   boolean labelOnly) {
+                   boolean labelOnly, String guarantee) {
+        /** A defence without a formal guarantee. */
+        Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output, boolean labelOnly) {
+            this(name, trainer, output, labelOnly, "none");
+        }
     }
 
     private MembershipDefences() {
@@ -61,8 +65,10 @@ public final class MembershipDefences {
             for (double eps : epsilons) {
                 String name = Double.isInfinite(eps) ? "random trees, no noise (epsilon infinity)" + note
                         : "DP random forest, epsilon " + label(eps) + note;
+                String guarantee = Double.isInfinite(eps) ? "none" : "epsilon-DP, epsilon = " + label(eps)
+                        + (bounds != null ? "" : " (bounds from data not covered)");
                 list.add(new Defence(name, (pool, rows, seed) -> DpRandomForest.train(pool.subset(rows), b, src,
-                        DpRandomForest.Config.of(eps, seed)).model(), m -> m, false));
+                        DpRandomForest.Config.of(eps, seed)).model(), m -> m, false, guarantee));
             }
         }
     }
@@ -85,7 +91,8 @@ public final class MembershipDefences {
         for (double eps : new double[] {8, 1}) {
             double e = eps;
             list.add(new Defence("DP logistic regression, epsilon " + (int) eps,
-                    (pool, rows, seed) -> DpLogisticRegression.train(pool.subset(rows), e, 1e-3, seed), plain, false));
+                    (pool, rows, seed) -> DpLogisticRegression.train(pool.subset(rows), e, 1e-3, seed), plain, false,
+                    "epsilon-DP, epsilon = " + (int) eps + " (standardisation from data not covered)"));
         }
         return list;
     }
@@ -111,14 +118,17 @@ public final class MembershipDefences {
         dp.addTo(defences, data);
         int done = 0;
         for (Defence d : defences) {
+            long t0 = System.nanoTime();
             Classifier target = d.output().apply(d.trainer().train(members, all, seed));
+            double seconds = (System.nanoTime() - t0) / 1e9;
             MembershipInference.ReferenceTrainer refs = (pool, r, s) -> d.output().apply(d.trainer().train(pool, r, s));
             MembershipMethod m = d.labelOnly() ? MembershipMethod.LABEL_ONLY : method;
             MembershipInference.Report rep = MembershipInference.infer(target, members, nonMembers, null,
                     new MembershipInference.Config(m, references, seed), refs, Progress.NONE);
             double acc = Evaluation.accuracy(target, nonMembers);
             Result.Builder b = Result.of("membership-inference", "defence").metric("defence", d.name())
-                    .metric("attack", m.key()).metric("test_accuracy", acc);
+                    .metric("attack", m.key()).metric("test_accuracy", acc)
+                    .metric("training_seconds", seconds).metric("guarantee", d.guarantee());
             rep.result().metrics().forEach((k, v) -> {
                 if (!"method".equals(k)) {
                     b.metric(k, v);
