@@ -110,15 +110,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("  monotone constraints " + config.monotone());
         }
         System.out.println("  saved to " + out);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("algorithm", config.algorithm().kind());
-        res.put("test_accuracy", Double.isNaN(r.testAccuracy) ? null : r.testAccuracy);
-        res.put("train_accuracy", r.trainAccuracy);
-        res.put("test_auc", Double.isNaN(r.testAuc) ? null : r.testAuc);
-        res.put("rows_train", r.split.train().rows());
-        res.put("rows_test", r.split.test().rows());
-        res.put("features", all.schema().featureNames());
-        res.put("hyperparameters", config.hyperparameters());
+        Map<String, Object> res = figures(r, all, config.algorithm().kind(), config.hyperparameters());
         res.put("model", out.toString());
         res.put("seconds", r.seconds);
         Output.json(json, res);
@@ -161,15 +153,7 @@ final class TrainCommand implements Callable<Integer> {
                 t.spent().epsilon(), t.spent().delta(), t.spent().rule(), t.treeEpsilon(), source);
         System.out.printf("  test accuracy %s (%.1f s); saved to %s%n",
                 Double.isNaN(r.testAccuracy) ? "n/a" : Output.pct(r.testAccuracy), r.seconds, out);
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("algorithm", "dp_random_forest");
-        res.put("test_accuracy", Double.isNaN(r.testAccuracy) ? null : r.testAccuracy);
-        res.put("train_accuracy", r.trainAccuracy);
-        res.put("test_auc", Double.isNaN(r.testAuc) ? null : r.testAuc);
-        res.put("rows_train", r.split.train().rows());
-        res.put("rows_test", r.split.test().rows());
-        res.put("features", all.schema().featureNames());
-        res.put("hyperparameters", r.model.provenance().hyperparameters());
+        Map<String, Object> res = figures(r, all, "dp_random_forest", r.model.provenance().hyperparameters());
         res.put("epsilon_spent", Double.isInfinite(t.spent().epsilon()) ? null : t.spent().epsilon());
         res.put("delta_spent", t.spent().delta());
         res.put("composition_rule", t.spent().rule());
@@ -178,6 +162,20 @@ final class TrainCommand implements Callable<Integer> {
         res.put("seconds", r.seconds);
         Output.json(json, res);
         return Main.OK;
+    }
+
+    /** The --json keys every training reports. */
+    private static Map<String, Object> figures(Result r, Dataset all, String algorithm, Object hyperparameters) {
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("algorithm", algorithm);
+        res.put("test_accuracy", Double.isNaN(r.testAccuracy) ? null : r.testAccuracy);
+        res.put("train_accuracy", r.trainAccuracy);
+        res.put("test_auc", Double.isNaN(r.testAuc) ? null : r.testAuc);
+        res.put("rows_train", r.split.train().rows());
+        res.put("rows_test", r.split.test().rows());
+        res.put("features", all.schema().featureNames());
+        res.put("hyperparameters", hyperparameters);
+        return res;
     }
 
     TrainConfig config(Algorithm a) {

@@ -30,11 +30,8 @@ class DpForestCliTest {
     }
 
     static Cli train(String... more) {
-        String[] base = {"train", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--algo", "dp-rf"};
-        String[] args = new String[base.length + more.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(more, 0, args, base.length, more.length);
-        return Cli.run(args);
+        return Cli.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("train", "--data", data.toString(),
+                "--label", "DEFAULT", "--drop", "ID", "--algo", "dp-rf"), java.util.Arrays.stream(more)).toArray(String[]::new));
     }
 
     @Test
