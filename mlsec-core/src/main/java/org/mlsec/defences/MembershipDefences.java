@@ -21,7 +21,9 @@ import org.mlsec.data.Schema;
 /**
  * Membership-inference defences measured with the same attack: each defence trains the target on one random half
  * of the data (the members), the attack tries to tell them from the other half, and the table pairs the attack's
- * success with the defended model's accuracy on that other half — the privacy/utility trade-off.
+ * success with the defended model's accuracy on that other half — the privacy/utility trade-off — and with the
+ * target's training time and its formal guarantee (epsilon for the DP models, none otherwise). The attack's reference
+ * models are trained with the defence itself, so the attacker knows the defence.
  */
 public final class MembershipDefences {
     /** One way of training and exposing the model. */
