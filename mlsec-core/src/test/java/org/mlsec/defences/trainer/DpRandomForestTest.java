@@ -125,4 +125,18 @@ class DpRandomForestTest {
         assertTrue(e.getMessage().contains("bounds of " + d.schema().feature(1).name()), e.getMessage());
         assertThrows(InputException.class, () -> new DpRandomForest.Config(10, 3, 0, 0, DpRandomForest.Composition.DISJOINT, 1));
     }
+
+    @Test
+    void membershipReferencesOfADpForestAreDpForestsOnItsBounds() {
+        Dataset d = rows(300, 1);
+        Schema narrow = new Schema(List.of(Column.numeric("a", ColumnType.NUMERIC, 0, 10),
+                Column.numeric("b", ColumnType.NUMERIC, 0, 10)), "y", List.of("0", "1"));
+        var target = DpRandomForest.train(d, narrow, "test", new DpRandomForest.Config(4, 3, 2, 0,
+                DpRandomForest.Composition.DISJOINT, 5)).model();
+        var ref = (org.mlsec.model.LocalModel) org.mlsec.attacks.inference.MembershipInference.like(target)
+                .train(d, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 77);
+        assertEquals("dp_random_forest", ref.provenance().algorithm());
+        assertEquals("2.0", ref.provenance().hyperparameters().get("epsilon"));
+        assertEquals("4", ref.provenance().hyperparameters().get("trees"));
+    }
 }
