@@ -48,6 +48,13 @@ final class DefendCommand extends GroupCommand {
         @Option(names = "--json", paramLabel = "FILE", description = "Write the table as JSON.")
         Path json;
 
+        @Option(names = "--schema", paramLabel = "FILE",
+                description = "Public bounds for the DP random forests (else taken from the data, which leaks; the rows say so).")
+        Path schema;
+
+        @Option(names = "--dp-epsilons", paramLabel = "E,...", split = ",", description = "Budgets of the DP random forests (default 8,1; Infinity for no noise).")
+        List<Double> dpEpsilons;
+
         @Override
         public Integer call() {
             Dataset all = data.readLabelled();
@@ -58,12 +65,17 @@ final class DefendCommand extends GroupCommand {
             if (maxFeatures != null) {
                 base = base.withMaxFeatures(TrainCommand.parseShare(maxFeatures));
             }
+            org.mlsec.data.Schema bounds = schema == null ? null
+                    : org.mlsec.defences.preprocessor.InputSchema.read(schema).toSchema();
+            MembershipDefences.DpForests dp = dpEpsilons == null || dpEpsilons.isEmpty()
+                    ? MembershipDefences.DpForests.of(bounds, String.valueOf(schema))
+                    : new MembershipDefences.DpForests(bounds, String.valueOf(schema), dpEpsilons);
             List<Result> rows = MembershipDefences.study(all, base, MembershipMethod.parse(method), references, seed,
-                    Output.progress());
+                    Output.progress(), dp);
             System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
                     data.data, method, references);
-            System.out.printf("  %-58s %9s %-19s %-16s %9s%n", "defence", "accuracy", "AUC [95% CI]",
-                    "TPR at low FPR", "advantage");
+            System.out.printf("  %-70s %9s %-19s %-16s %9s %8s  %s%n", "defence", "accuracy", "AUC [95% CI]",
+                    "TPR at low FPR", "advantage", "train s", "guarantee");
             List<Map<String, Object>> out = new ArrayList<>();
             boolean unsupported = false;
             for (Result r : rows) {
@@ -71,9 +83,10 @@ final class DefendCommand extends GroupCommand {
                 unsupported |= !at001;
                 String low = at001 ? Output.pct(r.metric("tpr_at_fpr_0_001")) + " @0.1%"
                         : Output.pct(r.metric("tpr_at_lowest_supported_fpr")) + " @" + Output.pct(r.metric("lowest_supported_fpr"));
-                System.out.printf("  %-58s %9s %-19s %-16s %9.3f%n", r.metrics().get("defence"),
+                System.out.printf("  %-70s %9s %-19s %-16s %9.3f %8.1f  %s%n", r.metrics().get("defence"),
                         Output.pct(r.metric("test_accuracy")), String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]",
-                                r.metric("auc"), r.metric("auc_ci_low"), r.metric("auc_ci_high")), low, r.metric("advantage"));
+                                r.metric("auc"), r.metric("auc_ci_low"), r.metric("auc_ci_high")), low, r.metric("advantage"),
+                        r.metric("training_seconds"), r.metrics().get("guarantee"));
                 out.add(r.toJson());
             }
             if (unsupported) {

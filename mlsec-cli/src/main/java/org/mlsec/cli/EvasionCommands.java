@@ -85,6 +85,10 @@ final class EvasionCommands {
             description = {"Evasion: the smallest feasible change to each input that flips the model's answer (adversarial",
                     "examples), under the schema's constraints; success rate, cost, queries and the changes made."})
     static final class Evade implements Callable<Integer> {
+        @Option(names = "--certify-radius", paramLabel = "R",
+                description = "Report the share of rows certified robust beyond this cost (exact search or verified bound).")
+        Double certifyRadius;
+
         @Option(names = "--model", paramLabel = "MODEL", description = "Model file (white-box for mlsec models), ONNX file.")
         String model;
 
@@ -160,6 +164,13 @@ final class EvasionCommands {
                 System.out.println("  changed rows written to " + out);
             }
             Map<String, Object> res = o.result().toJson();
+            if (certifyRadius != null) {
+                double share = org.mlsec.attacks.evasion.Certificates.shareAbove(o.examples(), certifyRadius);
+                System.out.printf("  certified robust beyond cost %s: %s of %d rows%n", Output.num(certifyRadius),
+                        Output.pct(share), o.examples().size());
+                res.put("certify_radius", certifyRadius);
+                res.put("certified_share_above_radius", share);
+            }
             if (t.discoveryQueries() > 0) {
                 res.put("class_discovery_queries", t.discoveryQueries());
             }

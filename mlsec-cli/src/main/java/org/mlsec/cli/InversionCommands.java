@@ -183,9 +183,15 @@ final class InversionCommands {
 
         @Option(names = "--json", paramLabel = "FILE") Path json;
 
+        @Option(names = "--schema", paramLabel = "FILE", description = "Public bounds for the DP random forest (else from the data, which leaks).")
+        Path schema;
+
         @Override
         public Integer call() {
             Dataset all = data.readLabelled();
+            org.mlsec.data.Schema bounds = schema != null ? InputSchema.read(schema).toSchema()
+                    : org.mlsec.defences.trainer.DpRandomForest.boundsFromData(all);
+            String boundsNote = schema != null ? "" : ", bounds from data";
             Split halves = Split.random(all, 0.5, seed);
             int[] rows = java.util.stream.IntStream.range(0, halves.train().rows()).toArray();
             LocalModel tree = Trainer.train(halves.train(), TrainConfig.defaults(Algorithm.TREE).withSeed(seed), "t", Output.progress());
@@ -197,15 +203,18 @@ final class InversionCommands {
             targets.put("random forest, probabilities rounded to 1 decimal", HardenedOutput.rounded(forest, 1));
             targets.put("random forest, labels only", HardenedOutput.labelOnly(forest));
             targets.put("DP logistic regression, epsilon 1", dp);
+            targets.put("DP random forest, epsilon 1" + boundsNote, org.mlsec.defences.trainer.DpRandomForest.train(
+                    halves.train(), bounds, schema != null ? schema.toString() : "data",
+                    org.mlsec.defences.trainer.DpRandomForest.Config.of(1, seed)).model());
             System.out.printf("Attribute inference of %s (informed MAP attack) against defences:%n", sensitive);
-            System.out.printf("  %-52s %9s %22s%n", "model", "accuracy", "advantage on members");
+            System.out.printf("  %-66s %9s %22s%n", "model", "accuracy", "advantage on members");
             List<Map<String, Object>> out = new ArrayList<>();
             for (Map.Entry<String, Classifier> e : targets.entrySet()) {
                 Result r = AttributeInference.infer(e.getValue(), halves.train(), halves.test(), sensitive,
                         List.of(AttributeInference.Method.MAP_INFORMED), seed, org.mlsec.Progress.NONE).get(0);
                 double acc = Evaluation.accuracy(e.getValue(), halves.test());
                 List<?> ci = (List<?>) r.metrics().get("ci95_members");
-                System.out.printf("  %-52s %9s %+8.1f pts [%+.1f, %+.1f]%n", e.getKey(), Output.pct(acc),
+                System.out.printf("  %-66s %9s %+8.1f pts [%+.1f, %+.1f]%n", e.getKey(), Output.pct(acc),
                         100 * r.metric("advantage_members"), 100 * (Double) ci.get(0), 100 * (Double) ci.get(1));
                 Map<String, Object> row = new LinkedHashMap<>(r.toJson());
                 row.put("defence", e.getKey());

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.mlsec.InputException;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
+import org.mlsec.defences.trainer.DpRandomForest;
 import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
@@ -25,7 +26,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "rf, gbt, lr or tree (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "rf, gbt, lr, tree or dp-rf (differentially private random forest; default: ${DEFAULT-VALUE}).")
     String algo;
 
     @Option(names = "--trees", paramLabel = "N", description = "Trees in a forest, or boosting rounds (default 100).")
@@ -51,6 +52,24 @@ final class TrainCommand implements Callable<Integer> {
                     "probability of the last class never falls as COL grows, COL=-1 that it never rises,",
                     "e.g. PAY_0=+1,LIMIT_BAL=-1. Numeric columns only."})
     Map<String, String> monotone;
+
+    @Option(names = "--epsilon", paramLabel = "E", description = "dp-rf: total privacy budget epsilon (required).")
+    Double epsilon;
+
+    @Option(names = "--delta", paramLabel = "D", defaultValue = "0",
+            description = "dp-rf: slack for advanced composition with --composition shared (default: ${DEFAULT-VALUE}, pure epsilon-DP).")
+    double delta;
+
+    @Option(names = "--composition", paramLabel = "C", defaultValue = "disjoint",
+            description = "dp-rf: disjoint (each tree its own rows, parallel composition) or shared (default: ${DEFAULT-VALUE}).")
+    String composition;
+
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "dp-rf: public bounds of the columns (an mlsec input schema, e.g. edited from `mlsec schema infer`).")
+    Path schema;
+
+    @Option(names = "--bounds-from-data", description = "dp-rf: take the bounds from the training rows; they leak and epsilon does not cover them.")
+    boolean boundsFromData;
 
     @Option(names = "--features", paramLabel = "A,B,...", split = ",", description = "Train on these columns only.")
     List<String> features;
@@ -78,6 +97,9 @@ final class TrainCommand implements Callable<Integer> {
         if (features != null && !features.isEmpty()) {
             all = all.select(features);
         }
+        if ("dp-rf".equalsIgnoreCase(algo)) {
+            return trainDp(all);
+        }
         TrainConfig config = config(Algorithm.parse(algo));
         Result r = trainAndTest(all, config, testFraction, data.data.toString());
         LocalModel trained = r.model.withProvenance(r.model.provenance().withMissing(data.lastMissing));
@@ -91,19 +113,72 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("  monotone constraints " + config.monotone());
         }
         System.out.println("  saved to " + out);
+        Map<String, Object> res = figures(r, all, config.algorithm().kind(), config.hyperparameters());
+        res.put("model", out.toString());
+        res.put("seconds", r.seconds);
+        Output.json(json, res);
+        return Main.OK;
+    }
+
+    private int trainDp(Dataset all) {
+        if (epsilon == null) {
+            throw new InputException("--algo dp-rf needs --epsilon E (the privacy budget)");
+        }
+        if (schema == null && !boundsFromData) {
+            throw new InputException("--algo dp-rf needs public bounds: --schema FILE, or --bounds-from-data to take"
+                    + " them from the training rows (which leaks the private data's extremes)");
+        }
+        org.mlsec.data.Schema bounds = schema != null
+                ? org.mlsec.defences.preprocessor.InputSchema.read(schema).toSchema() : null;
+        String source = schema != null ? schema.toString() : "training data (leaks, not covered by epsilon)";
+        DpRandomForest.Composition comp;
+        try {
+            comp = DpRandomForest.Composition.valueOf(composition.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--composition must be disjoint or shared, got '" + composition + "'");
+        }
+        DpRandomForest.Config dc = new DpRandomForest.Config(trees == null ? 10 : trees, maxDepth == null ? 8 : maxDepth,
+                epsilon, delta, comp, seed);
+        DpRandomForest.Trained[] trained = new DpRandomForest.Trained[1];
+        Result r = trainAndTest(all, testFraction, seed, train -> {
+            if (bounds == null) {
+                System.err.println("WARNING: bounds taken from the training data: they leak its extreme values and"
+                        + " the epsilon guarantee does not cover them; give --schema with public bounds instead");
+            }
+            trained[0] = DpRandomForest.train(train, bounds != null ? bounds : DpRandomForest.boundsFromData(train), source, dc);
+            return trained[0].model();
+        });
+        ModelIo.save(r.model, out);
+        DpRandomForest.Trained t = trained[0];
+        System.out.printf("Trained a DP random forest (%d trees, depth %d) on %d rows, tested on %d held-out rows.%n",
+                dc.trees(), dc.maxDepth(), r.split.train().rows(), r.split.test().rows());
+        System.out.printf("  privacy spent: epsilon %s, delta %s (%s composition, epsilon %s per tree); bounds: %s%n",
+                t.spent().epsilon(), t.spent().delta(), t.spent().rule(), t.treeEpsilon(), source);
+        System.out.printf("  test accuracy %s (%.1f s); saved to %s%n",
+                Double.isNaN(r.testAccuracy) ? "n/a" : Output.pct(r.testAccuracy), r.seconds, out);
+        Map<String, Object> res = figures(r, all, "dp_random_forest", r.model.provenance().hyperparameters());
+        res.put("epsilon_spent", Double.isInfinite(t.spent().epsilon()) ? null : t.spent().epsilon());
+        res.put("delta_spent", t.spent().delta());
+        res.put("composition_rule", t.spent().rule());
+        res.put("bounds_source", source);
+        res.put("model", out.toString());
+        res.put("seconds", r.seconds);
+        Output.json(json, res);
+        return Main.OK;
+    }
+
+    /** The --json keys every training reports. */
+    private static Map<String, Object> figures(Result r, Dataset all, String algorithm, Object hyperparameters) {
         Map<String, Object> res = new LinkedHashMap<>();
-        res.put("algorithm", config.algorithm().kind());
+        res.put("algorithm", algorithm);
         res.put("test_accuracy", Double.isNaN(r.testAccuracy) ? null : r.testAccuracy);
         res.put("train_accuracy", r.trainAccuracy);
         res.put("test_auc", Double.isNaN(r.testAuc) ? null : r.testAuc);
         res.put("rows_train", r.split.train().rows());
         res.put("rows_test", r.split.test().rows());
         res.put("features", all.schema().featureNames());
-        res.put("hyperparameters", config.hyperparameters());
-        res.put("model", out.toString());
-        res.put("seconds", r.seconds);
-        Output.json(json, res);
-        return Main.OK;
+        res.put("hyperparameters", hyperparameters);
+        return res;
     }
 
     TrainConfig config(Algorithm a) {
@@ -165,10 +240,15 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Splits, trains on the training part, measures both parts and records the figures in the provenance. */
     static Result trainAndTest(Dataset all, TrainConfig config, double testFraction, String source) {
+        return trainAndTest(all, testFraction, config.seed(), train -> Trainer.train(train, config, source, Output.progress()));
+    }
+
+    static Result trainAndTest(Dataset all, double testFraction, long seed,
+                               java.util.function.Function<Dataset, LocalModel> trainer) {
         long t0 = System.nanoTime();
         Split split = testFraction == 0 ? new Split(all, all.subset(new int[0]), null, null)
-                : Split.stratified(all, testFraction, config.seed());
-        LocalModel model = Trainer.train(split.train(), config, source, Output.progress());
+                : Split.stratified(all, testFraction, seed);
+        LocalModel model = trainer.apply(split.train());
         double trainAcc = Metrics.accuracy(split.train().y(), model.predict(split.train().x()));
         double[][] p = model.predictProba(split.test().x());
         int[] pred = new int[p.length];

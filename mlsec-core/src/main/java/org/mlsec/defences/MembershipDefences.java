@@ -15,19 +15,64 @@ import org.mlsec.model.Classifier;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.defences.postprocessor.HardenedOutput;
 import org.mlsec.defences.trainer.DpLogisticRegression;
+import org.mlsec.defences.trainer.DpRandomForest;
+import org.mlsec.data.Schema;
 
 /**
  * Membership-inference defences measured with the same attack: each defence trains the target on one random half
  * of the data (the members), the attack tries to tell them from the other half, and the table pairs the attack's
- * success with the defended model's accuracy on that other half — the privacy/utility trade-off.
+ * success with the defended model's accuracy on that other half — the privacy/utility trade-off — and with the
+ * target's training time and its formal guarantee (epsilon for the DP models, none otherwise). The attack's reference
+ * models are trained with the defence itself, so the attacker knows the defence.
  */
 public final class MembershipDefences {
     /** One way of training and exposing the model. */
     record Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output,
-                   boolean labelOnly) {
+                   boolean labelOnly, String guarantee) {
+        /** A defence without a formal guarantee. */
+        Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output, boolean labelOnly) {
+            this(name, trainer, output, labelOnly, "none");
+        }
     }
 
     private MembershipDefences() {
+    }
+
+    /**
+     * The DP random forests of the study.
+     *
+     * @param bounds       public bounds of the columns, or null to take them from the data (then the rows say
+     *                     that the bounds leak)
+     * @param boundsSource where the bounds come from
+     * @param epsilons     the budgets to try (infinity: the same random trees without noise)
+     */
+    public record DpForests(Schema bounds, String boundsSource, List<Double> epsilons) {
+        public DpForests {
+            epsilons = List.copyOf(epsilons);
+        }
+
+        /** epsilon 8 and 1, with bounds from the data unless given. */
+        public static DpForests of(Schema bounds, String boundsSource) {
+            return new DpForests(bounds, boundsSource, List.of(8.0, 1.0));
+        }
+
+        static String label(double eps) {
+            return eps == Math.rint(eps) ? Long.toString((long) eps) : Double.toString(eps);
+        }
+
+        void addTo(List<Defence> list, Dataset data) {
+            Schema b = bounds != null ? bounds : DpRandomForest.boundsFromData(data);
+            String src = bounds != null ? boundsSource : "training data (leaks, not covered by epsilon)";
+            String note = bounds != null ? "" : ", bounds from data";
+            for (double eps : epsilons) {
+                String name = Double.isInfinite(eps) ? "random trees, no noise (epsilon infinity)" + note
+                        : "DP random forest, epsilon " + label(eps) + note;
+                String guarantee = Double.isInfinite(eps) ? "none" : "epsilon-DP, epsilon = " + label(eps)
+                        + (bounds != null ? "" : " (bounds from data not covered)");
+                list.add(new Defence(name, (pool, rows, seed) -> DpRandomForest.train(pool.subset(rows), b, src,
+                        DpRandomForest.Config.of(eps, seed)).model(), m -> m, false, guarantee));
+            }
+        }
     }
 
     static List<Defence> defences(TrainConfig base, int n) {
@@ -52,7 +97,8 @@ public final class MembershipDefences {
         for (double eps : new double[] {8, 1}) {
             double e = eps;
             list.add(new Defence("DP logistic regression, epsilon " + (int) eps,
-                    (pool, rows, seed) -> DpLogisticRegression.train(pool.subset(rows), e, 1e-3, seed), plain, false));
+                    (pool, rows, seed) -> DpLogisticRegression.train(pool.subset(rows), e, 1e-3, seed), plain, false,
+                    "epsilon-DP, epsilon = " + (int) eps + " (standardisation from data not covered)"));
         }
         return list;
     }
@@ -60,6 +106,12 @@ public final class MembershipDefences {
     /** Runs every defence against the attack; one Result per defence, with test_accuracy added. */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress) {
+        return study(data, base, method, references, seed, progress, DpForests.of(null, null));
+    }
+
+    /** The study with the given DP random forests among the defences. */
+    public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
+                                     long seed, Progress progress, DpForests dp) {
         Split halves = Split.random(data, 0.5, seed);
         Dataset members = halves.train();
         Dataset nonMembers = halves.test();
@@ -69,16 +121,20 @@ public final class MembershipDefences {
         }
         List<Result> rows = new ArrayList<>();
         List<Defence> defences = defences(base, data.rows());
+        dp.addTo(defences, data);
         int done = 0;
         for (Defence d : defences) {
+            long t0 = System.nanoTime();
             Classifier target = d.output().apply(d.trainer().train(members, all, seed));
+            double seconds = (System.nanoTime() - t0) / 1e9;
             MembershipInference.ReferenceTrainer refs = (pool, r, s) -> d.output().apply(d.trainer().train(pool, r, s));
             MembershipMethod m = d.labelOnly() ? MembershipMethod.LABEL_ONLY : method;
             MembershipInference.Report rep = MembershipInference.infer(target, members, nonMembers, null,
                     new MembershipInference.Config(m, references, seed), refs, Progress.NONE);
             double acc = Evaluation.accuracy(target, nonMembers);
             Result.Builder b = Result.of("membership-inference", "defence").metric("defence", d.name())
-                    .metric("attack", m.key()).metric("test_accuracy", acc);
+                    .metric("attack", m.key()).metric("test_accuracy", acc)
+                    .metric("training_seconds", seconds).metric("guarantee", d.guarantee());
             rep.result().metrics().forEach((k, v) -> {
                 if (!"method".equals(k)) {
                     b.metric(k, v);

@@ -436,10 +436,17 @@ public final class Audit {
                 .withQueryBudget(Math.max(200, budget.queries / 2)).withVerify(rows / 4);
         Result r;
         List<Double> costs = new ArrayList<>();
+        List<Map<String, Object>> certificates = new ArrayList<>();
         try {
             var o = org.mlsec.attacks.evasion.Evasion.evade(audited, halves.test(), feas, config, Progress.NONE);
             r = o.result();
             o.examples().stream().filter(e -> e.success()).forEach(e -> costs.add(e.cost()));
+            for (var e : o.examples()) { // the robustness certificate of each attacked row, where the search gives one
+                double radius = org.mlsec.attacks.evasion.Certificates.radius(e);
+                if (!Double.isNaN(radius)) {
+                    certificates.add(Map.of("row", e.row(), "certified_radius", radius, "tight", e.exact()));
+                }
+            }
         } catch (org.mlsec.InputException e) {
             return Threats.finding("evasion", "info", "No row to attack: " + e.getMessage(),
                     binary ? "The model gives no held-out row its second class."
@@ -463,6 +470,6 @@ public final class Audit {
                         + audited.classes().get(0)) + " --immutable ...", r.metrics().entrySet().stream()
                         .filter(e -> !e.getKey().equals("examples"))
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
-                                LinkedHashMap::new)));
+                                () -> { LinkedHashMap<String, Object> m = new LinkedHashMap<>(); m.put("certificates", certificates); return m; })));
     }
 }

@@ -94,6 +94,14 @@ class DefencesTest {
         assertTrue(strong.metric("auc") < none.metric("auc") - 0.1, "regularised AUC " + strong.metric("auc"));
         assertTrue(strong.metric("test_accuracy") > none.metric("test_accuracy") - 0.05,
                 "regularisation costs little accuracy: " + strong.metric("test_accuracy") + " vs " + none.metric("test_accuracy"));
-        assertEquals(8, rows.size());
+        assertEquals(10, rows.size());
+        assertEquals("none", none.metrics().get("guarantee"));
+        for (Result dp : rows.subList(8, 10)) { // the DP random forests, epsilon 8 and 1, the bounds' origin named
+            assertTrue(String.valueOf(dp.metrics().get("defence")).matches("DP random forest, epsilon [81], bounds from data"),
+                    String.valueOf(dp.metrics().get("defence")));
+            assertTrue(dp.metric("auc") < 0.6, "DP forest AUC " + dp.metric("auc"));
+            assertTrue(String.valueOf(dp.metrics().get("guarantee")).startsWith("epsilon-DP, epsilon = "), dp.toString());
+            assertTrue(dp.metric("training_seconds") >= 0);
+        }
     }
 }

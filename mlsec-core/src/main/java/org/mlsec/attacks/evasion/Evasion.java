@@ -519,6 +519,7 @@ public final class Evasion {
                     .metric("median_lower_bound", quantile(bounds, 0.5))
                     .metric("rows_with_positive_bound", bounds.stream().filter(b -> b > 0).count());
         }
+        Certificates.summary(examples).forEach(r::metric);
         List<Map<String, Object>> ex = new ArrayList<>();
         for (Example e : examples) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -532,6 +533,9 @@ public final class Evasion {
             }
             if (!Double.isNaN(e.lowerBound())) {
                 m.put("lower_bound", e.lowerBound());
+            }
+            if (!Double.isNaN(Certificates.radius(e))) {
+                m.put("certified_radius", Certificates.radius(e));
             }
             m.put("changes", e.changeRecords(feas.schema()));
             ex.add(m);

@@ -58,8 +58,18 @@ public final class MembershipInference {
     private MembershipInference() {
     }
 
-    /** Reference models trained like a local target: same family and hyperparameters, read from its provenance. */
-    public static Like like(LocalModel target) {
+    /**
+     * Reference models trained like a local target: same family and hyperparameters, read from its provenance; a
+     * DP random forest's references are DP random forests on the bounds it records (a custom trainer: the Spark
+     * engine, which rebuilds only {@link Like} trainers on executors, refuses it).
+     */
+    public static ReferenceTrainer like(LocalModel target) {
+        if ("dp_random_forest".equals(target.provenance().algorithm())) { // the attacker knows the defence
+            org.mlsec.defences.trainer.DpRandomForest.Config c = org.mlsec.defences.trainer.DpRandomForest.configOf(target);
+            return (pool, rows, seed) -> org.mlsec.defences.trainer.DpRandomForest.train(pool.subset(rows),
+                    target.schema(), "the target's bounds", new org.mlsec.defences.trainer.DpRandomForest.Config(
+                            c.trees(), c.maxDepth(), c.epsilon(), c.delta(), c.composition(), seed)).model();
+        }
         Algorithm a = Algorithm.ofKind(target.kind());
         return like(TrainConfig.fromHyperparameters(a, target.provenance().hyperparameters()));
     }
