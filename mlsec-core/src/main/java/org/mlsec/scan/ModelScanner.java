@@ -48,6 +48,23 @@ public final class ModelScanner {
         return report;
     }
 
+    /**
+     * Scans files that a search selected rather than a user named (a build's include globs): each is judged as a file
+     * found in a folder, so a plain text, JSON or signature file beside the models is "not a model file" and leaves
+     * the verdict intact, while an unrecognised binary file is still a gap.
+     */
+    public static ScanReport scanFound(List<Path> files) {
+        ScanReport report = new ScanReport();
+        for (Path p : files) {
+            if (Files.isDirectory(p)) {
+                Walk.folder(p, report);
+            } else {
+                scanFile(p, report, false);
+            }
+        }
+        return report;
+    }
+
     /** One file; {@code named} when the user named it (then anything not understood is a gap, whatever its name). */
     static void scanFile(Path file, ScanReport report, boolean named) {
         String source = file.toString();

@@ -62,7 +62,7 @@ public class ScanMojo extends AbstractMlsecMojo {
         List<Path> files = files(includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : includes,
                 excludes == null ? List.of() : excludes);
         long t0 = System.nanoTime();
-        ScanReport r = files.isEmpty() ? new ScanReport() : ModelScanner.scan(files);
+        ScanReport r = files.isEmpty() ? new ScanReport() : ModelScanner.scanFound(files);
         Path out = out();
         Json.write(r.toJson(), out.resolve("scan.json"));
         Json.write(r.toSarif(root()), out.resolve("scan.sarif"));
