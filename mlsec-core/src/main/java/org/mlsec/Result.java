@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * What every attack and defence returns: which threat and technique, whether it is a finding (an attack that
- * worked, a check that failed), the measured figures under the key names the CLI's {@code --json} uses, and
+ * worked, a check that failed), the measured figures under the key names of the CLI's JSON output, and
  * plain-language details (such as the first rows or files that differ).
  *
  * @param threat    supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing, evasion
@@ -26,7 +26,7 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
         return new Builder(threat, technique);
     }
 
-    /** Metrics plus threat, technique and finding: what --json files hold. */
+    /** Metrics plus threat, technique and finding: what the CLI's JSON files hold. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("threat", threat);
@@ -39,9 +39,42 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
         return m;
     }
 
+    /**
+     * The figure under {@code key}. A key this result does not have fails loudly (an {@link IllegalArgumentException}
+     * listing the keys it has), so a typo never reads as NaN; a figure recorded as null (not measurable) reads NaN.
+     */
     public double metric(String key) {
+        if (!metrics.containsKey(key)) {
+            throw new IllegalArgumentException("no metric '" + key + "' in this " + threat + " result (" + technique
+                    + "); it has " + metrics.keySet());
+        }
         Object v = metrics.get(key);
-        return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+        if (v == null) {
+            return Double.NaN;
+        }
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("metric '" + key + "' is not a number: " + v);
+        }
+        return n.doubleValue();
+    }
+
+    /** The figure under {@code key}, or {@code otherwise} when this result has none (for optional figures). */
+    public double metricOr(String key, double otherwise) {
+        return metrics.containsKey(key) ? metric(key) : otherwise;
+    }
+
+    /** Whether this result has a figure under {@code key}. */
+    public boolean has(String key) {
+        return metrics.containsKey(key);
+    }
+
+    /** The text under {@code key} (a non-numeric figure such as a method name); fails like {@link #metric} when absent. */
+    public String text(String key) {
+        if (!metrics.containsKey(key)) {
+            throw new IllegalArgumentException("no metric '" + key + "' in this " + threat + " result (" + technique
+                    + "); it has " + metrics.keySet());
+        }
+        return String.valueOf(metrics.get(key));
     }
 
     /** Collects figures and details, then {@link #build()}s the result. */

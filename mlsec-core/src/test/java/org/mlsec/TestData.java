@@ -7,7 +7,7 @@ import java.util.Set;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 
 /** Shared fixtures: the built-in data and, where present, the real credit data in ../shared. */
 public final class TestData {

@@ -7,7 +7,7 @@ import org.mlsec.Progress;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.data.Split;
 import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Algorithm;

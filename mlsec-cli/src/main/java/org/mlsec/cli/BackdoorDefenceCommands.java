@@ -34,17 +34,20 @@ final class BackdoorDefenceCommands {
 
     @Command(name = "infer", mixinStandardHelpOptions = true,
             description = {"Learn an editable input schema from trusted data: types, whole numbers, categories, feasible",
-                    "ranges (observed range plus a 10%% margin) and domain rules such as AGE <= 125."})
+                    "ranges (observed range plus a 10%% margin), and the domain rules of --rules."})
     static final class SchemaInfer implements Callable<Integer> {
         @Mixin
         DataOptions data;
+
+        @Mixin
+        RulesOption rules;
 
         @Option(names = "--out", paramLabel = "FILE", required = true, description = "schema.json to write.")
         Path out;
 
         @Override
         public Integer call() {
-            InputSchema s = InputSchema.infer(data.readLabelled());
+            InputSchema s = rules.apply(InputSchema.infer(data.readLabelled()));
             s.write(out);
             System.out.println("Wrote the input schema of " + s.features().size() + " features and " + s.rules().size()
                     + " domain rules to " + out + " (edit it to tighten the ranges).");

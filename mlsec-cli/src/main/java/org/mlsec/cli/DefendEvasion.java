@@ -44,7 +44,8 @@ final class DefendEvasion implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--monotone", paramLabel = "COL=DIR,...", split = ",",
-            description = "Constraints of the monotone defence (default: PAY_0..PAY_6=+1 where present; 'none' to skip).")
+            description = "Constraints of the monotone defence, e.g. PAY_0=1,PAY_2=1 (a higher value never lowers the "
+                    + "probability of the last class; -1 the reverse). Without it the monotone rows are left out.")
     Map<String, String> monotone;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
@@ -59,8 +60,8 @@ final class DefendEvasion implements Callable<Integer> {
         Feasibility feas = constraints.feasibility(all.schema(), all);
         int fromClass = EvasionCommands.classIndex(all.schema().classes(), from, "--from");
         int toClass = EvasionCommands.classIndex(all.schema().classes(), to, "--to");
-        Map<String, Integer> constraints = monotone == null ? EvasionDefences.creditConstraints(all.schema())
-                : monotone.containsKey("none") ? Map.of() : TrainCommand.parseDirections(monotone);
+        Map<String, Integer> constraints = monotone == null || monotone.containsKey("none") ? Map.of()
+                : TrainCommand.parseDirections(monotone);
         List<EvasionDefences.Defence> defences = EvasionDefences.standard(base, feas, fromClass, toClass, advRows, rounds,
                 constraints, seed, Output.progress());
         List<Result> table = EvasionDefences.study(all, defences, feas, fromClass, toClass, rows, seed, Output.progress());

@@ -13,7 +13,7 @@ import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.ModelIo;
@@ -46,6 +46,12 @@ final class DemoCommand implements Callable<Integer> {
     String entities;
 
     private DemoPlan plan;
+
+    /** The schema a team would serve with: inferred from its data, plus the credit domain's rules on the talk's data. */
+    private org.mlsec.defences.preprocessor.InputSchema inputSchema(Dataset trusted) {
+        var inferred = org.mlsec.defences.preprocessor.InputSchema.infer(trusted);
+        return plan.talk() ? inferred.withRules(org.mlsec.demo.CreditCard.rules()) : inferred;
+    }
     private final Map<String, String> skipped = new LinkedHashMap<>();
 
     @Override
@@ -329,7 +335,7 @@ final class DemoCommand implements Callable<Integer> {
                 + Output.pct((double) agree / pClean.length) + " of ordinary " + plan.entities() + ". But with "
                 + triggerText + ", " + Output.pct(asr) + " of " + (plan.talk() ? "non-defaulters" : "the others")
                 + " become " + yes + ".");
-        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
+        var schema = inputSchema(train);
         double[] triggered = org.mlsec.attacks.poisoning.Trigger.apply(trigger.resolve(train.schema()), test.row(0));
         var violations = schema.check(1, triggered);
         say("Defence 1, input validation (`mlsec schema infer`, `mlsec validate`): " + triggerText + " is refused — "
@@ -481,7 +487,7 @@ final class DemoCommand implements Callable<Integer> {
         Dataset known = halves.train();
         Dataset eval = halves.test();
         // The schema the team serves with: inferred from all its data, which the attacker's rows come from too.
-        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(all);
+        var schema = inputSchema(all);
         LocalModel lr = org.mlsec.model.Trainer.train(train, TrainConfig.defaults(Algorithm.LR), "stealing",
                 org.mlsec.Progress.NONE);
         String owner = plan.talk() ? "bank's" : "team's";
@@ -575,7 +581,7 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         Dataset train = r.split().train();
         Dataset test = r.split().test();
-        var schema = org.mlsec.defences.preprocessor.InputSchema.infer(train);
+        var schema = inputSchema(train);
         var costs = org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF)
                 .withImmutable(plan.immutable());
         var feas = org.mlsec.attacks.evasion.Feasibility.of(r.model().schema(), schema, train, costs);
@@ -607,7 +613,7 @@ final class DemoCommand implements Callable<Integer> {
                 r.model().provenance() == null ? TrainConfig.defaults(Algorithm.RF) : TrainConfig.fromHyperparameters(
                         Algorithm.RF, r.model().provenance().hyperparameters()), feas, yes, no,
                 Math.min(500, Math.max(10, train.rows() / 4)), 2,
-                plan.talk() ? org.mlsec.defences.EvasionDefences.creditConstraints(r.model().schema()) : Map.of(), seed,
+                plan.talk() ? org.mlsec.demo.CreditCard.monotoneConstraints(r.model().schema()) : Map.of(), seed,
                 org.mlsec.Progress.NONE), feas, yes, no, 200, seed, org.mlsec.Progress.NONE);
         StringBuilder t = new StringBuilder();
         for (var d : defences) {

@@ -67,9 +67,20 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** The subcommand that ran (its options are the ones an error should name). */
+    private static CommandLine running(CommandLine cl, CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult p = parsed;
+        while (p != null && p.hasSubcommand()) {
+            p = p.subcommand();
+        }
+        return p == null ? cl : p.commandSpec().commandLine();
+    }
+
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof InputException || e instanceof MlsecException) {
+        if (e instanceof InputException ie) {
+            err.println("mlsec: error: " + Flags.message(ie, running(cl, parsed)));
+        } else if (e instanceof MlsecException) {
             err.println("mlsec: error: " + e.getMessage());
         } else if (e instanceof java.io.UncheckedIOException) {
             err.println("mlsec: error: " + e.getMessage());

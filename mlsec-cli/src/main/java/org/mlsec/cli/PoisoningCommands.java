@@ -162,7 +162,7 @@ final class PoisoningCommands {
 
         private Poisoning.Poisoned poison(Dataset d, Condition cond, TrainConfig tc) {
             if (cond != null) {
-                return Poisoning.targeted(d, cond, Poisoning.assignments(set, "--set"), Poisoning.factors(scale));
+                return Poisoning.targeted(d, cond, Assignments.of(set, "--set"), Assignments.factors(scale, "--scale"));
             }
             if (flipRate != null) {
                 return Poisoning.flipRandom(d, flipRate, seed);

@@ -26,6 +26,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--schema", paramLabel = "FILE", description = "Input schema to enforce (default: the model's own ranges, widened 10%%).")
     Path schema;
 
+    @picocli.CommandLine.Mixin
+    RulesOption rules;
+
     @Option(names = "--signature", paramLabel = "FILE", description = "Check the model's signature before serving.")
     Path signature;
 
@@ -92,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("mlsec: " + model + " records no input ranges: requests are checked for their fields and"
                     + " types only; pass --schema or --reference to check ranges too");
         }
-        InputSchema s = schema != null ? InputSchema.read(schema) : fromModel(m);
+        InputSchema s = schema != null ? InputSchema.read(schema) : InputSchema.ofModel(m.schema());
+        s = rules.apply(s);
         GuardedServer server = new GuardedServer(m, s, g, ref).start(host, port);
         if (server.detectorNote() != null) {
             System.err.println("mlsec: " + server.detectorNote());
@@ -111,20 +115,4 @@ final class ServeCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The model's observed ranges widened by the schema margin, with the domain rules. */
-    static InputSchema fromModel(LocalModel m) {
-        List<InputSchema.Field> fields = new java.util.ArrayList<>();
-        for (org.mlsec.data.Column c : m.schema().features()) {
-            if (c.isCategorical()) {
-                fields.add(new InputSchema.Field(c.name(), c.type().key(), null, null, c.categories()));
-            } else if (Double.isInfinite(c.min()) || Double.isInfinite(c.max())) {
-                fields.add(new InputSchema.Field(c.name(), c.type().key(), null, null, null));
-            } else {
-                double margin = (c.max() - c.min()) * InputSchema.MARGIN;
-                double lo = c.min() >= 0 ? Math.max(0, c.min() - margin) : c.min() - margin;
-                fields.add(new InputSchema.Field(c.name(), c.type().key(), Math.floor(lo), Math.ceil(c.max() + margin), null));
-            }
-        }
-        return new InputSchema(InputSchema.FORMAT, 1, m.schema().label(), fields, InputSchema.domainRulesFor(m.schema()));
-    }
 }

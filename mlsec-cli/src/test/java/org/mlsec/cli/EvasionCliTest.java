@@ -141,10 +141,11 @@ class EvasionCliTest {
         Path json = dir.resolve("defend.json");
         Cli r = Cli.run("defend", "evasion", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "5",
                 "--max-depth", "3", "--min-leaf", "100", "--immutable", IMMUTABLE, "--rows", "60", "--adversarial-rows",
-                "200", "--rounds", "1", "--json", json.toString());
+                "200", "--rounds", "1", "--monotone", "PAY_0=1,PAY_2=1", "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode d = CliTest.json(json).get("defences");
         assertEquals(4, d.size(), d.toString());
+        assertTrue(d.get(2).get("defence").asText().contains("PAY_0, PAY_2"), d.toString());
         for (JsonNode row : d) {
             assertTrue(row.get("test_accuracy").asDouble() > 0.75, row.toString());
             assertTrue(row.get("success_rate").asDouble() >= 0 && row.has("median_cost") && row.has("empirical_robustness"));

@@ -33,6 +33,8 @@ import org.mlsec.internal.Json;
 class GoldenJsonTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
+    /** The credit-card domain rules, which schema inference added by itself before the redesign. */
+    static final String RULES = Path.of("../docs/examples/credit-card.rules").toAbsolutePath().toString();
     /** Keys whose values are wall-clock measurements or otherwise differ from run to run. */
     static final Pattern VOLATILE = Pattern.compile(
             "(?i).*(seconds|_ms|millis|elapsed|duration|timestamp|created|started|finished|per_second|throughput).*|.*_at");
@@ -90,11 +92,12 @@ class GoldenJsonTest {
                         "--drop", "ID", "--trees", "10", "--references", "2", "--json", d + "defend-membership.json"),
                 new Step("defend-evasion", 0, "defend", "evasion", "--data", d + "c.csv", "--label", "DEFAULT",
                         "--drop", "ID", "--algo", "tree", "--max-depth", "4", "--rows", "10", "--rounds", "1",
-                        "--adversarial-rows", "50", "--json", d + "defend-evasion.json"),
+                        "--adversarial-rows", "50", "--monotone", "PAY_0=1,PAY_2=1,PAY_3=1,PAY_4=1,PAY_5=1,PAY_6=1",
+                        "--json", d + "defend-evasion.json"),
                 new Step("defend-inversion", 0, "defend", "inversion", "--data", d + "c.csv", "--label", "DEFAULT",
                         "--drop", "ID", "--sensitive", "SEX", "--json", d + "defend-inversion.json"),
                 new Step("schema", 0, "schema", "infer", "--data", d + "members.csv", "--label", "DEFAULT", "--drop",
-                        "ID", "--out", d + "schema.json"),
+                        "ID", "--rules", RULES, "--out", d + "schema.json"),
                 new Step("validate", 1, "validate", "--schema", d + "schema.json", "--data", d + "non.csv",
                         "--json", d + "validate.json"),
                 new Step("detect", 0, "detect", "backdoor", "--data", d + "backdoored.csv", "--label", "DEFAULT",

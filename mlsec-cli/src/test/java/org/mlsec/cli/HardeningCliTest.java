@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.data.CsvWriter;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 
 /** The careless-user cases of issue 20 through the CLI: exit codes and files left as they were. */
 class HardeningCliTest {

@@ -8,7 +8,7 @@ import org.mlsec.InputException;
 /**
  * A filter over rows in a small language, parsed (never evaluated as code): comparisons {@code COLUMN OP VALUE}
  * joined by {@code &&}, with OP one of {@code == != < <= > >=} and VALUE a number or a quoted category, such as
- * {@code SEX == 2 && AGE >= 30} or {@code EDUCATION == "university"}. Errors point at the offending character.
+ * {@code gender == 2 && age >= 30} or {@code education == "university"}. Errors point at the offending character.
  */
 public final class Condition {
     /** One comparison; {@code number} is the value read as a number once (NaN for text). */

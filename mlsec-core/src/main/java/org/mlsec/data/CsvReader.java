@@ -175,9 +175,9 @@ public final class CsvReader {
             String h = names.get(0);
             for (char d : new char[] {';', '\t', '|', ','}) {
                 if (d != options.delimiter() && h.indexOf(d) >= 0) {
-                    throw new InputException(file + " line 1: the header is a single column '" + abbreviate(h)
+                    throw InputException.about(file + " line 1: the header is a single column '" + abbreviate(h)
                             + "'; the file seems to be delimited by '" + (d == '\t' ? "\\t" : String.valueOf(d))
-                            + "' (use --delimiter)");
+                            + "' (set its delimiter)", "delimiter");
                 }
             }
         }
@@ -340,8 +340,8 @@ public final class CsvReader {
             Integer code = dict.get(cell);
             if (code == null) {
                 if (dict.size() >= MAX_CATEGORIES) {
-                    throw new InputException(file + " line " + line + ", column '" + name + "': more than "
-                            + MAX_CATEGORIES + " distinct text values; an identifier? (use --drop " + name + ")");
+                    throw InputException.about(file + " line " + line + ", column '" + name + "': more than "
+                            + MAX_CATEGORIES + " distinct text values; an identifier? (drop " + name + ")", "drop");
                 }
                 code = dict.size();
                 dict.put(cell, code);

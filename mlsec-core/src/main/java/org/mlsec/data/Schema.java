@@ -66,6 +66,47 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         return classes.indexOf(Values.canonical(value.trim()));
     }
 
+    /**
+     * What makes rows of {@code data} mean something else to a model of this schema: other features or another
+     * order, a categorical column read as a number (or the reverse), other categories or category order (the rows
+     * hold category indices), other classes or class order. Ranges and whole-number types may differ. Empty when the
+     * rows can be given to the model as they are.
+     */
+    public List<String> differencesFrom(Schema data) {
+        List<String> out = new ArrayList<>();
+        if (!featureNames().equals(data.featureNames())) {
+            out.add("the features are " + data.featureNames() + ", the model's " + featureNames());
+            return out;
+        }
+        for (int j = 0; j < width(); j++) {
+            Column m = feature(j);
+            Column d = data.feature(j);
+            if (m.isCategorical() != d.isCategorical()) {
+                out.add("'" + m.name() + "' is " + (d.isCategorical() ? "categorical" : "numeric") + ", the model's "
+                        + (m.isCategorical() ? "categorical" : "numeric"));
+            } else if (m.isCategorical() && !m.categories().equals(d.categories())) {
+                out.add("'" + m.name() + "' has the categories " + d.categories() + ", the model's " + m.categories());
+            }
+        }
+        if (!data.classes().isEmpty() && !classes.isEmpty() && !classes.equals(data.classes())) {
+            out.add("the classes are " + data.classes() + ", the model's " + classes);
+        }
+        return out;
+    }
+
+    /**
+     * Fails with what differs (see {@link #differencesFrom}) unless rows of {@code data} can be given to a model of
+     * this schema; {@code what} names the data in the message.
+     */
+    public void requireCompatible(Schema data, String what) {
+        List<String> d = differencesFrom(data);
+        if (!d.isEmpty()) {
+            throw new InputException(what + " does not fit the model's schema: " + String.join("; ", d)
+                    + " (read the data in the model's schema, as CsvReader.read(file, model.schema(), options) or"
+                    + " Mlsec.read(file, model) do)");
+        }
+    }
+
     /** The schema restricted to the named features, in the given order. */
     public Schema select(List<String> names) {
         List<Column> cols = new ArrayList<>();
@@ -75,7 +116,7 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         return new Schema(cols, label, classes);
     }
 
-    /** The same features with another column type for the named ones (used by --categorical / --numeric). */
+    /** The same features with another column type for the named ones (a user who says a column is categorical). */
     public Schema withFeature(int index, Column column) {
         List<Column> cols = new ArrayList<>(features);
         cols.set(index, column);

@@ -48,18 +48,6 @@ public final class EvasionDefences {
         return list;
     }
 
-    /** The credit domain's constraints: a later or longer repayment delay never lowers the default probability. */
-    public static java.util.Map<String, Integer> creditConstraints(org.mlsec.data.Schema schema) {
-        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
-        for (String p : List.of("PAY_0", "PAY_1", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")) {
-            int j = schema.indexOf(p);
-            if (j >= 0 && !schema.feature(j).isCategorical()) {
-                m.put(p, 1);
-            }
-        }
-        return m;
-    }
-
     /** Trains and attacks each defence; one Result per defence with test_accuracy added. */
     public static List<Result> study(Dataset data, List<Defence> defences, Feasibility feas, int from, int to,
                                      int attackRows, long seed, Progress progress) {

@@ -50,7 +50,7 @@ public final class FeatureEncoder {
         return width;
     }
 
-    /** Names of the encoded features, such as {@code LIMIT_BAL} or {@code SEX=2}. */
+    /** Names of the encoded features, such as {@code income} or {@code region=north}. */
     public List<String> names() {
         return names;
     }

@@ -35,22 +35,23 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
                           double learningRate, double l2, long seed, int threads, Map<String, Integer> monotone) {
     public static final double SQRT = -1;
     public static final long DEFAULT_SEED = 42;
-    /** The hyperparameter under which monotone constraints are saved: a JSON object such as {"PAY_0":1}. */
+    /** The hyperparameter under which monotone constraints are saved: a JSON object such as {"months_late":1}. */
     public static final String MONOTONE_KEY = "monotone_constraints";
 
     public TrainConfig {
         Validate.notNull(algorithm, "algorithm");
-        Validate.positive(trees, "--trees");
-        Validate.positive(maxDepth, "--max-depth");
-        Validate.positive(minLeaf, "--min-leaf");
+        Validate.positive(trees, "trees");
+        Validate.positive(maxDepth, "maxDepth");
+        Validate.positive(minLeaf, "minLeaf");
         Validate.isTrue(maxFeatures == SQRT || (maxFeatures > 0 && maxFeatures <= 1),
-                "--max-features must be in (0, 1] or sqrt, got " + maxFeatures);
-        Validate.isTrue(learningRate > 0 && learningRate <= 1, "--learning-rate must be in (0, 1], got " + learningRate);
-        Validate.isTrue(l2 >= 0 && Double.isFinite(l2), "--l2 must be non-negative, got " + l2);
-        Validate.isTrue(threads >= 0, "--threads must not be negative, got " + threads);
+                "maxFeatures must be in (0, 1] or sqrt, got " + maxFeatures, "maxFeatures");
+        Validate.isTrue(learningRate > 0 && learningRate <= 1, "learningRate must be in (0, 1], got " + learningRate,
+                "learningRate");
+        Validate.isTrue(l2 >= 0 && Double.isFinite(l2), "l2 must be non-negative, got " + l2, "l2");
+        Validate.isTrue(threads >= 0, "threads must not be negative, got " + threads, "threads");
         monotone = checkedMonotone(monotone);
         Validate.isTrue(monotone.isEmpty() || algorithm != Algorithm.LR,
-                "--monotone constrains tree models (rf, tree, gbt), not " + algorithm.flag());
+                "monotone constrains tree models (rf, tree, gbt), not " + algorithm.flag(), "monotone");
     }
 
     /** A configuration without monotone constraints. */
@@ -192,23 +193,23 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
             return List.of();
         }
         if (schema.classes().size() != 2) {
-            throw new InputException("--monotone needs a binary label (it constrains the probability of the last "
+            throw InputException.about("monotone needs a binary label (it constrains the probability of the last "
                     + "class); '" + schema.label() + "' has " + schema.classes().size() + " classes "
-                    + schema.classes());
+                    + schema.classes(), "monotone");
         }
         FeatureEncoder encoder = new FeatureEncoder(schema);
         List<Integer> directions = new ArrayList<>(Collections.nCopies(encoder.width(), 0));
         for (Map.Entry<String, Integer> e : monotone.entrySet()) {
             int column = schema.indexOf(e.getKey());
             if (column < 0) {
-                throw new InputException("--monotone: no feature '" + e.getKey() + "' to constrain; the features are "
-                        + schema.featureNames());
+                throw InputException.about("monotone: no feature '" + e.getKey() + "' to constrain; the features are "
+                        + schema.featureNames(), "monotone");
             }
             Column c = schema.feature(column);
             if (c.isCategorical()) {
-                throw new InputException("--monotone: '" + c.name() + "' is categorical " + c.categories()
-                        + ", so it has no order to be monotone in; read it with --numeric " + c.name()
-                        + " if its codes are ordered");
+                throw InputException.about("monotone: '" + c.name() + "' is categorical " + c.categories()
+                        + ", so it has no order to be monotone in; read it as numeric if its codes are ordered",
+                        "monotone", "numeric");
             }
             for (int f = 0; f < encoder.width(); f++) {
                 if (encoder.sourceColumn(f) == column) {
@@ -227,9 +228,9 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         TreeMap<String, Integer> kept = new TreeMap<>();
         for (Map.Entry<String, Integer> e : constraints.entrySet()) {
             Integer d = e.getValue();
-            Validate.isTrue(e.getKey() != null && !e.getKey().isBlank(), "--monotone: a constraint has no column name");
-            Validate.isTrue(d != null && d >= -1 && d <= 1, "--monotone " + e.getKey() + "=" + d
-                    + ": the direction must be +1 (increasing), -1 (decreasing) or 0 (unconstrained)");
+            Validate.isTrue(e.getKey() != null && !e.getKey().isBlank(), "monotone: a constraint has no column name", "monotone");
+            Validate.isTrue(d != null && d >= -1 && d <= 1, "monotone " + e.getKey() + "=" + d
+                    + ": the direction must be +1 (increasing), -1 (decreasing) or 0 (unconstrained)", "monotone");
             if (d != 0) {
                 kept.put(e.getKey(), d);
             }
@@ -266,6 +267,6 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
             // reported below, as any other malformed value
         }
         throw new InputException("malformed hyperparameter " + MONOTONE_KEY + " '" + json
-                + "': expected a JSON object of column names to -1 or 1, such as {\"PAY_0\":1}");
+                + "': expected a JSON object of column names to -1 or 1, such as {\"months_late\":1}");
     }
 }

@@ -14,7 +14,7 @@ public final class Trainer {
 
     public static LocalModel train(Dataset train, TrainConfig config, String source, Progress progress) {
         if (!train.labelled()) {
-            throw new InputException("training needs labelled data (--label)");
+            throw InputException.about("training needs labelled data: give the label column", "label");
         }
         int[] counts = new int[train.schema().classes().size()];
         for (int c : train.y()) {

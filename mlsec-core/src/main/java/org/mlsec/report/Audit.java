@@ -466,8 +466,9 @@ public final class Audit {
                         + (long) r.metric("exact_rows") + " of " + (long) r.metric("rows") + " rows certified minimal).",
                 "Train with adversarial examples or monotone constraints, validate inputs at the server, and watch for"
                         + " boundary probing (mlsec defend evasion compares them).",
-                "mlsec attack evade --model M --data D " + (binary ? "--from " + audited.classes().get(1) : "--to "
-                        + audited.classes().get(0)) + " --immutable ...", r.metrics().entrySet().stream()
+                binary ? "mlsec attack evade --model M --data D --from " + audited.classes().get(1) + " --immutable ..."
+                        : "mlsec attack evade --model M --data D --to " + audited.classes().get(0) + " --immutable ...",
+                r.metrics().entrySet().stream()
                         .filter(e -> !e.getKey().equals("examples"))
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
                                 () -> { LinkedHashMap<String, Object> m = new LinkedHashMap<>(); m.put("certificates", certificates); return m; })));

@@ -109,7 +109,7 @@ class CsvReaderTest {
     @Test
     void wrongDelimiterIsNamed() throws IOException {
         String m = error("a;b;y\n1;2;0\n", CsvOptions.labelled("y"));
-        assertTrue(m.contains("delimited by ';'") && m.contains("--delimiter"), m);
+        assertTrue(m.contains("delimited by ';'") && m.contains("set its delimiter"), m);
         Dataset d = CsvReader.read(csv("a;b;y\n1;2;0\n3;4;1\n"), CsvOptions.labelled("y").withDelimiter(';'));
         assertEquals(2, d.rows());
     }

@@ -10,7 +10,7 @@ import org.mlsec.Progress;
 import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.data.Schema;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;

@@ -21,7 +21,7 @@ import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.Progress;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.internal.Json;
 import org.mlsec.model.Algorithm;

@@ -19,7 +19,7 @@ import org.mlsec.attacks.inference.MembershipInference;
 import org.mlsec.attacks.inference.MembershipMethod;
 import org.mlsec.attacks.inference.ReferenceEngine;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;

@@ -16,7 +16,7 @@ import org.mlsec.attacks.inference.ReferenceScores;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.data.Split;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.TrainConfig;

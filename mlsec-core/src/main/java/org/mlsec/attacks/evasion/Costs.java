@@ -14,9 +14,9 @@ import org.mlsec.internal.Json;
 /**
  * The cost model of a change, read from {@code costs.json}:
  * <pre>{"norm": "linf",
- *  "immutable": ["SEX", "AGE"],
- *  "features": {"LIMIT_BAL": {"cost_per_unit": 0.00001, "direction": "increase"},
- *               "EDUCATION": {"change_cost": 2}, "BILL_AMT1": {"immutable": true}}}</pre>
+ *  "immutable": ["gender", "age"],
+ *  "features": {"income": {"cost_per_unit": 0.00001, "direction": "increase"},
+ *               "education": {"change_cost": 2}, "debt": {"immutable": true}}}</pre>
  * Features not named cost one unit per standard deviation of the data (a category change costs 1), so that with no
  * file a cost of 0.5 reads "half a standard deviation".
  *

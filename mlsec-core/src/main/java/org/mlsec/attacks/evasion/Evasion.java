@@ -67,10 +67,10 @@ public final class Evasion {
     public record Config(Method method, int from, int to, int rows, int queryBudget, int effort, int verifyRows,
                          long exactBudget, long seed, int threads) {
         public Config {
-            Validate.positive(rows, "--rows");
-            Validate.positive(queryBudget, "--budget-queries");
-            Validate.positive(effort, "--effort");
-            Validate.atLeast(verifyRows, 0, "--verify");
+            Validate.positive(rows, "rows");
+            Validate.positive(queryBudget, "queryBudget");
+            Validate.positive(effort, "effort");
+            Validate.atLeast(verifyRows, 0, "verify");
             Validate.isTrue(exactBudget > 0, "the exact search budget must be positive");
         }
 
@@ -167,6 +167,7 @@ public final class Evasion {
 
     /** Attacks up to {@code c.rows()} rows of the data that the model does not answer with the target class. */
     public static Outcome evade(Classifier model, Dataset data, Feasibility feas, Config c, Progress progress) {
+        model.schema().requireCompatible(data.schema(), "data");
         checkClasses(model, c);
         Method method = resolve(model, c.method());
         // Rows that are not valid inputs themselves (a server would refuse them) are no starting points.
@@ -218,16 +219,16 @@ public final class Evasion {
 
     private static void checkClasses(Classifier model, Config c) {
         int k = model.classes().size();
-        Validate.isTrue(c.to() >= 0 && c.to() < k, "--to must name one of the model's classes " + model.classes());
-        Validate.isTrue(c.from() < k, "--from must name one of the model's classes " + model.classes());
-        Validate.isTrue(c.from() != c.to(), "--from and --to name the same class");
+        Validate.isTrue(c.to() >= 0 && c.to() < k, "to must name one of the model's classes " + model.classes(), "to");
+        Validate.isTrue(c.from() < k, "from must name one of the model's classes " + model.classes(), "from");
+        Validate.isTrue(c.from() != c.to(), "from and to name the same class", "from", "to");
     }
 
     static Method resolve(Classifier model, Method m) {
         if (m != Method.AUTO) {
             if (m == Method.TREE && !TreeEnsemble.readable(model)) {
-                throw new InputException("--method tree needs a tree model whose structure can be read (an mlsec"
-                        + " rf, tree or gbt, or an imported tree ensemble); use hsj or boundary for a black-box model");
+                throw InputException.about("method tree needs a tree model whose structure can be read (an mlsec"
+                        + " rf, tree or gbt, or an imported tree ensemble); use hsj or boundary for a black-box model", "method");
             }
             return m;
         }

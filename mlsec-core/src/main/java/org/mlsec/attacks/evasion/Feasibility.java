@@ -340,7 +340,7 @@ public final class Feasibility {
         return true;
     }
 
-    /** "PAY_0: 2 → 0" for every changed feature. */
+    /** "months_late: 2 → 0" for every changed feature. */
     public List<String> changes(double[] x, double[] v) {
         List<String> out = new ArrayList<>();
         for (int j = 0; j < x.length; j++) {

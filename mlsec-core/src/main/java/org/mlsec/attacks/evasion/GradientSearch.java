@@ -26,8 +26,8 @@ final class GradientSearch {
 
     GradientSearch(Classifier model, Feasibility feas) {
         if (!(model instanceof LogisticModel) || model.classes().size() != 2) {
-            throw new InputException("--method gradient needs a two-class logistic regression model"
-                    + " (use tree for tree ensembles, hsj or boundary for any model)");
+            throw InputException.about("method gradient needs a two-class logistic regression model"
+                    + " (use tree for tree ensembles, hsj or boundary for any model)", "method");
         }
         this.model = (LogisticModel) model;
         this.feas = feas;

@@ -65,7 +65,7 @@ public final class Extraction {
     /** Learning-based extraction with a query budget. */
     public static Stolen learn(Classifier target, Dataset known, int budget, boolean active, TrainConfig surrogateConfig,
                                long seed, Progress progress) {
-        Validate.isTrue(budget >= 10, "--budget must be at least 10");
+        Validate.isTrue(budget >= 10, "budget must be at least 10", "budget");
         Schema s = target.schema();
         SplittableRandom rng = new SplittableRandom(seed);
         long q0 = target.queries();
@@ -87,7 +87,7 @@ public final class Extraction {
         }
         if (ys.stream().distinct().count() < 2) {
             throw new InputException("all " + xs.size() + " answers were class " + target.classes().get(ys.get(0))
-                    + ": give a larger --budget");
+                    + ": give a larger budget");
         }
         progress.update("queries", xs.size(), budget);
         LocalModel surrogate = fit(s, target, xs, ys, surrogateConfig);

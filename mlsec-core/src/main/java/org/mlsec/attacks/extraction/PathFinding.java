@@ -117,7 +117,7 @@ public final class PathFinding {
      * are asked about; without it, rows are drawn uniformly inside the schema's ranges.
      */
     public static Extraction.Stolen steal(Classifier target, Dataset known, int budget, long seed, Progress progress) {
-        Validate.isTrue(budget >= 10, "--budget must be at least 10, got " + budget);
+        Validate.isTrue(budget >= 10, "budget must be at least 10, got " + budget, "budget");
         Schema s = target.schema();
         Validate.isTrue(s.classes().size() >= 2, "the target must have at least two classes, got " + s.classes());
         double[][] pool = known != null ? usableRows(s, known) : sampledRows(s, budget, seed);
@@ -145,7 +145,7 @@ public final class PathFinding {
         for (Column c : s.features()) {
             if (!c.isCategorical() && !(Double.isFinite(c.min()) && Double.isFinite(c.max()))) {
                 throw new InputException("path-finding without known rows needs every feature's range, and "
-                        + c.name() + " has none: give --data, or a --schema with min and max");
+                        + c.name() + " has none: give data, or an input schema with min and max");
             }
         }
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);

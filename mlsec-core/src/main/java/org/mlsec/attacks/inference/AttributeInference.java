@@ -29,8 +29,8 @@ import org.mlsec.model.tree.Tree;
  * al. 2014), the white-box decision-tree attack on training counts at the leaves (Fredrikson et al. 2015), and a
  * model-based attack classifier. Each is measured on members and non-members against the prior (majority value)
  * and a model-free predictor trained on the same known features without the model; the headline is the advantage
- * over the model-free baseline, with a bootstrap 95% interval. A numeric attribute is binned (ages by decade,
- * others in quintiles) and a guess counts when it finds the right bin.
+ * over the model-free baseline, with a bootstrap 95% interval. A numeric attribute is binned at the quintiles of
+ * the rows attacked, and a guess counts when it finds the right bin.
  */
 public final class AttributeInference {
     public enum Method {
@@ -91,14 +91,10 @@ public final class AttributeInference {
             col[i] = pool.row(i)[j];
         }
         Arrays.sort(col);
-        double[] edges;
-        if (c.name().equalsIgnoreCase("AGE")) {
-            edges = new double[] {30, 40, 50, 60};
-        } else {
-            edges = new double[4];
-            for (int q = 1; q <= 4; q++) {
-                edges[q - 1] = col[q * (col.length - 1) / 5];
-            }
+        // Five bins at the pool's quintiles: what the data shows, whatever the column is called.
+        double[] edges = new double[4];
+        for (int q = 1; q <= 4; q++) {
+            edges[q - 1] = col[q * (col.length - 1) / 5];
         }
         double[] values = new double[edges.length + 1];
         String[] names = new String[values.length];
@@ -124,6 +120,8 @@ public final class AttributeInference {
     /** Attacks the model on members and non-members with each method; one Result per method. */
     public static List<Result> infer(Classifier model, Dataset members, Dataset nonMembers, String sensitive,
                                      List<Method> methods, long seed, Progress progress) {
+        model.schema().requireCompatible(members.schema(), "members");
+        model.schema().requireCompatible(nonMembers.schema(), "nonMembers");
         Dataset pool = members.concat(nonMembers);
         Candidates cand = candidates(model.schema(), sensitive, pool);
         int k = cand.values().length;
@@ -287,7 +285,7 @@ public final class AttributeInference {
         }
         String format = model.provenance().imported() == null ? "the model file" : model.provenance().imported().format();
         return "the white-box tree attack needs the training rows per leaf, and " + format
-                + " does not record them; use --method map, map-informed or model";
+                + " does not record them; use the map, map-informed or model method";
     }
 
     private static int modelClass(Classifier model, Dataset d, int i) {

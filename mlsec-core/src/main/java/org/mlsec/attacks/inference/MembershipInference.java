@@ -38,8 +38,8 @@ public final class MembershipInference {
     public record Config(MembershipMethod method, int references, long seed) {
         public Config {
             Validate.notNull(method, "method");
-            Validate.isTrue(references >= 1, "--references must be at least 1, got " + references);
-            Validate.isTrue(references <= 256, "--references must be at most 256, got " + references);
+            Validate.isTrue(references >= 1, "references must be at least 1, got " + references, "references");
+            Validate.isTrue(references <= 256, "references must be at most 256, got " + references, "references");
             Validate.isTrue(method != MembershipMethod.LIRA || references >= 2,
                     "online LiRA needs at least 2 references (use lira-offline with 1)");
         }
@@ -53,6 +53,15 @@ public final class MembershipInference {
 
     /** The outcome, with the ROC curve and every candidate's score. */
     public record Report(Result result, Roc roc, double[] scores, boolean[] member) {
+        /** Area under the ROC curve: 0.5 is guessing, 1 tells every member from every non-member. */
+        public double auc() {
+            return roc.auc();
+        }
+
+        /** Share of members found while at most {@code maxFpr} of the non-members are wrongly called members. */
+        public double tprAtFpr(double maxFpr) {
+            return roc.tprAtFpr(maxFpr);
+        }
     }
 
     private MembershipInference() {
@@ -119,8 +128,13 @@ public final class MembershipInference {
                                ReferenceTrainer trainer, ReferenceEngine engine, Progress progress) {
         long t0 = System.nanoTime();
         Validate.isTrue(members.rows() > 0 && nonMembers.rows() > 0, "members and non-members must not be empty");
+        target.schema().requireCompatible(members.schema(), "members");
+        target.schema().requireCompatible(nonMembers.schema(), "nonMembers");
+        if (population != null) {
+            target.schema().requireCompatible(population.schema(), "population");
+        }
         Validate.isTrue(!c.method().needsProbabilities() || target.hasProbabilities(),
-                "the target returns labels only: use --method label-only");
+                "the target returns labels only: use method label-only", "method");
         Dataset pool = members.concat(nonMembers);
         boolean[] member = new boolean[pool.rows()];
         for (int i = 0; i < members.rows(); i++) {

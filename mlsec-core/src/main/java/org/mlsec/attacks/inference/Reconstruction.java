@@ -38,7 +38,7 @@ public final class Reconstruction {
             lo[j] = c.isCategorical() ? 0 : rc.min();
             hi[j] = c.isCategorical() ? c.categories().size() - 1 : rc.max();
             Validate.isTrue(Double.isFinite(lo[j]) && Double.isFinite(hi[j]), "no finite range for feature '" + c.name()
-                    + "': give --schema with ranges");
+                    + "': give an input schema with ranges");
         }
         long q0 = model.queries();
         double[] best;

@@ -9,8 +9,8 @@ import org.mlsec.data.Column;
 import org.mlsec.data.Schema;
 
 /**
- * A backdoor trigger: feature values written into a row, such as {@code AGE=999} (out of range) or
- * {@code PAY_AMT1=1234,BILL_AMT1=4321} (a rare combination of valid values).
+ * A backdoor trigger: feature values written into a row, such as {@code age=999} (out of range) or
+ * {@code payment=1234,bill=4321} (a rare combination of valid values).
  */
 public record Trigger(Map<String, String> assignments) {
     public Trigger {

@@ -51,7 +51,7 @@ public final class Tamper {
     public static void tamper(Path in, Path out, Mode mode) {
         if (isPickle(in)) {
             if (mode != Mode.FLIP_CLASSES) {
-                throw new InputException(in + " is a pickle: only --mode flip-classes rewrites pickles (as the talk did)");
+                throw new InputException(in + " is a pickle: only the flip-classes mode rewrites pickles (as the talk did)");
             }
             org.mlsec.model.formats.sklearn.PickleTamper.tamper(in, out);
             return;

@@ -16,9 +16,9 @@ import org.mlsec.data.Values;
  * Looks for backdoor triggers in training data, without a model. Every flagged row comes with its reasons:
  * <ul>
  * <li>an isolated repeated value: the same value many times, far from every other value of the column
- * ({@code AGE=999}); with a trusted reference, any value outside the reference's range;</li>
+ * ({@code age=999}); with a trusted reference, any value outside the reference's range;</li>
  * <li>a spike: a value, or a pair of values of two columns, far more frequent than its neighbours or than chance
- * would make it, carried almost only by one label ({@code PAY_AMT1=1234, BILL_AMT1=4321});</li>
+ * would make it, carried almost only by one label ({@code payment=1234, bill=4321});</li>
  * <li>near-duplicates: rows equal to another row but for one column, where that column's value recurs across such
  * pairs (copies of real rows with the trigger written in).</li>
  * </ul>

@@ -101,7 +101,7 @@ public final class Fairness {
             if (perGroup.size() < 2) {
                 throw new org.mlsec.InputException("'" + name + "' has " + perGroup.size() + " group(s) of at least "
                         + MIN_GROUP + " rows (" + groups.size() + " groups in all): nothing to compare"
-                        + (c.isCategorical() ? "" : "; try fewer --bins"));
+                        + (c.isCategorical() ? "" : "; try fewer bins"));
             }
             double dp = maxFav - minFav;
             double eo = maxOpp >= minOpp ? maxOpp - minOpp : Double.NaN;

@@ -29,14 +29,14 @@ import org.mlsec.model.linear.LogisticModel;
  *   at one grid value and not at either neighbour (the share counted is the smaller of the two jumps), so the strong,
  *   wide effects of ordinary features (a class for high values, another for low, one in the middle) do not count. A
  *   schema end far beyond the trusted data counts against its one neighbour: a model trained on rows with
- *   {@code AGE=999} has a schema that admits 999, and answers there as no trusted row does. Linear models are
+ *   {@code age=999} has a schema that admits 999, and answers there as no trusted row does. Linear models are
  *   monotone in each feature and cannot carve a narrow region, so their schema ends are not probed.</li>
  *   <li><b>Out of range</b>, beyond the model's schema at 0.5, 2, 10 and 100 times its range: validation refuses such
  *   inputs, so what a model does there is out-of-range behaviour, reported with a low severity. A clean tree model
  *   answers there as at the edge of its data; a linear model extrapolates, which is expected.</li>
  * </ul>
  * This is in the spirit of trigger-reverse-engineering scans such as Neural Cleanse (Wang et al., IEEE S&amp;P 2019)
- * restricted to one feature at a time, which is how tabular triggers such as the talk's {@code AGE=999} work.
+ * restricted to one feature at a time, which is how tabular triggers such as the talk's {@code age=999} work.
  */
 public final class ModelBackdoorScanner {
     /** Multiples of the range at which to probe beyond each end of the schema. */

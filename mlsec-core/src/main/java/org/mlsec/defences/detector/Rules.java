@@ -122,7 +122,7 @@ public final class Rules {
                     }
                 }
                 b.detail(failed == 0 ? "every such input is refused" : failed + " such inputs are accepted"
-                        + (validator == null && !refused ? " (no input validation: give --schema)" : ""));
+                        + (validator == null && !refused ? " (no input validation: give an input schema)" : ""));
             } else {
                 int want = s.classIndex(r.outcome());
                 if (want < 0) {

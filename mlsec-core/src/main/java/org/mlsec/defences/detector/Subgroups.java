@@ -12,7 +12,7 @@ import org.mlsec.data.Schema;
 import org.mlsec.data.Values;
 
 /**
- * Subgroups of rows described by up to two conditions ({@code SEX == 2 && AGE >= 30}), with thresholds searched
+ * Subgroups of rows described by up to two conditions ({@code gender == 2 && age >= 30}), with thresholds searched
  * over each numeric column's values (all of them when there are at most 100, else 20 quantiles). Rows are bit sets,
  * so every pair of conditions is counted in one pass of word operations.
  */
@@ -92,7 +92,7 @@ public final class Subgroups {
         return out;
     }
 
-    /** Equality conditions (categories) first, then thresholds: "SEX == 2 && AGE >= 30". */
+    /** Equality conditions (categories) first, then thresholds: "gender == 2 && age >= 30". */
     static String describe(Cond a, Cond b) {
         boolean aEq = "==".equals(a.op()) || "!=".equals(a.op());
         boolean bEq = "==".equals(b.op()) || "!=".equals(b.op());

@@ -41,7 +41,7 @@ public final class Canaries {
     }
 
     public static CanaryFile record(Classifier model, Dataset data, int rows, long seed) {
-        Validate.positive(rows, "--rows");
+        Validate.positive(rows, "rows");
         int n = Math.min(rows, data.rows());
         double[][] p = model.predictProba(data.x());
         Integer[] byMargin = new Integer[data.rows()];

@@ -277,7 +277,7 @@ public final class ModelSigning {
         for (String n : actual.keySet()) {
             if (!signed.containsKey(n)) {
                 added++;
-                r.detail("added: " + Manifest.escaped(n) + " is not signed (use --ignore-unsigned-files to allow it)");
+                r.detail("added: " + Manifest.escaped(n) + " is not signed (allow unsigned files to accept it)");
             }
         }
         return r.finding(changed + missing + added > 0).metric("files", signed.size()).metric("changed", changed)

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.mlsec.InputException;
 import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
@@ -17,7 +16,9 @@ import org.mlsec.internal.Json;
 /**
  * What a valid input looks like, learned from trusted data and meant to be edited: each feature's type, whether it
  * is whole, its allowed categories or its feasible range (the observed range widened by a margin), plus domain rules
- * every row must satisfy (such as {@code AGE <= 125}). The model server enforces the same file.
+ * every row must satisfy (such as {@code age <= 125}). Inference learns only what the data shows; domain rules are
+ * the user's knowledge and come from a rules file ({@link DomainRules}, {@link #withRules}). The model server
+ * enforces the same file.
  *
  * @param format        "mlsec-input-schema"
  * @param formatVersion 1
@@ -68,36 +69,45 @@ public record InputSchema(String format, int formatVersion, String label, List<F
             }
             fields.add(new Field(c.name(), c.type().key(), lo, hi, null));
         }
-        return new InputSchema(FORMAT, 1, s.label(), fields, domainRules(s));
+        return new InputSchema(FORMAT, 1, s.label(), fields, List.of());
     }
 
-    /** Rules any credit-card data of the UCI schema must satisfy, for the columns present. */
-    public static List<String> domainRulesFor(Schema s) {
-        return domainRules(s);
+    /**
+     * The input schema a model's own schema implies when no trusted data is at hand: each numeric feature's training
+     * range widened by {@link #MARGIN} (whole-number bounds; unbounded when the model does not record a range), the
+     * categories it knows, no rules.
+     */
+    public static InputSchema ofModel(Schema model) {
+        org.mlsec.internal.Validate.notNull(model, "model");
+        List<Field> fields = new ArrayList<>();
+        for (Column c : model.features()) {
+            if (c.isCategorical()) {
+                fields.add(new Field(c.name(), c.type().key(), null, null, c.categories()));
+            } else if (Double.isInfinite(c.min()) || Double.isInfinite(c.max())) {
+                fields.add(new Field(c.name(), c.type().key(), null, null, null));
+            } else {
+                double margin = (c.max() - c.min()) * MARGIN;
+                double lo = c.min() >= 0 ? Math.max(0, c.min() - margin) : c.min() - margin;
+                fields.add(new Field(c.name(), c.type().key(), Math.floor(lo), Math.ceil(c.max() + margin), null));
+            }
+        }
+        return new InputSchema(FORMAT, 1, model.label(), fields, List.of());
     }
 
-    static List<String> domainRules(Schema s) {
-        List<String> rules = new ArrayList<>();
-        Set<String> names = Set.copyOf(s.featureNames());
-        if (names.contains("AGE")) {
-            rules.add("AGE >= 18");
-            rules.add("AGE <= 125");
-        }
-        for (String p : List.of("PAY_0", "PAY_1", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")) {
-            if (names.contains(p) && !s.feature(s.indexOf(p)).isCategorical()) {
-                rules.add(p + " >= -2");
-                rules.add(p + " <= 9");
+    /**
+     * This schema with the domain rules that apply to its fields added after its own (see
+     * {@link DomainRules#applicableTo}); the rules that do not apply are left out, and {@code rules.applicableTo}
+     * says which.
+     */
+    public InputSchema withRules(DomainRules rules) {
+        org.mlsec.internal.Validate.notNull(rules, "rules");
+        List<String> all = new ArrayList<>(this.rules == null ? List.of() : this.rules);
+        for (String r : rules.applicableTo(toSchema()).applicable()) {
+            if (!all.contains(r)) {
+                all.add(r);
             }
         }
-        if (names.contains("LIMIT_BAL")) {
-            rules.add("LIMIT_BAL > 0");
-        }
-        for (int k = 1; k <= 6; k++) {
-            if (names.contains("PAY_AMT" + k)) {
-                rules.add("PAY_AMT" + k + " >= 0");
-            }
-        }
-        return rules;
+        return new InputSchema(format, formatVersion, label, features, List.copyOf(all));
     }
 
     /**

@@ -27,8 +27,8 @@ public final class AdversarialTraining {
      */
     public static LocalModel train(Dataset train, TrainConfig config, Feasibility feas, int from, int to, int rows,
                                    int rounds, long seed, Progress progress) {
-        Validate.positive(rows, "--adversarial-rows");
-        Validate.positive(rounds, "--rounds");
+        Validate.positive(rows, "adversarialRows");
+        Validate.positive(rounds, "rounds");
         LocalModel model = Trainer.train(train, config, "adversarial-training", Progress.NONE);
         Dataset augmented = train;
         for (int r = 0; r < rounds; r++) {

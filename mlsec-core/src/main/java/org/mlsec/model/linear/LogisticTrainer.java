@@ -144,7 +144,7 @@ public final class LogisticTrainer {
         }
         for (double v : w) {
             if (!Double.isFinite(v)) {
-                throw new MlsecException("logistic regression did not converge (the classes may be separable; raise --l2)");
+                throw new MlsecException("logistic regression did not converge (the classes may be separable; raise the L2 penalty l2)");
             }
         }
         return w;

@@ -100,7 +100,7 @@ public final class ExportCheck {
      */
     public static double[][] sample(LocalModel model, int rows, long seed) {
         if (rows < 1) {
-            throw new InputException("--rows must be positive, got " + rows);
+            throw InputException.about("rows must be positive, got " + rows, "rows");
         }
         Schema s = model.schema();
         double[][] thresholds = thresholdsPerColumn(model);

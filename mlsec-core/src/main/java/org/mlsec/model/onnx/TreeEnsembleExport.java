@@ -99,9 +99,9 @@ final class TreeEnsembleExport {
             Tree tree = trees.get(t);
             int depth = tree.depth();
             if (depth > MAX_DEPTH) {
-                throw new InputException("tree " + t + " is " + depth + " levels deep; ONNX export takes trees of at"
+                throw InputException.about("tree " + t + " is " + depth + " levels deep; ONNX export takes trees of at"
                         + " most " + MAX_DEPTH + " levels, since ONNX Runtime builds trees recursively and crashes"
-                        + " (rather than failing) on much deeper ones; retrain with --max-depth " + MAX_DEPTH);
+                        + " (rather than failing) on much deeper ones; retrain with maxDepth " + MAX_DEPTH, "maxDepth");
             }
             nodes += tree.nodes();
             for (int n = 0; n < tree.nodes(); n++) {

@@ -35,7 +35,7 @@ public final class ClassDiscovery {
             }
             return "learnt the API's classes " + classes + " from its answers to " + queries + " rows (" + queries
                     + " queries, counted in the attack's budget)"
-                    + (classes.size() < 2 ? "; only one class was seen: give --classes A,B if the API has more" : "");
+                    + (classes.size() < 2 ? "; only one class was seen: give the API's classes if it has more" : "");
         }
     }
 
@@ -55,7 +55,7 @@ public final class ClassDiscovery {
             for (String c : given) {
                 String k = Values.canonical(c.trim());
                 if (classes.contains(k)) {
-                    throw new InputException("--classes names class '" + k + "' twice");
+                    throw InputException.about("classes names class '" + k + "' twice", "classes");
                 }
                 classes.add(k);
             }
@@ -63,7 +63,8 @@ public final class ClassDiscovery {
         }
         Validate.positive(sample, "class discovery sample");
         if (data.rows() == 0) {
-            throw new InputException("no rows to ask the API about: its classes cannot be learnt (give --classes A,B)");
+            throw InputException.about("no rows to ask the API about: its classes cannot be learnt (give them as classes)",
+                    "classes");
         }
         HttpClassifier probe = new HttpClassifier(features, config);
         List<String> seen = probe.answers(sampleRows(data, sample, seed));

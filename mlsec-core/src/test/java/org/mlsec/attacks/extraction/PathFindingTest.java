@@ -154,7 +154,7 @@ class PathFindingTest {
         Dataset data = TestData.layman(500, 6, dir).select(TestData.TALK_FEATURES);
         LocalModel target = Trainer.train(data, TrainConfig.defaults(Algorithm.TREE).withMaxDepth(2), "t", Progress.NONE);
         InputException small = assertThrows(InputException.class, () -> Extraction.path(target, data, 5, 1, Progress.NONE));
-        assertTrue(small.getMessage().contains("--budget"), small.getMessage());
+        assertTrue(small.getMessage().contains("budget must be at least 10") && small.parameters().contains("budget"), small.getMessage());
         // Without known rows the attack samples inside the schema's ranges, so it needs them.
         List<Column> open = new ArrayList<>(target.schema().features());
         open.set(0, Column.numeric("LIMIT_BAL", ColumnType.INTEGER, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));

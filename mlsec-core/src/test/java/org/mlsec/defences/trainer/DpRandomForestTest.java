@@ -14,7 +14,7 @@ import org.mlsec.InputException;
 import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.data.Schema;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.metrics.Evaluation;

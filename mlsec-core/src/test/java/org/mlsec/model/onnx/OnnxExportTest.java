@@ -305,7 +305,7 @@ class OnnxExportTest {
         ForestModel deep = new ForestModel(ForestModel.DECISION_TREE, schema(List.of("0", "1")), provenance(),
                 List.of(chain(TreeEnsembleExport.MAX_DEPTH + 1)));
         InputException e = assertThrows(InputException.class, () -> OnnxExport.toOnnx(deep));
-        assertTrue(e.getMessage().contains("tree 0 is 1001 levels deep") && e.getMessage().contains("--max-depth"),
+        assertTrue(e.getMessage().contains("tree 0 is 1001 levels deep") && e.getMessage().contains("maxDepth") && e.parameters().contains("maxDepth"),
                 e.getMessage());
     }
 

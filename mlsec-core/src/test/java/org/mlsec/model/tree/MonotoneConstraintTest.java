@@ -27,7 +27,7 @@ import org.mlsec.InputException;
 import org.mlsec.Progress;
 import org.mlsec.TestData;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.data.Schema;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;

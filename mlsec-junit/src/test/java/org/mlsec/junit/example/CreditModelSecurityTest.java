@@ -18,7 +18,7 @@ import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.data.Split;
 import org.mlsec.defences.integrity.Canaries;
 import org.mlsec.model.Algorithm;

@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 
 /**
  * Makes the Spark ML fixtures of {@link SparkMlModelsTest} with real Spark (run from the module dir:

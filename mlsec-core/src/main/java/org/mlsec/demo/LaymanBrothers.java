@@ -1,8 +1,12 @@
-package org.mlsec.data;
+package org.mlsec.demo;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.mlsec.data.Column;
+import org.mlsec.data.ColumnType;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
 import org.mlsec.internal.Validate;
 
 /**

@@ -1,4 +1,4 @@
-package org.mlsec.data;
+package org.mlsec.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.Progress;
 import org.mlsec.TestData;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Split;
 import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.TrainConfig;

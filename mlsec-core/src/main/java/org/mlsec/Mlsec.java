@@ -1,0 +1,116 @@
+package org.mlsec;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.mlsec.attacks.evasion.Costs;
+import org.mlsec.attacks.evasion.Evasion;
+import org.mlsec.attacks.evasion.Feasibility;
+import org.mlsec.attacks.evasion.Norm;
+import org.mlsec.attacks.inference.MembershipAttack;
+import org.mlsec.data.CsvOptions;
+import org.mlsec.data.CsvReader;
+import org.mlsec.data.Dataset;
+import org.mlsec.data.Schema;
+import org.mlsec.defences.preprocessor.InputSchema;
+import org.mlsec.internal.Validate;
+import org.mlsec.model.Classifier;
+import org.mlsec.model.LocalModel;
+import org.mlsec.model.Models;
+import org.mlsec.model.TrainConfig;
+import org.mlsec.model.Trainer;
+import org.mlsec.scan.ModelScanner;
+import org.mlsec.scan.ScanReport;
+
+/**
+ * mlsec from Java: the common case of each threat in one or two calls. Open a model, read data in its schema, then
+ * attack it or check it:
+ *
+ * <pre>{@code
+ * LocalModel model = Mlsec.open(Path.of("credit.mlsec"));               // or a pickle, XGBoost, LightGBM, ONNX, PMML
+ * Dataset members = Mlsec.read(Path.of("train.csv"), model);            // read in the model's schema
+ * Dataset others = Mlsec.read(Path.of("holdout.csv"), model);
+ * var mia = Mlsec.membership(model).references(8).infer(members, others);
+ * System.out.printf("AUC %.3f, TPR at 0.1%% FPR %.3f%n", mia.auc(), mia.tprAtFpr(0.001));
+ *
+ * ScanReport scan = Mlsec.scan(Path.of("models"));                      // never loads or runs a file
+ * if (!scan.findings().isEmpty() || !scan.incomplete().isEmpty()) { ... }
+ * }</pre>
+ *
+ * <p>Everything here delegates to the packages that do the work ({@code org.mlsec.attacks.*},
+ * {@code org.mlsec.defences.*}, {@code org.mlsec.scan}); use those for every option. Errors in what the caller gives
+ * are {@link InputException}s that say what and where, naming the Java parameter.
+ */
+public final class Mlsec {
+    private Mlsec() {
+    }
+
+    /**
+     * Opens a model file of any format mlsec reads, white-box and without executing anything: mlsec's own files,
+     * scikit-learn pickles (walked opcode by opcode against an allow-list, never unpickled), XGBoost JSON/UBJSON,
+     * LightGBM text, ONNX tree ensembles and linear classifiers, PMML, and saved Spark ML models (with mlsec-spark).
+     */
+    public static LocalModel open(Path file) {
+        return Models.load(Validate.notNull(file, "file"));
+    }
+
+    /**
+     * Opens any model as a classifier: a file as {@link #open(Path)} does, or an {@code http(s)://} scoring API (a
+     * Flask-style JSON API), or an ONNX graph run by ONNX Runtime, as a black box that is sent rows of
+     * {@code blackBox}'s features and answers its classes.
+     */
+    public static Classifier open(String pathOrUrl, Schema blackBox) {
+        return Models.open(Validate.notNull(pathOrUrl, "pathOrUrl"), blackBox);
+    }
+
+    /** Reads a labelled CSV file, inferring each column's type, categories and range; {@code drop} names columns to ignore. */
+    public static Dataset read(Path csv, String label, String... drop) {
+        Validate.notNull(csv, "csv");
+        return CsvReader.read(csv, CsvOptions.labelled(Validate.notNull(label, "label"), drop));
+    }
+
+    /**
+     * Reads a CSV file in the model's schema (its features by name, its categories and classes), which is how data
+     * must be read to be given to that model: a file read on its own infers its own categories, and rows would then
+     * mean something else to the model. The label column is the model's; other columns are ignored.
+     */
+    public static Dataset read(Path csv, Classifier model) {
+        Validate.notNull(csv, "csv");
+        Schema s = Validate.notNull(model, "model").schema();
+        List<String> header = CsvReader.header(csv, CsvOptions.unlabelled());
+        CsvOptions options = s.label() != null && header.contains(s.label()) ? CsvOptions.labelled(s.label())
+                : CsvOptions.unlabelled();
+        return CsvReader.read(csv, s, options);
+    }
+
+    /** Trains one of mlsec's own models (random forest, tree, boosting, logistic regression) with its provenance. */
+    public static LocalModel train(Dataset data, TrainConfig config) {
+        return Trainer.train(Validate.notNull(data, "data"), Validate.notNull(config, "config"), "java", Progress.NONE);
+    }
+
+    /**
+     * Scans model files and folders for code that would run when they are loaded, without ever loading them. Check
+     * both {@link ScanReport#findings()} and {@link ScanReport#incomplete()}: a file that could not be read fully is
+     * never "clean".
+     */
+    public static ScanReport scan(Path... paths) {
+        Validate.isTrue(paths != null && paths.length > 0, "paths must name at least one file or folder", "paths");
+        return ModelScanner.scan(List.of(paths));
+    }
+
+    /** A membership-inference attack on {@code model} (RMIA by default); finish with {@code infer(members, nonMembers)}. */
+    public static MembershipAttack membership(Classifier model) {
+        return MembershipAttack.on(model);
+    }
+
+    /**
+     * Evasion: the smallest change (largest single feature change, scaled by each feature's range) to each of up to
+     * {@code rows} rows that turns the model's answer into class {@code toClass}, within what the data shows is
+     * feasible. Use {@link Evasion#evade} with a {@link Feasibility} for immutable columns, costs and domain rules.
+     */
+    public static Evasion.Outcome evade(Classifier model, Dataset data, int toClass, int rows) {
+        Validate.notNull(model, "model");
+        Validate.notNull(data, "data");
+        Feasibility feas = Feasibility.of(model.schema(), InputSchema.infer(data), data, Costs.defaults(Norm.LINF));
+        return Evasion.evade(model, data, feas, Evasion.Config.defaults(toClass).withRows(rows), Progress.NONE);
+    }
+}
