@@ -21,9 +21,7 @@ public sealed interface ChartData {
             Validate.notNull(title, "title");
             names = List.copyOf(names);
             rocs = List.copyOf(rocs);
-            if (names.size() != rocs.size()) {
-                throw new IllegalArgumentException(names.size() + " names for " + rocs.size() + " ROC curves");
-            }
+            sameLength(names, "names", rocs, "ROC curves");
         }
     }
 
@@ -79,10 +77,7 @@ public sealed interface ChartData {
             Validate.notNull(title, "title");
             features = List.copyOf(features);
             importances = List.copyOf(importances);
-            if (features.size() != importances.size()) {
-                throw new IllegalArgumentException(features.size() + " features for " + importances.size()
-                        + " importances");
-            }
+            sameLength(features, "features", importances, "importances");
         }
 
         /** The model's ten most important columns. */
@@ -108,9 +103,7 @@ public sealed interface ChartData {
         public Fairness {
             groups = List.copyOf(groups);
             rates = List.copyOf(rates);
-            if (groups.size() != rates.size()) {
-                throw new IllegalArgumentException(groups.size() + " groups for " + rates.size() + " rates");
-            }
+            sameLength(groups, "groups", rates, "rates");
         }
 
         /** The groups of every protected attribute in fairness audits' results; one "none" bar when there are none. */
@@ -136,10 +129,14 @@ public sealed interface ChartData {
         public Fidelity {
             queries = List.copyOf(queries);
             fidelity = List.copyOf(fidelity);
-            if (queries.size() != fidelity.size()) {
-                throw new IllegalArgumentException(queries.size() + " query counts for " + fidelity.size()
-                        + " fidelities");
-            }
+            sameLength(queries, "query counts", fidelity, "fidelities");
+        }
+    }
+
+    /** A chart's two series must pair up: "3 names for 2 ROC curves" otherwise. */
+    private static void sameLength(List<?> a, String as, List<?> b, String bs) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException(a.size() + " " + as + " for " + b.size() + " " + bs);
         }
     }
 }
