@@ -14,7 +14,7 @@ import org.mlsec.model.remote.ClassDiscovery;
 import org.mlsec.model.remote.HttpClassifier;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
-import org.mlsec.report.ReportWriter;
+import org.mlsec.report.render.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

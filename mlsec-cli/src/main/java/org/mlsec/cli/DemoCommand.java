@@ -18,7 +18,8 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.ModelIo;
 import org.mlsec.model.TrainConfig;
-import org.mlsec.report.Charts;
+import org.mlsec.report.ChartData;
+import org.mlsec.report.render.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -146,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
         var audit = org.mlsec.report.Audit.run(baselineData, r.model(), modelFile, r.model().provenance() == null ? null
                 : TrainConfig.fromHyperparameters(Algorithm.RF, r.model().provenance().hyperparameters()), null,
                 protectedColumns, org.mlsec.report.Audit.Budget.QUICK, seed, org.mlsec.Progress.NONE);
-        org.mlsec.report.ReportWriter.write(audit, out, modelFile.toString());
+        org.mlsec.report.render.ReportWriter.write(audit, out, modelFile.toString());
         say("`mlsec audit` ran every check on the " + (talkSchema ? "bank's " : "") + "model: " + audit.findings().size()
                 + " findings, in " + out.resolve("report.html") + " (with report.json and report.sarif).");
         res.put("report", out.resolve("report.html").toString());
@@ -275,7 +276,7 @@ final class DemoCommand implements Callable<Integer> {
                         + "%d non-members with AUC %.2f (95%% CI %.2f-%.2f); %s", halves.train().rows(),
                         halves.test().rows(), res.metric("auc"), res.metric("auc_ci_low"), res.metric("auc_ci_high"),
                         lowFpr(res)));
-                Charts.writeSvg(Charts.rocLogLog("Membership inference (RMIA)", List.of("overfit forest"),
+                Charts.writeSvg(new ChartData.RocCurves("Membership inference (RMIA)", List.of("overfit forest"),
                         List.of(rep.roc())), out.resolve("membership-roc.svg"));
             } else {
                 say(String.format(java.util.Locale.ROOT, "Defence: limit depth to 8 and leaves to %d %s: AUC %.2f "

@@ -15,7 +15,8 @@ import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.remote.ClassDiscovery;
 import org.mlsec.model.remote.HttpClassifier;
-import org.mlsec.report.Charts;
+import org.mlsec.report.ChartData;
+import org.mlsec.report.render.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -136,7 +137,7 @@ final class MembershipCommand implements Callable<Integer> {
                             ? ", at 1% FPR " + Output.pct(m.metric("tpr_at_fpr_0_01")) : "", m.metric("seconds"));
         }
         if (roc != null) {
-            Charts.writeSvg(Charts.rocLogLog("Membership inference: " + config.method().key(), List.of(config.method().key()),
+            Charts.writeSvg(new ChartData.RocCurves("Membership inference: " + config.method().key(), List.of(config.method().key()),
                     List.of(r.roc())), roc);
             System.out.println("  ROC curve: " + roc);
         }

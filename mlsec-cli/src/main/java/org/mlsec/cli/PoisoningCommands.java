@@ -32,7 +32,8 @@ import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
-import org.mlsec.report.Charts;
+import org.mlsec.report.ChartData;
+import org.mlsec.report.render.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -275,7 +276,7 @@ final class PoisoningCommands {
                 int written = 0;
                 for (DataDiff.FeatureShift f : shifts) {
                     if (f.flagged()) {
-                        Charts.writeSvg(Charts.histograms(f.name(), column(b, f.name()), column(a, f.name())),
+                        Charts.writeSvg(new ChartData.Histograms(f.name(), column(b, f.name()), column(a, f.name())),
                                 plots.resolve(f.name() + ".svg"));
                         written++;
                     }

@@ -11,6 +11,7 @@ import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
 import org.mlsec.internal.Json;
+import org.mlsec.model.formats.BlackBoxRunner;
 import org.mlsec.model.formats.DirectoryFormat;
 import org.mlsec.model.formats.ModelFormat;
 import org.mlsec.model.formats.Sniff;
@@ -105,7 +106,8 @@ public final class Models {
     /**
      * Opens any model as a {@link Classifier}: an {@code http(s)://} scoring URL (a Flask-style JSON API, black box),
      * or a file of any supported format — white-box where the format allows, and an ONNX graph that is not a tree
-     * ensemble or linear classifier through ONNX Runtime as a black box.
+     * ensemble or linear classifier as a black box through ONNX Runtime (a {@link BlackBoxRunner} that the
+     * mlsec-onnx module registers; without it such a graph is an {@link InputException} naming the module).
      *
      * @param spec      a path or an http(s) URL
      * @param blackBox  the schema rows are sent in when the model is a black box (its classes name the answers);
@@ -122,12 +124,27 @@ public final class Models {
         try {
             return load(Path.of(spec));
         } catch (org.mlsec.model.formats.NotWhiteBoxException e) {
-            if (!"ONNX".equals(e.format())) {
-                throw e;
-            }
+            BlackBoxRunner runner = blackBoxRunner(e, spec);
             requireSchema(blackBox, spec + " (" + e.getMessage() + ")");
-            return new org.mlsec.model.onnx.OnnxClassifier(Path.of(spec), blackBox);
+            return runner.open(Path.of(spec), blackBox);
         }
+    }
+
+    /**
+     * The {@link BlackBoxRunner} on the classpath for a file no reader understands (mlsec-onnx's ONNX Runtime for
+     * ONNX graphs); without one the file is refused, saying which module runs it.
+     */
+    private static BlackBoxRunner blackBoxRunner(org.mlsec.model.formats.NotWhiteBoxException e, String spec) {
+        for (BlackBoxRunner r : java.util.ServiceLoader.load(BlackBoxRunner.class)) {
+            if (r.format().equals(e.format())) {
+                return r;
+            }
+        }
+        if ("ONNX".equals(e.format())) {
+            throw new InputException(spec + " (" + e.getMessage() + ") can only run as a black box through ONNX"
+                    + " Runtime, which is not on the classpath: add the dependency org.mlsec:mlsec-onnx");
+        }
+        throw e;
     }
 
     private static void requireSchema(Schema s, String what) {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.mlsec.Progress;
 import org.mlsec.Result;
 import org.mlsec.attacks.extraction.Extraction;
@@ -104,8 +103,8 @@ public final class Audit {
         return new QueryPlan(rows, unbatched, trainings);
     }
 
-    /** The findings and the charts, by name. */
-    public record Report(List<Finding> findings, Map<String, Chart<?, ?>> charts, Map<String, Object> context) {
+    /** The findings and the charts, by name (drawn by mlsec-report's ReportWriter). */
+    public record Report(List<Finding> findings, Map<String, ChartData> charts, Map<String, Object> context) {
     }
 
     private Audit() {
@@ -141,7 +140,7 @@ public final class Audit {
                              Dataset reference, List<String> protectedColumns, List<String> only, Budget budget, long seed,
                              Progress progress) {
         List<Finding> out = new ArrayList<>();
-        Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
+        Map<String, ChartData> charts = new LinkedHashMap<>();
         int steps = 7;
         int step = 0;
         Split halves = Split.random(data, 0.5, seed);
@@ -220,8 +219,8 @@ public final class Audit {
                             : "An attacker with look-alike models can tell whether a person was in the training data.",
                     "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
                     "mlsec defend membership --data F --label L", withStandIn(m.metrics(), standIn)));
-            charts.put("membership-roc", Charts.rocLogLog("Membership inference (RMIA)", List.of("model trained like yours"),
-                    List.of(mia.roc())));
+            charts.put("membership-roc", new ChartData.RocCurves("Membership inference (RMIA)",
+                    List.of("model trained like yours"), List.of(mia.roc())));
         }
         progress.update("audit", ++step, steps);
 
@@ -285,7 +284,7 @@ public final class Audit {
                             + " linear model extrapolates; a tree model that changes out there saw such values in training).",
                     "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
                     "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer", bm));
-            charts.put("importances", Charts.importances("What drives the model",
+            charts.put("importances", ChartData.Importances.of("What drives the model",
                     audited instanceof LocalModel ? (LocalModel) audited : target));
         }
         progress.update("audit", ++step, steps);
@@ -295,7 +294,7 @@ public final class Audit {
             var shifts = DataDiff.features(reference, data).stream().filter(DataDiff.FeatureShift::flagged).toList();
             if (!shifts.isEmpty()) {
                 String f = shifts.get(0).name();
-                charts.put("poisoning-histogram", Charts.histograms(f, column(reference, f), column(data, f)));
+                charts.put("poisoning-histogram", new ChartData.Histograms(f, column(reference, f), column(data, f)));
             }
             var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
                     Math.max(30, data.rows() / 200), 3);
@@ -327,7 +326,7 @@ public final class Audit {
                         "Audit the training data for targeted edits; compare with the previous model.",
                         "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns), f.metrics()));
             }
-            charts.put("fairness", Charts.fairness(fair));
+            charts.put("fairness", ChartData.Fairness.of(fair));
         }
         progress.update("audit", ++step, steps);
 
@@ -352,7 +351,7 @@ public final class Audit {
             if (st == null) {
                 throw new org.mlsec.MlsecException("extraction measured nothing: the model answered one class only");
             }
-            charts.put("extraction", Charts.fidelity(spent, fidelity));
+            charts.put("extraction", new ChartData.Fidelity(spent, fidelity));
             double fid = st.metric("fidelity");
             out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
                             Locale.ROOT, "A copy agreeing on %.1f%% of rows costs %d label-only queries", 100 * fid,
@@ -425,7 +424,7 @@ public final class Audit {
      * first, inside the schema learned from the training half, protected attributes held fixed.
      */
     private static Finding evasion(org.mlsec.model.Classifier audited, Split halves, List<String> protectedColumns,
-                                   Budget budget, long seed, Map<String, Chart<?, ?>> charts) {
+                                   Budget budget, long seed, Map<String, ChartData> charts) {
         var feas = org.mlsec.attacks.evasion.Feasibility.of(audited.schema(),
                 org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()), halves.train(),
                 org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF).withImmutable(protectedColumns));
@@ -452,7 +451,7 @@ public final class Audit {
                     binary ? "The model gives no held-out row its second class."
                             : "The model gives every held-out row its first class.", "-", "mlsec attack evade", Map.of());
         }
-        charts.put("evasion-costs", Charts.evasionCosts(costs, feas.norm().key()));
+        charts.put("evasion-costs", new ChartData.EvasionCosts(costs, feas.norm().key()));
         double rate = r.metric("success_rate");
         double median = r.metric("median_cost");
         String severity = rate < 0.5 ? "low" : median < 0.1 ? "high" : median < 0.5 ? "medium" : "low";

@@ -23,8 +23,8 @@ import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
-import org.mlsec.report.ReportWriter;
 import org.mlsec.report.Threats;
+import org.mlsec.report.render.ReportWriter;
 
 /**
  * Audits a model on a labelled CSV data set (as {@code mlsec audit}): writes report.html, report.json and

@@ -22,7 +22,7 @@ import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.report.Audit;
-import org.mlsec.report.ReportWriter;
+import org.mlsec.report.render.ReportWriter;
 import org.mlsec.scan.ModelScanner;
 
 /**

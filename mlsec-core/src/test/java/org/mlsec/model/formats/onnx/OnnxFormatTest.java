@@ -24,7 +24,6 @@ import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
 import org.mlsec.model.formats.FixtureAssertions;
 import org.mlsec.model.formats.NotWhiteBoxException;
-import org.mlsec.model.onnx.OnnxClassifier;
 
 /**
  * The fixtures (real scikit-learn and XGBoost models written as ONNX-ML graphs, see the fixture README) read
@@ -135,30 +134,6 @@ class OnnxFormatTest {
             }
         }
         System.out.println(line);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"rf_binary", "rf_gt_mixed", "gb_binary", "xgb_binary", "xgb_gte", "xgb_marriage3", "lr_scaler",
-        "lr_ovr_marriage3"})
-    void javaOnnxRuntimeAgreesLive(String name) throws IOException {
-        Assumptions.assumeTrue(TestData.realAvailable());
-        LocalModel m = load(name);
-        double[][] x = rows(m);
-        double[][] some = new double[4000][];
-        double[][] nan = withNaN(x);
-        for (int i = 0; i < 2000; i++) {
-            some[i] = x[i * 13];
-            some[2000 + i] = nan[i];
-        }
-        double[][] p = m.predictProba(some);
-        try (OnnxClassifier ort = new OnnxClassifier(DIR.resolve(name + ".onnx"), m.schema())) {
-            double[][] q = ort.predictProba(some);
-            for (int i = 0; i < some.length; i++) {
-                for (int c = 0; c < p[i].length; c++) {
-                    assertEquals(q[i][c], p[i][c], 1e-5, name + " row " + i);
-                }
-            }
-        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.mlsec.report;
+package org.mlsec.report.render;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.mlsec.MlsecException;
 import org.mlsec.internal.Json;
+import org.mlsec.report.Audit;
+import org.mlsec.report.Finding;
+import org.mlsec.report.Threats;
 
 /** Writes an audit as report.json, report.sarif (SARIF 2.1.0) and one self-contained report.html. */
 public final class ReportWriter {

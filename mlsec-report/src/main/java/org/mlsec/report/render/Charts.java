@@ -1,4 +1,4 @@
-package org.mlsec.report;
+package org.mlsec.report.render;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +12,12 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mlsec.MlsecException;
 import org.mlsec.metrics.Roc;
+import org.mlsec.report.ChartData;
 
-/** SVG charts drawn by XChart (VectorGraphics2D), never assembled by hand. */
+/**
+ * SVG charts drawn by XChart (VectorGraphics2D), never assembled by hand: each {@link ChartData} the audit or a
+ * command gives becomes one chart, with the binning of values (histograms, costs) done here.
+ */
 public final class Charts {
     /** Rates below this are drawn at it on log axes. */
     static final double FLOOR = 1e-5;
@@ -21,8 +25,26 @@ public final class Charts {
     private Charts() {
     }
 
+    /** The chart of the data. */
+    public static org.knowm.xchart.internal.chartpart.Chart<?, ?> draw(ChartData data) {
+        if (data instanceof ChartData.RocCurves r) {
+            return rocLogLog(r.title(), r.names(), r.rocs());
+        } else if (data instanceof ChartData.Histograms h) {
+            return histograms(h.feature(), h.before(), h.after());
+        } else if (data instanceof ChartData.EvasionCosts c) {
+            return evasionCosts(c.costs(), c.norm());
+        } else if (data instanceof ChartData.Importances i) {
+            return importances(i.title(), i.features(), i.importances());
+        } else if (data instanceof ChartData.Fairness f) {
+            return fairness(f.groups(), f.rates());
+        } else if (data instanceof ChartData.Fidelity f) {
+            return fidelity(f.queries(), f.fidelity());
+        }
+        throw new IllegalArgumentException("no chart for " + data);
+    }
+
     /** A log-log ROC curve (the membership-inference convention), with the chance line. */
-    public static XYChart rocLogLog(String title, List<String> names, List<Roc> rocs) {
+    static XYChart rocLogLog(String title, List<String> names, List<Roc> rocs) {
         XYChart chart = new XYChartBuilder().width(640).height(480).title(title)
                 .xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
         chart.getStyler().setXAxisLogarithmic(true);
@@ -59,7 +81,7 @@ public final class Charts {
     }
 
     /** Before/after histograms of one feature, on shared bins (20 between the pooled 1st and 99th percentiles). */
-    public static org.knowm.xchart.CategoryChart histograms(String feature, double[] before, double[] after) {
+    static org.knowm.xchart.CategoryChart histograms(String feature, double[] before, double[] after) {
         double[] pooled = new double[before.length + after.length];
         System.arraycopy(before, 0, pooled, 0, before.length);
         System.arraycopy(after, 0, pooled, before.length, after.length);
@@ -98,7 +120,7 @@ public final class Charts {
     }
 
     /** How much change the successful evasions needed: the share of rows per cost bin. */
-    public static org.knowm.xchart.CategoryChart evasionCosts(List<Double> costs, String norm) {
+    static org.knowm.xchart.CategoryChart evasionCosts(List<Double> costs, String norm) {
         double[] v = costs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double hi = v.length == 0 ? 1 : Math.max(v[(int) (0.95 * (v.length - 1))], 1e-9);
         int bins = 12;
@@ -115,20 +137,8 @@ public final class Charts {
         return chart;
     }
 
-    /** Column importances of a model, as horizontal-ish bars. */
-    public static org.knowm.xchart.CategoryChart importances(String title, org.mlsec.model.LocalModel m) {
-        double[] imp = m.columnImportances();
-        List<String> names = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        Integer[] order = new Integer[imp.length];
-        for (int j = 0; j < imp.length; j++) {
-            order[j] = j;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(imp[b], imp[a]));
-        for (int k = 0; k < Math.min(10, order.length); k++) {
-            names.add(m.schema().feature(order[k]).name());
-            values.add(imp[order[k]]);
-        }
+    /** Column importances (the model's largest first), as bars. */
+    static org.knowm.xchart.CategoryChart importances(String title, List<String> names, List<Double> values) {
         org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(640).height(400)
                 .title(title).xAxisTitle("feature").yAxisTitle("importance").build();
         chart.getStyler().setLegendVisible(false);
@@ -139,29 +149,17 @@ public final class Charts {
     }
 
     /** Predicted-positive rate per group of each protected attribute. */
-    public static org.knowm.xchart.CategoryChart fairness(List<org.mlsec.Result> audits) {
+    static org.knowm.xchart.CategoryChart fairness(List<String> groups, List<Double> rates) {
         org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(640).height(400)
                 .title("Predicted positive rate by group").xAxisTitle("group").yAxisTitle("rate").build();
         chart.getStyler().setXAxisLabelRotation(45);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        List<String> groups = new ArrayList<>();
-        List<Double> rates = new ArrayList<>();
-        for (org.mlsec.Result r : audits) {
-            ((java.util.Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> {
-                groups.add(r.metrics().get("attribute") + "=" + g);
-                rates.add((Double) ((java.util.Map<?, ?>) v).get("positive_rate"));
-            });
-        }
-        if (groups.isEmpty()) {
-            groups.add("none");
-            rates.add(0.0);
-        }
         chart.addSeries("predicted positive", groups, rates);
         return chart;
     }
 
     /** Fidelity of stolen copies against the queries they cost. */
-    public static XYChart fidelity(List<Double> queries, List<Double> fidelity) {
+    static XYChart fidelity(List<Double> queries, List<Double> fidelity) {
         XYChart chart = new XYChartBuilder().width(640).height(400).title("Model stealing: fidelity against queries")
                 .xAxisTitle("label-only queries").yAxisTitle("agreement with the model").build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
@@ -171,10 +169,10 @@ public final class Charts {
     }
 
     /** The chart as SVG text (for inlining in the HTML report). */
-    public static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+    public static String svg(ChartData data) {
         try {
             Path tmp = Files.createTempFile("mlsec-chart", ".svg");
-            writeSvg(chart, tmp);
+            writeSvg(data, tmp);
             String text = Files.readString(tmp);
             Files.deleteIfExists(tmp);
             int start = text.indexOf("<svg");
@@ -184,7 +182,9 @@ public final class Charts {
         }
     }
 
-    public static void writeSvg(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
+    /** Writes the chart as an SVG file (the folders above it made as needed). */
+    public static void writeSvg(ChartData data, Path file) {
+        org.knowm.xchart.internal.chartpart.Chart<?, ?> chart = draw(data);
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

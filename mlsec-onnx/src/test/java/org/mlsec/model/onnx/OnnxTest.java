@@ -2,7 +2,9 @@ package org.mlsec.model.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import org.mlsec.TestData;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;
+import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
 
@@ -46,5 +49,20 @@ class OnnxTest {
         Path f = dir.resolve("junk.onnx");
         Files.write(f, new byte[] {1, 2, 3, 4, 5});
         assertThrows(InputException.class, () -> new OnnxClassifier(f, data.schema()));
+    }
+
+    @Test
+    void modelsOpenRunsAGraphBeyondTreesThroughOnnxRuntimeFoundOnTheClasspath() throws IOException {
+        Dataset data = TestData.layman(500, 9, dir);
+        Path graph = Path.of("../mlsec-core/src/test/resources/fixtures/onnx/matmul_sigmoid.onnx");
+        InputException noSchema = assertThrows(InputException.class, () -> Models.open(graph.toString(), null));
+        assertTrue(noSchema.getMessage().contains("is a black box"), noSchema.getMessage());
+        LocalModel lr = Trainer.train(data, TrainConfig.defaults(Algorithm.LR), "test", Progress.NONE);
+        Path f = dir.resolve("lr.onnx");
+        OnnxExport.export(lr, f);
+        // mlsec's own export is a plain-operator graph, so it too is left to ONNX Runtime.
+        try (OnnxClassifier onnx = assertInstanceOf(OnnxClassifier.class, Models.open(f.toString(), lr.schema()))) {
+            assertArrayEquals(lr.predictProba(data.x())[0], onnx.predictProba(new double[][] {data.row(0)})[0], 1e-4);
+        }
     }
 }

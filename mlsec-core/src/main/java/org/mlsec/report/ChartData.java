@@ -1,0 +1,142 @@
+package org.mlsec.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.mlsec.Result;
+import org.mlsec.internal.Validate;
+import org.mlsec.metrics.Roc;
+import org.mlsec.model.LocalModel;
+
+/**
+ * What one chart of a report shows, as data: the audit says what to draw and the mlsec-report module draws it (with
+ * XChart, as SVG), so that mlsec-core needs no charting library. Each kind is the figures its chart plots, nothing
+ * about how it looks.
+ */
+public sealed interface ChartData {
+    /** Log-log ROC curves (the membership-inference convention), one per name, drawn with the chance line. */
+    record RocCurves(String title, List<String> names, List<Roc> rocs) implements ChartData {
+        public RocCurves {
+            Validate.notNull(title, "title");
+            names = List.copyOf(names);
+            rocs = List.copyOf(rocs);
+            sameLength(names, "names", rocs, "ROC curves");
+        }
+    }
+
+    /** Before/after histograms of one feature's values (binned when drawn, on bins shared by both). */
+    record Histograms(String feature, double[] before, double[] after) implements ChartData {
+        public Histograms {
+            Validate.notNull(feature, "feature");
+            if (before.length == 0 || after.length == 0) {
+                throw new IllegalArgumentException("histograms of " + feature + " need values before and after");
+            }
+            before = before.clone();
+            after = after.clone();
+        }
+
+        @Override
+        public double[] before() {
+            return before.clone();
+        }
+
+        @Override
+        public double[] after() {
+            return after.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Histograms h && feature.equals(h.feature) && Arrays.equals(before, h.before)
+                    && Arrays.equals(after, h.after);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * feature.hashCode() + Arrays.hashCode(before)) + Arrays.hashCode(after);
+        }
+
+        @Override
+        public String toString() {
+            return "Histograms[" + feature + ", " + before.length + " before, " + after.length + " after]";
+        }
+    }
+
+    /** The costs of the successful evasions (binned when drawn), measured in {@code norm}. */
+    record EvasionCosts(List<Double> costs, String norm) implements ChartData {
+        public EvasionCosts {
+            costs = List.copyOf(costs);
+            Validate.notNull(norm, "norm");
+        }
+    }
+
+    /** Bars of column importance, largest first. */
+    record Importances(String title, List<String> features, List<Double> importances) implements ChartData {
+        public Importances {
+            Validate.notNull(title, "title");
+            features = List.copyOf(features);
+            importances = List.copyOf(importances);
+            sameLength(features, "features", importances, "importances");
+        }
+
+        /** The model's ten most important columns. */
+        public static Importances of(String title, LocalModel m) {
+            double[] imp = m.columnImportances();
+            Integer[] order = new Integer[imp.length];
+            for (int j = 0; j < imp.length; j++) {
+                order[j] = j;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(imp[b], imp[a]));
+            List<String> names = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            for (int k = 0; k < Math.min(10, order.length); k++) {
+                names.add(m.schema().feature(order[k]).name());
+                values.add(imp[order[k]]);
+            }
+            return new Importances(title, names, values);
+        }
+    }
+
+    /** The predicted-positive rate per group, a group being "attribute=value". */
+    record Fairness(List<String> groups, List<Double> rates) implements ChartData {
+        public Fairness {
+            groups = List.copyOf(groups);
+            rates = List.copyOf(rates);
+            sameLength(groups, "groups", rates, "rates");
+        }
+
+        /** The groups of every protected attribute in fairness audits' results; one "none" bar when there are none. */
+        public static Fairness of(List<Result> audits) {
+            List<String> groups = new ArrayList<>();
+            List<Double> rates = new ArrayList<>();
+            for (Result r : audits) {
+                ((Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> {
+                    groups.add(r.metrics().get("attribute") + "=" + g);
+                    rates.add((Double) ((Map<?, ?>) v).get("positive_rate"));
+                });
+            }
+            if (groups.isEmpty()) {
+                groups.add("none");
+                rates.add(0.0);
+            }
+            return new Fairness(groups, rates);
+        }
+    }
+
+    /** The fidelity of stolen copies against the queries each cost. */
+    record Fidelity(List<Double> queries, List<Double> fidelity) implements ChartData {
+        public Fidelity {
+            queries = List.copyOf(queries);
+            fidelity = List.copyOf(fidelity);
+            sameLength(queries, "query counts", fidelity, "fidelities");
+        }
+    }
+
+    /** A chart's two series must pair up: "3 names for 2 ROC curves" otherwise. */
+    private static void sameLength(List<?> a, String as, List<?> b, String bs) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException(a.size() + " " + as + " for " + b.size() + " " + bs);
+        }
+    }
+}
