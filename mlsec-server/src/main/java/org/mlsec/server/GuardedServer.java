@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mlsec.data.Column;
 import org.mlsec.data.Values;
+import org.mlsec.defences.postprocessor.OutputHardening;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.internal.Json;
 import org.mlsec.model.Classifier;
@@ -39,7 +40,7 @@ public final class GuardedServer implements AutoCloseable {
     private final GuardConfig config;
     private final RequestReader reader;
     private final RateLimiter limiter;
-    private final OutputGuard output;
+    private final OutputHardening output;
     private final AuditLog audit;
     private final ClientRegistry<ExtractionDetector> detectors;
     private final ClientRegistry<Boolean> blocked;
@@ -75,7 +76,7 @@ public final class GuardedServer implements AutoCloseable {
         this.blocked = new ClientRegistry<>(config.maxClients());
         this.forwarded = new ForwardedFor(config.effectiveProxies());
         this.deadline = new BodyDeadline(config.requestDeadlineMs());
-        this.output = new OutputGuard(config);
+        this.output = config.outputHardening();
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
         int d = model.schema().width();
         this.lo = new double[d];
@@ -222,7 +223,7 @@ public final class GuardedServer implements AutoCloseable {
             ArrayNode pred = body.putArray("prediction");
             ArrayNode probs = proba ? body.putArray("probability") : null;
             for (int i = 0; i < n; i++) {
-                int k = p != null ? OutputGuard.argmax(p[i]) : labels[i];
+                int k = p != null ? Classifier.argmax(p[i]) : labels[i];
                 addLabel(pred, model.classes().get(k));
                 if (probs != null && p != null) {
                     ArrayNode row = probs.addArray();
