@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.mlsec.InputException;
+import org.mlsec.defences.detector.OnAlert;
 import org.mlsec.defences.postprocessor.OutputHardening;
 import org.mlsec.defences.postprocessor.OutputMode;
 import org.mlsec.internal.Json;
@@ -70,8 +71,7 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
         Validate.isTrue(maxBodyBytes > 0, "max_body_bytes must be positive");
         Validate.isTrue(ratePerSecond >= 0 && burst >= 0 && quotaRows >= 0, "rate limits must not be negative");
         OutputMode.parse(output);
-        Validate.isTrue(java.util.Set.of("log", "throttle", "block").contains(onAlert),
-                "on_alert must be log, throttle or block, got " + onAlert);
+        OnAlert.parse(onAlert);
         Validate.isTrue(idleTimeoutMs > 0, "idle_timeout_ms must be positive");
         Validate.isTrue(maxClients > 0, "max_clients must be positive");
         trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
@@ -80,6 +80,11 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 "on_audit_failure must be refuse or alarm, got " + onAuditFailure);
         Validate.isTrue(requestDeadlineMs > 0, "request_deadline_ms must be positive");
         Validate.isTrue(minBodyBytesPerSecond >= 0, "min_body_bytes_per_second must not be negative");
+    }
+
+    /** The on_alert setting as a policy. */
+    public OnAlert alertPolicy() {
+        return OnAlert.parse(onAlert);
     }
 
     /** The output setting as a mode. */
