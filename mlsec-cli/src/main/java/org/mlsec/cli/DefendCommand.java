@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "defend", mixinStandardHelpOptions = true, description = "Measure defences against an attack, with what they cost.",
-        subcommands = {DefendCommand.Membership.class, InversionCommands.DefendInversion.class, DefendEvasion.class})
+        subcommands = {DefendCommand.Membership.class, InversionCommands.DefendInversion.class, DefendEvasion.class,
+            DefendExtraction.class})
 final class DefendCommand extends GroupCommand {
 
     @Command(name = "membership", mixinStandardHelpOptions = true,
