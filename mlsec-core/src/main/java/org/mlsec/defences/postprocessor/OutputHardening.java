@@ -50,6 +50,14 @@ public final class OutputHardening {
         this.rng = new SplittableRandom(seed);
     }
 
+    /**
+     * The settings the defence studies ({@code defend membership}, {@code defend inversion}) measure: 1 decimal, beta
+     * 0.5 (the server's default) and noise of standard deviation 0.05 (the server's default).
+     */
+    public static OutputHardening forStudies(OutputMode mode, long seed) {
+        return new OutputHardening(mode, 1, 0.05, 0.5, seed);
+    }
+
     /** The scores as they are. */
     public static OutputHardening none() {
         return new OutputHardening(OutputMode.PROBABILITIES, 0, 0, 0, 0);
