@@ -85,7 +85,7 @@ class ExtractionDefencesTest {
     @Test
     void equationSolvingOfALogisticRegressionIsCaughtRowByRow() {
         LocalModel lr = Trainer.train(reference, TrainConfig.defaults(Algorithm.LR), "lr", Progress.NONE);
-        Report r = ExtractionDefences.study(lr, reference, new ExtractionDefences.Config(150, 7, 1, 5, 10, 600),
+        Report r = ExtractionDefences.study(lr, reference, new ExtractionDefences.Config(100, 7, 1, 5, 10, 300),
                 Progress.NONE);
         assertTrue(r.skipped().containsKey(Strategy.PATH), r.skipped().toString());
         Attack eq = attack(r, Strategy.EQUATION);
