@@ -36,6 +36,7 @@ public final class ExtractionMonitor {
         this.blocked = new ClientRegistry<>(maxClients);
     }
 
+    /** What an alert does. */
     public OnAlert policy() {
         return policy;
     }

@@ -33,6 +33,7 @@ public final class HardenedOutput implements Classifier {
         return of(model, new OutputHardening(OutputMode.LABEL, 0, 0, 0, 0));
     }
 
+    /** What this model's answers go through. */
     public OutputHardening hardening() {
         return hardening;
     }

@@ -63,6 +63,7 @@ public final class OutputHardening {
         return new OutputHardening(OutputMode.PROBABILITIES, 0, 0, 0, 0);
     }
 
+    /** What is revealed. */
     public OutputMode mode() {
         return mode;
     }
