@@ -104,8 +104,12 @@ public final class DataOptions {
 
     /** As {@link #readFor(Schema, boolean)}, filling empty cells as the model's training did ({@code recorded}). */
     Dataset readFor(Schema schema, boolean needLabel, MissingValues recorded) {
+        return readFor(requireData(), schema, needLabel, recorded);
+    }
+
+    /** As {@link #readFor(Schema, boolean, MissingValues)}, from another file than --data (a --reference, say). */
+    Dataset readFor(Path file, Schema schema, boolean needLabel, MissingValues recorded) {
         String l = label != null ? label : schema.label();
-        Path file = requireData();
         if (!needLabel && label == null) {
             l = hasColumn(file, l) ? l : null;
         }

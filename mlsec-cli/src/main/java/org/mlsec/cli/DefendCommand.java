@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mlsec.InputException;
 import org.mlsec.Result;
 import org.mlsec.attacks.inference.MembershipMethod;
 import org.mlsec.data.Dataset;
 import org.mlsec.defences.MembershipDefences;
+import org.mlsec.defences.postprocessor.OutputMode;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.TrainConfig;
 import picocli.CommandLine.Command;
@@ -17,8 +19,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "defend", mixinStandardHelpOptions = true, description = "Measure defences against an attack, with what they cost.",
-        subcommands = {DefendCommand.Membership.class, InversionCommands.DefendInversion.class, DefendEvasion.class})
+        subcommands = {DefendCommand.Membership.class, InversionCommands.DefendInversion.class, DefendEvasion.class,
+            DefendExtraction.class})
 final class DefendCommand extends GroupCommand {
+    static final String OUTPUTS_HELP = "Output-hardening rows: rounded (1 decimal), label, top1, reverse-sigmoid (beta 0.5),"
+            + " noise (sd 0.05); default rounded,label.";
+
+    /** The --outputs modes, or the default rows (rounded, label). */
+    static List<OutputMode> outputModes(List<String> keys) {
+        if (keys == null || keys.isEmpty()) {
+            return MembershipDefences.DEFAULT_OUTPUTS;
+        }
+        List<OutputMode> modes = new ArrayList<>();
+        for (String k : keys) {
+            try {
+                modes.add(OutputMode.parse(k.trim()));
+            } catch (InputException e) {
+                throw new InputException("--outputs: " + e.getMessage());
+            }
+        }
+        return modes;
+    }
 
     @Command(name = "membership", mixinStandardHelpOptions = true,
             description = {"Train the model with each membership-inference defence (regularisation, output hardening,",
@@ -55,6 +76,9 @@ final class DefendCommand extends GroupCommand {
         @Option(names = "--dp-epsilons", paramLabel = "E,...", split = ",", description = "Budgets of the DP random forests (default 8,1; Infinity for no noise).")
         List<Double> dpEpsilons;
 
+        @Option(names = "--outputs", paramLabel = "MODE,...", split = ",", description = OUTPUTS_HELP)
+        List<String> outputs;
+
         @Override
         public Integer call() {
             Dataset all = data.readLabelled();
@@ -71,7 +95,7 @@ final class DefendCommand extends GroupCommand {
                     ? MembershipDefences.DpForests.of(bounds, String.valueOf(schema))
                     : new MembershipDefences.DpForests(bounds, String.valueOf(schema), dpEpsilons);
             List<Result> rows = MembershipDefences.study(all, base, MembershipMethod.parse(method), references, seed,
-                    Output.progress(), dp);
+                    Output.progress(), dp, outputModes(outputs));
             System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
                     data.data, method, references);
             System.out.printf("  %-70s %9s %-19s %-16s %9s %8s  %s%n", "defence", "accuracy", "AUC [95% CI]",

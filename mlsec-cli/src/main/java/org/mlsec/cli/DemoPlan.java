@@ -82,31 +82,7 @@ record DemoPlan(boolean talk, String entities, int positive, String sensitive, S
     static Map<String, List<String>> sweep(Schema s, Dataset known, Map<String, Double> importances) {
         List<String> ranked = new ArrayList<>(importances.keySet());
         ranked.sort(Comparator.comparing(importances::get).reversed());
-        Map<String, List<String>> vary = new java.util.LinkedHashMap<>();
-        for (String name : ranked) {
-            int j = s.indexOf(name);
-            Column c = s.feature(j);
-            List<String> values = new ArrayList<>();
-            if (c.isCategorical()) {
-                values.addAll(c.categories());
-            } else {
-                double lo = Double.POSITIVE_INFINITY;
-                double hi = Double.NEGATIVE_INFINITY;
-                for (double[] r : known.x()) {
-                    lo = Math.min(lo, r[j]);
-                    hi = Math.max(hi, r[j]);
-                }
-                for (int k = 0; k <= 10; k++) {
-                    double v = lo + k * (hi - lo) / 10;
-                    values.add(Values.format(c.type() == ColumnType.INTEGER ? Math.rint(v) : v));
-                }
-            }
-            vary.put(name, values.stream().distinct().toList());
-            if (vary.size() == 2) {
-                break;
-            }
-        }
-        return vary;
+        return org.mlsec.attacks.extraction.Extraction.sweepGrid(s, known, ranked, 10);
     }
 
     String entity() {

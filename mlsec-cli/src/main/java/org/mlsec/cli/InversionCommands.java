@@ -186,8 +186,12 @@ final class InversionCommands {
         @Option(names = "--schema", paramLabel = "FILE", description = "Public bounds for the DP random forest (else from the data, which leaks).")
         Path schema;
 
+        @Option(names = "--outputs", paramLabel = "MODE,...", split = ",", description = DefendCommand.OUTPUTS_HELP)
+        List<String> outputs;
+
         @Override
         public Integer call() {
+            List<org.mlsec.defences.postprocessor.OutputMode> modes = DefendCommand.outputModes(outputs);
             Dataset all = data.readLabelled();
             org.mlsec.data.Schema bounds = schema != null ? InputSchema.read(schema).toSchema()
                     : org.mlsec.defences.trainer.DpRandomForest.boundsFromData(all);
@@ -200,8 +204,11 @@ final class InversionCommands {
             Map<String, Classifier> targets = new LinkedHashMap<>();
             targets.put("decision tree (overfit)", tree);
             targets.put("random forest", forest);
-            targets.put("random forest, probabilities rounded to 1 decimal", HardenedOutput.rounded(forest, 1));
-            targets.put("random forest, labels only", HardenedOutput.labelOnly(forest));
+            for (org.mlsec.defences.postprocessor.OutputMode mode : modes) {
+                org.mlsec.defences.postprocessor.OutputHardening h =
+                        org.mlsec.defences.postprocessor.OutputHardening.forStudies(mode, seed);
+                targets.put("random forest, " + h.describe(), HardenedOutput.of(forest, h));
+            }
             targets.put("DP logistic regression, epsilon 1", dp);
             targets.put("DP random forest, epsilon 1" + boundsNote, org.mlsec.defences.trainer.DpRandomForest.train(
                     halves.train(), bounds, schema != null ? schema.toString() : "data",

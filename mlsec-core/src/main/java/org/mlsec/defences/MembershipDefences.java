@@ -14,6 +14,8 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.defences.postprocessor.HardenedOutput;
+import org.mlsec.defences.postprocessor.OutputHardening;
+import org.mlsec.defences.postprocessor.OutputMode;
 import org.mlsec.defences.trainer.DpLogisticRegression;
 import org.mlsec.defences.trainer.DpRandomForest;
 import org.mlsec.data.Schema;
@@ -75,7 +77,10 @@ public final class MembershipDefences {
         }
     }
 
-    static List<Defence> defences(TrainConfig base, int n) {
+    /** The output hardening rows measured unless others are asked for: rounded to 1 decimal, labels only. */
+    public static final List<OutputMode> DEFAULT_OUTPUTS = List.of(OutputMode.ROUNDED, OutputMode.LABEL);
+
+    static List<Defence> defences(TrainConfig base, int n, List<OutputMode> outputs, long noiseSeed) {
         List<Defence> list = new ArrayList<>();
         UnaryOperator<Classifier> plain = m -> m;
         list.add(new Defence("none (" + base.algorithm().flag() + ", as trained)", MembershipInference.like(base), plain, false));
@@ -89,9 +94,13 @@ public final class MembershipDefences {
             list.add(new Defence("strongly regularised: max depth 4, min leaf " + strong + ", 20 trees",
                     MembershipInference.like(base.withMaxDepth(4).withMinLeaf(strong).withTrees(20)), plain, false));
         }
-        list.add(new Defence("output: probabilities rounded to 1 decimal", MembershipInference.like(base),
-                m -> HardenedOutput.rounded(m, 1), false));
-        list.add(new Defence("output: labels only", MembershipInference.like(base), HardenedOutput::labelOnly, true));
+        for (OutputMode mode : outputs) {
+            // Each model gets its own hardening (and noise generator), so reference models trained in parallel
+            // draw the same noise in every run.
+            list.add(new Defence("output: " + OutputHardening.forStudies(mode, noiseSeed).describe(),
+                    MembershipInference.like(base), m -> HardenedOutput.of(m, OutputHardening.forStudies(mode, noiseSeed)),
+                    mode == OutputMode.LABEL));
+        }
         TrainConfig lr = TrainConfig.defaults(Algorithm.LR);
         list.add(new Defence("logistic regression (no DP)", MembershipInference.like(lr), plain, false));
         for (double eps : new double[] {8, 1}) {
@@ -112,6 +121,15 @@ public final class MembershipDefences {
     /** The study with the given DP random forests among the defences. */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress, DpForests dp) {
+        return study(data, base, method, references, seed, progress, dp, DEFAULT_OUTPUTS);
+    }
+
+    /**
+     * The study with the given DP random forests and output hardening rows ({@link OutputHardening#forStudies}
+     * settings) among the defences.
+     */
+    public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
+                                     long seed, Progress progress, DpForests dp, List<OutputMode> outputs) {
         Split halves = Split.random(data, 0.5, seed);
         Dataset members = halves.train();
         Dataset nonMembers = halves.test();
@@ -120,7 +138,7 @@ public final class MembershipDefences {
             all[i] = i;
         }
         List<Result> rows = new ArrayList<>();
-        List<Defence> defences = defences(base, data.rows());
+        List<Defence> defences = defences(base, data.rows(), outputs, seed);
         dp.addTo(defences, data);
         int done = 0;
         for (Defence d : defences) {

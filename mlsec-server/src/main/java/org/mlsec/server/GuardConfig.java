@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.mlsec.InputException;
+import org.mlsec.defences.detector.OnAlert;
+import org.mlsec.defences.postprocessor.OutputHardening;
+import org.mlsec.defences.postprocessor.OutputMode;
 import org.mlsec.internal.Json;
 import org.mlsec.internal.Validate;
 
@@ -18,7 +21,7 @@ import org.mlsec.internal.Validate;
  * @param ratePerSecond   sustained requests per second per client (0: unlimited)
  * @param burst           requests a client may send at once
  * @param quotaRows       rows a client may query in all (0: unlimited)
- * @param output          probabilities, rounded, label, top1, reverse-sigmoid or noise
+ * @param output          probabilities, rounded, label, top1, reverse-sigmoid or noise (an {@link OutputMode} key)
  * @param decimals        for rounded
  * @param noise           standard deviation of the noise added to probabilities (noise)
  * @param reverseSigmoid  strength of the reverse-sigmoid perturbation (Lee et al. 2018)
@@ -67,10 +70,8 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
         Validate.isTrue(maxBatch > 0, "max_batch must be positive");
         Validate.isTrue(maxBodyBytes > 0, "max_body_bytes must be positive");
         Validate.isTrue(ratePerSecond >= 0 && burst >= 0 && quotaRows >= 0, "rate limits must not be negative");
-        Validate.isTrue(java.util.Set.of("probabilities", "rounded", "label", "top1", "reverse-sigmoid", "noise").contains(output),
-                "output must be probabilities, rounded, label, top1, reverse-sigmoid or noise, got " + output);
-        Validate.isTrue(java.util.Set.of("log", "throttle", "block").contains(onAlert),
-                "on_alert must be log, throttle or block, got " + onAlert);
+        OutputMode.parse(output);
+        OnAlert.parse(onAlert);
         Validate.isTrue(idleTimeoutMs > 0, "idle_timeout_ms must be positive");
         Validate.isTrue(maxClients > 0, "max_clients must be positive");
         trustedProxies = trustedProxies == null ? java.util.List.of() : java.util.List.copyOf(trustedProxies);
@@ -79,6 +80,24 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 "on_audit_failure must be refuse or alarm, got " + onAuditFailure);
         Validate.isTrue(requestDeadlineMs > 0, "request_deadline_ms must be positive");
         Validate.isTrue(minBodyBytesPerSecond >= 0, "min_body_bytes_per_second must not be negative");
+    }
+
+    /** The on_alert setting as a policy. */
+    public OnAlert alertPolicy() {
+        return OnAlert.parse(onAlert);
+    }
+
+    /** The output setting as a mode. */
+    public OutputMode outputMode() {
+        return OutputMode.parse(output);
+    }
+
+    /**
+     * The output hardening these settings ask for; its noise is seeded with 42, so a server's run of noised answers
+     * is reproducible.
+     */
+    public OutputHardening outputHardening() {
+        return new OutputHardening(outputMode(), decimals, noise, reverseSigmoid, 42);
     }
 
     /** The proxies whose X-Forwarded-For is believed: none without trust_proxy, loopback when none are named. */

@@ -18,6 +18,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mlsec.data.Column;
 import org.mlsec.data.Values;
+import org.mlsec.defences.detector.ExtractionAlert;
+import org.mlsec.defences.detector.ExtractionMonitor;
+import org.mlsec.defences.detector.ExtractionProfile;
+import org.mlsec.defences.postprocessor.OutputHardening;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.internal.Json;
 import org.mlsec.model.Classifier;
@@ -39,10 +43,10 @@ public final class GuardedServer implements AutoCloseable {
     private final GuardConfig config;
     private final RequestReader reader;
     private final RateLimiter limiter;
-    private final OutputGuard output;
+    private final OutputHardening output;
     private final AuditLog audit;
-    private final ClientRegistry<ExtractionDetector> detectors;
-    private final ClientRegistry<Boolean> blocked;
+    private final ExtractionProfile profile;
+    private final ExtractionMonitor monitor;
     private final ForwardedFor forwarded;
     private final BodyDeadline deadline;
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -52,10 +56,6 @@ public final class GuardedServer implements AutoCloseable {
     private final Counter alerts;
     private final Histogram latency;
     private final Javalin app;
-    private final double[] lo;
-    private final double[] span;
-    private final double[][] referenceCorrelation;
-    private final Plausibility plausibility;
 
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config) {
         this(model, schema, config, null);
@@ -71,25 +71,12 @@ public final class GuardedServer implements AutoCloseable {
         this.reader = new RequestReader(model.schema(), config.validate() ? schema : null,
                 recorded == null ? java.util.Map.of() : recorded.fills());
         this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows(), config.maxClients());
-        this.detectors = new ClientRegistry<>(config.maxClients());
-        this.blocked = new ClientRegistry<>(config.maxClients());
         this.forwarded = new ForwardedFor(config.effectiveProxies());
         this.deadline = new BodyDeadline(config.requestDeadlineMs());
-        this.output = new OutputGuard(config);
+        this.output = config.outputHardening();
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
-        int d = model.schema().width();
-        this.lo = new double[d];
-        this.span = new double[d];
-        for (int j = 0; j < d; j++) {
-            Column c = model.schema().feature(j);
-            boolean finite = Double.isFinite(c.min()) && Double.isFinite(c.max()) && c.max() > c.min();
-            lo[j] = finite ? c.min() : 0;
-            span[j] = finite ? c.max() - c.min() : 1;
-        }
-        this.referenceCorrelation = reference == null ? null
-                : ExtractionDetector.correlation(java.util.Arrays.asList(reference.x()), d);
-        this.plausibility = reference == null ? null
-                : Plausibility.learn(java.util.Arrays.asList(reference.x()), referenceCorrelation);
+        this.profile = ExtractionProfile.of(model.schema(), reference == null ? null : reference.x());
+        this.monitor = new ExtractionMonitor(profile, config.alertPolicy(), config.maxClients());
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -133,15 +120,7 @@ public final class GuardedServer implements AutoCloseable {
      * there is nothing to say.
      */
     public String detectorNote() {
-        if (plausibility == null || !config.detect()) {
-            return null;
-        }
-        int n = plausibility.correlatedPairs();
-        return n == 0 ? "the implausible-rows detector found no feature pair with |correlation| >= " + Plausibility.STRONG
-                + " in the reference, so it flags only rows with " + Plausibility.EXTREME_FEATURES + " or more extreme"
-                + " features: queries drawn inside the ranges go unnoticed by it (the sweep, boundary and PRADA"
-                + " detectors still apply)"
-                : "the implausible-rows detector checks " + n + " strongly correlated feature pair(s) learnt from the reference";
+        return config.detect() ? profile.note() : null;
     }
 
     public String schemaNote() {
@@ -183,7 +162,7 @@ public final class GuardedServer implements AutoCloseable {
             if (audit != null && audit.failing() && "refuse".equals(config.onAuditFailure())) {
                 throw new ApiError(503, "the audit log cannot be written; refusing requests until it can");
             }
-            if (blocked.peek(client) != null) {
+            if (monitor.blocked(client)) {
                 throw new ApiError(403, "blocked: this client triggered an extraction alert");
             }
             double wait = limiter.acquire(client);
@@ -202,17 +181,15 @@ public final class GuardedServer implements AutoCloseable {
             double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
             int[] labels = p == null ? model.predict(x) : null;
             if (config.detect()) {
-                raised = detectors.get(client, c -> new ExtractionDetector(lo, span, referenceCorrelation, plausibility))
-                        .observe(x, p);
+                ExtractionMonitor.Verdict verdict = monitor.observe(client, x, p);
+                raised = verdict.alerts().stream().map(ExtractionAlert::key).toList();
                 for (String a : raised) {
                     alerts.labelValues(a).inc();
-                    if ("block".equals(config.onAlert())) {
-                        blocked.put(client, Boolean.TRUE);
-                    } else if ("throttle".equals(config.onAlert())) {
-                        limiter.slow(client, 10);
-                    }
                 }
-                if (!raised.isEmpty() && "block".equals(config.onAlert())) {
+                if (verdict.throttle()) {
+                    limiter.slow(client, 10);
+                }
+                if (verdict.refuse()) {
                     // The request that raises the alert gets no answers either: one batch can hold a whole attack
                     // (equation solving needs only d + 1 rows).
                     throw new ApiError(403, "blocked: this request raised an extraction alert " + raised);
@@ -222,7 +199,7 @@ public final class GuardedServer implements AutoCloseable {
             ArrayNode pred = body.putArray("prediction");
             ArrayNode probs = proba ? body.putArray("probability") : null;
             for (int i = 0; i < n; i++) {
-                int k = p != null ? OutputGuard.argmax(p[i]) : labels[i];
+                int k = p != null ? Classifier.argmax(p[i]) : labels[i];
                 addLabel(pred, model.classes().get(k));
                 if (probs != null && p != null) {
                     ArrayNode row = probs.addArray();

@@ -1,5 +1,7 @@
 package org.mlsec.server;
 
+import org.mlsec.defences.detector.ClientRegistry;
+
 /**
  * Token buckets per client: {@code rate} requests per second on average, {@code burst} at once; and row quotas.
  * The buckets live in a {@link ClientRegistry}, so their number is bounded.

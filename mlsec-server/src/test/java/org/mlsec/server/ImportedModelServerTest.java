@@ -22,14 +22,15 @@ import org.mlsec.model.remote.HttpClassifier;
 /** The guarded server serves models made by other libraries, answering over HTTP exactly as the model does. */
 class ImportedModelServerTest {
     static final Path FIXTURES = Path.of("../mlsec-core/src/test/resources/fixtures");
+    static final Path REAL = Path.of("../../shared/data/default_credit_card.csv");
 
     @ParameterizedTest
     @ValueSource(strings = {"sklearn/ct_rf.pkl", "xgboost/binary.json", "lightgbm/binary.model.txt",
         "onnx/gb_binary.onnx", "pmml/sklearn-gbm.pmml"})
     void servesAnImportedModelAsTheModelAnswers(String fixture) {
-        Assumptions.assumeTrue(Files.isRegularFile(ExtractionDetectorTest.REAL), "the real data is not in ../shared");
+        Assumptions.assumeTrue(Files.isRegularFile(REAL), "the real data is not in ../shared");
         LocalModel m = Models.load(FIXTURES.resolve(fixture));
-        Dataset d = CsvReader.read(ExtractionDetectorTest.REAL, m.schema(),
+        Dataset d = CsvReader.read(REAL, m.schema(),
                 new CsvOptions(',', "DEFAULT", Set.of(), Set.of(), Set.of()));
         LocalModel served = Models.withRanges(m, d);
         GuardedServer server = new GuardedServer(served, InputSchema.infer(d), GuardConfig.defaults())

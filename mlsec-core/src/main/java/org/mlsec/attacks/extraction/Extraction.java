@@ -342,6 +342,40 @@ public final class Extraction {
         return new Stolen(surrogate, measure("sweep", target, surrogate, target.queries() - q0, null).build());
     }
 
+    /**
+     * A sweep grid like the talk's: the first two of {@code ranked} features varied, a categorical one over its
+     * categories, a numeric one over {@code steps + 1} evenly spaced values from the known data's lowest to its highest
+     * (rounded for integer columns, repeats dropped).
+     */
+    public static Map<String, List<String>> sweepGrid(Schema s, Dataset known, List<String> ranked, int steps) {
+        Validate.positive(steps, "steps");
+        Map<String, List<String>> vary = new java.util.LinkedHashMap<>();
+        for (String name : ranked) {
+            int j = s.indexOf(name);
+            Column c = s.feature(j);
+            List<String> values = new ArrayList<>();
+            if (c.isCategorical()) {
+                values.addAll(c.categories());
+            } else {
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (double[] r : known.x()) {
+                    lo = Math.min(lo, r[j]);
+                    hi = Math.max(hi, r[j]);
+                }
+                for (int k = 0; k <= steps; k++) {
+                    double v = lo + k * (hi - lo) / steps;
+                    values.add(Values.format(c.type() == ColumnType.INTEGER ? Math.rint(v) : v));
+                }
+            }
+            vary.put(name, values.stream().distinct().toList());
+            if (vary.size() == 2) {
+                break;
+            }
+        }
+        return vary;
+    }
+
     private static void grid(double[] x, List<int[]> dims, List<double[]> values, int d, List<double[]> out, int budget) {
         if (out.size() >= budget) {
             return;

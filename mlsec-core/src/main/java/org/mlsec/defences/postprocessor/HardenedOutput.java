@@ -1,31 +1,41 @@
 package org.mlsec.defences.postprocessor;
 
+import org.mlsec.MlsecException;
 import org.mlsec.data.Schema;
-import org.mlsec.internal.Validate;
 import org.mlsec.model.Classifier;
 
 /**
- * Output hardening in front of any model: probabilities rounded to a few decimals, or labels only. The predicted
- * label is always the model's own, so accuracy does not change; what an attacker learns per query does.
+ * Output hardening in front of any model, as a model: every row's probabilities pass through one
+ * {@link OutputHardening} (rounded, top class only, reverse sigmoid, noise), or the model answers labels only. The
+ * predicted label is always the model's own, so accuracy does not change; what an attacker learns per query does.
  */
 public final class HardenedOutput implements Classifier {
     private final Classifier model;
-    private final int decimals;
+    private final OutputHardening hardening;
 
-    private HardenedOutput(Classifier model, int decimals) {
+    private HardenedOutput(Classifier model, OutputHardening hardening) {
         this.model = model;
-        this.decimals = decimals;
+        this.hardening = hardening;
+    }
+
+    /** The model behind {@code hardening}. */
+    public static Classifier of(Classifier model, OutputHardening hardening) {
+        return new HardenedOutput(model, hardening);
     }
 
     /** Probabilities rounded to {@code decimals} decimals. */
     public static Classifier rounded(Classifier model, int decimals) {
-        Validate.isTrue(decimals >= 0 && decimals <= 6, "decimals must be 0 to 6, got " + decimals);
-        return new HardenedOutput(model, decimals);
+        return of(model, new OutputHardening(OutputMode.ROUNDED, decimals, 0, 0, 0));
     }
 
     /** Labels only: {@link #predictProba} is refused, as by an API that returns only the class. */
     public static Classifier labelOnly(Classifier model) {
-        return new HardenedOutput(model, -1);
+        return of(model, new OutputHardening(OutputMode.LABEL, 0, 0, 0, 0));
+    }
+
+    /** What this model's answers go through. */
+    public OutputHardening hardening() {
+        return hardening;
     }
 
     @Override
@@ -35,20 +45,17 @@ public final class HardenedOutput implements Classifier {
 
     @Override
     public boolean hasProbabilities() {
-        return decimals >= 0;
+        return hardening.servesProbabilities();
     }
 
     @Override
     public double[][] predictProba(double[][] rows) {
-        if (decimals < 0) {
-            throw new org.mlsec.MlsecException("this model answers labels only");
+        if (!hardening.servesProbabilities()) {
+            throw new MlsecException("this model answers labels only");
         }
-        double f = Math.pow(10, decimals);
         double[][] p = model.predictProba(rows);
-        for (double[] r : p) {
-            for (int c = 0; c < r.length; c++) {
-                r[c] = Math.round(r[c] * f) / f;
-            }
+        for (int i = 0; i < p.length; i++) {
+            p[i] = hardening.harden(p[i]);
         }
         return p;
     }

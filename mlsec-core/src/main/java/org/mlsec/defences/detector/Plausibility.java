@@ -1,4 +1,4 @@
-package org.mlsec.server;
+package org.mlsec.defences.detector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,8 +12,9 @@ import java.util.List;
  * clients almost never are, while points drawn feature by feature (uniformly in the ranges, as equation solving
  * draws them) almost always are — and an attack that needs only d + 1 queries must be caught row by row.
  */
-final class Plausibility {
-    static final double STRONG = 0.6;
+public final class Plausibility {
+    /** |correlation| from which a feature pair is checked. */
+    public static final double STRONG = 0.6;
     private final int[] from;
     private final int[] to;
     private final double[] slope;
@@ -23,7 +24,8 @@ final class Plausibility {
     /** Per feature, the central 99% of genuine values; a row with several features outside it is implausible too. */
     private final double[] low;
     private final double[] high;
-    static final int EXTREME_FEATURES = 3;
+    /** Features outside their central range that make a row implausible. */
+    public static final int EXTREME_FEATURES = 3;
 
     private Plausibility(int[] from, int[] to, double[] slope, double[] intercept, double[] limit, double[] low,
                          double[] high) {
@@ -36,7 +38,8 @@ final class Plausibility {
         this.high = high;
     }
 
-    static Plausibility learn(List<double[]> rows, double[][] correlation) {
+    /** Learns the lines and ranges from genuine rows and their correlation matrix. */
+    public static Plausibility learn(List<double[]> rows, double[][] correlation) {
         int d = correlation.length;
         List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < d; a++) {
@@ -96,12 +99,13 @@ final class Plausibility {
         return new Plausibility(from, to, slope, intercept, limit, low, high);
     }
 
-    int pairs() {
+    /** The checks learnt: correlated pairs plus per-feature ranges (0: nothing to check). */
+    public int pairs() {
         return from.length + low.length;
     }
 
     /** How many strongly correlated feature pairs the detector checks. */
-    int correlatedPairs() {
+    public int correlatedPairs() {
         return from.length;
     }
 
@@ -109,7 +113,7 @@ final class Plausibility {
      * True when the row strays from some learned line further than genuine rows do, or when several of its features
      * lie outside the central 99% of genuine values at once.
      */
-    boolean implausible(double[] x) {
+    public boolean implausible(double[] x) {
         for (int k = 0; k < from.length; k++) {
             if (Math.abs(x[to[k]] - intercept[k] - slope[k] * x[from[k]]) > limit[k]) {
                 return true;

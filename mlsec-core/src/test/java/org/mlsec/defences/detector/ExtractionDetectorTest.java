@@ -1,4 +1,4 @@
-package org.mlsec.server;
+package org.mlsec.defences.detector;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,16 +48,7 @@ class ExtractionDetectorTest {
     }
 
     static ExtractionDetector detector() {
-        int d = model.schema().width();
-        double[] lo = new double[d];
-        double[] span = new double[d];
-        for (int j = 0; j < d; j++) {
-            var c = model.schema().feature(j);
-            lo[j] = c.min();
-            span[j] = c.max() > c.min() ? c.max() - c.min() : 1;
-        }
-        double[][] corr = ExtractionDetector.correlation(java.util.Arrays.asList(train.x()), d);
-        return new ExtractionDetector(lo, span, corr, Plausibility.learn(java.util.Arrays.asList(train.x()), corr));
+        return ExtractionProfile.of(model.schema(), train.x()).newDetector();
     }
 
     /** The number of single-row queries until the first alert (or -1). */
@@ -172,10 +163,10 @@ class ExtractionDetectorTest {
         }
         int alerts = 0;
         int n = Math.min(order.length, 10_000);
-        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        java.util.Map<ExtractionAlert, Integer> kinds = new java.util.TreeMap<>();
         for (int q = 0; q < n; q++) {
             double[][] x = {heldOut.row(order[q])};
-            List<String> a = det[q % keys].observe(x, model.predictProba(x));
+            List<ExtractionAlert> a = det[q % keys].observe(x, model.predictProba(x));
             a.forEach(k -> kinds.merge(k, 1, Integer::sum));
             alerts += a.isEmpty() ? 0 : 1;
         }

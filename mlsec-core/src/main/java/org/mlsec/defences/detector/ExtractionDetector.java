@@ -1,11 +1,13 @@
-package org.mlsec.server;
+package org.mlsec.defences.detector;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-client detectors of extraction attempts, with constant cost per query (bounded windows):
+ * One client's detectors of extraction attempts, with constant cost per query (bounded windows); made by
+ * {@link ExtractionProfile#newDetector()}, fed every request's rows with {@link #observe}. Nothing here knows about
+ * HTTP: the guarded server, a proxy and an offline study ({@code ExtractionDefences}) run the same code. The detectors:
  * <ul>
  * <li>grid sweep: in the last 64 rows, at most two features vary while every other stays fixed (the talk's curl loops);</li>
  * <li>boundary probing: a third of the last 64 rows sit within 0.05 of the decision boundary;</li>
@@ -14,13 +16,15 @@ import java.util.List;
  * recorded distances' mean minus one standard deviation. Benign queries give roughly normal distances; synthetic
  * extraction queries do not, so a Shapiro-Wilk W below the threshold raises an alert. The sets hold at most
  * {@link #MAX_SET} points and the distances the last {@link #MAX_DISTANCES}, so the cost per query is bounded.</li>
+ * <li>implausible rows (with reference data): four of the client's last 16 rows are implausible by the reference's
+ * {@link Plausibility};</li>
  * <li>broken dependencies (with reference data): over the client's last 200 rows, the correlation of feature pairs
  * that are strongly correlated in genuine data (|r| &gt; 0.3, such as successive repayment statuses) strays by more
  * than 0.3. Synthetic queries drawn feature by feature (from marginals or ranges) break those dependencies; genuine
  * clients keep them.</li>
  * </ul>
  */
-final class ExtractionDetector {
+public final class ExtractionDetector {
     static final int DEPENDENCE_WINDOW = 200;
     static final double STRONG = 0.3;
     static final double STRAY = 0.3;
@@ -72,14 +76,6 @@ final class ExtractionDetector {
     private double sum;
     private double sumSq;
 
-    ExtractionDetector(double[] lo, double[] span) {
-        this(lo, span, null);
-    }
-
-    ExtractionDetector(double[] lo, double[] span, double[][] referenceCorrelation) {
-        this(lo, span, referenceCorrelation, null);
-    }
-
     ExtractionDetector(double[] lo, double[] span, double[][] referenceCorrelation, Plausibility plausibility) {
         this.lo = lo;
         this.span = span;
@@ -96,35 +92,9 @@ final class ExtractionDetector {
 
     private final ArrayDeque<double[]> dependenceWindow = new ArrayDeque<>();
 
-    /** Pearson correlations of the columns of rows. */
-    static double[][] correlation(Iterable<double[]> rows, int d) {
-        double[] sum = new double[d];
-        double[][] cross = new double[d][d];
-        int n = 0;
-        for (double[] r : rows) {
-            n++;
-            for (int a = 0; a < d; a++) {
-                sum[a] += r[a];
-                for (int b = a; b < d; b++) {
-                    cross[a][b] += r[a] * r[b];
-                }
-            }
-        }
-        double[][] c = new double[d][d];
-        for (int a = 0; a < d; a++) {
-            for (int b = a; b < d; b++) {
-                double cov = cross[a][b] / n - sum[a] / n * sum[b] / n;
-                double va = cross[a][a] / n - sum[a] / n * sum[a] / n;
-                double vb = cross[b][b] / n - sum[b] / n * sum[b] / n;
-                c[a][b] = c[b][a] = va > 1e-12 && vb > 1e-12 ? cov / Math.sqrt(va * vb) : 0;
-            }
-        }
-        return c;
-    }
-
     private boolean dependenceBroken() {
         int d = referenceCorrelation.length;
-        double[][] c = correlation(dependenceWindow, d);
+        double[][] c = ExtractionProfile.correlation(dependenceWindow, d);
         for (int a = 0; a < d; a++) {
             for (int b = a + 1; b < d; b++) {
                 if (Math.abs(referenceCorrelation[a][b]) > STRONG && Math.abs(c[a][b] - referenceCorrelation[a][b]) > STRAY) {
@@ -140,9 +110,15 @@ final class ExtractionDetector {
     private int near;
     private long seen;
 
-    /** Adds the rows of one request and returns the alerts it raises (empty when none). */
-    synchronized List<String> observe(double[][] rows, double[][] proba) {
-        List<String> alerts = new ArrayList<>();
+    /**
+     * Adds the rows of one request and returns the alerts it raises (empty when none), in the order of
+     * {@link ExtractionAlert}'s grid sweep, implausible rows, boundary probing, broken dependencies, PRADA.
+     *
+     * @param proba the model's own probabilities of the rows (whatever the client is shown), or null for a model
+     *              without them (then the boundary and PRADA detectors are blind)
+     */
+    public synchronized List<ExtractionAlert> observe(double[][] rows, double[][] proba) {
+        List<ExtractionAlert> alerts = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             seen++;
             if (referenceCorrelation != null) {
@@ -185,17 +161,17 @@ final class ExtractionDetector {
         }
         // The sweep test reads the whole window: run it every 8 rows (constant cost per query either way).
         if (recent.size() == WINDOW && (seen % 8 < rows.length) && sweep()) {
-            alerts.add("grid-sweep");
+            alerts.add(ExtractionAlert.GRID_SWEEP);
         }
         if (plausibility != null && implausible >= IMPLAUSIBLE_ALERT) {
-            alerts.add("implausible-rows");
+            alerts.add(ExtractionAlert.IMPLAUSIBLE_ROWS);
         }
         if (nearBoundary.size() == WINDOW && near >= WINDOW / 3) {
-            alerts.add("boundary-probing");
+            alerts.add(ExtractionAlert.BOUNDARY_PROBING);
         }
         if (referenceCorrelation != null && dependenceWindow.size() == DEPENDENCE_WINDOW && seen % 25 < rows.length
                 && dependenceBroken()) {
-            alerts.add("broken-dependencies");
+            alerts.add(ExtractionAlert.BROKEN_DEPENDENCIES);
         }
         if (proba != null) {
             for (int i = 0; i < rows.length; i++) {
@@ -208,7 +184,7 @@ final class ExtractionDetector {
                     d[k++] = v;
                 }
                 if (org.mlsec.metrics.ShapiroWilk.w(d) < PRADA_W) {
-                    alerts.add("prada");
+                    alerts.add(ExtractionAlert.PRADA);
                 }
             }
         }
@@ -259,7 +235,8 @@ final class ExtractionDetector {
         return varying <= 2;
     }
 
-    long seen() {
+    /** Rows observed so far. */
+    public synchronized long seen() {
         return seen;
     }
 }

@@ -1,4 +1,4 @@
-package org.mlsec.server;
+package org.mlsec.defences.detector;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +7,8 @@ import java.util.function.Function;
 import org.mlsec.internal.Validate;
 
 /**
- * Per-client state (rate-limit buckets, quotas, extraction detectors, blocks) bounded by a configured number of
+ * Per-client state (rate-limit buckets, quotas, extraction detectors, blocks; not tied to HTTP: a server, a proxy or
+ * an offline study keeps it alike) bounded by a configured number of
  * clients: a least-recently-used map, so a flood of distinct identities (forged addresses, say) evicts the
  * oldest idle clients instead of growing the heap without end. An evicted client starts afresh when it returns,
  * which an attacker could use to reset its own budget only by also sending more than {@code capacity} other
@@ -15,12 +16,13 @@ import org.mlsec.internal.Validate;
  *
  * @param <V> the state kept per client
  */
-final class ClientRegistry<V> {
+public final class ClientRegistry<V> {
     private final int capacity;
     private final LinkedHashMap<String, V> map;
     private final AtomicLong evictions = new AtomicLong();
 
-    ClientRegistry(int capacity) {
+    /** @param capacity clients kept at most */
+    public ClientRegistry(int capacity) {
         Validate.isTrue(capacity > 0, "capacity must be positive, got " + capacity);
         this.capacity = capacity;
         this.map = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
@@ -38,7 +40,7 @@ final class ClientRegistry<V> {
     }
 
     /** The client's state, created (and the least recently used client evicted if full) when absent. */
-    synchronized V get(String client, Function<String, V> create) {
+    public synchronized V get(String client, Function<String, V> create) {
         V v = map.get(client);
         if (v == null) {
             v = create.apply(client);
@@ -48,23 +50,27 @@ final class ClientRegistry<V> {
     }
 
     /** The client's state, or null; counts as a use. */
-    synchronized V peek(String client) {
+    public synchronized V peek(String client) {
         return map.get(client);
     }
 
-    synchronized void put(String client, V value) {
+    /** Sets the client's state (a use). */
+    public synchronized void put(String client, V value) {
         map.put(client, value);
     }
 
-    synchronized int size() {
+    /** Clients whose state is kept. */
+    public synchronized int size() {
         return map.size();
     }
 
-    int capacity() {
+    /** The most clients kept. */
+    public int capacity() {
         return capacity;
     }
 
-    long evictions() {
+    /** Clients evicted so far to stay within the capacity. */
+    public long evictions() {
         return evictions.get();
     }
 }

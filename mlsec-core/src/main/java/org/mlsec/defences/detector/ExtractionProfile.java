@@ -1,0 +1,104 @@
+package org.mlsec.defences.detector;
+
+import java.util.Arrays;
+import org.mlsec.data.Column;
+import org.mlsec.data.Schema;
+import org.mlsec.internal.Validate;
+
+/**
+ * What the extraction detectors of every client share, learnt once: the features' ranges (to scale PRADA's
+ * distances) from the model's schema, and, from genuine reference rows when given, their correlation matrix (for the
+ * broken-dependencies detector) and their {@link Plausibility} (for the implausible-rows detector). Without
+ * reference rows those two detectors are off. Immutable; {@link #newDetector()} gives each client its own state.
+ */
+public final class ExtractionProfile {
+    private final double[] lo;
+    private final double[] span;
+    private final double[][] referenceCorrelation;
+    private final Plausibility plausibility;
+
+    private ExtractionProfile(double[] lo, double[] span, double[][] referenceCorrelation, Plausibility plausibility) {
+        this.lo = lo;
+        this.span = span;
+        this.referenceCorrelation = referenceCorrelation;
+        this.plausibility = plausibility;
+    }
+
+    /**
+     * @param schema    the model's inputs: a feature without a finite range is scaled by 1
+     * @param reference genuine rows in the schema's order, or null
+     */
+    public static ExtractionProfile of(Schema schema, double[][] reference) {
+        int d = schema.width();
+        double[] lo = new double[d];
+        double[] span = new double[d];
+        for (int j = 0; j < d; j++) {
+            Column c = schema.feature(j);
+            boolean finite = Double.isFinite(c.min()) && Double.isFinite(c.max()) && c.max() > c.min();
+            lo[j] = finite ? c.min() : 0;
+            span[j] = finite ? c.max() - c.min() : 1;
+        }
+        if (reference == null) {
+            return new ExtractionProfile(lo, span, null, null);
+        }
+        Validate.isTrue(reference.length > 0, "the reference rows must not be empty");
+        for (double[] r : reference) {
+            Validate.isTrue(r.length == d, "a reference row has " + r.length + " values; the schema has " + d + " features");
+        }
+        double[][] corr = correlation(Arrays.asList(reference), d);
+        return new ExtractionProfile(lo, span, corr, Plausibility.learn(Arrays.asList(reference), corr));
+    }
+
+    /** A fresh detector for one client. */
+    public ExtractionDetector newDetector() {
+        return new ExtractionDetector(lo, span, referenceCorrelation, plausibility);
+    }
+
+    /** The implausible-rows detector's model of genuine rows, or null without reference rows. */
+    public Plausibility plausibility() {
+        return plausibility;
+    }
+
+    /**
+     * What the implausible-rows detector can see, in one line: it checks the feature pairs the reference shows
+     * strongly correlated, so on data without them only rows with several extreme features alarm it, and uniform
+     * queries inside the ranges go unnoticed by it (the other detectors still apply). Null without reference rows.
+     */
+    public String note() {
+        if (plausibility == null) {
+            return null;
+        }
+        int n = plausibility.correlatedPairs();
+        return n == 0 ? "the implausible-rows detector found no feature pair with |correlation| >= " + Plausibility.STRONG
+                + " in the reference, so it flags only rows with " + Plausibility.EXTREME_FEATURES + " or more extreme"
+                + " features: queries drawn inside the ranges go unnoticed by it (the sweep, boundary and PRADA"
+                + " detectors still apply)"
+                : "the implausible-rows detector checks " + n + " strongly correlated feature pair(s) learnt from the reference";
+    }
+
+    /** Pearson correlations of the columns of rows (0 where a column is constant). */
+    static double[][] correlation(Iterable<double[]> rows, int d) {
+        double[] sum = new double[d];
+        double[][] cross = new double[d][d];
+        int n = 0;
+        for (double[] r : rows) {
+            n++;
+            for (int a = 0; a < d; a++) {
+                sum[a] += r[a];
+                for (int b = a; b < d; b++) {
+                    cross[a][b] += r[a] * r[b];
+                }
+            }
+        }
+        double[][] c = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            for (int b = a; b < d; b++) {
+                double cov = cross[a][b] / n - sum[a] / n * sum[b] / n;
+                double va = cross[a][a] / n - sum[a] / n * sum[a] / n;
+                double vb = cross[b][b] / n - sum[b] / n * sum[b] / n;
+                c[a][b] = c[b][a] = va > 1e-12 && vb > 1e-12 ? cov / Math.sqrt(va * vb) : 0;
+            }
+        }
+        return c;
+    }
+}
