@@ -27,6 +27,9 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    RulesOption rules;
+
     @Option(names = "--model", paramLabel = "MODEL", description = "The model to audit (else one is trained with --algo).")
     Path model;
 
@@ -166,7 +169,9 @@ final class AuditCommand implements Callable<Integer> {
                     HttpClassifier.Config.of(target).batchSize(), 1000 * perRequest, apiSeconds, plan.trainings(),
                     localSeconds, estimate);
         }
-        Audit.Report r = Audit.run(d, audited, model, sig, config, ref, protectedColumns, threats, b, seed, Output.progress());
+        Audit.Report r = Audit.Request.of(d).model(audited).modelFile(model).signature(sig).trainedLike(config)
+                .reference(ref).protect(protectedColumns).only(threats).budget(b).rules(rules.read()).seed(seed)
+                .progress(Output.progress()).run();
         if (plan != null) {
             r.context().put("query_plan_rows", plan.rows());
             r.context().put("estimated_api_seconds", estimate);

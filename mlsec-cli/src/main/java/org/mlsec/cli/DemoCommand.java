@@ -144,9 +144,11 @@ final class DemoCommand implements Callable<Integer> {
         chapter("The report");
         List<String> protectedColumns = talkSchema ? List.of("SEX", "AGE")
                 : plan.sensitive() == null ? List.of() : List.of(plan.sensitive());
-        var audit = org.mlsec.report.Audit.run(baselineData, r.model(), modelFile, r.model().provenance() == null ? null
-                : TrainConfig.fromHyperparameters(Algorithm.RF, r.model().provenance().hyperparameters()), null,
-                protectedColumns, org.mlsec.report.Audit.Budget.QUICK, seed, org.mlsec.Progress.NONE);
+        var audit = org.mlsec.report.Audit.Request.of(baselineData).model(r.model()).modelFile(modelFile)
+                .trainedLike(TrainConfig.fromHyperparameters(Algorithm.RF, r.model().provenance().hyperparameters()))
+                .protect(protectedColumns).budget(org.mlsec.report.Audit.Budget.QUICK).seed(seed)
+                .rules(plan.talk() ? org.mlsec.demo.CreditCard.rules() : org.mlsec.defences.preprocessor.DomainRules.none())
+                .run();
         org.mlsec.report.render.ReportWriter.write(audit, out, modelFile.toString());
         say("`mlsec audit` ran every check on the " + (talkSchema ? "bank's " : "") + "model: " + audit.findings().size()
                 + " findings, in " + out.resolve("report.html") + " (with report.json and report.sarif).");

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.data.CsvWriter;
-import org.mlsec.data.LaymanBrothers;
+import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.internal.Json;
 
 /** {@code mlsec defend extraction}: the detectors measured offline, as a table and as JSON. */

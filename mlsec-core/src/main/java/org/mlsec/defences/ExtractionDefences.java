@@ -36,7 +36,7 @@ import org.mlsec.model.TrainConfig;
  * probabilities of them.
  *
  * <p>The reference rows (genuine data in the model's schema) are split at random, by the seed, into three parts: half
- * is what the operator gives the server as {@code --reference} (the detectors' {@link ExtractionProfile}); a quarter
+ * is what the operator gives the server as its reference rows (the detectors' {@link ExtractionProfile}); a quarter
  * is the attacker's known rows; a quarter is the benign clients' traffic, on which the stolen copies' fidelity is
  * measured too. Then:
  * <ol>

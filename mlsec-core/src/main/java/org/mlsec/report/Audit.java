@@ -120,25 +120,136 @@ public final class Audit {
     }
 
     /**
-     * @param data      labelled data (the model's features)
-     * @param model     the model audited (null: one is trained with {@code config})
-     * @param modelFile its file, scanned when given
-     * @param config    how the model is (re)trained for the attacks that need a training set they know
-     * @param reference trusted snapshot for the poisoning diff (nullable)
+     * What to audit and how: built with {@link #of(Dataset)} and the setters (each returns a new request), run with
+     * {@link #run()}. The defaults audit every threat at the standard budget with seed 42, training a random forest
+     * when no model is given.
+     *
+     * @param data             labelled data in the model's features (also the population the attacks draw on)
+     * @param model            the model audited (null: one is trained like {@code config})
+     * @param modelFile        its file, scanned when given
+     * @param signature        a signature verification of the model file (null: not checked)
+     * @param config           how look-alikes of the model are trained for the attacks that need a known training set
+     * @param reference        a trusted snapshot of the data, for the poisoning diff (nullable)
      * @param protectedColumns attributes for fairness and attribute inference
+     * @param only             the threats to check, from {@link Threats#ORDER}
+     * @param budget           how much effort each check spends
+     * @param rules            the user's domain rules, which the evasion check's feasible changes respect
+     * @param seed             every random choice
+     * @param progress         reports the checks as they run
      */
-    public static Report run(Dataset data, org.mlsec.model.Classifier model, Path modelFile, TrainConfig config, Dataset reference,
-                             List<String> protectedColumns, Budget budget, long seed, Progress progress) {
-        return run(data, model, modelFile, null, config, reference, protectedColumns, Threats.ORDER, budget, seed, progress);
+    public record Request(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature,
+                          TrainConfig config, Dataset reference, List<String> protectedColumns, List<String> only,
+                          Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress) {
+        public Request {
+            org.mlsec.internal.Validate.notNull(data, "data");
+            org.mlsec.internal.Validate.notNull(config, "config");
+            org.mlsec.internal.Validate.notNull(budget, "budget");
+            org.mlsec.internal.Validate.notNull(rules, "rules");
+            org.mlsec.internal.Validate.notNull(progress, "progress");
+            protectedColumns = List.copyOf(org.mlsec.internal.Validate.notNull(protectedColumns, "protectedColumns"));
+            only = List.copyOf(org.mlsec.internal.Validate.notNull(only, "only"));
+            for (String t : only) {
+                org.mlsec.internal.Validate.isTrue(Threats.ORDER.contains(t), "only names '" + t
+                        + "', not one of the threats " + Threats.ORDER, "only");
+            }
+            for (String p : protectedColumns) {
+                data.schema().require(p);
+            }
+            if (model != null) {
+                model.schema().requireCompatible(data.schema(), "data");
+            }
+        }
+
+        /** An audit of {@code data}: every threat, standard budget, seed 42, a random forest trained like the CLI's. */
+        public static Request of(Dataset data) {
+            return new Request(data, null, null, null, TrainConfig.defaults(org.mlsec.model.Algorithm.RF), null,
+                    List.of(), Threats.ORDER, Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
+                    Progress.NONE);
+        }
+
+        /** Audits this model (its file too when {@link #modelFile} is given). */
+        public Request model(org.mlsec.model.Classifier model) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Scans this file for code that runs on loading. */
+        public Request modelFile(Path modelFile) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Reports this signature verification of the model file. */
+        public Request signature(Result signature) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Trains look-alikes (and the model, when none is given) with these settings. */
+        public Request trainedLike(TrainConfig config) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Diffs the data against this trusted snapshot. */
+        public Request reference(Dataset reference) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Checks fairness and attribute inference for these columns (the first is the one inferred). */
+        public Request protect(List<String> protectedColumns) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Checks only these threats. */
+        public Request only(List<String> only) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        public Request budget(Budget budget) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** The user's domain rules (changed inputs an evasion proposes must satisfy them). */
+        public Request rules(org.mlsec.defences.preprocessor.DomainRules rules) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        public Request seed(long seed) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        public Request progress(Progress progress) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress);
+        }
+
+        /** Runs the audit. */
+        public Report run() {
+            return Audit.run(this);
+        }
     }
 
-    /**
-     * @param signature a signature verification of the model file (null: not checked)
-     * @param only      the threats to check
-     */
-    public static Report run(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature, TrainConfig config,
-                             Dataset reference, List<String> protectedColumns, List<String> only, Budget budget, long seed,
-                             Progress progress) {
+    /** Runs every check the request asks for; see {@link Request}. */
+    public static Report run(Request request) {
+        Dataset data = request.data();
+        org.mlsec.model.Classifier model = request.model();
+        Path modelFile = request.modelFile();
+        Result signature = request.signature();
+        TrainConfig config = request.config();
+        Dataset reference = request.reference();
+        List<String> protectedColumns = request.protectedColumns();
+        List<String> only = request.only();
+        Budget budget = request.budget();
+        long seed = request.seed();
+        Progress progress = request.progress();
+        org.mlsec.defences.preprocessor.DomainRules rules = request.rules();
         List<Finding> out = new ArrayList<>();
         Map<String, ChartData> charts = new LinkedHashMap<>();
         int steps = 7;
@@ -364,7 +475,7 @@ public final class Audit {
 
         // 7. Evasion: the cheapest feasible change that flips the adverse answer
         if (only.contains("evasion")) {
-            out.add(evasion(audited, halves, protectedColumns, budget, seed, charts));
+            out.add(evasion(audited, halves, protectedColumns, rules, budget, seed, charts));
         }
         progress.update("audit", ++step, steps);
 
@@ -424,9 +535,10 @@ public final class Audit {
      * first, inside the schema learned from the training half, protected attributes held fixed.
      */
     private static Finding evasion(org.mlsec.model.Classifier audited, Split halves, List<String> protectedColumns,
+                                   org.mlsec.defences.preprocessor.DomainRules rules,
                                    Budget budget, long seed, Map<String, ChartData> charts) {
         var feas = org.mlsec.attacks.evasion.Feasibility.of(audited.schema(),
-                org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()), halves.train(),
+                org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()).withRules(rules), halves.train(),
                 org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF).withImmutable(protectedColumns));
         int rows = budget == Budget.QUICK ? 20 : budget == Budget.STANDARD ? 60 : 200;
         // Two classes: the second (adverse) answer towards the first. More: any other answer towards the first class.

@@ -130,8 +130,9 @@ public class AuditMojo extends AbstractMlsecMojo {
         Dataset ref = reference == null ? null : CsvReader.read(requireFile(reference, "reference"), d.schema(), options);
         long t0 = System.nanoTime();
         Progress progress = (task, done, total) -> getLog().debug("mlsec: " + task + " " + done + "/" + total);
-        Audit.Report r = Audit.run(d, m, modelFile, sig, config, ref,
-                protectedColumns == null ? List.of() : protectedColumns, threats, b, seed, progress);
+        Audit.Report r = Audit.Request.of(d).model(m).modelFile(modelFile).signature(sig).trainedLike(config)
+                .reference(ref).protect(protectedColumns == null ? List.of() : protectedColumns).only(threats).budget(b)
+                .seed(seed).progress(progress).run();
         Path out = out().resolve("audit");
         ReportWriter.write(r, out, root(), modelFile);
         getLog().info(String.format(Locale.ROOT, "mlsec: audit of %s (%s budget, %.1f s); report %s", shown(modelFile),

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlsec.Progress;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
@@ -60,9 +59,9 @@ class GithubSarifTest {
         Dataset d = CsvReader.read(it.resolve("src/mlsec/data.csv"), m.schema(),
                 new CsvOptions(',', "DEFAULT", Set.of(), Set.of(), Set.of()));
         m = Models.withRanges(m, d);
-        Audit.Report r = Audit.run(d, m, model, null, TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
-                m.provenance().hyperparameters()), null, List.of("SEX"), List.of("supply-chain", "membership-inference",
-                "poisoning"), Audit.Budget.QUICK, 42, Progress.NONE);
+        Audit.Report r = Audit.Request.of(d).model(m).modelFile(model).trainedLike(TrainConfig.fromHyperparameters(
+                Algorithm.ofKind(m.kind()), m.provenance().hyperparameters())).protect(List.of("SEX"))
+                .only(List.of("supply-chain", "membership-inference", "poisoning")).budget(Audit.Budget.QUICK).run();
         Path out = repo.resolve("target/mlsec/audit");
         ReportWriter.write(r, out, repo, model);
         JsonNode s = checkGithub(out.resolve("report.sarif"), 1);
