@@ -34,6 +34,8 @@ import org.mlsec.scan.ScanReport;
  *
  * ScanReport scan = Mlsec.scan(Path.of("models"));                      // never loads or runs a file
  * if (!scan.findings().isEmpty() || !scan.incomplete().isEmpty()) { ... }
+ *
+ * var audit = Mlsec.audit(members).model(model).protect(List.of("SEX")).run();   // every threat
  * }</pre>
  *
  * <p>Everything here delegates to the packages that do the work ({@code org.mlsec.attacks.*},
@@ -100,6 +102,15 @@ public final class Mlsec {
     /** A membership-inference attack on {@code model} (RMIA by default); finish with {@code infer(members, nonMembers)}. */
     public static MembershipAttack membership(Classifier model) {
         return MembershipAttack.on(model);
+    }
+
+    /**
+     * An audit of every threat on {@code data}: set the model with {@code .model(m).modelFile(path)} (else one is
+     * trained), then {@code .run()} for the findings and charts; {@code org.mlsec.report.render.ReportWriter} in
+     * mlsec-report writes them as HTML, JSON and SARIF.
+     */
+    public static org.mlsec.report.Audit.Request audit(Dataset data) {
+        return org.mlsec.report.Audit.Request.of(data);
     }
 
     /**
