@@ -226,7 +226,7 @@ final class DemoCommand implements Callable<Integer> {
         org.mlsec.Result verify = org.mlsec.defences.integrity.ModelSigning.verify(tampered, sig, keys.getPublic(),
                 List.of(), false);
         org.mlsec.Result check = org.mlsec.defences.integrity.Canaries.check(bad, canaries, 1e-6);
-        say("Defence: `mlsec verify` " + (verify.finding() ? "rejects it (" + verify.details().get(0).split(" \\(")[0] + ")"
+        say("Defence: `mlsec verify` " + (verify.finding() ? "rejects it (" + verify.details().get(0) + ")"
                 : "ACCEPTS it") + "; `mlsec canary check` " + (check.finding() ? "fails " + (int) check.metric("failed")
                 + " of " + canaries.canaries().size() + " canaries." : "passes."));
         org.mlsec.scan.ScanReport scan = org.mlsec.scan.ModelScanner.scan(List.of(tampered));
@@ -533,8 +533,8 @@ final class DemoCommand implements Callable<Integer> {
                         // The answers an attack collected may teach nothing (one class everywhere on a sweep's grid).
                         outcome = "no copy (" + e.getMessage() + ")";
                         row.put(guarded ? "guarded_failed" : "failed", e.getMessage());
-                    } catch (org.mlsec.MlsecException e) {
-                        if (!String.valueOf(e.getMessage()).contains("HTTP 403")) {
+                    } catch (org.mlsec.model.remote.RefusedException e) {
+                        if (e.status() != 403) {
                             throw e;
                         }
                         outcome = api.queries() == 0 ? "blocked (HTTP 403) at its first request"

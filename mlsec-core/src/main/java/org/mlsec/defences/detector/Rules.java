@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.mlsec.InputException;
-import org.mlsec.MlsecException;
 import org.mlsec.Result;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
@@ -116,9 +115,9 @@ public final class Rules {
                     try {
                         model.predict(batch);
                         failed = batch.length;
-                    } catch (MlsecException e) {
-                        refused = e.getMessage().contains("refused");
-                        failed = refused ? 0 : batch.length;
+                    } catch (org.mlsec.model.remote.RefusedException e) { // the API's own validation said no
+                        refused = true;
+                        failed = 0;
                     }
                 }
                 b.detail(failed == 0 ? "every such input is refused" : failed + " such inputs are accepted"

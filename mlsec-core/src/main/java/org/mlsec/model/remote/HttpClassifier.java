@@ -234,8 +234,8 @@ public final class HttpClassifier implements Classifier {
                     continue;
                 }
                 if (code >= 400) {
-                    throw new MlsecException(config.endpoint() + " refused the request: HTTP " + code + " "
-                            + abbreviate(resp.body()));
+                    throw new RefusedException(config.endpoint() + " refused the request: HTTP " + code + " "
+                            + abbreviate(resp.body()), code);
                 }
                 try {
                     return Json.MAPPER.readTree(resp.body());
