@@ -35,7 +35,7 @@ import org.mlsec.scan.ScanReport;
  * ScanReport scan = Mlsec.scan(Path.of("models"));                      // never loads or runs a file
  * if (!scan.findings().isEmpty() || !scan.incomplete().isEmpty()) { ... }
  *
- * var audit = Mlsec.audit(members).model(model).protect(List.of("SEX")).run();   // every threat
+ * var audit = Mlsec.audit(members).model(model).protect(List.of("gender")).run();   // every threat
  * }</pre>
  *
  * <p>Everything here delegates to the packages that do the work ({@code org.mlsec.attacks.*},

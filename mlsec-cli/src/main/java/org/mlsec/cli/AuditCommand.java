@@ -71,7 +71,8 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int threshold = Finding.SEVERITIES.indexOf(failOn.toLowerCase());
+        org.mlsec.report.Severity failAt = org.mlsec.report.Severity.lookup(failOn);
+        int threshold = failAt == null ? -1 : failAt.ordinal();
         if (threshold < 1) {
             throw new InputException("--fail-on must be low, medium, high or critical, got " + failOn);
         }

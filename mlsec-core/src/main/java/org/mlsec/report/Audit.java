@@ -262,7 +262,7 @@ public final class Audit {
 
         // 1. Supply chain
         if (signature != null && only.contains("supply-chain")) {
-            out.add(Threats.finding("supply-chain", signature.finding() ? "critical" : "info",
+            out.add(Threats.finding("supply-chain", signature.finding() ? Severity.CRITICAL : Severity.INFO,
                     signature.finding() ? "The model file does not match its signature: " + signature.details().get(0)
                             : "The model file matches its signature",
                     signature.finding() ? "The model was changed after it was signed, or signed by someone else."
@@ -275,25 +275,25 @@ public final class Audit {
         } else if (modelFile != null) {
             ScanReport scan = ModelScanner.scan(List.of(modelFile));
             for (ScanReport.Note n : scan.incomplete()) { // an audit fails on skipped inputs: never "clean" unread
-                out.add(Threats.finding("supply-chain", "high", "The model file could not be fully scanned: "
+                out.add(Threats.finding("supply-chain", Severity.HIGH, "The model file could not be fully scanned: "
                                 + n.category() + ": " + n.description(),
                         "A file the scanner does not understand may hold code that runs when it is loaded.",
                         "Convert the model to a format mlsec reads (ONNX, safetensors, mlsec's JSON) or inspect it.",
                         "mlsec scan " + modelFile, Map.of("source", n.source())));
             }
             if (scan.findings().isEmpty() && scan.incomplete().isEmpty()) {
-                out.add(Threats.finding("supply-chain", "info", "The model file holds no executable content",
+                out.add(Threats.finding("supply-chain", Severity.INFO, "The model file holds no executable content",
                         "The static scanner found nothing that would run when the file is loaded.",
                         "Sign the file at every hand-over and check canaries before serving.",
                         "mlsec sign / mlsec canary record", Map.of("issues", 0)));
             }
             for (var f : scan.findings()) {
-                out.add(Threats.finding("supply-chain", f.severity().name().toLowerCase(Locale.ROOT), f.description(),
+                out.add(Threats.finding("supply-chain", Severity.parse(f.severity().name()), f.description(),
                         "Loading this file could run code or misbehave.", "Do not load it; obtain a signed model.",
                         "mlsec scan " + modelFile, Map.of("rule", f.rule().id(), "module", f.module())));
             }
         } else {
-            out.add(Threats.finding("supply-chain", "low", "No model file was audited",
+            out.add(Threats.finding("supply-chain", Severity.LOW, "No model file was audited",
                     model != null ? "The model was audited through its API, so no artifact could be scanned or verified."
                             : "The model was trained by the audit, so no artifact could be scanned or verified.",
                     "Audit the file you deploy, sign it and record canaries.", "mlsec audit --model M", Map.of()));
@@ -308,8 +308,8 @@ public final class Audit {
             // Severity on what the data supports: the AUC's lower bound, a low-FPR rate only where measurable.
             boolean lowFpr = Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_001_supported"));
             double aucLow = m.metric("auc_ci_low");
-            String miaSeverity = aucLow >= 0.8 || (lowFpr && m.metric("tpr_at_fpr_0_001_ci_low") >= 0.05) ? "high"
-                    : aucLow >= 0.6 ? "medium" : "low";
+            Severity miaSeverity = aucLow >= 0.8 || (lowFpr && m.metric("tpr_at_fpr_0_001_ci_low") >= 0.05) ? Severity.HIGH
+                    : aucLow >= 0.6 ? Severity.MEDIUM : Severity.LOW;
             String rate = lowFpr ? String.format(Locale.ROOT, "%.1f%% of members found at 0.1%% false positives",
                     100 * m.metric("tpr_at_fpr_0_001")) : String.format(Locale.ROOT,
                     "%.1f%% of members found at %.1f%% false positives (the lowest rate %d non-members can measure)",
@@ -347,7 +347,7 @@ public final class Audit {
                     Progress.NONE);
             double black = inv.get(0).metric("advantage_members");
             double white = inv.size() > 1 ? inv.get(1).metric("advantage_members") : 0;
-            String sev = white >= 0.1 ? "high" : black >= 0.02 ? "medium" : "low";
+            Severity sev = white >= 0.1 ? Severity.HIGH : black >= 0.02 ? Severity.MEDIUM : Severity.LOW;
             out.add(Threats.finding("model-inversion", sev, String.format(Locale.ROOT,
                             "%s%s of training rows is inferable: +%.1f points with queries, +%.1f with the model file",
                             model != null ? "Stand-in trained like the model: " : "", sensitive, 100 * black, 100 * white),
@@ -387,7 +387,7 @@ public final class Audit {
             bm.put("out_of_range_probes", beyond.size());
             bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
             bm.put("out_of_range_probes_refused", scan.refused());
-            out.add(Threats.finding("backdoor", found ? "high" : beyond.isEmpty() ? "info" : "low", title,
+            out.add(Threats.finding("backdoor", found ? Severity.HIGH : beyond.isEmpty() ? Severity.INFO : Severity.LOW, title,
                     found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
                             : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
                             : "Inside the ranges an input may take, no single value moves the model's answers; beyond"
@@ -410,7 +410,7 @@ public final class Audit {
             var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
                     Math.max(30, data.rows() / 200), 3);
             double jump = groups.isEmpty() ? 0 : Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore());
-            out.add(Threats.finding("poisoning", jump > 0.2 || !shifts.isEmpty() ? "high" : "info",
+            out.add(Threats.finding("poisoning", jump > 0.2 || !shifts.isEmpty() ? Severity.HIGH : Severity.INFO,
                     groups.isEmpty() ? "No subgroup changed" : String.format(Locale.ROOT,
                             "Label rate of %s changed %.0f%% -> %.0f%%; shifted features %s", groups.get(0).description(),
                             100 * groups.get(0).labelRateBefore(), 100 * groups.get(0).labelRate(),
@@ -425,7 +425,7 @@ public final class Audit {
             for (Result f : fair) {
                 // Without a trusted snapshot, a disparity cannot be told from poisoning: it may be how the data always was.
                 boolean compared = reference != null;
-                out.add(Threats.finding("poisoning", f.finding() ? (compared ? "high" : "medium") : "info",
+                out.add(Threats.finding("poisoning", f.finding() ? (compared ? Severity.HIGH : Severity.MEDIUM) : Severity.INFO,
                         String.format(Locale.ROOT, "%s: disparate impact %.2f, parity gap %.3f%s",
                                 f.metrics().get("attribute"), f.metric("disparate_impact_ratio"),
                                 f.metric("demographic_parity_difference"), f.finding() && !compared
@@ -464,7 +464,7 @@ public final class Audit {
             }
             charts.put("extraction", new ChartData.Fidelity(spent, fidelity));
             double fid = st.metric("fidelity");
-            out.add(Threats.finding("model-stealing", fid >= 0.98 ? "high" : fid >= 0.9 ? "medium" : "low", String.format(
+            out.add(Threats.finding("model-stealing", fid >= 0.98 ? Severity.HIGH : fid >= 0.9 ? Severity.MEDIUM : Severity.LOW, String.format(
                             Locale.ROOT, "A copy agreeing on %.1f%% of rows costs %d label-only queries", 100 * fid,
                             (long) st.metric("queries")),
                     "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
@@ -511,16 +511,16 @@ public final class Audit {
         Object smallest = r.get("smallest_leaf_rows");
         String source = r.containsKey("format") ? r.get("format").toString() : "mlsec model";
         String title;
-        String severity;
+        Severity severity;
         if (r.containsKey("trees")) {
             boolean counts = smallest != null;
             int rows = counts ? ((Number) smallest).intValue() : -1;
-            severity = counts && rows <= 5 ? "medium" : "low";
+            severity = counts && rows <= 5 ? Severity.MEDIUM : Severity.LOW;
             title = String.format(Locale.ROOT, "The %s file exposes %s trees, %s leaves, %s", source, r.get("trees"),
                     r.get("leaves"), counts ? "leaves of as few as " + rows + " training rows"
                             : "no training counts");
         } else {
-            severity = "low";
+            severity = Severity.LOW;
             title = "The " + source + " file exposes every coefficient of its " + m.kind().replace('_', ' ');
         }
         return Threats.finding("model-inversion", severity, title,
@@ -559,14 +559,14 @@ public final class Audit {
                 }
             }
         } catch (org.mlsec.InputException e) {
-            return Threats.finding("evasion", "info", "No row to attack: " + e.getMessage(),
+            return Threats.finding("evasion", Severity.INFO, "No row to attack: " + e.getMessage(),
                     binary ? "The model gives no held-out row its second class."
                             : "The model gives every held-out row its first class.", "-", "mlsec attack evade", Map.of());
         }
         charts.put("evasion-costs", new ChartData.EvasionCosts(costs, feas.norm().key()));
         double rate = r.metric("success_rate");
         double median = r.metric("median_cost");
-        String severity = rate < 0.5 ? "low" : median < 0.1 ? "high" : median < 0.5 ? "medium" : "low";
+        Severity severity = rate < 0.5 ? Severity.LOW : median < 0.1 ? Severity.HIGH : median < 0.5 ? Severity.MEDIUM : Severity.LOW;
         String cls = binary ? audited.classes().get(1) : "other";
         return Threats.finding("evasion", severity, String.format(Locale.ROOT,
                         "%.0f%% of '%s' answers flip to '%s' with a median change of %.3g standard deviations",

@@ -25,7 +25,7 @@ public final class Threats {
     private Threats() {
     }
 
-    public static Finding finding(String threat, String severity, String title, String meaning, String countermeasure,
+    public static Finding finding(String threat, Severity severity, String title, String meaning, String countermeasure,
                                   String command, Map<String, Object> metrics) {
         Mapping m = ALL.get(threat);
         return new Finding(threat, severity, title, meaning, countermeasure, command, metrics, m.failureMode(), m.atlas(),

@@ -85,7 +85,8 @@ public class AuditMojo extends AbstractMlsecMojo {
 
     @Override
     void run() throws MojoExecutionException, MojoFailureException {
-        int threshold = Finding.SEVERITIES.indexOf(String.valueOf(failOn).toLowerCase(Locale.ROOT));
+        org.mlsec.report.Severity failAt = org.mlsec.report.Severity.lookup(String.valueOf(failOn));
+        int threshold = failAt == null ? -1 : failAt.ordinal();
         if (threshold < 1) {
             throw new MojoExecutionException("mlsec:audit: <failOn> must be low, medium, high or critical, got '" + failOn + "'");
         }

@@ -78,7 +78,7 @@ public final class ReportWriter {
             for (Finding f : r.findings()) {
                 if (f.threat().equals(t) && f.rank() > rank) {
                     rank = f.rank();
-                    worst = f.severity();
+                    worst = f.severity().key();
                 }
             }
             s.put(t, worst);
