@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.mlsec.InputException;
 import org.mlsec.Result;
 import org.mlsec.attacks.poisoning.PoisoningAttack;
-import org.mlsec.attacks.poisoning.Poisoning;
 import org.mlsec.attacks.poisoning.PoisoningImpact;
 import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
@@ -119,7 +118,7 @@ final class PoisoningCommands {
             }
             Dataset full = readAll(data, data.requireData());
             List<String> keep = features != null ? features : kept(full, data);
-            PoisoningImpact.Impact r = PoisoningImpact.measure(full, poison(keep),
+            PoisoningImpact.Impact r = PoisoningImpact.measure(full, poison(keep, full.rows()),
                     PoisoningImpact.Config.of(modelOptions.config(seed), keep, seed), Output.progress());
             writeWithTruth(r.file().data(), r.file().changed(), truth, out);
             System.out.printf("Poisoned %d of %d rows in %s (the file); measured with %d of the %d training rows poisoned"
@@ -135,10 +134,10 @@ final class PoisoningCommands {
             return Main.OK;
         }
 
-        private PoisoningAttack poison(List<String> keep) {
+        private PoisoningAttack poison(List<String> keep, int rows) {
             if (where != null) {
-                return new PoisoningAttack.Targeted(Condition.parse(where), Poisoning.assignments(set, "--set"),
-                        Poisoning.factors(scale));
+                return new PoisoningAttack.Targeted(Condition.parse(where), Assignments.of(set, "--set"),
+                        Assignments.factors(scale, "--scale"));
             }
             if (flipRate != null) {
                 if (!(flipRate > 0 && flipRate < 1)) {
@@ -146,8 +145,9 @@ final class PoisoningCommands {
                 }
                 return new PoisoningAttack.RandomFlip(flipRate, seed);
             }
-            if (flipBudget <= 0) {
-                throw new InputException("--flip-budget must be between 1 and the number of rows");
+            if (flipBudget <= 0 || flipBudget >= rows) {
+                throw new InputException("--flip-budget must be between 1 and the number of rows (" + rows + "), got "
+                        + flipBudget);
             }
             return new PoisoningAttack.BudgetFlip(flipBudget, keep, TrainConfig.defaults(Algorithm.parse(against)), seed);
         }

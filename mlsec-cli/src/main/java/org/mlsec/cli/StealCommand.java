@@ -156,7 +156,7 @@ final class StealCommand implements Callable<Integer> {
                 if (v.isEmpty()) {
                     throw new InputException("sweep needs at least one --vary COLUMN=VALUES");
                 }
-                stolen = Extraction.sweep(t, v, org.mlsec.attacks.poisoning.Poisoning.assignments(fix, "--fix"), known,
+                stolen = Extraction.sweep(t, v, Assignments.of(fix, "--fix"), known,
                         budget, sc);
                 break;
             case "path":

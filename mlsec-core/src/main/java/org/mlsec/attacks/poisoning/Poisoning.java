@@ -5,12 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.mlsec.InputException;
 import org.mlsec.Progress;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
-import org.mlsec.data.Values;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
@@ -18,7 +16,7 @@ import org.mlsec.model.Trainer;
 
 /**
  * Data poisoning by someone with write access to the training data: targeted edits of the rows a condition selects
- * ({@code --where "SEX == 2 && AGE >= 30" --set DEFAULT=1 --scale LIMIT_BAL=0.65}, as in the talk), random label
+ * (such as setting DEFAULT to 1 and scaling LIMIT_BAL by 0.65 where {@code SEX == 2 && AGE >= 30}, as in the talk), random label
  * flips, or label flips chosen greedily to hurt a model most within a budget.
  */
 public final class Poisoning {
@@ -43,7 +41,7 @@ public final class Poisoning {
         for (Map.Entry<String, String> e : set.entrySet()) {
             if (e.getKey().equals(s.label())) {
                 newLabel = s.classIndex(e.getValue());
-                Validate.isTrue(newLabel >= 0, "--set " + e.getKey() + "=" + e.getValue() + ": not one of the classes " + s.classes());
+                Validate.isTrue(newLabel >= 0, "set " + e.getKey() + "=" + e.getValue() + ": not one of the classes " + s.classes());
             } else {
                 assignments.addAll(new Trigger(Map.of(e.getKey(), e.getValue())).resolve(s));
             }
@@ -51,8 +49,8 @@ public final class Poisoning {
         List<double[]> factors = new ArrayList<>();
         for (Map.Entry<String, Double> e : scale.entrySet()) {
             int j = s.require(e.getKey());
-            Validate.isTrue(!s.feature(j).isCategorical(), "--scale " + e.getKey() + ": the column is categorical");
-            Validate.isTrue(Double.isFinite(e.getValue()), "--scale " + e.getKey() + ": not a finite factor");
+            Validate.isTrue(!s.feature(j).isCategorical(), "scale " + e.getKey() + ": the column is categorical");
+            Validate.isTrue(Double.isFinite(e.getValue()), "scale " + e.getKey() + ": not a finite factor");
             factors.add(new double[] {j, e.getValue()});
         }
         int count = 0;
@@ -79,7 +77,7 @@ public final class Poisoning {
 
     /** Flips the labels of a random share of rows (two classes: to the other; more: to a random other class). */
     public static Poisoned flipRandom(Dataset data, double rate, long seed) {
-        Validate.isTrue(rate > 0 && rate < 1, "--flip-rate must be in (0, 1), got " + rate);
+        Validate.isTrue(rate > 0 && rate < 1, "rate must be in (0, 1), got " + rate);
         SplittableRandom rng = new SplittableRandom(seed);
         int k = data.schema().classes().size();
         int[] y = data.y().clone();
@@ -101,7 +99,7 @@ public final class Poisoning {
      * rows of the rarer class come first): the flips that move its decisions most.
      */
     public static Poisoned flipBudget(Dataset data, int budget, TrainConfig victim, long seed, Progress progress) {
-        Validate.isTrue(budget > 0 && budget < data.rows(), "--flip-budget must be between 1 and the number of rows");
+        Validate.isTrue(budget > 0 && budget < data.rows(), "budget must be between 1 and the number of rows (" + data.rows() + "), got " + budget);
         int[] y = data.y().clone();
         boolean[] changed = new boolean[y.length];
         int rounds = Math.min(10, budget);
@@ -137,30 +135,5 @@ public final class Poisoning {
 
     private static double weight(double[] p, int label, double[] share) {
         return p[label] / Math.max(share[label], 1e-9);
-    }
-
-    /** COLUMN=VALUE and COLUMN=FACTOR arguments. */
-    public static Map<String, String> assignments(List<String> args, String option) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq <= 0 || eq == a.length() - 1) {
-                throw new InputException(option + " " + a + ": expected COLUMN=VALUE");
-            }
-            m.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
-        }
-        return m;
-    }
-
-    public static Map<String, Double> factors(List<String> args) {
-        Map<String, Double> m = new java.util.LinkedHashMap<>();
-        assignments(args, "--scale").forEach((k, v) -> {
-            double f = Values.parse(v);
-            if (Double.isNaN(f)) {
-                throw new InputException("--scale " + k + "=" + v + ": the factor is not a number");
-            }
-            m.put(k, f);
-        });
-        return m;
     }
 }

@@ -33,6 +33,7 @@ public sealed interface PoisoningAttack {
         }
     }
 
+    /** Which of the three techniques this is. */
     Technique technique();
 
     /** Poisons a copy of {@code data}; {@code data} is not changed. */

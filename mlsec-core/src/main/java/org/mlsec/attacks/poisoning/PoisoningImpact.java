@@ -132,6 +132,7 @@ public final class PoisoningImpact {
                     .finding(true).build();
         }
 
+        /** {@link #toResult()} as the --json object. */
         public Map<String, Object> toJson() {
             return toResult().toJson();
         }
