@@ -8,10 +8,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mlsec.attacks.poisoning.Backdoor;
 import org.mlsec.attacks.poisoning.BackdoorImpact;
+import org.mlsec.attacks.poisoning.Poisoning;
 import org.mlsec.attacks.poisoning.PoisoningImpact;
 import org.mlsec.attacks.poisoning.Trigger;
-import org.mlsec.data.Column;
-import org.mlsec.data.ColumnType;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
@@ -84,7 +83,8 @@ final class BackdoorCommand implements Callable<Integer> {
         keep.removeAll(new HashSet<>(data.drop));
         BackdoorImpact.Impact r = BackdoorImpact.measure(full, config,
                 PoisoningImpact.Config.of(modelOptions.config(seed), keep, seed), Output.progress());
-        writePoisoned(full, r.injected());
+        Backdoor.Poisoned file = r.appendedTo(full);
+        CsvWriter.write(truthColumn ? Poisoning.withTruth(file.data(), file.injected()) : file.data(), out);
         System.out.printf("Poisoned %d training rows with %s -> %s; wrote %s (%d rows).%n", r.train().poisonedRows(),
                 ts, target, out, full.rows() + r.train().poisonedRows());
         System.out.printf("  clean test accuracy: clean model %s, backdoored model %s%n", Output.pct(r.accuracyClean()),
@@ -100,31 +100,6 @@ final class BackdoorCommand implements Callable<Integer> {
             throw new org.mlsec.InputException("--label COLUMN is required");
         }
         return data.label;
-    }
-
-    private void writePoisoned(Dataset full, Dataset injected) {
-        double[][] x = new double[full.rows() + injected.rows()][];
-        int[] y = new int[x.length];
-        for (int i = 0; i < full.rows(); i++) {
-            x[i] = full.row(i);
-            y[i] = full.y()[i];
-        }
-        for (int i = 0; i < injected.rows(); i++) {
-            x[full.rows() + i] = injected.row(i);
-            y[full.rows() + i] = injected.y()[i];
-        }
-        Schema s = full.schema();
-        if (truthColumn) {
-            List<Column> cols = new ArrayList<>(s.features());
-            cols.add(Column.numeric("POISONED", ColumnType.INTEGER, 0, 1));
-            s = new Schema(cols, s.label(), s.classes());
-            for (int i = 0; i < x.length; i++) {
-                double[] r = java.util.Arrays.copyOf(x[i], x[i].length + 1);
-                r[r.length - 1] = i >= full.rows() ? 1 : 0;
-                x[i] = r;
-            }
-        }
-        CsvWriter.write(new Dataset(s, x, y), out);
     }
 
     static int classIndex(Schema s, String value, String option) {

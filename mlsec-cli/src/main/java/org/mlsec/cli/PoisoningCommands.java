@@ -9,16 +9,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mlsec.InputException;
 import org.mlsec.Result;
+import org.mlsec.attacks.poisoning.Poisoning;
 import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.attacks.poisoning.PoisoningImpact;
-import org.mlsec.data.Column;
-import org.mlsec.data.ColumnType;
 import org.mlsec.data.Condition;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.Schema;
 import org.mlsec.defences.detector.DataDiff;
 import org.mlsec.defences.detector.Fairness;
 import org.mlsec.defences.detector.ModelComparison;
@@ -51,21 +49,6 @@ final class PoisoningCommands {
         List<String> keep = new ArrayList<>(d.schema().featureNames());
         keep.removeAll(new HashSet<>(data.drop));
         return keep;
-    }
-
-    static void writeWithTruth(Dataset d, boolean[] changed, boolean truth, Path out) {
-        if (!truth) {
-            CsvWriter.write(d, out);
-            return;
-        }
-        List<Column> cols = new ArrayList<>(d.schema().features());
-        cols.add(Column.numeric("POISONED", ColumnType.INTEGER, 0, 1));
-        double[][] x = new double[d.rows()][];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = java.util.Arrays.copyOf(d.row(i), d.schema().width() + 1);
-            x[i][x[i].length - 1] = changed[i] ? 1 : 0;
-        }
-        CsvWriter.write(new Dataset(new Schema(cols, d.schema().label(), d.schema().classes()), x, d.y()), out);
     }
 
     @Command(name = "poison", mixinStandardHelpOptions = true,
@@ -120,7 +103,7 @@ final class PoisoningCommands {
             List<String> keep = features != null ? features : kept(full, data);
             PoisoningImpact.Impact r = PoisoningImpact.measure(full, poison(keep, full.rows()),
                     PoisoningImpact.Config.of(modelOptions.config(seed), keep, seed), Output.progress());
-            writeWithTruth(r.file().data(), r.file().changed(), truth, out);
+            CsvWriter.write(truth ? Poisoning.withTruth(r.file().data(), r.file().changed()) : r.file().data(), out);
             System.out.printf("Poisoned %d of %d rows in %s (the file); measured with %d of the %d training rows poisoned"
                             + " the same way.%n", r.file().changedRows(), full.rows(), out, r.train().changedRows(),
                     r.split().train().rows());

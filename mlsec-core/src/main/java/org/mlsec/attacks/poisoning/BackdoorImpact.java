@@ -61,6 +61,26 @@ public final class BackdoorImpact {
             return attackSuccessRate > triggerRateOnClean + FINDING_MARGIN;
         }
 
+        /**
+         * {@code full} (the data {@link #measure} split) with the injected rows appended: the file an attacker writes
+         * back; {@code injected()} of the result marks the appended rows.
+         */
+        public Backdoor.Poisoned appendedTo(Dataset full) {
+            Dataset add = injected();
+            double[][] x = new double[full.rows() + add.rows()][];
+            int[] y = new int[x.length];
+            boolean[] mark = new boolean[x.length];
+            for (int i = 0; i < x.length; i++) {
+                boolean appended = i >= full.rows();
+                Dataset from = appended ? add : full;
+                int row = appended ? i - full.rows() : i;
+                x[i] = from.row(row);
+                y[i] = from.y()[row];
+                mark[i] = appended;
+            }
+            return new Backdoor.Poisoned(new Dataset(full.schema(), x, y), mark, add.rows());
+        }
+
         /** The injected rows alone (what an attacker appends to the training file). */
         public Dataset injected() {
             int first = split.train().rows();

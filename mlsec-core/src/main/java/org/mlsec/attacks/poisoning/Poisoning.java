@@ -24,6 +24,9 @@ public final class Poisoning {
     public record Poisoned(Dataset data, boolean[] changed, int changedRows) {
     }
 
+    /** The column {@link #withTruth} adds: 1 for a poisoned row, 0 for a clean one. */
+    public static final String TRUTH_COLUMN = "POISONED";
+
     private Poisoning() {
     }
 
@@ -135,5 +138,23 @@ public final class Poisoning {
 
     private static double weight(double[] p, int label, double[] share) {
         return p[label] / Math.max(share[label], 1e-9);
+    }
+
+    /**
+     * {@code data} with a last, whole-number column {@link #TRUTH_COLUMN} marking the {@code poisoned} rows: the ground
+     * truth that detectors are scored against.
+     */
+    public static Dataset withTruth(Dataset data, boolean[] poisoned) {
+        Validate.isTrue(poisoned.length == data.rows(), "poisoned must mark each of the " + data.rows() + " rows, got "
+                + poisoned.length);
+        Schema s = data.schema();
+        List<org.mlsec.data.Column> cols = new ArrayList<>(s.features());
+        cols.add(org.mlsec.data.Column.numeric(TRUTH_COLUMN, org.mlsec.data.ColumnType.INTEGER, 0, 1));
+        double[][] x = new double[data.rows()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Arrays.copyOf(data.row(i), s.width() + 1);
+            x[i][s.width()] = poisoned[i] ? 1 : 0;
+        }
+        return new Dataset(new Schema(cols, s.label(), s.classes()), x, data.y());
     }
 }

@@ -53,4 +53,19 @@ class BackdoorImpactTest {
         assertEquals(impact.split().test().rows(), json.get("test_rows"));
         assertEquals(true, json.get("finding"));
     }
+
+    @Test
+    void theWrittenFileIsTheDataThenTheInjectedRowsAndItsTruthColumnMarksThem() {
+        Backdoor.Poisoned file = impact.appendedTo(data);
+        assertEquals(data.rows() + impact.train().poisonedRows(), file.data().rows());
+        Dataset truth = Poisoning.withTruth(file.data(), file.injected());
+        int j = truth.schema().require(Poisoning.TRUTH_COLUMN);
+        double marked = 0;
+        for (int i = 0; i < truth.rows(); i++) {
+            assertEquals(i >= data.rows() ? 1.0 : 0.0, truth.row(i)[j]);
+            marked += truth.row(i)[j];
+        }
+        assertEquals(impact.train().poisonedRows(), marked);
+        assertEquals(data.schema().featureNames(), truth.schema().featureNames().subList(0, data.schema().width()));
+    }
 }
