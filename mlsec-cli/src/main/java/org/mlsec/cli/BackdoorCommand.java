@@ -3,26 +3,19 @@ package org.mlsec.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.mlsec.Result;
 import org.mlsec.attacks.poisoning.Backdoor;
+import org.mlsec.attacks.poisoning.BackdoorImpact;
+import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.attacks.poisoning.PoisoningImpact;
 import org.mlsec.attacks.poisoning.Trigger;
-import org.mlsec.data.Column;
-import org.mlsec.data.ColumnType;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
-import org.mlsec.data.Split;
-import org.mlsec.metrics.Evaluation;
-import org.mlsec.model.LocalModel;
-import org.mlsec.model.TrainConfig;
-import org.mlsec.model.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,41 +71,27 @@ final class BackdoorCommand implements Callable<Integer> {
         for (String t : triggers) {
             ts.add(Trigger.parse(t));
         }
-        Split split = Split.stratified(full, 0.1, seed);
+        if (count != null && count < 0) {
+            throw new org.mlsec.InputException("--count must not be negative, got " + count);
+        }
+        if ((count == null || count == 0) && (rate == null || !(rate > 0 && rate <= 10))) {
+            throw new org.mlsec.InputException("give --count N or --rate in (0, 10]");
+        }
         Backdoor.Config config = new Backdoor.Config(ts, targetClass, rate == null ? 0 : rate, from,
                 count == null ? 0 : count, seed);
-        Backdoor.Poisoned poisonedTrain = Backdoor.poison(split.train(), config);
-        writePoisoned(full, poisonedTrain, split.train().rows());
-
         List<String> keep = new ArrayList<>(features != null ? features : s.featureNames());
         keep.removeAll(new HashSet<>(data.drop));
-        TrainConfig tc = modelOptions.config(seed);
-        LocalModel clean = Trainer.train(split.train().select(keep), tc, data.data.toString(), Output.progress());
-        LocalModel bad = Trainer.train(poisonedTrain.data().select(keep), tc, out.toString(), Output.progress());
-        Dataset test = split.test().select(keep);
-        double accClean = Evaluation.accuracy(clean, test);
-        double accBad = Evaluation.accuracy(bad, test);
-        Result.Builder r = Result.of("backdoor", "trigger-poisoning")
-                .metric("clean_accuracy_clean_model", accClean)
-                .metric("clean_accuracy_backdoored_model", accBad)
-                .metric("poisoned_rows", poisonedTrain.poisonedRows());
-        double worst = 1;
-        Map<String, Double> perTrigger = new LinkedHashMap<>();
-        for (Trigger t : ts) {
-            double asr = Backdoor.attackSuccessRate(bad, test, t, targetClass);
-            perTrigger.put(t.toString(), asr);
-            worst = Math.min(worst, asr);
-        }
-        double cleanAsr = Backdoor.attackSuccessRate(clean, test, ts.get(0), targetClass);
-        r.metric("attack_success_rate", worst).metric("attack_success_rate_by_trigger", perTrigger)
-                .metric("trigger_rate_on_clean_model", cleanAsr).metric("test_rows", test.rows())
-                .finding(worst > cleanAsr + 0.5);
-        System.out.printf("Poisoned %d training rows with %s -> %s; wrote %s (%d rows).%n", poisonedTrain.poisonedRows(),
-                ts, target, out, full.rows() + poisonedTrain.poisonedRows());
-        System.out.printf("  clean test accuracy: clean model %s, backdoored model %s%n", Output.pct(accClean), Output.pct(accBad));
+        BackdoorImpact.Impact r = BackdoorImpact.measure(full, config,
+                PoisoningImpact.Config.of(modelOptions.config(seed), keep, seed), Output.progress());
+        Backdoor.Poisoned file = r.appendedTo(full);
+        CsvWriter.write(truthColumn ? Poisoning.withTruth(file.data(), file.injected()) : file.data(), out);
+        System.out.printf("Poisoned %d training rows with %s -> %s; wrote %s (%d rows).%n", r.train().poisonedRows(),
+                ts, target, out, full.rows() + r.train().poisonedRows());
+        System.out.printf("  clean test accuracy: clean model %s, backdoored model %s%n", Output.pct(r.accuracyClean()),
+                Output.pct(r.accuracyBackdoored()));
         System.out.printf("  attack success rate (held-out rows of other classes that flip to %s when triggered): %s"
-                + " (clean model: %s)%n", target, Output.pct(worst), Output.pct(cleanAsr));
-        Output.json(json, r.build().toJson());
+                + " (clean model: %s)%n", target, Output.pct(r.attackSuccessRate()), Output.pct(r.triggerRateOnClean()));
+        Output.json(json, r.toJson());
         return Main.OK;
     }
 
@@ -121,32 +100,6 @@ final class BackdoorCommand implements Callable<Integer> {
             throw new org.mlsec.InputException("--label COLUMN is required");
         }
         return data.label;
-    }
-
-    private void writePoisoned(Dataset full, Backdoor.Poisoned p, int trainRows) {
-        Dataset injected = p.data().subset(java.util.stream.IntStream.range(trainRows, p.data().rows()).toArray());
-        double[][] x = new double[full.rows() + injected.rows()][];
-        int[] y = new int[x.length];
-        for (int i = 0; i < full.rows(); i++) {
-            x[i] = full.row(i);
-            y[i] = full.y()[i];
-        }
-        for (int i = 0; i < injected.rows(); i++) {
-            x[full.rows() + i] = injected.row(i);
-            y[full.rows() + i] = injected.y()[i];
-        }
-        Schema s = full.schema();
-        if (truthColumn) {
-            List<Column> cols = new ArrayList<>(s.features());
-            cols.add(Column.numeric("POISONED", ColumnType.INTEGER, 0, 1));
-            s = new Schema(cols, s.label(), s.classes());
-            for (int i = 0; i < x.length; i++) {
-                double[] r = java.util.Arrays.copyOf(x[i], x[i].length + 1);
-                r[r.length - 1] = i >= full.rows() ? 1 : 0;
-                x[i] = r;
-            }
-        }
-        CsvWriter.write(new Dataset(s, x, y), out);
     }
 
     static int classIndex(Schema s, String value, String option) {

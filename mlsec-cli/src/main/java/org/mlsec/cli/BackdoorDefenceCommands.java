@@ -3,7 +3,6 @@ package org.mlsec.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +15,7 @@ import org.mlsec.defences.detector.DataBackdoorDetector;
 import org.mlsec.defences.detector.ModelBackdoorScanner;
 import org.mlsec.defences.detector.Rules;
 import org.mlsec.defences.preprocessor.InputSchema;
+import org.mlsec.defences.preprocessor.SchemaValidation;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import picocli.CommandLine.Command;
@@ -72,29 +72,17 @@ final class BackdoorDefenceCommands {
             InputSchema s = InputSchema.read(schema);
             org.mlsec.data.Schema ds = s.toSchema();
             Dataset d = data.read(data.requireData(), ds, data.options(null));
-            CsvReader.Report read = data.lastReport;
-            List<InputSchema.Violation> all = new ArrayList<>();
-            Set<Integer> bad = new HashSet<>();
-            InputSchema.Checker checker = s.checker();
-            for (int i = 0; i < d.rows(); i++) {
-                for (InputSchema.Violation v : checker.check((int) read.line(i), d.row(i))) {
-                    // An unknown category shows as the text the file holds.
-                    String text = read.unseenText(i, v.column());
-                    all.add(text == null ? v : new InputSchema.Violation(v.row(), v.column(), text, v.rule()));
-                    bad.add(i);
-                }
-            }
-            all.stream().limit(20).forEach(v -> System.out.printf("  line %d, %s = %s: %s%n", v.row(), v.column(), v.value(), v.rule()));
+            SchemaValidation.Validation v = SchemaValidation.check(s, data.lastReport);
+            List<InputSchema.Violation> all = v.violations();
+            all.stream().limit(20).forEach(x -> System.out.printf("  line %d, %s = %s: %s%n", x.row(), x.column(), x.value(),
+                    x.rule()));
             if (all.size() > 20) {
                 System.out.println("  ... and " + (all.size() - 20) + " more");
             }
-            System.out.printf("%s: %d of %d rows break the schema (%d violations).%n", data.data, bad.size(), d.rows(), all.size());
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("rows", d.rows());
-            res.put("invalid_rows", bad.size());
-            res.put("violations", all);
-            Output.json(json, res);
-            return bad.isEmpty() ? Main.OK : Main.FINDINGS;
+            System.out.printf("%s: %d of %d rows break the schema (%d violations).%n", data.data, v.invalidRows(), d.rows(),
+                    all.size());
+            Output.json(json, v.toJson());
+            return v.valid() ? Main.OK : Main.FINDINGS;
         }
     }
 
@@ -136,28 +124,16 @@ final class BackdoorDefenceCommands {
                     new CsvOptions(o.delimiter(), data.label, null, null, null));
             long t0 = System.nanoTime();
             DataBackdoorDetector.Report r = DataBackdoorDetector.detect(d, ref);
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("rows", d.rows());
-            res.put("flagged", r.flagged().size());
             r.findings().stream().limit(15).forEach(f -> System.out.println("  " + f));
             System.out.printf("%s: flagged %d of %d rows (%.1f s).%n", data.data, r.flagged().size(), d.rows(),
                     (System.nanoTime() - t0) / 1e9);
+            Map<String, Double> pr = null;
             if (truth != null) {
-                boolean[] t = truthMask(truth);
-                Map<String, Double> pr = DataBackdoorDetector.score(r, t);
+                pr = DataBackdoorDetector.score(r, truthMask(truth));
                 System.out.printf("  against %s: precision %s, recall %s%n", truth, Output.pct(pr.get("precision")),
                         Output.pct(pr.get("recall")));
-                res.putAll(pr);
             }
-            res.put("findings", r.findings());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            r.flagged().forEach((i, why) -> {
-                if (rows.size() < 1000) {
-                    rows.add(Map.of("line", i + 2, "reasons", why));
-                }
-            });
-            res.put("flagged_rows", rows);
-            Output.json(json, res);
+            Output.json(json, r.toJson(d.rows(), pr));
             return r.flagged().isEmpty() ? Main.OK : Main.FINDINGS;
         }
 
@@ -216,13 +192,7 @@ final class BackdoorDefenceCommands {
                 System.out.println("Out-of-range behaviour (low: input validation refuses these values): " + beyond.size()
                         + " probe(s) reach " + Output.pct(threshold) + ", the strongest " + beyond.get(0) + ".");
             }
-            List<ModelBackdoorScanner.Probe> probes = scan.all();
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("threshold", threshold);
-            res.put("suspected", suspects);
-            res.put("out_of_range", beyond.subList(0, Math.min(50, beyond.size())));
-            res.put("probes", probes.subList(0, Math.min(50, probes.size())));
-            Output.json(json, res);
+            Output.json(json, scan.toJson(threshold));
             return suspects.isEmpty() ? Main.OK : Main.FINDINGS;
         }
     }

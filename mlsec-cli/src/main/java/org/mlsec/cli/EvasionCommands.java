@@ -2,7 +2,6 @@ package org.mlsec.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -251,57 +250,32 @@ final class EvasionCommands {
             } else {
                 throw new InputException("give --row COL=V,... or --data FILE --index I");
             }
-            int now = m.predict(new double[][] {x})[0];
-            int toClass = to != null ? classIndex(m, to, "--to") : m.classes().size() == 2 ? 1 - now : -1;
-            if (toClass < 0) {
+            if (to == null && m.classes().size() != 2) {
                 throw new InputException("--to CLASS is required for a model with more than two classes");
             }
+            Integer wanted = to != null ? classIndex(m, to, "--to") : null;
             Feasibility feas = constraints.feasibility(m.schema(), d);
-            List<double[]> seeds = new ArrayList<>();
-            if (d != null) {
-                int[] p = m.predict(d.x());
-                for (int i = 0; i < d.rows(); i++) {
-                    if (p[i] == toClass) {
-                        seeds.add(d.row(i));
-                    }
-                }
-            }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("answer", m.classes().get(now));
-            result.put("wanted", m.classes().get(toClass));
-            if (now == toClass) {
+            var e = org.mlsec.attacks.evasion.Counterfactual.explain(m, x, wanted, feas, Evasion.Method.parse(method),
+                    seed, d);
+            if (e.alreadyWanted()) {
                 System.out.printf("The model already answers %s for this application: nothing needs to change.%n",
-                        m.classes().get(now));
-                result.put("success", true);
-                result.put("changes", List.of());
-                Output.json(json, result);
-                return Main.OK;
-            }
-            Evasion.Example e = Evasion.counterfactual(m, x, feas, Evasion.Config.defaults(toClass)
-                    .withMethod(Evasion.Method.parse(method)).withSeed(seed).withVerify(1), seeds);
-            result.put("success", e.success());
-            result.put("cost", e.cost());
-            result.put("norm", feas.norm().key());
-            result.put("minimal", e.exact());
-            if (!Double.isNaN(e.lowerBound())) {
-                result.put("lower_bound", e.lowerBound());
-            }
-            List<Map<String, String>> changes = e.changeRecords(m.schema());
-            if (e.success()) {
+                        e.answer());
+            } else if (e.success()) {
                 System.out.printf("The model answers %s. For it to answer %s, this application would need:%n",
-                        m.classes().get(now), m.classes().get(toClass));
-                for (Map<String, String> ch : changes) {
-                    System.out.printf("  %-12s %s → %s%n", ch.get("feature"), ch.get("before"), ch.get("after"));
+                        e.answer(), e.wanted());
+                for (var ch : e.changes()) {
+                    System.out.printf("  %-12s %s → %s%n", ch.feature(), ch.before(), ch.after());
                 }
-                System.out.printf("  (cost %s%s)%n", Output.num(e.cost()), e.exact() ? ", certified minimal: no change 0.1% cheaper exists"
-                        : Double.isNaN(e.lowerBound()) ? "" : "; no change below " + Output.num(e.lowerBound()) + " exists");
+                Evasion.Example found = e.found();
+                System.out.printf("  (cost %s%s)%n", Output.num(found.cost()), found.exact()
+                        ? ", certified minimal: no change 0.1% cheaper exists"
+                        : Double.isNaN(found.lowerBound()) ? "" : "; no change below " + Output.num(found.lowerBound()) + " exists");
             } else {
                 System.out.printf("No feasible change makes the model answer %s for this application%s.%n",
-                        m.classes().get(toClass), constraints.immutable.isEmpty() ? "" : " (immutable: "
+                        e.wanted(), constraints.immutable.isEmpty() ? "" : " (immutable: "
                                 + String.join(", ", constraints.immutable) + ")");
             }
-            result.put("changes", changes);
-            Output.json(json, result);
+            Output.json(json, e.toJson());
             return e.success() ? Main.OK : Main.FINDINGS;
         }
 

@@ -2,7 +2,6 @@ package org.mlsec.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,15 +11,9 @@ import org.mlsec.attacks.inference.AttributeInference;
 import org.mlsec.attacks.inference.Reconstruction;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
-import org.mlsec.defences.postprocessor.HardenedOutput;
+import org.mlsec.defences.InversionDefences;
 import org.mlsec.defences.preprocessor.InputSchema;
-import org.mlsec.defences.trainer.DpLogisticRegression;
-import org.mlsec.metrics.Evaluation;
-import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
-import org.mlsec.model.LocalModel;
-import org.mlsec.model.TrainConfig;
-import org.mlsec.model.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -193,42 +186,17 @@ final class InversionCommands {
         public Integer call() {
             List<org.mlsec.defences.postprocessor.OutputMode> modes = DefendCommand.outputModes(outputs);
             Dataset all = data.readLabelled();
-            org.mlsec.data.Schema bounds = schema != null ? InputSchema.read(schema).toSchema()
-                    : org.mlsec.defences.trainer.DpRandomForest.boundsFromData(all);
-            String boundsNote = schema != null ? "" : ", bounds from data";
-            Split halves = Split.random(all, 0.5, seed);
-            int[] rows = java.util.stream.IntStream.range(0, halves.train().rows()).toArray();
-            LocalModel tree = Trainer.train(halves.train(), TrainConfig.defaults(Algorithm.TREE).withSeed(seed), "t", Output.progress());
-            LocalModel forest = Trainer.train(halves.train(), TrainConfig.defaults(Algorithm.RF).withSeed(seed), "t", Output.progress());
-            LocalModel dp = DpLogisticRegression.train(halves.train(), 1, 1e-3, seed);
-            Map<String, Classifier> targets = new LinkedHashMap<>();
-            targets.put("decision tree (overfit)", tree);
-            targets.put("random forest", forest);
-            for (org.mlsec.defences.postprocessor.OutputMode mode : modes) {
-                org.mlsec.defences.postprocessor.OutputHardening h =
-                        org.mlsec.defences.postprocessor.OutputHardening.forStudies(mode, seed);
-                targets.put("random forest, " + h.describe(), HardenedOutput.of(forest, h));
-            }
-            targets.put("DP logistic regression, epsilon 1", dp);
-            targets.put("DP random forest, epsilon 1" + boundsNote, org.mlsec.defences.trainer.DpRandomForest.train(
-                    halves.train(), bounds, schema != null ? schema.toString() : "data",
-                    org.mlsec.defences.trainer.DpRandomForest.Config.of(1, seed)).model());
+            InversionDefences.Study study = InversionDefences.study(all, sensitive,
+                    schema != null ? InputSchema.read(schema).toSchema() : null, schema != null ? schema.toString() : null,
+                    modes, seed, Output.progress());
             System.out.printf("Attribute inference of %s (informed MAP attack) against defences:%n", sensitive);
             System.out.printf("  %-66s %9s %22s%n", "model", "accuracy", "advantage on members");
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (Map.Entry<String, Classifier> e : targets.entrySet()) {
-                Result r = AttributeInference.infer(e.getValue(), halves.train(), halves.test(), sensitive,
-                        List.of(AttributeInference.Method.MAP_INFORMED), seed, org.mlsec.Progress.NONE).get(0);
-                double acc = Evaluation.accuracy(e.getValue(), halves.test());
-                List<?> ci = (List<?>) r.metrics().get("ci95_members");
-                System.out.printf("  %-66s %9s %+8.1f pts [%+.1f, %+.1f]%n", e.getKey(), Output.pct(acc),
-                        100 * r.metric("advantage_members"), 100 * (Double) ci.get(0), 100 * (Double) ci.get(1));
-                Map<String, Object> row = new LinkedHashMap<>(r.toJson());
-                row.put("defence", e.getKey());
-                row.put("test_accuracy", acc);
-                out.add(row);
+            for (InversionDefences.Row r : study.rows()) {
+                double[] ci = r.advantageInterval();
+                System.out.printf("  %-66s %9s %+8.1f pts [%+.1f, %+.1f]%n", r.defence(), Output.pct(r.testAccuracy()),
+                        100 * r.advantage(), 100 * ci[0], 100 * ci[1]);
             }
-            Output.json(json, Map.of("sensitive", sensitive, "defences", out));
+            Output.json(json, study.toJson());
             return Main.OK;
         }
     }

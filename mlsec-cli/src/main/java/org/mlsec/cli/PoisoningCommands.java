@@ -2,9 +2,7 @@ package org.mlsec.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,26 +10,22 @@ import java.util.concurrent.Callable;
 import org.mlsec.InputException;
 import org.mlsec.Result;
 import org.mlsec.attacks.poisoning.Poisoning;
-import org.mlsec.data.Column;
-import org.mlsec.data.ColumnType;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
+import org.mlsec.attacks.poisoning.PoisoningImpact;
 import org.mlsec.data.Condition;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
 import org.mlsec.data.Dataset;
-import org.mlsec.data.Schema;
-import org.mlsec.data.Split;
 import org.mlsec.defences.detector.DataDiff;
 import org.mlsec.defences.detector.Fairness;
-import org.mlsec.defences.detector.Subgroups;
+import org.mlsec.defences.detector.ModelComparison;
+import org.mlsec.defences.detector.SnapshotDiff;
 import org.mlsec.defences.trainer.Sanitizer;
-import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.Algorithm;
-import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
-import org.mlsec.model.Trainer;
 import org.mlsec.report.ChartData;
 import org.mlsec.report.render.Charts;
 import picocli.CommandLine.Command;
@@ -56,21 +50,6 @@ final class PoisoningCommands {
         List<String> keep = new ArrayList<>(d.schema().featureNames());
         keep.removeAll(new HashSet<>(data.drop));
         return keep;
-    }
-
-    static void writeWithTruth(Dataset d, boolean[] changed, boolean truth, Path out) {
-        if (!truth) {
-            CsvWriter.write(d, out);
-            return;
-        }
-        List<Column> cols = new ArrayList<>(d.schema().features());
-        cols.add(Column.numeric("POISONED", ColumnType.INTEGER, 0, 1));
-        double[][] x = new double[d.rows()][];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = java.util.Arrays.copyOf(d.row(i), d.schema().width() + 1);
-            x[i][x[i].length - 1] = changed[i] ? 1 : 0;
-        }
-        CsvWriter.write(new Dataset(new Schema(cols, d.schema().label(), d.schema().classes()), x, d.y()), out);
     }
 
     @Command(name = "poison", mixinStandardHelpOptions = true,
@@ -122,86 +101,40 @@ final class PoisoningCommands {
                 throw new InputException("give exactly one of --where (with --set/--scale), --flip-rate or --flip-budget");
             }
             Dataset full = readAll(data, data.requireData());
-            Condition cond = where == null ? null : Condition.parse(where);
-            TrainConfig tc = modelOptions.config(seed);
-            Split split = Split.stratified(full, 0.1, seed);
-            Poisoning.Poisoned all = poison(full, cond, tc);
-            Poisoning.Poisoned train = poison(split.train(), cond, tc);
-            writeWithTruth(all.data(), all.changed(), truth, out);
-
             List<String> keep = features != null ? features : kept(full, data);
-            LocalModel clean = Trainer.train(split.train().select(keep), tc, data.data.toString(), Output.progress());
-            LocalModel bad = Trainer.train(train.data().select(keep), tc, out.toString(), Output.progress());
-            Dataset test = split.test().select(keep);
-            double before = Evaluation.accuracy(clean, test);
-            double after = Evaluation.accuracy(bad, test);
-            Map<String, Object> rates = new LinkedHashMap<>();
-            if (cond != null) {
-                rates.put("target group: " + where, groupRates(clean, bad, split.test(), keep, cond, true));
-                rates.put("everyone else", groupRates(clean, bad, split.test(), keep, cond, false));
-            }
-            rates.put("all", groupRates(clean, bad, split.test(), keep, null, true));
-            Result r = Result.of("poisoning", cond != null ? "targeted" : flipRate != null ? "random-flip" : "budget-flip")
-                    .metric("clean_accuracy_before", before).metric("clean_accuracy_after", after)
-                    .metric("poisoned_rows", train.changedRows()).metric("poisoned_rows_in_file", all.changedRows())
-                    .metric("group_rates", rates)
-                    .metric("importances_before", DemoCommand.importanceMap(clean))
-                    .metric("importances_after", DemoCommand.importanceMap(bad))
-                    .finding(true).build();
+            PoisoningImpact.Impact r = PoisoningImpact.measure(full, poison(keep, full.rows()),
+                    PoisoningImpact.Config.of(modelOptions.config(seed), keep, seed), Output.progress());
+            CsvWriter.write(truth ? Poisoning.withTruth(r.file().data(), r.file().changed()) : r.file().data(), out);
             System.out.printf("Poisoned %d of %d rows in %s (the file); measured with %d of the %d training rows poisoned"
-                            + " the same way.%n", all.changedRows(), full.rows(), out, train.changedRows(),
-                    split.train().rows());
-            System.out.printf("  accuracy on clean held-out rows: %s before, %s after%n", Output.pct(before), Output.pct(after));
-            rates.forEach((k, v) -> System.out.printf("  predicted %s rate, %s: %s -> %s%n", full.schema().classes()
-                            .get(full.schema().classes().size() - 1), k, Output.pct(((Map<?, ?>) v).get("before") instanceof Double b ? b : 0),
-                    Output.pct(((Map<?, ?>) v).get("after") instanceof Double a ? a : 0)));
-            System.out.println("  most important before: " + DemoCommand.importanceMap(clean).keySet().stream().limit(3).toList()
-                    + ", after: " + DemoCommand.importanceMap(bad).keySet().stream().limit(3).toList());
+                            + " the same way.%n", r.file().changedRows(), full.rows(), out, r.train().changedRows(),
+                    r.split().train().rows());
+            System.out.printf("  accuracy on clean held-out rows: %s before, %s after%n", Output.pct(r.accuracyBefore()),
+                    Output.pct(r.accuracyAfter()));
+            r.groupRates().forEach(g -> System.out.printf("  predicted %s rate, %s: %s -> %s%n", r.positiveClass(),
+                    g.group(), Output.pct(g.before()), Output.pct(g.after())));
+            System.out.println("  most important before: " + r.importancesBefore().keySet().stream().limit(3).toList()
+                    + ", after: " + r.importancesAfter().keySet().stream().limit(3).toList());
             Output.json(json, r.toJson());
             return Main.OK;
         }
 
-        private Poisoning.Poisoned poison(Dataset d, Condition cond, TrainConfig tc) {
-            if (cond != null) {
-                return Poisoning.targeted(d, cond, Assignments.of(set, "--set"), Assignments.factors(scale, "--scale"));
+        private PoisoningAttack poison(List<String> keep, int rows) {
+            if (where != null) {
+                return new PoisoningAttack.Targeted(Condition.parse(where), Assignments.of(set, "--set"),
+                        Assignments.factors(scale, "--scale"));
             }
             if (flipRate != null) {
-                return Poisoning.flipRandom(d, flipRate, seed);
-            }
-            Dataset sel = d.select(features != null ? features : kept(d, data));
-            Poisoning.Poisoned p = Poisoning.flipBudget(sel, flipBudget, TrainConfig.defaults(Algorithm.parse(against))
-                    .withSeed(seed), seed, Output.progress());
-            return new Poisoning.Poisoned(new Dataset(d.schema(), d.x(), p.data().y()), p.changed(), p.changedRows());
-        }
-
-        private Map<String, Object> groupRates(Classifier clean, Classifier bad, Dataset test, List<String> keep,
-                                               Condition cond, boolean inside) {
-            List<Integer> rows = new ArrayList<>();
-            for (int i = 0; i < test.rows(); i++) {
-                if (cond == null || cond.test(test.schema(), test.row(i)) == inside) {
-                    rows.add(i);
+                if (!(flipRate > 0 && flipRate < 1)) {
+                    throw new InputException("--flip-rate must be in (0, 1), got " + flipRate);
                 }
+                return new PoisoningAttack.RandomFlip(flipRate, seed);
             }
-            Dataset g = test.subset(rows.stream().mapToInt(Integer::intValue).toArray()).select(keep);
-            String positive = test.schema().classes().get(test.schema().classes().size() - 1);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rows", g.rows());
-            m.put("before", positiveRate(clean, g, positive));
-            m.put("after", positiveRate(bad, g, positive));
-            return m;
+            if (flipBudget <= 0 || flipBudget >= rows) {
+                throw new InputException("--flip-budget must be between 1 and the number of rows (" + rows + "), got "
+                        + flipBudget);
+            }
+            return new PoisoningAttack.BudgetFlip(flipBudget, keep, TrainConfig.defaults(Algorithm.parse(against)), seed);
         }
-    }
-
-    static double positiveRate(Classifier m, Dataset d, String positive) {
-        if (d.rows() == 0) {
-            return Double.NaN;
-        }
-        String[] names = Evaluation.predictedNames(m, d.x());
-        int n = 0;
-        for (String s : names) {
-            n += s.equals(positive) ? 1 : 0;
-        }
-        return (double) n / names.length;
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
@@ -227,67 +160,28 @@ final class PoisoningCommands {
         public Integer call() {
             Dataset before = readAll(data, reference);
             Dataset after = CsvReader.read(data.requireData(), before.schema(), data.options(data.label));
-            Dataset b = before.select(kept(before, data));
-            Dataset a = after.select(kept(before, data));
-            List<DataDiff.FeatureShift> shifts = DataDiff.features(b, a);
-            int positive = before.schema().classes().size() - 1;
-            int minRows = Math.max(30, before.rows() / 200);
-            List<Subgroups.Group> groups = Subgroups.changed(b, a, positive, minRows, 10);
-            double rb = before.classShares()[positive];
-            double ra = after.classShares()[positive];
+            SnapshotDiff.Report r = SnapshotDiff.compare(before, after, kept(before, data), id);
             System.out.printf("%s against %s: %d and %d rows; label %s rate %s -> %s%n", data.data, reference, after.rows(),
-                    before.rows(), before.schema().classes().get(positive), Output.pct(rb), Output.pct(ra));
+                    before.rows(), r.positiveClass(), Output.pct(r.labelRateBefore()), Output.pct(r.labelRateAfter()));
             System.out.println("  shifted features:");
-            shifts.stream().filter(DataDiff.FeatureShift::flagged).forEach(f -> System.out.printf(
+            r.flagged().forEach(f -> System.out.printf(
                     "    %-12s %s %.3f, p %.2g, PSI %.3f%n", f.name(), f.test(), f.statistic(), f.pValue(), f.psi()));
             System.out.println("  subgroups whose label rate changed most:");
-            groups.stream().limit(5).forEach(g -> System.out.printf("    %-40s %6d rows  %s -> %s%n", g.description(), g.rows(),
-                    Output.pct(g.labelRateBefore()), Output.pct(g.labelRate())));
-            Map<String, Object> res = new LinkedHashMap<>();
-            List<Map<String, Object>> fs = new ArrayList<>();
-            for (DataDiff.FeatureShift f : shifts) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", f.name());
-                m.put("test", f.test());
-                m.put("statistic", f.statistic());
-                m.put("p_value", f.pValue());
-                m.put("psi", f.psi());
-                m.put("flagged", f.flagged());
-                fs.add(m);
-            }
-            res.put("features", fs);
-            res.put("label_rate_before", rb);
-            res.put("label_rate_after", ra);
-            List<Map<String, Object>> gs = new ArrayList<>();
-            for (Subgroups.Group g : groups) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("description", g.description());
-                m.put("rows", g.rows());
-                m.put("label_rate_before", g.labelRateBefore());
-                m.put("label_rate_after", g.labelRate());
-                gs.add(m);
-            }
-            res.put("subgroups", gs);
+            r.subgroups().stream().limit(5).forEach(g -> System.out.printf("    %-40s %6d rows  %s -> %s%n", g.description(),
+                    g.rows(), Output.pct(g.labelRateBefore()), Output.pct(g.labelRate())));
             if (id != null) {
-                res.put("rows", DataDiff.rows(before, after, id));
-                System.out.println("  rows matched by " + id + ": " + res.get("rows"));
+                System.out.println("  rows matched by " + id + ": " + r.rows());
             }
             if (plots != null) {
-                int written = 0;
-                for (DataDiff.FeatureShift f : shifts) {
-                    if (f.flagged()) {
-                        Charts.writeSvg(new ChartData.Histograms(f.name(), column(b, f.name()), column(a, f.name())),
-                                plots.resolve(f.name() + ".svg"));
-                        written++;
-                    }
+                for (DataDiff.FeatureShift f : r.flagged()) {
+                    Charts.writeSvg(new ChartData.Histograms(f.name(), column(before, f.name()), column(after, f.name())),
+                            plots.resolve(f.name() + ".svg"));
                 }
-                System.out.println(written == 0 ? "  no histograms: no feature was flagged"
-                        : "  " + written + " histograms of flagged features in " + plots);
+                System.out.println(r.flagged().isEmpty() ? "  no histograms: no feature was flagged"
+                        : "  " + r.flagged().size() + " histograms of flagged features in " + plots);
             }
-            Output.json(json, res);
-            boolean finding = shifts.stream().anyMatch(DataDiff.FeatureShift::flagged)
-                    || (!groups.isEmpty() && Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore()) > 0.2);
-            return finding ? Main.FINDINGS : Main.OK;
+            Output.json(json, r.toJson());
+            return r.finding() ? Main.FINDINGS : Main.OK;
         }
 
         static double[] column(Dataset d, String name) {
@@ -326,12 +220,7 @@ final class PoisoningCommands {
             CsvWriter.write(new Dataset(full.schema(), full.x(), s.data().y()), out);
             s.actions().forEach(a -> System.out.println("  " + a));
             System.out.printf("Relabelled %d of %d rows; wrote %s.%n", s.relabelled().size(), full.rows(), out);
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("rows", full.rows());
-            res.put("relabelled", s.relabelled().size());
-            res.put("actions", s.actions());
-            res.put("relabelled_lines", s.relabelled().stream().sorted().limit(100_000).map(i -> i + 2).toList());
-            Output.json(json, res);
+            Output.json(json, s.toJson());
             return Main.OK;
         }
     }
@@ -410,39 +299,18 @@ final class PoisoningCommands {
             }
             LocalModel a = Models.load(models.get(0));
             LocalModel b = Models.load(models.get(1));
-            Map<String, Double> ia = DemoCommand.importanceMap(a);
-            Map<String, Double> ib = DemoCommand.importanceMap(b);
-            Map<String, Object> res = new LinkedHashMap<>();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            Set<String> names = new java.util.LinkedHashSet<>(ia.keySet());
-            names.addAll(ib.keySet());
-            for (String n : names) {
-                double x = ia.getOrDefault(n, 0.0);
-                double y = ib.getOrDefault(n, 0.0);
-                rows.add(new LinkedHashMap<>(Map.of("feature", n, "importance_a", x, "importance_b", y, "change", y - x)));
-            }
-            rows.sort((p, q) -> Double.compare(Math.abs((Double) q.get("change")), Math.abs((Double) p.get("change"))));
+            ModelComparison.Comparison c = data.data == null ? ModelComparison.compare(a, b)
+                    : ModelComparison.compare(a, b, data.readFor(a.schema(), false));
             System.out.println("Largest importance changes (A -> B):");
-            rows.stream().limit(6).forEach(r -> System.out.printf("  %-12s %5.1f%% -> %5.1f%%%n", r.get("feature"),
-                    100 * (Double) r.get("importance_a"), 100 * (Double) r.get("importance_b")));
-            res.put("importances", rows);
-            if (data.data != null) {
-                Dataset d = data.readFor(a.schema(), false);
-                int[] pa = a.predict(d.x());
-                int[] pb = b.predict(d.x());
-                int agree = 0;
-                for (int i = 0; i < pa.length; i++) {
-                    agree += a.classes().get(pa[i]).equals(b.classes().get(pb[i])) ? 1 : 0;
-                }
-                String positive = a.classes().get(a.classes().size() - 1);
-                double ra = positiveRate(a, d, positive);
-                double rb = positiveRate(b, d, positive);
-                System.out.printf("On %s: predicted %s rate %s -> %s; the models agree on %s of rows.%n", data.data, positive,
-                        Output.pct(ra), Output.pct(rb), Output.pct((double) agree / pa.length));
-                res.put("positive_rate_a", ra);
-                res.put("positive_rate_b", rb);
-                res.put("agreement", (double) agree / pa.length);
+            c.importances().stream().limit(6).forEach(r -> System.out.printf("  %-12s %5.1f%% -> %5.1f%%%n", r.feature(),
+                    100 * r.importanceA(), 100 * r.importanceB()));
+            if (c.answers() != null) {
+                ModelComparison.Answers on = c.answers();
+                System.out.printf("On %s: predicted %s rate %s -> %s; the models agree on %s of rows.%n", data.data,
+                        on.positiveClass(), Output.pct(on.positiveRateA()), Output.pct(on.positiveRateB()),
+                        Output.pct(on.agreement()));
             }
+            Map<String, Object> res = c.toJson();
             Output.json(json, res);
             return Main.OK;
         }

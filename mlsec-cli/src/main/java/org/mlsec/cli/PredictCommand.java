@@ -8,12 +8,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Classifier;
+import org.mlsec.model.Predictions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,26 +52,10 @@ final class PredictCommand implements Callable<Integer> {
         for (org.mlsec.data.Unfamiliar u : unfamiliar) {
             System.err.println("mlsec: warning: " + u + "; predicted anyway (--strict refuses)");
         }
-        double[][] p;
-        if (model.hasProbabilities()) {
-            p = model.predictProba(d.x());
-        } else {
-            int[] labels = model.predict(d.x());
-            p = new double[labels.length][model.classes().size()];
-            for (int i = 0; i < labels.length; i++) {
-                p[i][labels[i]] = 1;
-            }
-        }
-        List<String> classes = model.classes();
-        String[] labels = new String[p.length];
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String c : classes) {
-            counts.put(c, 0);
-        }
-        for (int i = 0; i < p.length; i++) {
-            labels[i] = classes.get(Classifier.argmax(p[i]));
-            counts.merge(labels[i], 1, Integer::sum);
-        }
+        Predictions pr = Predictions.of(model, d);
+        List<String> classes = pr.classes();
+        List<String> labels = pr.labels();
+        double[][] p = pr.probabilities();
         if (out != null) {
             org.mlsec.internal.AtomicFiles.write(out, o -> {
                 Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8));
@@ -87,17 +70,11 @@ final class PredictCommand implements Callable<Integer> {
         if (out != null) {
             System.err.println("wrote " + p.length + " predictions to " + out);
         }
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("rows", p.length);
-        res.put("counts", counts);
-        res.put("unfamiliar", unfamiliar);
-        res.put("predictions", labels);
-        res.put("probabilities", p);
-        Output.json(json, res);
+        Output.json(json, pr.toJson(unfamiliar));
         return Main.OK;
     }
 
-    private static void writeCsv(Writer w, List<String> classes, String[] labels, double[][] p) throws IOException {
+    private static void writeCsv(Writer w, List<String> classes, List<String> labels, double[][] p) throws IOException {
         StringBuilder sb = new StringBuilder("row,prediction");
         for (String c : classes) {
             sb.append(",p_").append(c);
@@ -105,7 +82,7 @@ final class PredictCommand implements Callable<Integer> {
         w.write(sb.append('\n').toString());
         for (int i = 0; i < p.length; i++) {
             sb.setLength(0);
-            sb.append(i + 1).append(',').append(labels[i]);
+            sb.append(i + 1).append(',').append(labels.get(i));
             for (double v : p[i]) {
                 sb.append(',').append(v);
             }

@@ -9,13 +9,11 @@ import org.mlsec.InputException;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
 import org.mlsec.defences.trainer.DpRandomForest;
-import org.mlsec.metrics.Metrics;
 import org.mlsec.model.Algorithm;
-import org.mlsec.model.Classifier;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.ModelIo;
+import org.mlsec.model.TrainAndTest;
 import org.mlsec.model.TrainConfig;
-import org.mlsec.model.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,6 +91,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         org.mlsec.internal.AtomicFiles.refuseInput(out, "--out", data.data);
         org.mlsec.internal.AtomicFiles.refuseInput(json, "--json", data.data, out);
+        if (testFraction < 0 || testFraction >= 1) {
+            throw new InputException("--test-fraction must be in [0, 1), got " + testFraction);
+        }
         Dataset all = data.readLabelled();
         if (features != null && !features.isEmpty()) {
             all = all.select(features);
@@ -101,21 +102,21 @@ final class TrainCommand implements Callable<Integer> {
             return trainDp(all);
         }
         TrainConfig config = config(Algorithm.parse(algo));
-        Result r = trainAndTest(all, config, testFraction, data.data.toString());
-        LocalModel trained = r.model.withProvenance(r.model.provenance().withMissing(data.lastMissing));
+        TrainAndTest.Tested r = TrainAndTest.run(all, config, testFraction, data.data.toString(), Output.progress());
+        LocalModel trained = r.model().withProvenance(r.model().provenance().withMissing(data.lastMissing));
         ModelIo.save(trained, out);
         System.out.printf("Trained %s on %d rows (%d features), tested on %d held-out rows.%n",
-                config.algorithm().kind().replace('_', ' '), r.split.train().rows(), all.schema().width(),
-                r.split.test().rows());
-        System.out.printf("  train accuracy %s, test accuracy %s (%.1f s)%n", Output.pct(r.trainAccuracy),
-                Double.isNaN(r.testAccuracy) ? "n/a (no rows held out)" : Output.pct(r.testAccuracy), r.seconds);
+                config.algorithm().kind().replace('_', ' '), r.split().train().rows(), all.schema().width(),
+                r.split().test().rows());
+        System.out.printf("  train accuracy %s, test accuracy %s (%.1f s)%n", Output.pct(r.trainAccuracy()),
+                r.heldOut() ? Output.pct(r.testAccuracy()) : "n/a (no rows held out)", r.seconds());
         if (!config.monotone().isEmpty()) {
             System.out.println("  monotone constraints " + config.monotone());
         }
         System.out.println("  saved to " + out);
-        Map<String, Object> res = figures(r, all, config.algorithm().kind(), config.hyperparameters());
+        Map<String, Object> res = r.toJson();
         res.put("model", out.toString());
-        res.put("seconds", r.seconds);
+        res.put("seconds", r.seconds());
         Output.json(json, res);
         return Main.OK;
     }
@@ -140,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
         DpRandomForest.Config dc = new DpRandomForest.Config(trees == null ? 10 : trees, maxDepth == null ? 8 : maxDepth,
                 epsilon, delta, comp, seed);
         DpRandomForest.Trained[] trained = new DpRandomForest.Trained[1];
-        Result r = trainAndTest(all, testFraction, seed, train -> {
+        TrainAndTest.Tested r = TrainAndTest.run(all, testFraction, seed, train -> {
             if (bounds == null) {
                 System.err.println("WARNING: bounds taken from the training data: they leak its extreme values and"
                         + " the epsilon guarantee does not cover them; give --schema with public bounds instead");
@@ -148,37 +149,23 @@ final class TrainCommand implements Callable<Integer> {
             trained[0] = DpRandomForest.train(train, bounds != null ? bounds : DpRandomForest.boundsFromData(train), source, dc);
             return trained[0].model();
         });
-        ModelIo.save(r.model, out);
+        ModelIo.save(r.model(), out);
         DpRandomForest.Trained t = trained[0];
         System.out.printf("Trained a DP random forest (%d trees, depth %d) on %d rows, tested on %d held-out rows.%n",
-                dc.trees(), dc.maxDepth(), r.split.train().rows(), r.split.test().rows());
+                dc.trees(), dc.maxDepth(), r.split().train().rows(), r.split().test().rows());
         System.out.printf("  privacy spent: epsilon %s, delta %s (%s composition, epsilon %s per tree); bounds: %s%n",
                 t.spent().epsilon(), t.spent().delta(), t.spent().rule(), t.treeEpsilon(), source);
         System.out.printf("  test accuracy %s (%.1f s); saved to %s%n",
-                Double.isNaN(r.testAccuracy) ? "n/a" : Output.pct(r.testAccuracy), r.seconds, out);
-        Map<String, Object> res = figures(r, all, "dp_random_forest", r.model.provenance().hyperparameters());
+                r.heldOut() ? Output.pct(r.testAccuracy()) : "n/a", r.seconds(), out);
+        Map<String, Object> res = r.toJson();
         res.put("epsilon_spent", Double.isInfinite(t.spent().epsilon()) ? null : t.spent().epsilon());
         res.put("delta_spent", t.spent().delta());
         res.put("composition_rule", t.spent().rule());
         res.put("bounds_source", source);
         res.put("model", out.toString());
-        res.put("seconds", r.seconds);
+        res.put("seconds", r.seconds());
         Output.json(json, res);
         return Main.OK;
-    }
-
-    /** The --json keys every training reports. */
-    private static Map<String, Object> figures(Result r, Dataset all, String algorithm, Object hyperparameters) {
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("algorithm", algorithm);
-        res.put("test_accuracy", Double.isNaN(r.testAccuracy) ? null : r.testAccuracy);
-        res.put("train_accuracy", r.trainAccuracy);
-        res.put("test_auc", Double.isNaN(r.testAuc) ? null : r.testAuc);
-        res.put("rows_train", r.split.train().rows());
-        res.put("rows_test", r.split.test().rows());
-        res.put("features", all.schema().featureNames());
-        res.put("hyperparameters", hyperparameters);
-        return res;
     }
 
     TrainConfig config(Algorithm a) {
@@ -235,33 +222,34 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    record Result(LocalModel model, Split split, double trainAccuracy, double testAccuracy, double testAuc, double seconds) {
+    /**
+     * The core's {@link TrainAndTest.Tested} under the name {@code DemoCommand} still uses (it can call
+     * {@link TrainAndTest#run} itself and this record go).
+     */
+    record Result(TrainAndTest.Tested tested) {
+        LocalModel model() {
+            return tested.model();
+        }
+
+        Split split() {
+            return tested.split();
+        }
+
+        double trainAccuracy() {
+            return tested.trainAccuracy();
+        }
+
+        double testAccuracy() {
+            return tested.testAccuracy();
+        }
+
+        double testAuc() {
+            return tested.testAuc();
+        }
     }
 
-    /** Splits, trains on the training part, measures both parts and records the figures in the provenance. */
+    /** {@link TrainAndTest#run} with progress on stderr. */
     static Result trainAndTest(Dataset all, TrainConfig config, double testFraction, String source) {
-        return trainAndTest(all, testFraction, config.seed(), train -> Trainer.train(train, config, source, Output.progress()));
-    }
-
-    static Result trainAndTest(Dataset all, double testFraction, long seed,
-                               java.util.function.Function<Dataset, LocalModel> trainer) {
-        long t0 = System.nanoTime();
-        Split split = testFraction == 0 ? new Split(all, all.subset(new int[0]), null, null)
-                : Split.stratified(all, testFraction, seed);
-        LocalModel model = trainer.apply(split.train());
-        double trainAcc = Metrics.accuracy(split.train().y(), model.predict(split.train().x()));
-        double[][] p = model.predictProba(split.test().x());
-        int[] pred = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            pred[i] = Classifier.argmax(p[i]);
-        }
-        double testAcc = split.test().rows() == 0 ? Double.NaN : Metrics.accuracy(split.test().y(), pred);
-        double auc = split.test().rows() == 0 ? Double.NaN : Metrics.auc(split.test().y(), p);
-        Map<String, Double> figures = new java.util.HashMap<>(Map.of("train_accuracy", trainAcc, "test_fraction", testFraction));
-        if (!Double.isNaN(testAcc)) {
-            figures.put("test_accuracy", testAcc);
-        }
-        model = model.withProvenance(model.provenance().withMetrics(figures));
-        return new Result(model, split, trainAcc, testAcc, auc, (System.nanoTime() - t0) / 1e9);
+        return new Result(TrainAndTest.run(all, config, testFraction, source, Output.progress()));
     }
 }

@@ -23,6 +23,19 @@ public final class Evaluation {
         return out;
     }
 
+    /** The share of the rows that the model answers with the class named {@code className}; NaN for no rows. */
+    public static double answerRate(Classifier model, Dataset data, String className) {
+        if (data.rows() == 0) {
+            return Double.NaN;
+        }
+        String[] names = predictedNames(model, data.x());
+        int n = 0;
+        for (String s : names) {
+            n += s.equals(className) ? 1 : 0;
+        }
+        return (double) n / names.length;
+    }
+
     public static double accuracy(Classifier model, Dataset data) {
         return accuracy(predictedNames(model, data.x()), data);
     }

@@ -25,6 +25,21 @@ public final class Inspection {
     private Inspection() {
     }
 
+    /** The model's column importances by column name, largest first (equal ones in column order). */
+    public static Map<String, Double> columnImportances(LocalModel m) {
+        double[] col = m.columnImportances();
+        List<Integer> order = new ArrayList<>();
+        for (int j = 0; j < col.length; j++) {
+            order.add(j);
+        }
+        order.sort(Comparator.comparingDouble((Integer j) -> -col[j]));
+        Map<String, Double> imp = new LinkedHashMap<>();
+        for (int j : order) {
+            imp.put(m.schema().feature(j).name(), col[j]);
+        }
+        return imp;
+    }
+
     public static Map<String, Object> inspect(LocalModel m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("family", m.kind());
@@ -45,17 +60,7 @@ public final class Inspection {
             out.put("notes", imp0.notes());
         }
         boolean imported = imp0 != null;
-        Map<String, Double> imp = new LinkedHashMap<>();
-        double[] col = m.columnImportances();
-        List<Integer> order = new ArrayList<>();
-        for (int j = 0; j < col.length; j++) {
-            order.add(j);
-        }
-        order.sort(Comparator.comparingDouble((Integer j) -> -col[j]));
-        for (int j : order) {
-            imp.put(m.schema().feature(j).name(), col[j]);
-        }
-        out.put("feature_importances", imp);
+        out.put("feature_importances", columnImportances(m));
         List<Tree> trees = trees(m);
         if (!trees.isEmpty()) {
             int maxDepth = 0;

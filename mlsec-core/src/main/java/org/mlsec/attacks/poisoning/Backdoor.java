@@ -23,8 +23,9 @@ public final class Backdoor {
     public record Config(List<Trigger> triggers, int target, double rate, int fromLabel, int count, long seed) {
         public Config {
             Validate.isTrue(triggers != null && !triggers.isEmpty(), "at least one trigger is required", "trigger");
-            Validate.isTrue(count > 0 || (rate > 0 && rate <= 10), "give count N or rate in (0, 10]", "count", "rate");
-            Validate.isTrue(count >= 0, "count must not be negative", "count");
+            Validate.isTrue(count > 0 || (rate > 0 && rate <= 10),
+                    "give count > 0 or rate in (0, 10], got count " + count + ", rate " + rate, "count", "rate");
+            Validate.isTrue(count >= 0, "count must not be negative, got " + count, "count");
         }
     }
 
@@ -43,8 +44,9 @@ public final class Backdoor {
                 candidates.add(i);
             }
         }
-        Validate.isTrue(!candidates.isEmpty(), "no rows to copy for the backdoor (check fromLabel and target)", "fromLabel",
-                "target");
+        Validate.isTrue(!candidates.isEmpty(), "no rows to copy for the backdoor: " + (c.fromLabel() >= 0
+                ? "no row has the class fromLabel (" + c.fromLabel() + ")" : "every row has the target class (" + c.target() + ")"),
+                "fromLabel", "target");
         int n = c.count() > 0 ? c.count() : (int) Math.round(c.rate() * candidates.size());
         SplittableRandom rng = new SplittableRandom(c.seed());
         List<List<double[]>> resolved = new ArrayList<>();

@@ -5,12 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.mlsec.InputException;
 import org.mlsec.Progress;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
-import org.mlsec.data.Values;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
@@ -25,6 +23,9 @@ public final class Poisoning {
     /** The poisoned rows and which ones were changed. */
     public record Poisoned(Dataset data, boolean[] changed, int changedRows) {
     }
+
+    /** The column {@link #withTruth} adds: 1 for a poisoned row, 0 for a clean one. */
+    public static final String TRUTH_COLUMN = "POISONED";
 
     private Poisoning() {
     }
@@ -139,4 +140,21 @@ public final class Poisoning {
         return p[label] / Math.max(share[label], 1e-9);
     }
 
+    /**
+     * {@code data} with a last, whole-number column {@link #TRUTH_COLUMN} marking the {@code poisoned} rows: the ground
+     * truth that detectors are scored against.
+     */
+    public static Dataset withTruth(Dataset data, boolean[] poisoned) {
+        Validate.isTrue(poisoned.length == data.rows(), "poisoned must mark each of the " + data.rows() + " rows, got "
+                + poisoned.length);
+        Schema s = data.schema();
+        List<org.mlsec.data.Column> cols = new ArrayList<>(s.features());
+        cols.add(org.mlsec.data.Column.numeric(TRUTH_COLUMN, org.mlsec.data.ColumnType.INTEGER, 0, 1));
+        double[][] x = new double[data.rows()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Arrays.copyOf(data.row(i), s.width() + 1);
+            x[i][s.width()] = poisoned[i] ? 1 : 0;
+        }
+        return new Dataset(new Schema(cols, s.label(), s.classes()), x, data.y());
+    }
 }

@@ -48,6 +48,28 @@ public final class DataBackdoorDetector {
 
     /** Flagged rows with their reasons, and the suspicious values found. */
     public record Report(Map<Integer, List<String>> flagged, List<String> findings) {
+        /**
+         * The --json figures for data of {@code rows} rows: how many were flagged, the precision and recall of
+         * {@link #score} ({@code score}, or null without a truth column), the findings, and the first 1,000
+         * flagged rows by their line in the CSV file (header on line 1) with their reasons.
+         */
+        public Map<String, Object> toJson(int rows, Map<String, Double> score) {
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("rows", rows);
+            res.put("flagged", flagged.size());
+            if (score != null) {
+                res.putAll(score);
+            }
+            res.put("findings", findings);
+            List<Map<String, Object>> lines = new ArrayList<>();
+            flagged.forEach((i, why) -> {
+                if (lines.size() < 1000) {
+                    lines.add(Map.of("line", i + 2, "reasons", why));
+                }
+            });
+            res.put("flagged_rows", lines);
+            return res;
+        }
     }
 
     private DataBackdoorDetector() {

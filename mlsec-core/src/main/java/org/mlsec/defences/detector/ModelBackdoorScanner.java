@@ -94,6 +94,21 @@ public final class ModelBackdoorScanner {
             all.sort(Comparator.comparingDouble(Probe::share).reversed());
             return all;
         }
+
+        /**
+         * The --json figures at {@code threshold}: the suspected triggers, and the first 50 out-of-range probes that
+         * reach it and of all probes.
+         */
+        public java.util.Map<String, Object> toJson(double threshold) {
+            List<Probe> beyond = outOfRange(threshold);
+            List<Probe> probes = all();
+            java.util.Map<String, Object> res = new java.util.LinkedHashMap<>();
+            res.put("threshold", threshold);
+            res.put("suspected", suspects(threshold));
+            res.put("out_of_range", beyond.subList(0, Math.min(50, beyond.size())));
+            res.put("probes", probes.subList(0, Math.min(50, probes.size())));
+            return res;
+        }
     }
 
     private ModelBackdoorScanner() {

@@ -29,6 +29,18 @@ public final class Sanitizer {
 
     /** The sanitised data and what was done to which rows. */
     public record Sanitized(Dataset data, List<String> actions, List<Integer> relabelled) {
+        /**
+         * The --json figures: rows, how many were relabelled, the actions, and the lines of the relabelled rows in
+         * the CSV file they were read from (header on line 1; the first 100,000).
+         */
+        public java.util.Map<String, Object> toJson() {
+            java.util.Map<String, Object> res = new java.util.LinkedHashMap<>();
+            res.put("rows", data.rows());
+            res.put("relabelled", relabelled.size());
+            res.put("actions", actions);
+            res.put("relabelled_lines", relabelled.stream().sorted().limit(100_000).map(i -> i + 2).toList());
+            return res;
+        }
     }
 
     private Sanitizer() {

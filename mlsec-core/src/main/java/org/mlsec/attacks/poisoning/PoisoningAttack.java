@@ -1,0 +1,116 @@
+package org.mlsec.attacks.poisoning;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mlsec.Progress;
+import org.mlsec.data.Condition;
+import org.mlsec.data.Dataset;
+import org.mlsec.internal.Validate;
+import org.mlsec.model.TrainConfig;
+
+/**
+ * One way of poisoning training data, as a value that can be applied to any data set of the same columns: targeted
+ * edits of the rows a condition selects, random label flips, or label flips chosen greedily against a victim model
+ * within a budget (see {@link Poisoning} for each algorithm). {@link PoisoningImpact} applies one to a training set
+ * and measures what it does to the model.
+ */
+public sealed interface PoisoningAttack {
+    /** The technique, named in results as {@link #key()}. */
+    enum Technique {
+        TARGETED("targeted"), RANDOM_FLIP("random-flip"), BUDGET_FLIP("budget-flip");
+
+        private final String key;
+
+        Technique(String key) {
+            this.key = key;
+        }
+
+        /** The name results use. */
+        public String key() {
+            return key;
+        }
+    }
+
+    /** Which of the three techniques this is. */
+    Technique technique();
+
+    /** Poisons a copy of {@code data}; {@code data} is not changed. */
+    Poisoning.Poisoned apply(Dataset data, Progress progress);
+
+    /** The rows the poisoning aims at, or null when it aims at no group in particular (label flips). */
+    default Condition target() {
+        return null;
+    }
+
+    /**
+     * Sets columns (the label included) and scales numeric columns in every row {@code where} selects.
+     *
+     * @param set   COLUMN to VALUE, e.g. DEFAULT to 1
+     * @param scale COLUMN to FACTOR, e.g. LIMIT_BAL to 0.65
+     */
+    record Targeted(Condition where, Map<String, String> set, Map<String, Double> scale) implements PoisoningAttack {
+        public Targeted {
+            Validate.notNull(where, "where");
+            set = Collections.unmodifiableMap(new LinkedHashMap<>(Validate.notNull(set, "set")));
+            scale = Collections.unmodifiableMap(new LinkedHashMap<>(Validate.notNull(scale, "scale")));
+        }
+
+        @Override
+        public Technique technique() {
+            return Technique.TARGETED;
+        }
+
+        @Override
+        public Poisoning.Poisoned apply(Dataset data, Progress progress) {
+            return Poisoning.targeted(data, where, set, scale);
+        }
+
+        @Override
+        public Condition target() {
+            return where;
+        }
+    }
+
+    /** Flips the labels of a random share {@code rate} of the rows, drawn with {@code seed}. */
+    record RandomFlip(double rate, long seed) implements PoisoningAttack {
+        public RandomFlip {
+            Validate.isTrue(rate > 0 && rate < 1, "rate must be in (0, 1), got " + rate);
+        }
+
+        @Override
+        public Technique technique() {
+            return Technique.RANDOM_FLIP;
+        }
+
+        @Override
+        public Poisoning.Poisoned apply(Dataset data, Progress progress) {
+            return Poisoning.flipRandom(data, rate, seed);
+        }
+    }
+
+    /**
+     * Flips {@code budget} labels chosen greedily against a model trained with {@code victim} on {@code features}
+     * (null: every column); every column is kept in the poisoned data.
+     */
+    record BudgetFlip(int budget, List<String> features, TrainConfig victim, long seed) implements PoisoningAttack {
+        public BudgetFlip {
+            Validate.positive(budget, "budget");
+            features = features == null ? null : List.copyOf(features);
+            Validate.notNull(victim, "victim");
+        }
+
+        @Override
+        public Technique technique() {
+            return Technique.BUDGET_FLIP;
+        }
+
+        @Override
+        public Poisoning.Poisoned apply(Dataset data, Progress progress) {
+            Dataset seen = features == null ? data : data.select(features);
+            Poisoning.Poisoned p = Poisoning.flipBudget(seen, budget, victim.withSeed(seed), seed, progress);
+            return new Poisoning.Poisoned(new Dataset(data.schema(), data.x(), p.data().y()), p.changed(), p.changedRows());
+        }
+    }
+}
