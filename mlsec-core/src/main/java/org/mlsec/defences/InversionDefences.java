@@ -76,7 +76,7 @@ public final class InversionDefences {
             rows = List.copyOf(rows);
         }
 
-        /** The --json object: the sensitive attribute and one object per defence. */
+        /** The JSON object: the sensitive attribute and one object per defence. */
         public Map<String, Object> toJson() {
             List<Map<String, Object>> out = new ArrayList<>();
             rows.forEach(r -> out.add(r.toJson()));

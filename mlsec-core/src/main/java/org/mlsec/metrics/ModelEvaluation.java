@@ -43,7 +43,7 @@ public final class ModelEvaluation {
             }
         }
 
-        /** The --json figures: accuracy, balanced_accuracy, auc, auc_one_vs_rest, rows, classes, confusion. */
+        /** The JSON figures: accuracy, balanced_accuracy, auc, auc_one_vs_rest, rows, classes, confusion. */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("accuracy", accuracy);

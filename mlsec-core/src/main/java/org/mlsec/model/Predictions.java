@@ -58,7 +58,7 @@ public record Predictions(List<String> classes, List<String> labels, double[][] 
     }
 
     /**
-     * The --json figures: rows, counts, {@code unfamiliar} (the values the model never saw, as found when the data
+     * The JSON figures: rows, counts, {@code unfamiliar} (the values the model never saw, as found when the data
      * was read), predictions and probabilities.
      */
     public Map<String, Object> toJson(List<Unfamiliar> unfamiliar) {

@@ -53,7 +53,7 @@ public final class Counterfactual {
             return found == null || found.success();
         }
 
-        /** The --json figures: answer, wanted, success and changes; for a search also cost, norm, minimal, lower_bound. */
+        /** The JSON figures: answer, wanted, success and changes; for a search also cost, norm, minimal, lower_bound. */
         public Map<String, Object> toJson() {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("answer", answer);

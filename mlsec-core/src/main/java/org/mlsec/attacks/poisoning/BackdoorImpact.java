@@ -87,7 +87,7 @@ public final class BackdoorImpact {
             return train.data().subset(IntStream.range(first, train.data().rows()).toArray());
         }
 
-        /** The figures under their --json keys; a finding when the backdoor works ({@link #finding()}). */
+        /** The figures under their JSON keys; a finding when the backdoor works ({@link #finding()}). */
         public Result toResult() {
             return Result.of("backdoor", "trigger-poisoning")
                     .metric("clean_accuracy_clean_model", accuracyClean)
@@ -100,7 +100,7 @@ public final class BackdoorImpact {
                     .finding(finding()).build();
         }
 
-        /** {@link #toResult()} as the --json object. */
+        /** {@link #toResult()} as the JSON object. */
         public Map<String, Object> toJson() {
             return toResult().toJson();
         }

@@ -48,7 +48,7 @@ public sealed interface PoisoningAttack {
      * Sets columns (the label included) and scales numeric columns in every row {@code where} selects.
      *
      * @param set   COLUMN to VALUE, e.g. DEFAULT to 1
-     * @param scale COLUMN to FACTOR, e.g. LIMIT_BAL to 0.65
+     * @param scale COLUMN to FACTOR, e.g. limit to 0.65
      */
     record Targeted(Condition where, Map<String, String> set, Map<String, Double> scale) implements PoisoningAttack {
         public Targeted {

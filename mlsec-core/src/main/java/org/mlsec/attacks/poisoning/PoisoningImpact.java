@@ -132,7 +132,7 @@ public final class PoisoningImpact {
                     .finding(true).build();
         }
 
-        /** {@link #toResult()} as the --json object. */
+        /** {@link #toResult()} as the JSON object. */
         public Map<String, Object> toJson() {
             return toResult().toJson();
         }

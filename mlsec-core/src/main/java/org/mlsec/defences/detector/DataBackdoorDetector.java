@@ -49,7 +49,7 @@ public final class DataBackdoorDetector {
     /** Flagged rows with their reasons, and the suspicious values found. */
     public record Report(Map<Integer, List<String>> flagged, List<String> findings) {
         /**
-         * The --json figures for data of {@code rows} rows: how many were flagged, the precision and recall of
+         * The JSON figures for data of {@code rows} rows: how many were flagged, the precision and recall of
          * {@link #score} ({@code score}, or null without a truth column), the findings, and the first 1,000
          * flagged rows by their line in the CSV file (header on line 1) with their reasons.
          */

@@ -96,7 +96,7 @@ public final class ModelBackdoorScanner {
         }
 
         /**
-         * The --json figures at {@code threshold}: the suspected triggers, and the first 50 out-of-range probes that
+         * The JSON figures at {@code threshold}: the suspected triggers, and the first 50 out-of-range probes that
          * reach it and of all probes.
          */
         public java.util.Map<String, Object> toJson(double threshold) {

@@ -64,7 +64,7 @@ public final class ModelComparison {
             importances = List.copyOf(importances);
         }
 
-        /** The --json figures: importances, and with data the positive rates and the agreement. */
+        /** The JSON figures: importances, and with data the positive rates and the agreement. */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -51,7 +51,7 @@ public final class SnapshotDiff {
                     && Math.abs(subgroups.get(0).labelRate() - subgroups.get(0).labelRateBefore()) > SUBGROUP_JUMP);
         }
 
-        /** The --json figures: features, label rates, subgroups and (with an ID column) rows. */
+        /** The JSON figures: features, label rates, subgroups and (with an ID column) rows. */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             List<Map<String, Object>> fs = new ArrayList<>();

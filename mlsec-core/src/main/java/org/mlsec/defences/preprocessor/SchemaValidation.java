@@ -39,7 +39,7 @@ public final class SchemaValidation {
             return invalidRows == 0;
         }
 
-        /** The --json figures: rows, invalid_rows and the violations (row, column, value, rule). */
+        /** The JSON figures: rows, invalid_rows and the violations (row, column, value, rule). */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("rows", rows);

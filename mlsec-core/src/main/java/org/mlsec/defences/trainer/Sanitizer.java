@@ -30,7 +30,7 @@ public final class Sanitizer {
     /** The sanitised data and what was done to which rows. */
     public record Sanitized(Dataset data, List<String> actions, List<Integer> relabelled) {
         /**
-         * The --json figures: rows, how many were relabelled, the actions, and the lines of the relabelled rows in
+         * The JSON figures: rows, how many were relabelled, the actions, and the lines of the relabelled rows in
          * the CSV file they were read from (header on line 1; the first 100,000).
          */
         public java.util.Map<String, Object> toJson() {
