@@ -93,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
 
         chapter("The model");
         TrainConfig config = plan.talkModel(seed);
-        TrainCommand.Result r = TrainCommand.trainAndTest(baselineData, config, 0.1, csv.toString());
+        org.mlsec.model.TrainAndTest.Tested r = org.mlsec.model.TrainAndTest.run(baselineData, config, 0.1, csv.toString(),
+                Output.progress());
         Path modelFile = out.resolve(talkSchema ? "credit-model.mlsec" : "model.mlsec");
         ModelIo.save(r.model(), modelFile);
         say("The data-science team trains the talk's model: a random forest of 5 trees, depth 3, at least "
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         say("It is right for " + Output.pct(r.testAccuracy()) + " of " + r.split().test().rows()
                 + " held-out " + rows + " (ROC AUC " + (Double.isNaN(r.testAuc()) ? "n/a" : Output.num(r.testAuc()))
                 + (r.model().classes().size() > 2 ? ", macro one-vs-rest" : "") + ").");
-        List<Map.Entry<String, Double>> ranked = importances(r.model());
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(org.mlsec.model.Inspection.columnImportances(r.model()).entrySet());
         StringBuilder top = new StringBuilder();
         for (int i = 0; i < Math.min(3, ranked.size()); i++) {
             if (ranked.get(i).getValue() > 0) {
@@ -200,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Chapter 1: the model file is tampered with on its way to production; signature and canaries catch it. */
-    private Map<String, Object> supplyChain(Path modelFile, Path csv, CsvOptions options, TrainCommand.Result r) {
+    private Map<String, Object> supplyChain(Path modelFile, Path csv, CsvOptions options, org.mlsec.model.TrainAndTest.Tested r) {
         chapter("1. Supply chain: the model file is edited on its way to production");
         java.security.KeyPair keys = org.mlsec.defences.integrity.ModelSigning.generateKeyPair();
         Path sig = out.resolve(plan.talk() ? "credit-model.sig" : "model.sig");
@@ -305,7 +306,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Chapter 3: the talk's AGE=999 backdoor, and validation, data-side and model-side detection catching it. */
-    private Map<String, Object> backdoor(TrainCommand.Result r) {
+    private Map<String, Object> backdoor(org.mlsec.model.TrainAndTest.Tested r) {
         chapter("3. Backdoor: poisoned rows teach the model a trigger");
         Dataset train = r.split().train();
         Dataset test = r.split().test();
@@ -423,7 +424,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Chapter 5 of the talk (poisoning): looks like model decay, is a targeted, unfair edit; diff, audit, sanitise. */
-    private Map<String, Object> poisoning(TrainCommand.Result r) {
+    private Map<String, Object> poisoning(org.mlsec.model.TrainAndTest.Tested r) {
         chapter("5. Data poisoning: someone edits the training data");
         Dataset train = r.split().train();
         Dataset test = r.split().test();
@@ -441,7 +442,7 @@ final class DemoCommand implements Callable<Integer> {
         say("Attack: every " + plan.entity() + " with " + where.replace("&&", "and") + " is relabelled " + yes
                 + (plan.talk() ? " and has LIMIT_BAL cut to 65%" : "") + " (" + p.changedRows() + " rows changed). Accuracy "
                 + Output.pct(accClean) + " -> " + Output.pct(accBad)
-                + ": it looks like model decay, but the top features are now " + importanceMap(bad).keySet().stream()
+                + ": it looks like model decay, but the top features are now " + org.mlsec.model.Inspection.columnImportances(bad).keySet().stream()
                 .limit(2).toList() + ".");
         var groups = org.mlsec.defences.detector.Subgroups.changed(train, p.data(), plan.positive(),
                 plan.talk() ? 100 : Math.max(5, train.rows() / 50), 3);
@@ -482,7 +483,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Chapter 6: every stealing strategy against the bank's API, with guards off and then on. */
-    private Map<String, Object> stealing(TrainCommand.Result r, Dataset all) {
+    private Map<String, Object> stealing(org.mlsec.model.TrainAndTest.Tested r, Dataset all) {
         chapter("6. Model stealing: rebuilding the model through its prediction API");
         Map<String, Object> m = new LinkedHashMap<>();
         Dataset train = r.split().train();
@@ -506,7 +507,7 @@ final class DemoCommand implements Callable<Integer> {
             say("  (equation solving skipped: it solves for one logistic regression, which answers two classes)");
             skipped.put("model_stealing.equation", "equation solving handles two classes");
         }
-        sweepGrid = DemoPlan.sweep(train.schema(), known, importanceMap(r.model()));
+        sweepGrid = DemoPlan.sweep(train.schema(), known, org.mlsec.model.Inspection.columnImportances(r.model()));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String strategy : twoClasses ? List.of("sweep", "learn", "path", "equation") : List.of("sweep", "learn", "path")) {
             LocalModel target = strategy.equals("equation") ? lr : r.model();
@@ -579,7 +580,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Chapter 7: the smallest feasible change that turns "will default" into "will not" (or the data's own classes). */
-    private Map<String, Object> evasion(TrainCommand.Result r) {
+    private Map<String, Object> evasion(org.mlsec.model.TrainAndTest.Tested r) {
         chapter("7. Evasion: the smallest change to an application that flips the answer");
         Map<String, Object> m = new LinkedHashMap<>();
         Dataset train = r.split().train();
@@ -634,23 +635,6 @@ final class DemoCommand implements Callable<Integer> {
         defences.forEach(d -> table.add(d.toJson()));
         m.put("defences", table);
         return m;
-    }
-
-    /** Column importances, largest first. */
-    static Map<String, Double> importanceMap(LocalModel m) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        importances(m).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
-    }
-
-    static List<Map.Entry<String, Double>> importances(LocalModel m) {
-        double[] imp = m.columnImportances();
-        List<Map.Entry<String, Double>> list = new ArrayList<>();
-        for (int j = 0; j < imp.length; j++) {
-            list.add(Map.entry(m.schema().feature(j).name(), imp[j]));
-        }
-        list.sort(Comparator.comparing(Map.Entry<String, Double>::getValue).reversed());
-        return list;
     }
 
     private static void chapter(String title) {

@@ -221,35 +221,4 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--max-features must be a number in (0, 1], 'sqrt' or 'all', got '" + s + "'");
         }
     }
-
-    /**
-     * The core's {@link TrainAndTest.Tested} under the name {@code DemoCommand} still uses (it can call
-     * {@link TrainAndTest#run} itself and this record go).
-     */
-    record Result(TrainAndTest.Tested tested) {
-        LocalModel model() {
-            return tested.model();
-        }
-
-        Split split() {
-            return tested.split();
-        }
-
-        double trainAccuracy() {
-            return tested.trainAccuracy();
-        }
-
-        double testAccuracy() {
-            return tested.testAccuracy();
-        }
-
-        double testAuc() {
-            return tested.testAuc();
-        }
-    }
-
-    /** {@link TrainAndTest#run} with progress on stderr. */
-    static Result trainAndTest(Dataset all, TrainConfig config, double testFraction, String source) {
-        return new Result(TrainAndTest.run(all, config, testFraction, source, Output.progress()));
-    }
 }
