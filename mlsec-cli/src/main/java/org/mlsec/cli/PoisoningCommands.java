@@ -174,7 +174,7 @@ final class PoisoningCommands {
             }
             if (plots != null) {
                 for (DataDiff.FeatureShift f : r.flagged()) {
-                    Charts.writeSvg(new ChartData.Histograms(f.name(), column(before, f.name()), column(after, f.name())),
+                    Charts.writeSvg(new ChartData.Histograms(f.name(), before.column(f.name()), after.column(f.name())),
                             plots.resolve(f.name() + ".svg"));
                 }
                 System.out.println(r.flagged().isEmpty() ? "  no histograms: no feature was flagged"
@@ -184,14 +184,6 @@ final class PoisoningCommands {
             return r.finding() ? Main.FINDINGS : Main.OK;
         }
 
-        static double[] column(Dataset d, String name) {
-            int j = d.schema().require(name);
-            double[] v = new double[d.rows()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = d.row(i)[j];
-            }
-            return v;
-        }
     }
 
     @Command(name = "sanitize", mixinStandardHelpOptions = true,

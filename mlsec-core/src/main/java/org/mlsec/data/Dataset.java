@@ -51,6 +51,22 @@ public final class Dataset {
         return y;
     }
 
+    /** The values of feature {@code j} (a category index for a categorical column), one per row. */
+    public double[] column(int j) {
+        org.mlsec.internal.Validate.isTrue(j >= 0 && j < schema().width(), "j must name one of the " + schema().width()
+                + " features, got " + j, "j");
+        double[] v = new double[rows()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = row(i)[j];
+        }
+        return v;
+    }
+
+    /** The values of the named feature, one per row; an {@code InputException} listing the features when none has it. */
+    public double[] column(String name) {
+        return column(schema().require(name));
+    }
+
     /** The rows at the given indices (in that order). */
     public Dataset subset(int[] indices) {
         double[][] sx = new double[indices.length][];

@@ -110,14 +110,6 @@ public final class Audit {
     private Audit() {
     }
 
-    private static double[] column(Dataset d, String name) {
-        int j = d.schema().require(name);
-        double[] v = new double[d.rows()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = d.row(i)[j];
-        }
-        return v;
-    }
 
     /**
      * What to audit and how: built with {@link #of(Dataset)} and the setters (each returns a new request), run with
@@ -405,7 +397,7 @@ public final class Audit {
             var shifts = DataDiff.features(reference, data).stream().filter(DataDiff.FeatureShift::flagged).toList();
             if (!shifts.isEmpty()) {
                 String f = shifts.get(0).name();
-                charts.put("poisoning-histogram", new ChartData.Histograms(f, column(reference, f), column(data, f)));
+                charts.put("poisoning-histogram", new ChartData.Histograms(f, reference.column(f), data.column(f)));
             }
             var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
                     Math.max(30, data.rows() / 200), 3);

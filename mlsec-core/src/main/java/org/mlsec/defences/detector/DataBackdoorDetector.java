@@ -89,7 +89,7 @@ public final class DataBackdoorDetector {
             if (c.isCategorical()) {
                 continue;
             }
-            double[] col = column(data, j);
+            double[] col = data.column(j);
             Map<Double, Integer> counts = counts(col);
             if (counts.size() >= MIN_DISTINCT) {
                 rich.add(j);
@@ -118,13 +118,6 @@ public final class DataBackdoorDetector {
         return new Report(flagged, findings);
     }
 
-    static double[] column(Dataset d, int j) {
-        double[] v = new double[d.rows()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = d.row(i)[j];
-        }
-        return v;
-    }
 
     static Map<Double, Integer> counts(double[] col) {
         Map<Double, Integer> m = new HashMap<>();
@@ -246,11 +239,11 @@ public final class DataBackdoorDetector {
         int[] y = data.y();
         for (int a = 0; a < columns.size(); a++) {
             int ja = columns.get(a);
-            double[] ca = column(data, ja);
+            double[] ca = data.column(ja);
             Map<Double, Integer> countA = counts(ca);
             for (int b = a + 1; b < columns.size(); b++) {
                 int jb = columns.get(b);
-                double[] cb = column(data, jb);
+                double[] cb = data.column(jb);
                 Map<Double, Integer> countB = counts(cb);
                 Map<List<Double>, List<Integer>> joint = new HashMap<>();
                 for (int i = 0; i < n; i++) {
@@ -306,7 +299,7 @@ public final class DataBackdoorDetector {
             if (pairs < 3) {
                 continue;
             }
-            Map<Double, Integer> overall = counts(column(data, j));
+            Map<Double, Integer> overall = counts(data.column(j));
             for (Map.Entry<Double, List<Integer>> e : byValue.entrySet()) {
                 // The value recurs across the copies, and the copies are most of the rows that have it.
                 int copies = e.getValue().size();

@@ -48,8 +48,8 @@ public final class DataDiff {
                 double psi = Stats.psi(a, b);
                 out.add(new FeatureShift(c.name(), "chi-square", chi[0], chi[1], psi, chi[1] < ALPHA && psi >= MIN_PSI));
             } else {
-                double[] a = column(before, j);
-                double[] b = column(after, ja);
+                double[] a = before.column(j);
+                double[] b = after.column(ja);
                 double d = Stats.ks(a, b);
                 double p = Stats.ksPValue(d, a.length, b.length);
                 double psi = Stats.psi(a, b);
@@ -60,13 +60,6 @@ public final class DataDiff {
         return out;
     }
 
-    static double[] column(Dataset d, int j) {
-        double[] v = new double[d.rows()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = d.row(i)[j];
-        }
-        return v;
-    }
 
     /** Row-level edits for rows present in both, matched by an ID column: rows changed, label flips, cells per column. */
     public static Map<String, Object> rows(Dataset before, Dataset after, String id) {
