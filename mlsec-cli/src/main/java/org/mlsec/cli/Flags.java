@@ -1,6 +1,5 @@
 package org.mlsec.cli;
 
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,7 +10,8 @@ import picocli.CommandLine;
  * Says the library's parameter errors in the CLI's words: the core names Java parameters ({@code maxDepth must be
  * positive}) and lists them in {@link InputException#parameters()}; the command line names its options
  * ({@code --max-depth must be positive}). A parameter maps to the option of the running command spelled the same in
- * kebab case, or to the one {@link #RENAMED} gives; one the command does not have is left as it is. The first
+ * kebab case, or to the one {@link #RENAMED} gives; when the running command has no such option, the option of
+ * another command (advice to retrain, say) if one has it; otherwise the Java name stays. The first
  * mention that is a word of its own (not part of a path, a file name or a quoted name) is replaced.
  */
 final class Flags {
@@ -40,14 +40,28 @@ final class Flags {
     }
 
     static String flag(String parameter, CommandLine running) {
-        List<String> candidates = RENAMED.containsKey(parameter) ? List.of(RENAMED.get(parameter))
-                : List.of("--" + kebab(parameter));
-        for (String c : candidates) {
-            if (running == null || running.getCommandSpec().findOption(c) != null) {
-                return c;
+        String c = RENAMED.getOrDefault(parameter, "--" + kebab(parameter));
+        if (running == null || running.getCommandSpec().findOption(c) != null) {
+            return c;
+        }
+        // Advice such as "retrain with maxDepth 1000" names another command's option (train's --max-depth).
+        CommandLine root = running;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return anyHas(root, c) ? c : null;
+    }
+
+    private static boolean anyHas(CommandLine command, String option) {
+        if (command.getCommandSpec().findOption(option) != null) {
+            return true;
+        }
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (anyHas(sub, option)) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     static String kebab(String camel) {

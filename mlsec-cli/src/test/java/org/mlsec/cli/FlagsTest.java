@@ -26,9 +26,11 @@ class FlagsTest {
     }
 
     @Test
-    void aParameterTheCommandDoesNotHaveStaysAsItIs() {
-        InputException e = InputException.about("maxDepth must be positive, got 0", "maxDepth");
-        assertEquals("maxDepth must be positive, got 0", Flags.message(e, command("scan")));
+    void adviceNamesAnotherCommandsOptionAndAnUnknownParameterStays() {
+        InputException e = InputException.about("too deep; retrain with maxDepth 1000", "maxDepth");
+        assertEquals("too deep; retrain with --max-depth 1000", Flags.message(e, command("export")));
+        InputException odd = InputException.about("frobnication must be positive", "frobnication");
+        assertEquals("frobnication must be positive", Flags.message(odd, command("scan")));
     }
 
     @Test
