@@ -97,4 +97,27 @@ class GuardedClassifierTest {
             assertEquals(100, api.queries(), "refused rows are not counted as answered");
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGuardAnswersJsonAndRecordsAsTheServerDoes() throws Exception {
+        try (Guard guard = new Guard(forest, schema, config("probabilities", false, "log"), null)) {
+            String record = new GuardedServerTest.HttpClassifierBody(forest).of(known.row(0));
+            Guard.Decision ok = guard.handle("10.0.0.1", null, "[" + record + "]", true);
+            assertEquals(200, ok.status());
+            assertEquals(forest.predict(new double[][] {known.row(0)})[0], ok.labels()[0]);
+            assertTrue(ok.json().startsWith("{\"prediction\":[") && ok.json().contains("\"probability\":[["), ok.json());
+            java.util.List<Map<String, Object>> records = java.util.List.of(
+                    org.mlsec.internal.Json.MAPPER.readValue(record, Map.class));
+            assertArrayEquals(ok.labels(), guard.handle("10.0.0.1", null, records, false).labels());
+            Guard.Decision malformed = guard.handle("10.0.0.1", null, "[{\"AGE\": ", false);
+            assertEquals(400, malformed.status());
+            assertTrue(malformed.error().startsWith("malformed JSON"), malformed.error());
+            Guard.Decision missing = guard.handle("10.0.0.1", null, "[" + record.replace("\"AGE\":", "\"AGX\":") + "]",
+                    false);
+            assertEquals(422, missing.status());
+            assertEquals("AGX", missing.body().get("field"));
+            assertEquals(null, missing.labels());
+        }
+    }
 }
