@@ -132,7 +132,9 @@ public final class GuardedServer implements AutoCloseable {
         String endpoint = proba ? "predict_proba" : "predict";
         int status = 500;
         try {
-            String address = forwarded.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+            // With API keys the key names the client; the address (behind trusted proxies) only without them.
+            String address = config.apiKeys().isEmpty()
+                    ? forwarded.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")) : ctx.req().getRemoteAddr();
             Guard.Decision d = guard.handleBody(address, ctx.header("X-API-Key"), () -> deadline.body(ctx), proba);
             status = d.status();
             for (String a : d.alerts()) {
