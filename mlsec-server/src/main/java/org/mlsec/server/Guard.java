@@ -321,6 +321,25 @@ public final class Guard implements AutoCloseable {
         return admit(address, apiKey, false, () -> reader.read(json, config.maxBatch()), probabilities);
     }
 
+    /**
+     * {@link #admit(String, String, String, boolean)} on a body read only once the client is let through, and refused
+     * (413) beyond {@code max_body_bytes}; {@code declaredLength} is the Content-Length, or -1.
+     */
+    Admission admitBody(String address, String apiKey, long declaredLength, java.util.function.Supplier<String> body,
+                        boolean probabilities) {
+        return admit(address, apiKey, false, () -> {
+            if (declaredLength > config.maxBodyBytes()) {
+                throw new ApiError(413, "body of " + declaredLength + " bytes exceeds the limit of " + config.maxBodyBytes());
+            }
+            String text = body.get();
+            if (text.length() > config.maxBodyBytes()) {
+                throw new ApiError(413, "body of " + text.length() + " characters exceeds the limit of "
+                        + config.maxBodyBytes() + " bytes");
+            }
+            return reader.read(text, config.maxBatch());
+        }, probabilities);
+    }
+
     Admission admit(String address, String apiKey, boolean inProcess, Rows source, boolean probabilities) {
         long t0 = System.nanoTime();
         String endpoint = probabilities ? "predict_proba" : "predict";

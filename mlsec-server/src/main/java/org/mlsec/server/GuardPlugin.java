@@ -13,7 +13,8 @@ import org.mlsec.internal.Validate;
  * A {@link Guard} in front of a scoring route of someone else's Javalin app. The app keeps its route and its model;
  * the plugin adds a before-handler and an after-handler on the route's path:
  * <ul>
- * <li>before: the client (its {@code X-API-Key}, or its address) and the JSON body go through {@link Guard#admit}.
+ * <li>before: the client (its {@code X-API-Key}, or its address) and the JSON body (at most {@code max_body_bytes},
+ * read only once the client is let through) go through {@link Guard#admit}.
  * A refused request is answered with the guard's JSON error and its status, and the app's handler never runs;</li>
  * <li>after: the app's answer, Flask-style {@code {"prediction": [...], "probability": [[...], ...]}} (probability
  * optional), goes through {@link Guard#answer} — the detectors, output hardening, the audit line — and replaces it.
@@ -62,7 +63,8 @@ public final class GuardPlugin extends Plugin<Void> {
         if (!"POST".equals(ctx.method().name())) {
             return;
         }
-        Guard.Admission a = guard.admit(ctx.req().getRemoteAddr(), ctx.header("X-API-Key"), ctx.body(), probabilities);
+        Guard.Admission a = guard.admitBody(ctx.req().getRemoteAddr(), ctx.header("X-API-Key"), ctx.contentLength(),
+                ctx::body, probabilities);
         if (a.admitted()) {
             ctx.attribute(TICKET, a.ticket());
         } else {

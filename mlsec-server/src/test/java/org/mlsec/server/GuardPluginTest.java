@@ -153,6 +153,10 @@ class GuardPluginTest {
         assertEquals(422, unknown.statusCode());
         assertEquals(413, post("[" + String.join(",", java.util.Collections.nCopies(1_001, ok.substring(1,
                 ok.length() - 1))) + "]", null).statusCode());
+        HttpResponse<String> huge = post("[" + String.join(",", java.util.Collections.nCopies(5_000, ok.substring(1,
+                ok.length() - 1))) + "]", null);
+        assertEquals(413, huge.statusCode(), "a body over max_body_bytes");
+        assertTrue(huge.body().contains("exceeds the limit"), huge.body());
         assertEquals(0, scored.get(), "no refused request reached the app's model");
         assertEquals(200, post(ok, null).statusCode());
         assertEquals(1, scored.get());
