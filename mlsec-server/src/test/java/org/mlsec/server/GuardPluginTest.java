@@ -66,6 +66,11 @@ class GuardPluginTest {
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.registerPlugin(new GuardPlugin(guard, "/score", true));
+            cfg.registerPlugin(new GuardPlugin(guard, "/broken", false));
+        });
+        app.post("/broken", ctx -> {
+            scored.incrementAndGet();
+            ctx.result("{\"label\": 1}");
         });
         app.post("/score", ctx -> {
             scored.incrementAndGet();
@@ -101,7 +106,11 @@ class GuardPluginTest {
     }
 
     HttpResponse<String> post(String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/score"))
+        return post("/score", body, key);
+    }
+
+    HttpResponse<String> post(String path, String body, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("X-API-Key", key);
@@ -198,5 +207,14 @@ class GuardPluginTest {
         assertEquals(limited, lines.stream().filter(l -> l.contains("\"status\":429")).count());
         assertTrue(lines.get(0).contains("\"client\":\"alice\"") && lines.get(0).contains("\"rows\":1"), lines.get(0));
         assertTrue(lines.get(6).contains("\"status\":401"), lines.get(6));
+    }
+
+    @Test
+    void anAnswerThatIsNotFlaskShapedIsABadGatewayNamingTheCause() throws Exception {
+        start(config(Map.of(), 0, 0, null));
+        HttpResponse<String> r = post("/broken", records(0), null);
+        assertEquals(502, r.statusCode());
+        assertTrue(r.body().contains("prediction") && r.body().contains("list of 1 labels"), r.body());
+        assertEquals(1, scored.get(), "the app answered; its answer was refused");
     }
 }
