@@ -7,6 +7,8 @@ import java.util.Map;
 final class ApiError extends RuntimeException {
     final int status;
     final Map<String, Object> body = new LinkedHashMap<>();
+    /** Headers the answer carries (Retry-After). */
+    final Map<String, String> headers = new LinkedHashMap<>();
 
     ApiError(int status, String error) {
         super(error, null, false, false);
@@ -21,6 +23,11 @@ final class ApiError extends RuntimeException {
         if (field != null) {
             body.put("field", field);
         }
+        return this;
+    }
+
+    ApiError header(String name, String value) {
+        headers.put(name, value);
         return this;
     }
 

@@ -1,7 +1,5 @@
 package org.mlsec.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -10,18 +8,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.mlsec.data.Column;
-import org.mlsec.data.Values;
-import org.mlsec.defences.detector.ExtractionAlert;
-import org.mlsec.defences.detector.ExtractionMonitor;
-import org.mlsec.defences.detector.ExtractionProfile;
-import org.mlsec.defences.postprocessor.OutputHardening;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.internal.Json;
 import org.mlsec.model.Classifier;
@@ -41,12 +31,9 @@ public final class GuardedServer implements AutoCloseable {
 
     private final Classifier model;
     private final GuardConfig config;
-    private final RequestReader reader;
+    private final Guard guard;
     private final RateLimiter limiter;
-    private final OutputHardening output;
     private final AuditLog audit;
-    private final ExtractionProfile profile;
-    private final ExtractionMonitor monitor;
     private final ForwardedFor forwarded;
     private final BodyDeadline deadline;
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -65,18 +52,11 @@ public final class GuardedServer implements AutoCloseable {
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config, org.mlsec.data.Dataset reference) {
         this.model = model;
         this.config = config;
-        org.mlsec.data.MissingValues recorded = model instanceof org.mlsec.model.LocalModel
-                && ((org.mlsec.model.LocalModel) model).provenance() != null
-                ? ((org.mlsec.model.LocalModel) model).provenance().missing() : null;
-        this.reader = new RequestReader(model.schema(), config.validate() ? schema : null,
-                recorded == null ? java.util.Map.of() : recorded.fills());
-        this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows(), config.maxClients());
+        this.guard = new Guard(model, schema, config, reference);
+        this.limiter = guard.limiter();
+        this.audit = guard.audit();
         this.forwarded = new ForwardedFor(config.effectiveProxies());
         this.deadline = new BodyDeadline(config.requestDeadlineMs());
-        this.output = config.outputHardening();
-        this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
-        this.profile = ExtractionProfile.of(model.schema(), reference == null ? null : reference.x());
-        this.monitor = new ExtractionMonitor(profile, config.alertPolicy(), config.maxClients());
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -103,10 +83,6 @@ public final class GuardedServer implements AutoCloseable {
         registerCallbacks();
         app.get("/metrics", this::metrics);
         app.get("/openapi.json", ctx -> json(ctx, 200, openApi()));
-        app.exception(ApiError.class, (e, ctx) -> {
-            rejections.labelValues(Integer.toString(e.status)).inc();
-            json(ctx, e.status, e.body);
-        });
     }
 
     /**
@@ -120,11 +96,11 @@ public final class GuardedServer implements AutoCloseable {
      * there is nothing to say.
      */
     public String detectorNote() {
-        return config.detect() ? profile.note() : null;
+        return guard.detectorNote();
     }
 
     public String schemaNote() {
-        return reader.schemaNote;
+        return guard.schemaNote();
     }
 
     public GuardedServer start(String host, int port) {
@@ -150,84 +126,34 @@ public final class GuardedServer implements AutoCloseable {
         return app.port();
     }
 
+    /** One prediction request through the {@link Guard}; the server adds the HTTP, the metrics and the headers. */
     private void predict(Context ctx, boolean proba) {
         long t0 = System.nanoTime();
         String endpoint = proba ? "predict_proba" : "predict";
-        String client = "?";
-        int status = 200;
-        int n = 0;
-        List<String> raised = List.of();
+        int status = 500;
         try {
-            client = identify(ctx);
-            if (audit != null && audit.failing() && "refuse".equals(config.onAuditFailure())) {
-                throw new ApiError(503, "the audit log cannot be written; refusing requests until it can");
+            // With API keys the key names the client; the address (behind trusted proxies) only without them.
+            String address = config.apiKeys().isEmpty()
+                    ? forwarded.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")) : ctx.req().getRemoteAddr();
+            Guard.Decision d = guard.handleBody(address, ctx.header("X-API-Key"), () -> deadline.body(ctx), proba);
+            status = d.status();
+            for (String a : d.alerts()) {
+                alerts.labelValues(a).inc();
             }
-            if (monitor.blocked(client)) {
-                throw new ApiError(403, "blocked: this client triggered an extraction alert");
+            d.headers().forEach(ctx::header);
+            if (d.answered()) {
+                rows.inc(d.rows());
+            } else {
+                rejections.labelValues(Integer.toString(status)).inc();
             }
-            double wait = limiter.acquire(client);
-            if (wait > 0) {
-                ctx.header("Retry-After", Long.toString((long) Math.ceil(wait)));
-                throw new ApiError(429, "rate limit: retry after " + Math.ceil(wait) + " s");
-            }
-            if (proba && !output.servesProbabilities()) {
-                throw new ApiError(403, "this server answers labels only: use /predict");
-            }
-            double[][] x = reader.read(deadline.body(ctx), config.maxBatch());
-            n = x.length;
-            if (!limiter.charge(client, n)) {
-                throw new ApiError(429, "quota exhausted: this client has used its rows");
-            }
-            double[][] p = model.hasProbabilities() ? model.predictProba(x) : null;
-            int[] labels = p == null ? model.predict(x) : null;
-            if (config.detect()) {
-                ExtractionMonitor.Verdict verdict = monitor.observe(client, x, p);
-                raised = verdict.alerts().stream().map(ExtractionAlert::key).toList();
-                for (String a : raised) {
-                    alerts.labelValues(a).inc();
-                }
-                if (verdict.throttle()) {
-                    limiter.slow(client, 10);
-                }
-                if (verdict.refuse()) {
-                    // The request that raises the alert gets no answers either: one batch can hold a whole attack
-                    // (equation solving needs only d + 1 rows).
-                    throw new ApiError(403, "blocked: this request raised an extraction alert " + raised);
-                }
-            }
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            ArrayNode pred = body.putArray("prediction");
-            ArrayNode probs = proba ? body.putArray("probability") : null;
-            for (int i = 0; i < n; i++) {
-                int k = p != null ? Classifier.argmax(p[i]) : labels[i];
-                addLabel(pred, model.classes().get(k));
-                if (probs != null && p != null) {
-                    ArrayNode row = probs.addArray();
-                    for (double v : output.harden(p[i])) {
-                        row.add(v);
-                    }
-                }
-            }
-            rows.inc(n);
-            ctx.status(200).contentType("application/json").result(body.toString());
-        } catch (ApiError e) {
-            status = e.status;
-            throw e;
+            ctx.status(status).contentType("application/json").result(d.json());
         } catch (io.javalin.http.HttpResponseException e) {
             status = e.getStatus();
             throw e;
-        } catch (Exception e) {
-            status = 500;
-            throw e;
         } finally {
             requests.labelValues(endpoint, Integer.toString(status)).inc();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            latency.labelValues(endpoint).observe(seconds);
+            latency.labelValues(endpoint).observe((System.nanoTime() - t0) / 1e9);
             ctx.req().setAttribute(AUDITED, Boolean.TRUE);
-            if (audit != null) {
-                audit.write(new AuditLog.Entry(System.currentTimeMillis(), client, endpoint, n, status, raised,
-                        Math.round(seconds * 1e6) / 1e3));
-            }
         }
     }
 
@@ -247,33 +173,6 @@ public final class GuardedServer implements AutoCloseable {
         String endpoint = "/predict".equals(uri) ? "predict" : "/predict_proba".equals(uri) ? "predict_proba" : "other";
         audit.write(new AuditLog.Entry(System.currentTimeMillis(), String.valueOf(req.getRemoteAddr()), endpoint, 0,
                 status, List.of("rejected-by-jetty"), 0));
-    }
-
-    private static void addLabel(ArrayNode arr, String label) {
-        double v = Values.parse(label);
-        if (Double.isNaN(v)) {
-            arr.add(label);
-        } else if (v == Math.rint(v)) {
-            arr.add((long) v);
-        } else {
-            arr.add(v);
-        }
-    }
-
-    /** The API key's client, or the peer address (X-Forwarded-For only behind a trusted proxy). */
-    private String identify(Context ctx) {
-        if (!config.apiKeys().isEmpty()) {
-            String key = ctx.header("X-API-Key");
-            if (key == null) {
-                throw new ApiError(401, "missing API key (header X-API-Key)");
-            }
-            String name = config.apiKeys().get(key);
-            if (name == null) {
-                throw new ApiError(401, "unknown API key");
-            }
-            return name;
-        }
-        return forwarded.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 
     private Map<String, Object> health() {
@@ -362,8 +261,6 @@ public final class GuardedServer implements AutoCloseable {
     public void close() {
         app.stop();
         deadline.close();
-        if (audit != null) {
-            audit.close();
-        }
+        guard.close();
     }
 }

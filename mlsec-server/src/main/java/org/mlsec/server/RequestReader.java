@@ -65,6 +65,11 @@ final class RequestReader {
     }
 
     double[][] read(String body, int maxBatch) {
+        return read(parse(body), maxBatch);
+    }
+
+    /** The body as JSON, or a 400 naming what is malformed. */
+    static JsonNode parse(String body) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -78,6 +83,11 @@ final class RequestReader {
         if (root == null) {
             throw new ApiError(400, "empty body: expected a JSON list of records");
         }
+        return root;
+    }
+
+    /** The records of a parsed body (a list of them, or one) as rows in the model's order. */
+    double[][] read(JsonNode root, int maxBatch) {
         if (root.isObject()) {
             root = Json.MAPPER.createArrayNode().add(root);
         }
@@ -117,15 +127,55 @@ final class RequestReader {
                 }
                 rows[i][j] = value(c, v, i);
             }
-            if (validator != null) {
-                List<InputSchema.Violation> bad = validator.check(i, reorder(rows[i]));
-                if (!bad.isEmpty()) {
-                    InputSchema.Violation v = bad.get(0);
-                    throw new ApiError(422, "value " + v.value() + " is not allowed").at(i, v.column()).rule(v.rule());
-                }
-            }
+            validate(i, rows[i]);
         }
         return rows;
+    }
+
+    /**
+     * Checks rows already in the model's order (an in-process caller's) as {@link #read} checks records: the batch
+     * size, the width, finite numbers, whole numbers and category indices, and the input schema's rules.
+     */
+    double[][] check(double[][] rows, int maxBatch) {
+        if (rows.length == 0) {
+            throw new ApiError(422, "the list of records is empty");
+        }
+        if (rows.length > maxBatch) {
+            throw new ApiError(413, "batch of " + rows.length + " records exceeds the limit of " + maxBatch);
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null || rows[i].length != schema.width()) {
+                throw new ApiError(422, "row has " + (rows[i] == null ? 0 : rows[i].length) + " values; the model has "
+                        + schema.width() + " features").at(i, null);
+            }
+            for (int j = 0; j < schema.width(); j++) {
+                Column c = schema.feature(j);
+                double d = rows[i][j];
+                boolean whole = d == Math.rint(d);
+                if (!Double.isFinite(d)) {
+                    throw new ApiError(422, "not a finite number").at(i, c.name());
+                }
+                if (c.isCategorical() && (!whole || d < 0 || d >= c.categories().size())) {
+                    throw new ApiError(422, "not one of the allowed categories").at(i, c.name())
+                            .rule("categories are " + c.categories());
+                }
+                if (c.type() == org.mlsec.data.ColumnType.INTEGER && !whole) {
+                    throw new ApiError(422, "not a whole number").at(i, c.name());
+                }
+            }
+            validate(i, rows[i]);
+        }
+        return rows;
+    }
+
+    private void validate(int i, double[] row) {
+        if (validator != null) {
+            List<InputSchema.Violation> bad = validator.check(i, reorder(row));
+            if (!bad.isEmpty()) {
+                InputSchema.Violation v = bad.get(0);
+                throw new ApiError(422, "value " + v.value() + " is not allowed").at(i, v.column()).rule(v.rule());
+            }
+        }
     }
 
     private double value(Column c, JsonNode v, int row) {
