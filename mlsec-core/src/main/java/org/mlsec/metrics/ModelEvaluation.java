@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mlsec.data.Dataset;
+import org.mlsec.InputException;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.Classifier;
 
@@ -64,6 +65,11 @@ public final class ModelEvaluation {
         Validate.isTrue(data.labelled(), "data must be labelled");
         Validate.isTrue(data.rows() > 0, "data must have rows");
         List<String> classes = data.schema().classes();
+        if (classes.stream().noneMatch(model.classes()::contains)) {
+            // yes/no labels against a 0/1 model: every answer would count as wrong, and 0% is not a measurement
+            throw new InputException("the data's labels " + classes + " are none of the model's classes "
+                    + model.classes() + ": the label column does not hold the classes the model answers");
+        }
         double[][] p = model.hasProbabilities() ? model.predictProba(data.x()) : null;
         int[] idx = p == null ? model.predict(data.x()) : null;
         String[] names = new String[data.rows()];

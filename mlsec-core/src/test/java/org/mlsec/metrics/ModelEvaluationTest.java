@@ -65,12 +65,21 @@ class ModelEvaluationTest {
 
     @Test
     void answersThatAreNoneOfTheDataClassesAreWrongAndShownAsOther() {
-        Schema renamed = new Schema(data.schema().features(), data.schema().label(), List.of("no", "yes"));
+        Schema renamed = new Schema(data.schema().features(), data.schema().label(), List.of("0", "9"));
         LocalModel other = Trainer.train(new Dataset(renamed, data.x(), data.y()), SMALL, "renamed", Progress.NONE);
         ModelEvaluation.Report r = ModelEvaluation.evaluate(other, data);
-        assertEquals(0.0, r.accuracy());
         assertEquals(List.of("0", "1", ModelEvaluation.OTHER), r.classes());
-        assertEquals(data.rows(), r.confusion()[0][2] + r.confusion()[1][2]);
+        assertEquals(data.rows(), sum(r.confusion()));
+        assertEquals(0, r.confusion()[0][1] + r.confusion()[1][1], "nobody is answered 1: that answer is 9");
         assertTrue(Double.isNaN(r.auc()));
+    }
+
+    @Test
+    void labelsThatAreNoneOfTheModelsClassesAreRefusedNotScoredZero() {
+        Schema renamed = new Schema(data.schema().features(), data.schema().label(), List.of("no", "yes"));
+        LocalModel yesNo = Trainer.train(new Dataset(renamed, data.x(), data.y()), SMALL, "renamed", Progress.NONE);
+        org.mlsec.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.mlsec.InputException.class,
+                () -> ModelEvaluation.evaluate(yesNo, data));
+        assertTrue(e.getMessage().contains("[0, 1] are none of the model's classes [no, yes]"), e.getMessage());
     }
 }
