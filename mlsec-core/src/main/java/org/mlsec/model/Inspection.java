@@ -46,7 +46,8 @@ public final class Inspection {
     }
 
     /**
-     * What {@code mlsec inspect} shows: family, classes, features, hyperparameters, training data and figures (and the import record of an imported model).
+     * What {@code mlsec inspect} shows: family, classes, features, hyperparameters, training data and figures (and
+     * the import record of an imported model).
      *
      * @param m the model
      * @return the figures
