@@ -50,6 +50,10 @@ public final class Mlsec {
      * Opens a model file of any format mlsec reads, white-box and without executing anything: mlsec's own files,
      * scikit-learn pickles (walked opcode by opcode against an allow-list, never unpickled), XGBoost JSON/UBJSON,
      * LightGBM text, ONNX tree ensembles and linear classifiers, PMML, and saved Spark ML models (with mlsec-spark).
+     *
+     * @param file the model file (or a Spark model folder)
+     * @return the model, white-box
+     * @throws InputException when the file is unreadable, of no known format or malformed
      */
     public static LocalModel open(Path file) {
         return Models.load(Validate.notNull(file, "file"));
@@ -59,12 +63,23 @@ public final class Mlsec {
      * Opens any model as a classifier: a file as {@link #open(Path)} does, or an {@code http(s)://} scoring API (a
      * Flask-style JSON API), or an ONNX graph run by ONNX Runtime, as a black box that is sent rows of
      * {@code blackBox}'s features and answers its classes.
+     *
+     * @param pathOrUrl a model file's path or a scoring API's URL
+     * @param blackBox the features and classes of a black box; may be null for a white-box file
+     * @return the model
      */
     public static Classifier open(String pathOrUrl, Schema blackBox) {
         return Models.open(Validate.notNull(pathOrUrl, "pathOrUrl"), blackBox);
     }
 
-    /** Reads a labelled CSV file, inferring each column's type, categories and range; {@code drop} names columns to ignore. */
+    /**
+     * Reads a labelled CSV file, inferring each column's type, categories and range; {@code drop} names columns to ignore.
+     *
+     * @param csv the CSV file, with a header line
+     * @param label the label column's name
+     * @param drop columns to ignore
+     * @return the labelled rows in an inferred schema
+     */
     public static Dataset read(Path csv, String label, String... drop) {
         Validate.notNull(csv, "csv");
         return CsvReader.read(csv, CsvOptions.labelled(Validate.notNull(label, "label"), drop));
@@ -74,6 +89,10 @@ public final class Mlsec {
      * Reads a CSV file in the model's schema (its features by name, its categories and classes), which is how data
      * must be read to be given to that model: a file read on its own infers its own categories, and rows would then
      * mean something else to the model. The label column is the model's; other columns are ignored.
+     *
+     * @param csv the CSV file, with a header line
+     * @param model the model the rows are for
+     * @return the rows in the model's schema, labelled when the file has the label column
      */
     public static Dataset read(Path csv, Classifier model) {
         Validate.notNull(csv, "csv");
@@ -84,7 +103,13 @@ public final class Mlsec {
         return CsvReader.read(csv, s, options);
     }
 
-    /** Trains one of mlsec's own models (random forest, tree, boosting, logistic regression) with its provenance. */
+    /**
+     * Trains one of mlsec's own models (random forest, tree, boosting, logistic regression) with its provenance.
+     *
+     * @param data the labelled training rows
+     * @param config the family, hyperparameters and seed
+     * @return the trained model
+     */
     public static LocalModel train(Dataset data, TrainConfig config) {
         return Trainer.train(Validate.notNull(data, "data"), Validate.notNull(config, "config"), "java", Progress.NONE);
     }
@@ -93,13 +118,21 @@ public final class Mlsec {
      * Scans model files and folders for code that would run when they are loaded, without ever loading them. Check
      * both {@link ScanReport#findings()} and {@link ScanReport#incomplete()}: a file that could not be read fully is
      * never "clean".
+     *
+     * @param paths files and folders
+     * @return the findings and what was scanned, skipped or unreadable
      */
     public static ScanReport scan(Path... paths) {
         Validate.isTrue(paths != null && paths.length > 0, "paths must name at least one file or folder", "paths");
         return ModelScanner.scan(List.of(paths));
     }
 
-    /** A membership-inference attack on {@code model} (RMIA by default); finish with {@code infer(members, nonMembers)}. */
+    /**
+     * A membership-inference attack on {@code model} (RMIA by default); finish with {@code infer(members, nonMembers)}.
+     *
+     * @param model the target
+     * @return the attack, to configure and run
+     */
     public static MembershipAttack membership(Classifier model) {
         return MembershipAttack.on(model);
     }
@@ -108,6 +141,9 @@ public final class Mlsec {
      * An audit of every threat on {@code data}: set the model with {@code .model(m).modelFile(path)} (else one is
      * trained), then {@code .run()} for the findings and charts; {@code org.mlsec.report.render.ReportWriter} in
      * mlsec-report writes them as HTML, JSON and SARIF.
+     *
+     * @param data the labelled data the audit uses
+     * @return the audit request, to configure and run
      */
     public static org.mlsec.report.Audit.Request audit(Dataset data) {
         return org.mlsec.report.Audit.Request.of(data);
@@ -117,6 +153,12 @@ public final class Mlsec {
      * Evasion: the smallest change (largest single feature change, scaled by each feature's range) to each of up to
      * {@code rows} rows that turns the model's answer into class {@code toClass}, within what the data shows is
      * feasible. Use {@link Evasion#evade} with a {@link Feasibility} for immutable columns, costs and domain rules.
+     *
+     * @param model the target
+     * @param data the rows, read in the model's schema
+     * @param toClass the class index to reach
+     * @param rows most rows to attack
+     * @return the aggregate result and every attacked row
      */
     public static Evasion.Outcome evade(Classifier model, Dataset data, int toClass, int rows) {
         Validate.notNull(model, "model");

@@ -17,16 +17,36 @@ import java.util.Map;
  * @param details   human-readable lines
  */
 public record Result(String threat, String technique, boolean finding, Map<String, Object> metrics, List<String> details) {
+    /**
+     * Copies the metrics (keeping their order) and the details.
+     *
+     * @param threat supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing, evasion
+     * @param technique the attack or defence, such as "tamper:flip-classes" or "canary-check"
+     * @param finding true when the attack succeeded or the check failed
+     * @param metrics figures, in insertion order
+     * @param details human-readable lines
+     */
     public Result {
         metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         details = List.copyOf(details);
     }
 
+    /**
+     * Starts a result: no finding, no figures, no details yet.
+     *
+     * @param threat the threat, such as {@code evasion}
+     * @param technique the attack or defence
+     * @return the builder
+     */
     public static Builder of(String threat, String technique) {
         return new Builder(threat, technique);
     }
 
-    /** Metrics plus threat, technique and finding: what the CLI's JSON files hold. */
+    /**
+     * Metrics plus threat, technique and finding: what the CLI's JSON files hold.
+     *
+     * @return threat, technique, finding, then the metrics in their order
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("threat", threat);
@@ -42,6 +62,9 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
     /**
      * The figure under {@code key}. A key this result does not have fails loudly (an {@link IllegalArgumentException}
      * listing the keys it has), so a typo never reads as NaN; a figure recorded as null (not measurable) reads NaN.
+     *
+     * @param key the figure's key
+     * @return the figure as a number
      */
     public double metric(String key) {
         if (!metrics.containsKey(key)) {
@@ -58,17 +81,33 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
         return n.doubleValue();
     }
 
-    /** The figure under {@code key}, or {@code otherwise} when this result has none (for optional figures). */
+    /**
+     * The figure under {@code key}, or {@code otherwise} when this result has none (for optional figures).
+     *
+     * @param key the figure's key
+     * @param otherwise the value without that figure
+     * @return the figure as a number, or {@code otherwise}
+     */
     public double metricOr(String key, double otherwise) {
         return metrics.containsKey(key) ? metric(key) : otherwise;
     }
 
-    /** Whether this result has a figure under {@code key}. */
+    /**
+     * Whether this result has a figure under {@code key}.
+     *
+     * @param key the figure's key
+     * @return whether the key is there
+     */
     public boolean has(String key) {
         return metrics.containsKey(key);
     }
 
-    /** The text under {@code key} (a non-numeric figure such as a method name); fails like {@link #metric} when absent. */
+    /**
+     * The text under {@code key} (a non-numeric figure such as a method name); fails like {@link #metric} when absent.
+     *
+     * @param key the figure's key
+     * @return the figure as text
+     */
     public String text(String key) {
         if (!metrics.containsKey(key)) {
             throw new IllegalArgumentException("no metric '" + key + "' in this " + threat + " result (" + technique
@@ -90,21 +129,45 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
             this.technique = technique;
         }
 
+        /**
+         * Sets whether the result is a finding.
+         *
+         * @param f true when the attack worked or the check failed
+         * @return this builder
+         */
         public Builder finding(boolean f) {
             this.finding = f;
             return this;
         }
 
+        /**
+         * Adds a figure, or replaces the one under {@code key} keeping its place.
+         *
+         * @param key the JSON key
+         * @param value a number, text, list or map
+         * @return this builder
+         */
         public Builder metric(String key, Object value) {
             metrics.put(key, value);
             return this;
         }
 
+        /**
+         * Adds a detail line.
+         *
+         * @param line plain language, for people
+         * @return this builder
+         */
         public Builder detail(String line) {
             details.add(line);
             return this;
         }
 
+        /**
+         * The result with what was set.
+         *
+         * @return the result
+         */
         public Result build() {
             return new Result(threat, technique, finding, metrics, details);
         }

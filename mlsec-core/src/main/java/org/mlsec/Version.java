@@ -11,6 +11,11 @@ public final class Version {
     private Version() {
     }
 
+    /**
+     * The version the build recorded, or {@code dev} outside a build.
+     *
+     * @return the version, such as {@code 0.1.0}
+     */
     public static String get() {
         return VERSION;
     }

@@ -11,8 +11,22 @@ import org.mlsec.InputException;
  * {@code gender == 2 && age >= 30} or {@code education == "university"}. Errors point at the offending character.
  */
 public final class Condition {
-    /** One comparison; {@code number} is the value read as a number once (NaN for text). */
+    /**
+     * One comparison; {@code number} is the value read as a number once (NaN for text).
+     *
+     * @param column the column compared
+     * @param op one of {@code == != < <= > >=}
+     * @param value the value as written, unquoted
+     * @param number {@code value} as a number, NaN for text
+     */
     public record Clause(String column, String op, String value, double number) {
+        /**
+         * A clause whose value is read as a number here.
+         *
+         * @param column the column compared
+         * @param op one of {@code == != < <= > >=}
+         * @param value the value as written, unquoted
+         */
         public Clause(String column, String op, String value) {
             this(column, op, value, Values.parse(value));
         }
@@ -52,7 +66,12 @@ public final class Condition {
             }
         }
 
-        /** A value of the column that satisfies this clause (used to build test inputs). */
+        /**
+         * A value of the column that satisfies this clause (used to build test inputs).
+         *
+         * @param c the clause's column
+         * @return a row-vector value of that column
+         */
         public double satisfying(Column c) {
             if (c.isCategorical()) {
                 int k = c.categoryIndex(Values.canonical(value));
@@ -89,6 +108,11 @@ public final class Condition {
         this.clauses = List.copyOf(clauses);
     }
 
+    /**
+     * The comparisons, all of which must hold.
+     *
+     * @return the clauses in written order
+     */
     public List<Clause> clauses() {
         return clauses;
     }
@@ -98,6 +122,13 @@ public final class Condition {
         return text;
     }
 
+    /**
+     * Parses a condition.
+     *
+     * @param text the condition, such as {@code age >= 30 && gender == 2}
+     * @return the condition
+     * @throws InputException pointing at the offending character
+     */
     public static Condition parse(String text) {
         List<Clause> out = new ArrayList<>();
         int[] pos = {0};
@@ -124,7 +155,13 @@ public final class Condition {
     }
 
     /** The indices of the rows that satisfy every clause. */
-    /** This condition with its columns looked up once in a schema, for testing many rows. */
+    /**
+     * This condition with its columns looked up once in a schema, for testing many rows.
+     *
+     * @param schema the schema of the rows to test
+     * @return the bound condition
+     * @throws InputException when a column is not in the schema
+     */
     public Bound bind(Schema schema) {
         int[] cols = new int[clauses.size()];
         for (int k = 0; k < cols.length; k++) {
@@ -154,10 +191,21 @@ public final class Condition {
             }
         }
 
+        /**
+         * The condition that was bound.
+         *
+         * @return the condition
+         */
         public Condition condition() {
             return condition;
         }
 
+        /**
+         * Whether a row satisfies every clause.
+         *
+         * @param row a row in the bound schema
+         * @return true when it does
+         */
         public boolean test(double[] row) {
             for (int k = 0; k < clauses.length; k++) {
                 if (!clauses[k].test(columns[k], row[index[k]])) {
@@ -168,6 +216,14 @@ public final class Condition {
         }
     }
 
+    /**
+     * Whether a row satisfies every clause, looking the columns up in {@code schema} (use {@link #bind} for many rows).
+     *
+     * @param schema the row's schema
+     * @param row the row
+     * @return true when it does
+     * @throws InputException when a column is not in the schema
+     */
     public boolean test(Schema schema, double[] row) {
         for (Clause c : clauses) {
             int j = schema.indexOf(c.column());

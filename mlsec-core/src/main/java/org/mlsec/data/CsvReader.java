@@ -37,18 +37,33 @@ public final class CsvReader {
      */
     public record Report(Dataset data, MissingValues missing, Map<String, Integer> filledCells, int droppedRows,
                          Map<String, Map<Integer, String>> unseen, long[] lines) {
-        /** The file line of data row {@code row} (rows dropped for empty cells are not counted). */
+        /**
+         * The file line of data row {@code row} (rows dropped for empty cells are not counted).
+         *
+         * @param row a row index of {@code data}
+         * @return the 1-based line in the file
+         */
         public long line(int row) {
             return lines[row];
         }
 
-        /** The cell text of a category the schema does not know, at a row and column; null if it was a known one. */
+        /**
+         * The cell text of a category the schema does not know, at a row and column; null if it was a known one.
+         *
+         * @param row a row index of {@code data}
+         * @param column a categorical feature's name
+         * @return the text, or null
+         */
         public String unseenText(int row, String column) {
             Map<Integer, String> m = unseen.get(column);
             return m == null ? null : m.get(row);
         }
 
-        /** One line for people, or "" when nothing was filled or dropped. */
+        /**
+         * One line for people, or "" when nothing was filled or dropped.
+         *
+         * @return the sentence, or ""
+         */
         public String summary() {
             StringBuilder sb = new StringBuilder();
             if (!filledCells.isEmpty()) {
@@ -68,12 +83,25 @@ public final class CsvReader {
         }
     }
 
-    /** Reads the file and infers each column's type and range. */
+    /**
+     * Reads the file and infers each column's type and range.
+     *
+     * @param file the CSV file, with a header line
+     * @param options separator, label, columns to drop or type, missing values
+     * @return the rows in an inferred schema
+     */
     public static Dataset read(Path file, CsvOptions options) {
         return readReport(file, options).data();
     }
 
-    /** Reads the file into the given schema (see {@link #read(Path, Schema, CsvOptions)}), with what was filled. */
+    /**
+     * Reads the file into the given schema (see {@link #read(Path, Schema, CsvOptions)}), with what was filled.
+     *
+     * @param file the CSV file, with a header line
+     * @param schema the schema the rows are read in
+     * @param options separator, label, missing values
+     * @return the rows and what was filled or dropped
+     */
     public static Report readReport(Path file, Schema schema, CsvOptions options) {
         Parsed p = parse(file, options, schema);
         List<String> classes = schema.classes();
@@ -83,7 +111,13 @@ public final class CsvReader {
         return p.report(p.toDataset(file, new Schema(schema.features(), options.label(), classes)));
     }
 
-    /** Reads the file, inferring each column's type and range, with what was filled or dropped. */
+    /**
+     * Reads the file, inferring each column's type and range, with what was filled or dropped.
+     *
+     * @param file the CSV file, with a header line
+     * @param options separator, label, columns to drop or type, missing values
+     * @return the rows and what was filled or dropped
+     */
     public static Report readReport(Path file, CsvOptions options) {
         Parsed p = parse(file, options, null);
         List<Column> features = new ArrayList<>();
@@ -100,12 +134,23 @@ public final class CsvReader {
     /**
      * Reads the file into the given schema: columns are found by name (others are ignored), categories and classes
      * are mapped to the schema's. The label column is read only when {@code options.label()} is set.
+     *
+     * @param file the CSV file, with a header line
+     * @param schema the schema the rows are read in
+     * @param options separator, label, missing values
+     * @return the rows in {@code schema}
      */
     public static Dataset read(Path file, Schema schema, CsvOptions options) {
         return readReport(file, schema, options).data();
     }
 
-    /** The column names in the file's header line. */
+    /**
+     * The column names in the file's header line.
+     *
+     * @param file the CSV file
+     * @param options the separator
+     * @return the names, in file order
+     */
     public static List<String> header(Path file, CsvOptions options) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();

@@ -13,7 +13,12 @@ public final class CsvWriter {
     private CsvWriter() {
     }
 
-    /** Writes the features, then the label column when the data is labelled. */
+    /**
+     * Writes the features, then the label column when the data is labelled.
+     *
+     * @param data the rows; values are written as {@link Column#format} gives them
+     * @param file where to write
+     */
     public static void write(Dataset data, Path file) {
         Schema s = data.schema();
         try {

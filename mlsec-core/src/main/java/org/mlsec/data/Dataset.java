@@ -13,6 +13,13 @@ public final class Dataset {
     private final double[][] x;
     private final int[] y;
 
+    /**
+     * Rows in a schema; the arrays are kept, not copied.
+     *
+     * @param schema the columns and classes
+     * @param x the row-major feature matrix
+     * @param y per row, the class index, or null for unlabelled rows
+     */
     public Dataset(Schema schema, double[][] x, int[] y) {
         this.schema = Objects.requireNonNull(schema, "schema");
         this.x = Objects.requireNonNull(x, "x");
@@ -22,28 +29,57 @@ public final class Dataset {
         }
     }
 
+    /**
+     * The rows' columns and classes.
+     *
+     * @return the schema
+     */
     public Schema schema() {
         return schema;
     }
 
+    /**
+     * The number of rows.
+     *
+     * @return the row count
+     */
     public int rows() {
         return x.length;
     }
 
-    /** The row-major feature matrix; callers must not modify it. */
+    /**
+     * The row-major feature matrix; callers must not modify it.
+     *
+     * @return the matrix itself
+     */
     public double[][] x() {
         return x;
     }
 
+    /**
+     * One row's features; callers must not modify it.
+     *
+     * @param i the row's index
+     * @return the row itself
+     */
     public double[] row(int i) {
         return x[i];
     }
 
+    /**
+     * Whether the rows have labels.
+     *
+     * @return true when {@link #y()} is there
+     */
     public boolean labelled() {
         return y != null;
     }
 
-    /** Class indices into {@code schema().classes()}. */
+    /**
+     * Class indices into {@code schema().classes()}.
+     *
+     * @return the labels, one per row, or null when unlabelled
+     */
     public int[] y() {
         if (y == null) {
             throw new InputException("the data has no label column");
@@ -51,7 +87,12 @@ public final class Dataset {
         return y;
     }
 
-    /** The values of feature {@code j} (a category index for a categorical column), one per row. */
+    /**
+     * The values of feature {@code j} (a category index for a categorical column), one per row.
+     *
+     * @param j the feature's index
+     * @return a new array
+     */
     public double[] column(int j) {
         org.mlsec.internal.Validate.isTrue(j >= 0 && j < schema().width(), "j must name one of the " + schema().width()
                 + " features, got " + j, "j");
@@ -62,12 +103,22 @@ public final class Dataset {
         return v;
     }
 
-    /** The values of the named feature, one per row; an {@code InputException} listing the features when none has it. */
+    /**
+     * The values of the named feature, one per row; an {@code InputException} listing the features when none has it.
+     *
+     * @param name the feature's name
+     * @return a new array
+     */
     public double[] column(String name) {
         return column(schema().require(name));
     }
 
-    /** The rows at the given indices (in that order). */
+    /**
+     * The rows at the given indices (in that order).
+     *
+     * @param indices row indices, repeats allowed
+     * @return the rows (shared, not copied) with their labels
+     */
     public Dataset subset(int[] indices) {
         double[][] sx = new double[indices.length][];
         int[] sy = y == null ? null : new int[indices.length];
@@ -80,7 +131,12 @@ public final class Dataset {
         return new Dataset(schema, sx, sy);
     }
 
-    /** These rows followed by the other's (same schema; both labelled). */
+    /**
+     * These rows followed by the other's (same schema; both labelled).
+     *
+     * @param other rows of the same schema
+     * @return a new data set
+     */
     public Dataset concat(Dataset other) {
         double[][] cx = new double[x.length + other.x.length][];
         System.arraycopy(x, 0, cx, 0, x.length);
@@ -91,7 +147,12 @@ public final class Dataset {
         return new Dataset(schema, cx, cy);
     }
 
-    /** A copy restricted to the named features; rows are copied. */
+    /**
+     * A copy restricted to the named features; rows are copied.
+     *
+     * @param names feature names, in the order wanted
+     * @return the rows in the restricted schema
+     */
     public Dataset select(java.util.List<String> names) {
         Schema s = schema.select(names);
         int[] idx = new int[names.size()];
@@ -107,7 +168,11 @@ public final class Dataset {
         return new Dataset(s, sx, y);
     }
 
-    /** Share of rows per class. */
+    /**
+     * Share of rows per class.
+     *
+     * @return per class in schema order, its share of the rows
+     */
     public double[] classShares() {
         double[] shares = new double[schema.classes().size()];
         for (int c : y()) {
@@ -122,7 +187,11 @@ public final class Dataset {
                 + schema.classes() + (y == null ? ", unlabelled" : "") + "]";
     }
 
-    /** Deep copy of the feature matrix, for attacks that edit rows. */
+    /**
+     * Deep copy of the feature matrix, for attacks that edit rows.
+     *
+     * @return a new matrix
+     */
     public double[][] copyX() {
         double[][] c = new double[x.length][];
         for (int i = 0; i < x.length; i++) {

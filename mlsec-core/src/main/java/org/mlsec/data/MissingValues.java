@@ -27,11 +27,22 @@ public record MissingValues(Policy policy, Map<String, String> fills) {
         /** Every column takes its most frequent value. */
         IMPUTE_MODE;
 
-        /** The policy's name as written by users: error, drop, impute-median, impute-mode. */
+        /**
+         * The policy's name as written by users: error, drop, impute-median, impute-mode.
+         *
+         * @return the name
+         */
         public String key() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
+        /**
+         * Reads a policy as users write it.
+         *
+         * @param text the name, in any case
+         * @return the policy
+         * @throws InputException when {@code text} names no policy
+         */
         public static Policy parse(String text) {
             for (Policy p : values()) {
                 if (p.key().equalsIgnoreCase(text == null ? "" : text.trim())) {
@@ -42,13 +53,26 @@ public record MissingValues(Policy policy, Map<String, String> fills) {
                     + " impute-mode");
         }
 
+        /**
+         * Whether empty cells are filled.
+         *
+         * @return true for the imputing policies
+         */
         public boolean imputes() {
             return this == IMPUTE_MEDIAN || this == IMPUTE_MODE;
         }
     }
 
+    /** Empty cells are errors, the default. */
     public static final MissingValues ERROR = new MissingValues(Policy.ERROR, Map.of());
 
+    /**
+     * Checks the policy is given; the fills are kept sorted by feature name.
+     *
+     * @param policy what to do with a row that has an empty feature cell
+     * @param fills per feature, the cell text that replaces an empty one (for the imputing policies; empty until a data
+     *     set has been read, or for {@link Policy#ERROR} and {@link Policy#DROP})
+     */
     public MissingValues {
         if (policy == null) {
             throw new IllegalArgumentException("policy must not be null");
@@ -56,10 +80,22 @@ public record MissingValues(Policy policy, Map<String, String> fills) {
         fills = fills == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(fills));
     }
 
+    /**
+     * A policy with no fills yet.
+     *
+     * @param policy the policy
+     * @return the missing-value handling
+     */
     public static MissingValues of(Policy policy) {
         return new MissingValues(policy, Map.of());
     }
 
+    /**
+     * This policy with the fills decided on training data.
+     *
+     * @param f per feature, the replacement cell text
+     * @return the new missing-value handling
+     */
     public MissingValues withFills(Map<String, String> f) {
         return new MissingValues(policy, f);
     }

@@ -8,8 +8,19 @@ import org.mlsec.InputException;
 /**
  * The feature columns a model reads, in row-vector order, plus the label column and its classes.
  * It is inferred from training data and travels with the model, so that serving encodes exactly as training did.
+ *
+ * @param features the feature columns, in row-vector order, each name once
+ * @param label the label column's name, or null
+ * @param classes the label's classes, in class-index order; empty for unlabelled data
  */
 public record Schema(List<Column> features, String label, List<String> classes) {
+    /**
+     * Checks the feature names are distinct; null classes are none.
+     *
+     * @param features the feature columns, in row-vector order, each name once
+     * @param label the label column's name, or null
+     * @param classes the label's classes, in class-index order; empty for unlabelled data
+     */
     public Schema {
         features = List.copyOf(Objects.requireNonNull(features, "features"));
         classes = classes == null ? List.of() : List.copyOf(classes);
@@ -27,15 +38,31 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         }
     }
 
+    /**
+     * The number of features.
+     *
+     * @return the row-vector length
+     */
     public int width() {
         return features.size();
     }
 
+    /**
+     * One feature column.
+     *
+     * @param i its index in the row vector
+     * @return the column
+     */
     public Column feature(int i) {
         return features.get(i);
     }
 
-    /** Index of the named feature, or -1. */
+    /**
+     * Index of the named feature, or -1.
+     *
+     * @param name the feature's name
+     * @return its index
+     */
     public int indexOf(String name) {
         for (int i = 0; i < features.size(); i++) {
             if (features.get(i).name().equals(name)) {
@@ -45,7 +72,12 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         return -1;
     }
 
-    /** Index of the named feature; an {@link InputException} listing the features when there is none. */
+    /**
+     * Index of the named feature; an {@link InputException} listing the features when there is none.
+     *
+     * @param name the feature's name
+     * @return its index
+     */
     public int require(String name) {
         int i = indexOf(name);
         if (i < 0) {
@@ -54,6 +86,11 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         return i;
     }
 
+    /**
+     * The features' names.
+     *
+     * @return the names in row-vector order
+     */
     public List<String> featureNames() {
         List<String> names = new ArrayList<>(features.size());
         for (Column c : features) {
@@ -62,6 +99,12 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         return names;
     }
 
+    /**
+     * The index of a class.
+     *
+     * @param value the class as text (trimmed and made canonical here)
+     * @return its index, or -1
+     */
     public int classIndex(String value) {
         return classes.indexOf(Values.canonical(value.trim()));
     }
@@ -71,6 +114,9 @@ public record Schema(List<Column> features, String label, List<String> classes) 
      * order, a categorical column read as a number (or the reverse), other categories or category order (the rows
      * hold category indices), other classes or class order. Ranges and whole-number types may differ. Empty when the
      * rows can be given to the model as they are.
+     *
+     * @param data the schema the rows were read in
+     * @return one line per difference
      */
     public List<String> differencesFrom(Schema data) {
         List<String> out = new ArrayList<>();
@@ -97,6 +143,9 @@ public record Schema(List<Column> features, String label, List<String> classes) 
     /**
      * Fails with what differs (see {@link #differencesFrom}) unless rows of {@code data} can be given to a model of
      * this schema; {@code what} names the data in the message.
+     *
+     * @param data the schema the rows were read in
+     * @param what the data's name in the message, such as "members"
      */
     public void requireCompatible(Schema data, String what) {
         List<String> d = differencesFrom(data);
@@ -107,7 +156,12 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         }
     }
 
-    /** The schema restricted to the named features, in the given order. */
+    /**
+     * The schema restricted to the named features, in the given order.
+     *
+     * @param names feature names
+     * @return the restricted schema, same label and classes
+     */
     public Schema select(List<String> names) {
         List<Column> cols = new ArrayList<>();
         for (String n : names) {
@@ -116,7 +170,13 @@ public record Schema(List<Column> features, String label, List<String> classes) 
         return new Schema(cols, label, classes);
     }
 
-    /** The same features with another column type for the named ones (a user who says a column is categorical). */
+    /**
+     * The same features with another column type for the named ones (a user who says a column is categorical).
+     *
+     * @param index the feature's index
+     * @param column the column that replaces it
+     * @return the new schema
+     */
     public Schema withFeature(int index, Column column) {
         List<Column> cols = new ArrayList<>(features);
         cols.set(index, column);

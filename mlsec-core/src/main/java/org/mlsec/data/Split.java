@@ -8,7 +8,14 @@ import org.mlsec.internal.Validate;
 /** A seeded, stratified split of a labelled dataset into a training and a test part. */
 public record Split(Dataset train, Dataset test, int[] trainIndex, int[] testIndex) {
 
-    /** Each class contributes {@code testFraction} of its rows (rounded) to the test part. */
+    /**
+     * Each class contributes {@code testFraction} of its rows (rounded) to the test part.
+     *
+     * @param data labelled rows
+     * @param testFraction the test part's share, between 0 and 1
+     * @param seed of the shuffle
+     * @return the train and test parts
+     */
     public static Split stratified(Dataset data, double testFraction, long seed) {
         Validate.fraction(testFraction, "test fraction");
         int[] y = data.y();
@@ -38,7 +45,14 @@ public record Split(Dataset train, Dataset test, int[] trainIndex, int[] testInd
         return new Split(data.subset(tr), data.subset(te), tr, te);
     }
 
-    /** A seeded random half/half (or other fraction) split without stratification, as membership audits use. */
+    /**
+     * A seeded random half/half (or other fraction) split without stratification, as membership audits use.
+     *
+     * @param data the rows
+     * @param testFraction the test part's share, between 0 and 1
+     * @param seed of the shuffle
+     * @return the train and test parts
+     */
     public static Split random(Dataset data, double testFraction, long seed) {
         Validate.fraction(testFraction, "test fraction");
         int n = data.rows();
@@ -55,7 +69,12 @@ public record Split(Dataset train, Dataset test, int[] trainIndex, int[] testInd
         return new Split(data.subset(tr), data.subset(te), tr, te);
     }
 
-    /** Fisher–Yates, in place: every order equally likely, reproducible from the seed. */
+    /**
+     * Fisher–Yates, in place: every order equally likely, reproducible from the seed.
+     *
+     * @param a the array to shuffle
+     * @param rng the seeded generator
+     */
     public static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);

@@ -20,7 +20,14 @@ public record Unfamiliar(String column, int rows, long firstLine, String firstVa
         return column + ": " + rows + " row(s) " + reason + " (first at line " + firstLine + ": " + firstValue + ")";
     }
 
-    /** Per column, the rows of {@code data} (read into {@code schema} with {@code read}) that the schema does not cover. */
+    /**
+     * Per column, the rows of {@code data} (read into {@code schema} with {@code read}) that the schema does not cover.
+     *
+     * @param schema the model's schema
+     * @param data rows read into it
+     * @param read the report of that read, for line numbers and unseen category text
+     * @return one entry per column with such values, in schema order
+     */
     public static List<Unfamiliar> find(Schema schema, Dataset data, CsvReader.Report read) {
         List<Unfamiliar> out = new ArrayList<>();
         for (int j = 0; j < schema.width(); j++) {

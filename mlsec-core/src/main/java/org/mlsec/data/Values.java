@@ -5,7 +5,12 @@ public final class Values {
     private Values() {
     }
 
-    /** Whole numbers without a fraction, others in Java's shortest round-trip form. */
+    /**
+     * Whole numbers without a fraction, others in Java's shortest round-trip form.
+     *
+     * @param v the number
+     * @return the text
+     */
     public static String format(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
@@ -16,6 +21,9 @@ public final class Values {
     /**
      * A number for people to read: whole numbers as integers, others to six significant digits without trailing zeros
      * ({@code 107.28999999999999} reads 107.29). Not for files that are read back: {@link #format} is exact.
+     *
+     * @param v a number
+     * @return the text
      */
     public static String display(double v) {
         if (!Double.isFinite(v)) {
@@ -28,7 +36,12 @@ public final class Values {
         return Math.abs(v) >= 1e-4 && Math.abs(v) < 1e15 ? d.toPlainString() : d.toString();
     }
 
-    /** Parses a finite number, or returns NaN when the text is not one (including "NaN" and "Infinity"). */
+    /**
+     * Parses a finite number, or returns NaN when the text is not one (including "NaN" and "Infinity").
+     *
+     * @param s the text, as it is (a leading space makes it no number)
+     * @return the number, or NaN
+     */
     public static double parse(String s) {
         int n = s.length();
         if (n == 0 || n > 64) {
@@ -50,7 +63,12 @@ public final class Values {
         }
     }
 
-    /** The canonical text of a cell: numbers in {@link #format} form, other text trimmed. */
+    /**
+     * The canonical text of a cell: numbers in {@link #format} form, other text trimmed.
+     *
+     * @param s a cell's text
+     * @return the canonical text
+     */
     public static String canonical(String s) {
         double v = parse(s);
         return Double.isNaN(v) ? s : format(v);

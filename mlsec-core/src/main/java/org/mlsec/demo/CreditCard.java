@@ -25,7 +25,11 @@ public final class CreditCard {
     private CreditCard() {
     }
 
-    /** The example rules file, {@code org/mlsec/demo/credit-card.rules}. */
+    /**
+     * Reads the example rules file packaged with this class.
+     *
+     * @return the rules of {@code org/mlsec/demo/credit-card.rules}
+     */
     public static DomainRules rules() {
         try (InputStream in = CreditCard.class.getResourceAsStream(RULES_RESOURCE)) {
             if (in == null) {
@@ -40,6 +44,9 @@ public final class CreditCard {
     /**
      * The credit domain's monotone constraints for the numeric repayment-status columns this schema has: a later or
      * longer repayment delay never lowers the default probability (+1 for each).
+     *
+     * @param schema the data's schema; repayment-status columns it lacks or holds as categorical are left out
+     * @return column name to direction (+1), in {@link #REPAYMENT_STATUS} order
      */
     public static Map<String, Integer> monotoneConstraints(Schema schema) {
         Map<String, Integer> m = new LinkedHashMap<>();

@@ -19,11 +19,14 @@ import org.mlsec.internal.Validate;
  * bill; marriage and education follow age. The same seed always gives the same rows.
  */
 public final class LaymanBrothers {
+    /** The feature columns, named and ordered as in the UCI file. */
     public static final List<String> COLUMNS = List.of("ID", "LIMIT_BAL", "SEX", "EDUCATION", "MARRIAGE", "AGE",
             "PAY_0", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6",
             "BILL_AMT1", "BILL_AMT2", "BILL_AMT3", "BILL_AMT4", "BILL_AMT5", "BILL_AMT6",
             "PAY_AMT1", "PAY_AMT2", "PAY_AMT3", "PAY_AMT4", "PAY_AMT5", "PAY_AMT6");
+    /** The label column: 1 when the client defaults next month. */
     public static final String LABEL = "DEFAULT";
+    /** The seed the demo uses. */
     public static final long DEFAULT_SEED = 42;
 
     /** Repayment states from the best clients' (no consumption, paid in full) to the worst, with the real shares. */
@@ -43,7 +46,13 @@ public final class LaymanBrothers {
     private LaymanBrothers() {
     }
 
-    /** Generates {@code rows} clients; ID runs from 1. */
+    /**
+     * Generates {@code rows} clients; ID runs from 1.
+     *
+     * @param rows how many clients, positive
+     * @param seed the generator's seed; the same seed gives the same rows
+     * @return the clients in {@link #schema()}, labelled
+     */
     public static Dataset generate(int rows, long seed) {
         Validate.positive(rows, "rows");
         SplittableRandom rng = new SplittableRandom(seed);
@@ -56,7 +65,11 @@ public final class LaymanBrothers {
         return new Dataset(schema(), x, y);
     }
 
-    /** The schema of the generated data: every column is an integer column, as in the real file. */
+    /**
+     * The schema of the generated data: every column is an integer column, as in the real file.
+     *
+     * @return the {@link #COLUMNS} as unbounded integer columns, label {@link #LABEL} with classes 0 and 1
+     */
     public static Schema schema() {
         List<Column> cols = new ArrayList<>();
         for (String c : COLUMNS) {

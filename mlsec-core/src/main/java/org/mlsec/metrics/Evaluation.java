@@ -12,7 +12,13 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Names of the classes the model predicts for the rows. */
+    /**
+     * Names of the classes the model predicts for the rows.
+     *
+     * @param model the model
+     * @param rows rows in the model's schema
+     * @return one class name per row
+     */
     public static String[] predictedNames(Classifier model, double[][] rows) {
         List<String> classes = model.classes();
         int[] idx = model.predict(rows);
@@ -23,7 +29,14 @@ public final class Evaluation {
         return out;
     }
 
-    /** The share of the rows that the model answers with the class named {@code className}; NaN for no rows. */
+    /**
+     * The share of the rows that the model answers with the class named {@code className}; NaN for no rows.
+     *
+     * @param model the model
+     * @param data rows in the model's schema
+     * @param className a class of the model
+     * @return the share, 0 to 1, or NaN
+     */
     public static double answerRate(Classifier model, Dataset data, String className) {
         if (data.rows() == 0) {
             return Double.NaN;
@@ -36,10 +49,24 @@ public final class Evaluation {
         return (double) n / names.length;
     }
 
+    /**
+     * The share of the labelled rows the model answers with their label, compared by class name.
+     *
+     * @param model the model
+     * @param data labelled rows in the model's schema
+     * @return the accuracy, 0 to 1, or NaN for no rows
+     */
     public static double accuracy(Classifier model, Dataset data) {
         return accuracy(predictedNames(model, data.x()), data);
     }
 
+    /**
+     * The share of predicted class names that equal the rows' labels.
+     *
+     * @param predicted one class name per row of {@code data}
+     * @param data the labelled rows
+     * @return the accuracy, 0 to 1, or NaN for no rows
+     */
     public static double accuracy(String[] predicted, Dataset data) {
         List<String> truth = data.schema().classes();
         int ok = 0;
@@ -49,7 +76,13 @@ public final class Evaluation {
         return predicted.length == 0 ? Double.NaN : (double) ok / predicted.length;
     }
 
-    /** The data's class indices of the predicted names (-1 for a name the data does not have). */
+    /**
+     * The data's class indices of the predicted names (-1 for a name the data does not have).
+     *
+     * @param predicted class names, one per row
+     * @param data the data whose classes index them
+     * @return one index per name
+     */
     public static int[] toDataClasses(String[] predicted, Dataset data) {
         int[] out = new int[predicted.length];
         for (int i = 0; i < predicted.length; i++) {

@@ -7,6 +7,13 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /**
+     * The share of rows whose prediction equals the truth.
+     *
+     * @param truth class indices
+     * @param predicted class indices, as many
+     * @return the accuracy, 0 to 1, or NaN for no rows
+     */
     public static double accuracy(int[] truth, int[] predicted) {
         int ok = 0;
         for (int i = 0; i < truth.length; i++) {
@@ -17,7 +24,14 @@ public final class Metrics {
         return truth.length == 0 ? Double.NaN : (double) ok / truth.length;
     }
 
-    /** {@code m[truth][predicted]} counts. */
+    /**
+     * {@code m[truth][predicted]} counts.
+     *
+     * @param truth class indices
+     * @param predicted class indices, as many
+     * @param classes the number of classes
+     * @return a classes-by-classes matrix
+     */
     public static long[][] confusion(int[] truth, int[] predicted, int classes) {
         long[][] m = new long[classes][classes];
         for (int i = 0; i < truth.length; i++) {
@@ -26,7 +40,14 @@ public final class Metrics {
         return m;
     }
 
-    /** Mean per-class recall. */
+    /**
+     * Mean per-class recall.
+     *
+     * @param truth class indices
+     * @param predicted class indices, as many
+     * @param classes the number of classes; classes with no true row are left out of the mean
+     * @return the balanced accuracy, 0 to 1, or NaN for no rows
+     */
     public static double balancedAccuracy(int[] truth, int[] predicted, int classes) {
         long[][] m = confusion(truth, predicted, classes);
         double sum = 0;
@@ -44,6 +65,10 @@ public final class Metrics {
     /**
      * Area under the ROC curve of scores for the positive rows (Mann-Whitney, ties counted half).
      * NaN when either class is absent.
+     *
+     * @param positive per row, whether it is positive
+     * @param score per row, higher meaning more likely positive
+     * @return the AUC, 0 to 1, or NaN
      */
     public static double auc(boolean[] positive, double[] score) {
         int n = score.length;
@@ -76,7 +101,14 @@ public final class Metrics {
         return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
-    /** One-vs-rest AUC of class {@code positiveClass} from class probabilities. */
+    /**
+     * One-vs-rest AUC of class {@code positiveClass} from class probabilities.
+     *
+     * @param truth class indices
+     * @param proba class probabilities per row
+     * @param positiveClass the class scored
+     * @return the AUC, 0 to 1, or NaN when the class or its complement is absent
+     */
     public static double auc(int[] truth, double[][] proba, int positiveClass) {
         boolean[] pos = new boolean[truth.length];
         double[] s = new double[truth.length];
@@ -87,7 +119,13 @@ public final class Metrics {
         return auc(pos, s);
     }
 
-    /** Macro-averaged one-vs-rest AUC (for two classes, the AUC of class 1). */
+    /**
+     * Macro-averaged one-vs-rest AUC (for two classes, the AUC of class 1).
+     *
+     * @param truth class indices
+     * @param proba class probabilities per row
+     * @return the AUC, 0 to 1
+     */
     public static double auc(int[] truth, double[][] proba) {
         int k = proba.length == 0 ? 0 : proba[0].length;
         if (k == 2) {

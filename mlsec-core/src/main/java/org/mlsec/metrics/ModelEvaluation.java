@@ -27,12 +27,29 @@ public final class ModelEvaluation {
     /**
      * The figures.
      *
-     * @param classes   the confusion matrix's columns: the data's classes, then {@link #OTHER} when the model gave
-     *                  such answers
-     * @param confusion rows: true class (the data's classes in order); columns: {@code classes}
+     * @param rows             rows measured
+     * @param accuracy         share of rows answered with their label
+     * @param balancedAccuracy mean per-class recall
+     * @param auc              macro one-vs-rest AUC (NaN when it cannot be measured)
+     * @param aucOneVsRest     per class name, its one-vs-rest AUC
+     * @param classes          the confusion matrix's columns: the data's classes, then {@link #OTHER} when the
+     *                         model gave such answers
+     * @param confusion        rows: true class (the data's classes in order); columns: {@code classes}
      */
     public record Report(int rows, double accuracy, double balancedAccuracy, double auc, Map<String, Double> aucOneVsRest,
                          List<String> classes, long[][] confusion) {
+        /**
+         * Checks the figures' ranges and that every confusion row has one count per class.
+         *
+         * @param rows rows measured
+         * @param accuracy share of rows answered with their label
+         * @param balancedAccuracy mean per-class recall
+         * @param auc macro one-vs-rest AUC (NaN when it cannot be measured)
+         * @param aucOneVsRest per class name, its one-vs-rest AUC
+         * @param classes the confusion matrix's columns: the data's classes, then {@link #OTHER} when the model gave
+         *     such answers
+         * @param confusion rows: true class (the data's classes in order); columns: {@code classes}
+         */
         public Report {
             Validate.isTrue(rows > 0, "rows must be positive, got " + rows);
             Validate.isTrue(accuracy >= 0 && accuracy <= 1, "accuracy must be in [0, 1], got " + accuracy);
@@ -44,7 +61,11 @@ public final class ModelEvaluation {
             }
         }
 
-        /** The JSON figures: accuracy, balanced_accuracy, auc, auc_one_vs_rest, rows, classes, confusion. */
+        /**
+         * The JSON figures: accuracy, balanced_accuracy, auc, auc_one_vs_rest, rows, classes, confusion.
+         *
+         * @return the figures, keys in that order
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("accuracy", accuracy);
@@ -60,7 +81,13 @@ public final class ModelEvaluation {
         }
     }
 
-    /** Measures {@code model} on {@code data} (labelled, at least one row). */
+    /**
+     * Measures {@code model} on {@code data} (labelled, at least one row).
+     *
+     * @param model the model
+     * @param data labelled rows in the model's schema
+     * @return the figures
+     */
     public static Report evaluate(Classifier model, Dataset data) {
         Validate.isTrue(data.labelled(), "data must be labelled");
         Validate.isTrue(data.rows() > 0, "data must have rows");

@@ -12,6 +12,12 @@ public final class Roc {
     private final double[] thresholds;
     private final double auc;
 
+    /**
+     * The curve of {@code score} over every threshold, highest score first.
+     *
+     * @param positive per row, whether it is positive
+     * @param score per row, higher meaning more likely positive
+     */
     public Roc(boolean[] positive, double[] score) {
         int n = score.length;
         Integer[] idx = new Integer[n];
@@ -50,19 +56,39 @@ public final class Roc {
         this.auc = Metrics.auc(positive, score);
     }
 
+    /**
+     * The area under the curve.
+     *
+     * @return the AUC, 0 to 1
+     */
     public double auc() {
         return auc;
     }
 
+    /**
+     * The curve's false-positive rates, one per threshold, rising.
+     *
+     * @return a copy
+     */
     public double[] fpr() {
         return fpr.clone();
     }
 
+    /**
+     * The curve's true-positive rates, one per point of {@link #fpr()}.
+     *
+     * @return a copy
+     */
     public double[] tpr() {
         return tpr.clone();
     }
 
-    /** The largest TPR reached while the FPR stays at or below {@code maxFpr}. */
+    /**
+     * The largest TPR reached while the FPR stays at or below {@code maxFpr}.
+     *
+     * @param maxFpr the largest false-positive rate allowed
+     * @return the TPR, 0 to 1
+     */
     public double tprAtFpr(double maxFpr) {
         double best = 0;
         for (int i = 0; i < fpr.length; i++) {
@@ -79,12 +105,23 @@ public final class Roc {
      */
     public static final int SUPPORT = 10;
 
-    /** Whether {@code maxFpr} is measurable with {@code negatives} negatives (at least {@link #SUPPORT} of them). */
+    /**
+     * Whether {@code maxFpr} is measurable with {@code negatives} negatives (at least {@link #SUPPORT} of them).
+     *
+     * @param maxFpr the false-positive rate
+     * @param negatives the negative rows
+     * @return whether maxFpr times negatives is at least {@link #SUPPORT}
+     */
     public static boolean supports(double maxFpr, long negatives) {
         return maxFpr * negatives >= SUPPORT - 1e-9;
     }
 
-    /** The lowest FPR that {@code negatives} negatives can measure. */
+    /**
+     * The lowest FPR that {@code negatives} negatives can measure.
+     *
+     * @param negatives the negative rows
+     * @return {@link #SUPPORT} / negatives, at most 1
+     */
     public static double lowestSupportedFpr(long negatives) {
         return negatives <= 0 ? 1 : Math.min(1, (double) SUPPORT / negatives);
     }
@@ -92,6 +129,9 @@ public final class Roc {
     /**
      * A 95% confidence interval for the AUC (Hanley and McNeil 1982), clipped to [0, 1].
      *
+     * @param auc the measured AUC
+     * @param positives the positive rows it was measured on
+     * @param negatives the negative rows
      * @return {low, high}
      */
     public static double[] aucInterval(double auc, long positives, long negatives) {
@@ -106,6 +146,8 @@ public final class Roc {
     /**
      * A 95% Wilson score interval for a proportion observed as {@code rate} of {@code n} trials.
      *
+     * @param rate the observed proportion, 0 to 1
+     * @param n the trials; none gives [0, 1]
      * @return {low, high}
      */
     public static double[] wilson(double rate, long n) {
@@ -119,7 +161,11 @@ public final class Roc {
         return new double[] {Math.max(0, centre - h), Math.min(1, centre + h)};
     }
 
-    /** max over thresholds of TPR - FPR. */
+    /**
+     * max over thresholds of TPR - FPR.
+     *
+     * @return the membership advantage, 0 to 1
+     */
     public double maxAdvantage() {
         double best = 0;
         for (int i = 0; i < fpr.length; i++) {
@@ -128,7 +174,11 @@ public final class Roc {
         return best;
     }
 
-    /** The threshold (score at or above counts as positive) that maximises TPR - FPR on these scores. */
+    /**
+     * The threshold (score at or above counts as positive) that maximises TPR - FPR on these scores.
+     *
+     * @return the score threshold
+     */
     public double bestThreshold() {
         double best = -1;
         double th = Double.POSITIVE_INFINITY;

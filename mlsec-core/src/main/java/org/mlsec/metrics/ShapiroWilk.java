@@ -9,6 +9,12 @@ public final class ShapiroWilk {
 
     private static final java.util.Map<Integer, double[]> COEFFICIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * The W statistic of a sample: near 1 for normal data, lower the less normal it is.
+     *
+     * @param sample the values, 3 to 5000 of them for the approximation to hold
+     * @return W, 0 to 1; 1 for fewer than 3 values
+     */
     public static double w(double[] sample) {
         int n = sample.length;
         if (n < 3) {

@@ -7,7 +7,13 @@ public final class Stats {
     private Stats() {
     }
 
-    /** Kolmogorov-Smirnov statistic of two samples. */
+    /**
+     * Kolmogorov-Smirnov statistic of two samples.
+     *
+     * @param a one sample
+     * @param b the other
+     * @return the largest difference between their empirical distribution functions
+     */
     public static double ks(double[] a, double[] b) {
         double[] x = a.clone();
         double[] y = b.clone();
@@ -29,7 +35,14 @@ public final class Stats {
         return d;
     }
 
-    /** Asymptotic p-value of the two-sample KS statistic (Kolmogorov distribution, Stephens' correction). */
+    /**
+     * Asymptotic p-value of the two-sample KS statistic (Kolmogorov distribution, Stephens' correction).
+     *
+     * @param d the statistic
+     * @param n the first sample's size
+     * @param m the second sample's size
+     * @return the p-value, 0 to 1
+     */
     public static double ksPValue(double d, int n, int m) {
         double ne = (double) n * m / (n + m);
         double sq = Math.sqrt(ne);
@@ -45,7 +58,13 @@ public final class Stats {
         return Math.min(1, Math.max(0, sum));
     }
 
-    /** Chi-square test of homogeneity of two count vectors; returns {statistic, p-value}. */
+    /**
+     * Chi-square test of homogeneity of two count vectors; returns {statistic, p-value}.
+     *
+     * @param a counts per category
+     * @param b counts per category, as many
+     * @return the statistic and its p-value
+     */
     public static double[] chiSquare(long[] a, long[] b) {
         long na = Arrays.stream(a).sum();
         long nb = Arrays.stream(b).sum();
@@ -64,7 +83,13 @@ public final class Stats {
         return new double[] {stat, df <= 0 ? 1 : gammaQ(df / 2.0, stat / 2)};
     }
 
-    /** Population stability index of {@code after} against {@code before}, over 10 quantile bins of before. */
+    /**
+     * Population stability index of {@code after} against {@code before}, over 10 quantile bins of before.
+     *
+     * @param before the reference sample
+     * @param after the sample compared with it
+     * @return the PSI, 0 when the distributions match
+     */
     public static double psi(double[] before, double[] after) {
         double[] s = before.clone();
         Arrays.sort(s);
@@ -83,7 +108,13 @@ public final class Stats {
         return psi;
     }
 
-    /** PSI over category counts. */
+    /**
+     * PSI over category counts.
+     *
+     * @param before the reference counts per category
+     * @param after the counts compared with them, as many
+     * @return the PSI, 0 when the distributions match
+     */
     public static double psi(long[] before, long[] after) {
         double nb = Arrays.stream(before).sum();
         double na = Arrays.stream(after).sum();

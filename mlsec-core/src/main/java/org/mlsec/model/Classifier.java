@@ -9,28 +9,60 @@ import org.mlsec.data.Schema;
  * Each row passed to a prediction method counts as one query.
  */
 public interface Classifier {
-    /** The input columns, in row order, with the label's classes. */
+    /**
+     * The input columns, in row order, with the label's classes.
+     *
+     * @return the schema
+     */
     Schema schema();
 
+    /**
+     * The class names, in class-index order.
+     *
+     * @return {@code schema().classes()}
+     */
     default List<String> classes() {
         return schema().classes();
     }
 
-    /** Class probabilities, one row per input row, columns in {@link #classes()} order. */
+    /**
+     * Class probabilities, one row per input row, columns in {@link #classes()} order.
+     *
+     * @param rows rows in {@link #schema()}'s feature order
+     * @return the probabilities, each row summing to 1
+     */
     double[][] predictProba(double[][] rows);
 
-    /** Predicted class indices. */
+    /**
+     * Predicted class indices.
+     *
+     * @param rows rows in {@link #schema()}'s feature order
+     * @return one class index per row
+     */
     int[] predict(double[][] rows);
 
-    /** False for label-only models (a hardened API): {@link #predictProba} then throws. */
+    /**
+     * False for label-only models (a hardened API): {@link #predictProba} then throws.
+     *
+     * @return whether probabilities are answered
+     */
     default boolean hasProbabilities() {
         return true;
     }
 
-    /** Rows queried so far. */
+    /**
+     * Rows queried so far.
+     *
+     * @return the count
+     */
     long queries();
 
-    /** Index of the largest value; ties go to the first. */
+    /**
+     * Index of the largest value; ties go to the first.
+     *
+     * @param p the values, at least one
+     * @return the index
+     */
     static int argmax(double[] p) {
         int best = 0;
         for (int k = 1; k < p.length; k++) {

@@ -17,6 +17,11 @@ public final class FeatureEncoder {
     private final List<String> names = new ArrayList<>();
     private final int[] source;
 
+    /**
+     * The encoding of a schema: numbers as they are, categories one-hot.
+     *
+     * @param schema the columns to encode
+     */
     public FeatureEncoder(Schema schema) {
         this.schema = schema;
         this.offset = new int[schema.width()];
@@ -41,25 +46,49 @@ public final class FeatureEncoder {
         this.source = src.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The schema encoded.
+     *
+     * @return the schema given
+     */
     public Schema schema() {
         return schema;
     }
 
-    /** Number of encoded features. */
+    /**
+     * Number of encoded features.
+     *
+     * @return the encoded row's length
+     */
     public int width() {
         return width;
     }
 
-    /** Names of the encoded features, such as {@code income} or {@code region=north}. */
+    /**
+     * Names of the encoded features, such as {@code income} or {@code region=north}.
+     *
+     * @return one name per encoded feature
+     */
     public List<String> names() {
         return names;
     }
 
-    /** The schema column an encoded feature comes from. */
+    /**
+     * The schema column an encoded feature comes from.
+     *
+     * @param encoded an encoded feature's index
+     * @return the schema column's index
+     */
     public int sourceColumn(int encoded) {
         return source[encoded];
     }
 
+    /**
+     * Encodes one row into an array the caller owns.
+     *
+     * @param row a row in the schema
+     * @param out {@link #width()} values, overwritten
+     */
     public void encode(double[] row, double[] out) {
         for (int j = 0; j < offset.length; j++) {
             Column c = schema.feature(j);
@@ -79,12 +108,24 @@ public final class FeatureEncoder {
         }
     }
 
+    /**
+     * Encodes one row.
+     *
+     * @param row a row in the schema
+     * @return a new encoded row
+     */
     public double[] encode(double[] row) {
         double[] out = new double[width];
         encode(row, out);
         return out;
     }
 
+    /**
+     * Encodes rows.
+     *
+     * @param rows rows in the schema
+     * @return the encoded rows, row-major
+     */
     public double[][] encodeAll(double[][] rows) {
         double[][] out = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) {
@@ -93,7 +134,12 @@ public final class FeatureEncoder {
         return out;
     }
 
-    /** Column-major encoding, as tree training reads it: {@code [feature][row]}. */
+    /**
+     * Column-major encoding, as tree training reads it: {@code [feature][row]}.
+     *
+     * @param rows rows in the schema
+     * @return the encoded values by feature, then row
+     */
     public double[][] encodeColumns(double[][] rows) {
         double[][] cols = new double[width][rows.length];
         double[] buf = new double[width];
@@ -106,7 +152,12 @@ public final class FeatureEncoder {
         return cols;
     }
 
-    /** Sums encoded-feature values (such as importances) back onto schema columns. */
+    /**
+     * Sums encoded-feature values (such as importances) back onto schema columns.
+     *
+     * @param encodedValues one value per encoded feature
+     * @return one sum per schema column
+     */
     public double[] toColumns(double[] encodedValues) {
         double[] out = new double[schema.width()];
         for (int f = 0; f < width; f++) {

@@ -25,7 +25,12 @@ public final class Inspection {
     private Inspection() {
     }
 
-    /** The model's column importances by column name, largest first (equal ones in column order). */
+    /**
+     * The model's column importances by column name, largest first (equal ones in column order).
+     *
+     * @param m the model
+     * @return column name to importance
+     */
     public static Map<String, Double> columnImportances(LocalModel m) {
         double[] col = m.columnImportances();
         List<Integer> order = new ArrayList<>();
@@ -40,6 +45,13 @@ public final class Inspection {
         return imp;
     }
 
+    /**
+     * What {@code mlsec inspect} shows: family, classes, features, hyperparameters, training data and figures (and
+     * the import record of an imported model).
+     *
+     * @param m the model
+     * @return the figures
+     */
     public static Map<String, Object> inspect(LocalModel m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("family", m.kind());
@@ -163,7 +175,13 @@ public final class Inspection {
         return List.of();
     }
 
-    /** Writes tree-NNN.dot files (Graphviz) into {@code dir}; returns how many. */
+    /**
+     * Writes tree-NNN.dot files (Graphviz) into {@code dir}; returns how many.
+     *
+     * @param m a tree model
+     * @param dir the folder to write into
+     * @return the number of files written
+     */
     public static int writeDot(LocalModel m, Path dir) {
         List<Tree> trees = trees(m);
         try {

@@ -14,35 +14,71 @@ public abstract class LocalModel implements Classifier {
     private final Provenance provenance;
     private final AtomicLong queries = new AtomicLong();
 
+    /**
+     * A model reading rows of {@code schema}.
+     *
+     * @param schema the features and classes
+     * @param provenance how the model was made
+     */
     protected LocalModel(Schema schema, Provenance provenance) {
         this.schema = schema;
         this.encoder = new FeatureEncoder(schema);
         this.provenance = provenance;
     }
 
-    /** The model family as saved: random_forest, decision_tree, gradient_boosting or logistic_regression. */
+    /**
+     * The model family as saved: random_forest, decision_tree, gradient_boosting or logistic_regression.
+     *
+     * @return the kind
+     */
     public abstract String kind();
 
-    /** The model-specific part of the saved file. */
+    /**
+     * The model-specific part of the saved file.
+     *
+     * @return the parameters, as the {@code model} field of the file
+     */
     public abstract JsonNode toJson();
 
-    /** Class probabilities for encoded rows. */
+    /**
+     * Class probabilities for encoded rows.
+     *
+     * @param encoded rows as {@link #encoder()} encodes them
+     * @return one probability row per input row
+     */
     protected abstract double[][] probaEncoded(double[][] encoded);
 
-    /** Importance of each encoded feature, summing to 1 (or all 0 when the model uses none). */
+    /**
+     * Importance of each encoded feature, summing to 1 (or all 0 when the model uses none).
+     *
+     * @return one importance per encoded feature
+     */
     public abstract double[] featureImportances();
 
-    /** A copy of this model with other provenance (for example test accuracy added after training). */
+    /**
+     * A copy of this model with other provenance (for example test accuracy added after training).
+     *
+     * @param p the new provenance
+     * @return the copy
+     */
     public abstract LocalModel withProvenance(Provenance p);
 
     /**
      * A copy of this model that reads rows through another schema of the same shape: the same features in the same
      * order, of the same types and categories, only with other observed ranges or another label name. An imported
      * model whose file does not record ranges takes them from the data it is used with this way.
+     *
+     * @param other a schema of the same shape
+     * @return the copy
      */
     public abstract LocalModel withSchema(Schema other);
 
-    /** Checks that {@code other} differs from this model's schema at most in ranges, label name and class names. */
+    /**
+     * Checks that {@code other} differs from this model's schema at most in ranges, label name and class names.
+     *
+     * @param other the other schema
+     * @return {@code other}
+     */
     protected final Schema sameShape(Schema other) {
         Schema s = schema();
         if (other.width() != s.width()) {
@@ -70,10 +106,20 @@ public abstract class LocalModel implements Classifier {
         return schema;
     }
 
+    /**
+     * How rows of the schema are encoded for this model.
+     *
+     * @return the encoder
+     */
     public FeatureEncoder encoder() {
         return encoder;
     }
 
+    /**
+     * How, when and on what the model was made.
+     *
+     * @return the provenance
+     */
     public Provenance provenance() {
         return provenance;
     }
@@ -99,7 +145,11 @@ public abstract class LocalModel implements Classifier {
         return queries.get();
     }
 
-    /** Importances summed per schema column (one-hot indicators added back to their column). */
+    /**
+     * Importances summed per schema column (one-hot indicators added back to their column).
+     *
+     * @return one importance per schema column
+     */
     public double[] columnImportances() {
         return encoder.toColumns(featureImportances());
     }

@@ -24,7 +24,9 @@ import org.mlsec.model.tree.ForestModel;
  * checks every tree's structure, so a crafted file can fail to load but never run code.
  */
 public final class ModelIo {
+    /** The {@code format} value of every mlsec model file. */
     public static final String FORMAT = "mlsec-model";
+    /** The newest format version this mlsec writes and reads. */
     public static final int FORMAT_VERSION = 1;
     /** Larger files are refused before parsing. */
     static final long MAX_BYTES = 2L << 30;
@@ -32,6 +34,12 @@ public final class ModelIo {
     private ModelIo() {
     }
 
+    /**
+     * Writes a model as an mlsec model file (JSON: format, kind, schema, provenance, parameters), atomically.
+     *
+     * @param model the model
+     * @param file where to write
+     */
     public static void save(LocalModel model, Path file) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("format", FORMAT);
@@ -43,6 +51,13 @@ public final class ModelIo {
         org.mlsec.internal.AtomicFiles.write(file, out -> Json.MAPPER.writeValue(out, root));
     }
 
+    /**
+     * Reads an mlsec model file.
+     *
+     * @param file the model file
+     * @return the model
+     * @throws InputException naming the file when it is no valid mlsec model
+     */
     public static LocalModel load(Path file) {
         JsonNode root = readTree(file);
         try {
@@ -52,7 +67,12 @@ public final class ModelIo {
         }
     }
 
-    /** Reads the JSON document of a model file without building the model (scanners and tamper tools use it). */
+    /**
+     * Reads the JSON document of a model file without building the model (scanners and tamper tools use it).
+     *
+     * @param file the model file
+     * @return the document
+     */
     public static JsonNode readTree(Path file) {
         try {
             long size = Files.size(file);
@@ -95,6 +115,13 @@ public final class ModelIo {
         return in;
     }
 
+    /**
+     * Builds a model from the JSON document of an mlsec model file.
+     *
+     * @param root the document
+     * @return the model
+     * @throws InputException when the format, version, kind or parameters are wrong
+     */
     public static LocalModel fromTree(JsonNode root) {
         if (!FORMAT.equals(root.path("format").asText())) {
             throw new InputException("not an mlsec model (format is '" + root.path("format").asText() + "', expected '"

@@ -34,7 +34,11 @@ public final class Models {
     private Models() {
     }
 
-    /** The imported formats (mlsec's own is always read too). */
+    /**
+     * The imported formats (mlsec's own is always read too).
+     *
+     * @return the formats, in the order files are tried (unmodifiable)
+     */
     public static List<ModelFormat> formats() {
         return FORMATS;
     }
@@ -42,6 +46,9 @@ public final class Models {
     /**
      * Reads a model file of any supported format. An unknown or unsupported file is an {@link InputException}
      * naming what the file looks like; a recognised file that cannot be read says what is missing.
+     *
+     * @param file the model file or folder
+     * @return the model
      */
     public static LocalModel load(Path file) {
         if (java.nio.file.Files.isDirectory(file)) {
@@ -53,6 +60,10 @@ public final class Models {
     /**
      * Reads a model from the bytes of a file already read (as stored, compressed or not), so a caller that verified
      * those bytes' signature loads exactly what it verified; {@code file} only names the model in messages.
+     *
+     * @param file the model file, for messages
+     * @param raw its bytes as read
+     * @return the model
      */
     public static LocalModel load(Path file, byte[] raw) {
         org.mlsec.internal.Validate.notNull(raw, "raw");
@@ -113,6 +124,8 @@ public final class Models {
      * @param blackBox  the schema rows are sent in when the model is a black box (its classes name the answers);
      *                  ignored for white-box files, which carry their own. May be null when {@code spec} is a
      *                  white-box file.
+     *
+     * @return the model
      */
     public static Classifier open(String spec, Schema blackBox) {
         org.mlsec.internal.Validate.notNull(spec, "spec");
@@ -163,6 +176,10 @@ public final class Models {
      * as for imported models: validation, evasion's feasible box and reconstruction then use what the data shows.
      * A numeric column of an imported model also becomes an integer column when every value the data holds is a
      * whole number (as {@code CsvReader} infers), so that searches for changed inputs keep amounts and codes whole.
+     *
+     * @param model the model
+     * @param data rows in the model's schema
+     * @return the model with the ranges filled, or {@code model} itself when nothing changed
      */
     public static LocalModel withRanges(LocalModel model, Dataset data) {
         Schema s = model.schema();

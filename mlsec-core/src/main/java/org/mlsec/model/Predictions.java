@@ -19,6 +19,14 @@ import org.mlsec.internal.Validate;
  * @param counts        how many rows got each class, every class listed (0 when never predicted)
  */
 public record Predictions(List<String> classes, List<String> labels, double[][] probabilities, Map<String, Integer> counts) {
+    /**
+     * Checks there is one label per probability row.
+     *
+     * @param classes the model's classes, the columns of {@code probabilities}
+     * @param labels each row's predicted class
+     * @param probabilities each row's class probabilities
+     * @param counts how many rows got each class, every class listed (0 when never predicted)
+     */
     public Predictions {
         classes = List.copyOf(classes);
         labels = List.copyOf(labels);
@@ -27,7 +35,13 @@ public record Predictions(List<String> classes, List<String> labels, double[][] 
         counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     }
 
-    /** Scores every row of {@code data} (in the model's schema). */
+    /**
+     * Scores every row of {@code data} (in the model's schema).
+     *
+     * @param model the model
+     * @param data the rows
+     * @return the answers
+     */
     public static Predictions of(Classifier model, Dataset data) {
         double[][] p;
         if (model.hasProbabilities()) {
@@ -52,7 +66,11 @@ public record Predictions(List<String> classes, List<String> labels, double[][] 
         return new Predictions(classes, List.of(labels), p, counts);
     }
 
-    /** The number of rows scored. */
+    /**
+     * The number of rows scored.
+     *
+     * @return the number of labels
+     */
     public int rows() {
         return labels.size();
     }
@@ -60,6 +78,9 @@ public record Predictions(List<String> classes, List<String> labels, double[][] 
     /**
      * The JSON figures: rows, counts, {@code unfamiliar} (the values the model never saw, as found when the data
      * was read), predictions and probabilities.
+     *
+     * @param unfamiliar the unfamiliar values found when reading, possibly empty
+     * @return the figures, keys in that order
      */
     public Map<String, Object> toJson(List<Unfamiliar> unfamiliar) {
         Map<String, Object> res = new LinkedHashMap<>();

@@ -34,6 +34,16 @@ public final class TrainAndTest {
      */
     public record Tested(LocalModel model, Split split, double trainAccuracy, double testAccuracy, double testAuc,
                          double seconds) {
+        /**
+         * Checks the model and split are given and the figures in range.
+         *
+         * @param model the model trained on {@code split.train()}, its provenance holding the figures
+         * @param split the training part and the held-out part (empty when nothing was held out)
+         * @param trainAccuracy accuracy on the training part
+         * @param testAccuracy accuracy on the held-out part, NaN when it is empty
+         * @param testAuc ROC AUC on the held-out part, NaN when it is empty or undefined
+         * @param seconds wall-clock time of splitting, training and measuring
+         */
         public Tested {
             Validate.notNull(model, "model");
             Validate.notNull(split, "split");
@@ -44,7 +54,11 @@ public final class TrainAndTest {
             Validate.isTrue(seconds >= 0, "seconds must not be negative, got " + seconds);
         }
 
-        /** True when rows were held out (the test figures are defined). */
+        /**
+         * True when rows were held out (the test figures are defined).
+         *
+         * @return whether the test part has rows
+         */
         public boolean heldOut() {
             return split.test().rows() > 0;
         }
@@ -52,6 +66,8 @@ public final class TrainAndTest {
         /**
          * The figures every training reports: algorithm and hyperparameters (from the provenance), test and train
          * accuracy, test AUC (null when undefined), the sizes of both parts and the feature names.
+         *
+         * @return the figures, keys in that order
          */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
@@ -67,7 +83,16 @@ public final class TrainAndTest {
         }
     }
 
-    /** Trains with {@link Trainer} and {@code config} (its seed also splits); {@code source} names the data. */
+    /**
+     * Trains with {@link Trainer} and {@code config} (its seed also splits); {@code source} names the data.
+     *
+     * @param all the labelled rows
+     * @param config the family, hyperparameters and seed
+     * @param testFraction share of each class held out, in [0, 1)
+     * @param source where the data came from, for the provenance
+     * @param progress told the training's progress
+     * @return the model and its figures
+     */
     public static Tested run(Dataset all, TrainConfig config, double testFraction, String source, Progress progress) {
         Validate.notNull(config, "config");
         return run(all, testFraction, config.seed(), train -> Trainer.train(train, config, source, progress));
@@ -76,8 +101,11 @@ public final class TrainAndTest {
     /**
      * Splits with {@code seed}, trains with {@code trainer} on the training part and measures both parts.
      *
+     * @param all          the labelled rows
      * @param testFraction share of each class held out, in [0, 1); 0 trains on every row
+     * @param seed         of the split
      * @param trainer      trains a model (with provenance) on the rows it is given
+     * @return the model and its figures
      */
     public static Tested run(Dataset all, double testFraction, long seed, Function<Dataset, LocalModel> trainer) {
         Validate.notNull(all, "data");

@@ -33,11 +33,29 @@ import org.mlsec.internal.Validate;
  */
 public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
                           double learningRate, double l2, long seed, int threads, Map<String, Integer> monotone) {
+    /** The {@code maxFeatures} value meaning the square root of the number of features. */
     public static final double SQRT = -1;
+    /** The seed of the defaults. */
     public static final long DEFAULT_SEED = 42;
     /** The hyperparameter under which monotone constraints are saved: a JSON object such as {"months_late":1}. */
     public static final String MONOTONE_KEY = "monotone_constraints";
 
+    /**
+     * Checks every setting's range; monotone constraints are for tree models only.
+     *
+     * @param algorithm model family
+     * @param trees trees in a forest, or boosting rounds
+     * @param maxDepth deepest level of a tree (Integer.MAX_VALUE: grown until pure)
+     * @param minLeaf fewest training rows in a leaf
+     * @param maxFeatures share of features drawn at each split; {@link #SQRT} for the square root of their number
+     * @param learningRate shrinkage of boosting steps
+     * @param l2 L2 penalty (logistic regression on standardised features; leaf scores in boosting)
+     * @param seed every random choice follows from it
+     * @param threads worker threads (0: one per core)
+     * @param monotone monotone constraints of tree models: schema column name to +1 (the probability of the last class,
+     *     "default" in a binary problem, never falls as the column grows) or -1 (never rises); empty for none. Zero
+     *     entries mean "unconstrained" and are dropped.
+     */
     public TrainConfig {
         Validate.notNull(algorithm, "algorithm");
         Validate.positive(trees, "trees");
@@ -54,13 +72,30 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
                 "monotone constrains tree models (rf, tree, gbt), not " + algorithm.flag(), "monotone");
     }
 
-    /** A configuration without monotone constraints. */
+    /**
+     * A configuration without monotone constraints.
+     *
+     * @param algorithm model family
+     * @param trees trees in a forest, or boosting rounds
+     * @param maxDepth deepest level of a tree
+     * @param minLeaf fewest training rows in a leaf
+     * @param maxFeatures share of features drawn at each split, or {@link #SQRT}
+     * @param learningRate shrinkage of boosting steps
+     * @param l2 L2 penalty
+     * @param seed every random choice follows from it
+     * @param threads worker threads (0: one per core)
+     */
     public TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
                        double learningRate, double l2, long seed, int threads) {
         this(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, Map.of());
     }
 
-    /** scikit-learn-like defaults: 100 fully grown trees with sqrt features; boosting 100 rounds of depth 4. */
+    /**
+     * scikit-learn-like defaults: 100 fully grown trees with sqrt features; boosting 100 rounds of depth 4.
+     *
+     * @param a the model family
+     * @return its defaults, seed {@link #DEFAULT_SEED}, one thread per core
+     */
     public static TrainConfig defaults(Algorithm a) {
         switch (a) {
             case RF:
@@ -74,50 +109,112 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         }
     }
 
+    /**
+     * The same settings with another number of trees or rounds.
+     *
+     * @param n positive
+     * @return the new configuration
+     */
     public TrainConfig withTrees(int n) {
         return new TrainConfig(algorithm, n, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone);
     }
 
+    /**
+     * The same settings with another depth limit.
+     *
+     * @param d positive
+     * @return the new configuration
+     */
     public TrainConfig withMaxDepth(int d) {
         return new TrainConfig(algorithm, trees, d, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone);
     }
 
+    /**
+     * The same settings with another leaf size.
+     *
+     * @param k positive
+     * @return the new configuration
+     */
     public TrainConfig withMinLeaf(int k) {
         return new TrainConfig(algorithm, trees, maxDepth, k, maxFeatures, learningRate, l2, seed, threads, monotone);
     }
 
+    /**
+     * The same settings with another share of features per split.
+     *
+     * @param f in (0, 1], or {@link #SQRT}
+     * @return the new configuration
+     */
     public TrainConfig withMaxFeatures(double f) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, f, learningRate, l2, seed, threads, monotone);
     }
 
+    /**
+     * The same settings with another learning rate.
+     *
+     * @param r in (0, 1]
+     * @return the new configuration
+     */
     public TrainConfig withLearningRate(double r) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, r, l2, seed, threads, monotone);
     }
 
+    /**
+     * The same settings with another L2 penalty.
+     *
+     * @param v not negative
+     * @return the new configuration
+     */
     public TrainConfig withL2(double v) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, v, seed, threads, monotone);
     }
 
+    /**
+     * The same settings with another seed.
+     *
+     * @param s the seed
+     * @return the new configuration
+     */
     public TrainConfig withSeed(long s) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, s, threads, monotone);
     }
 
+    /**
+     * The same settings with another number of threads.
+     *
+     * @param t not negative (0: one per core)
+     * @return the new configuration
+     */
     public TrainConfig withThreads(int t) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, t, monotone);
     }
 
-    /** The same settings with these monotone constraints (column name to +1 or -1) instead of any before. */
+    /**
+     * The same settings with these monotone constraints (column name to +1 or -1) instead of any before.
+     *
+     * @param constraints column name to direction
+     * @return the new configuration
+     */
     public TrainConfig withMonotone(Map<String, Integer> constraints) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads,
                 constraints);
     }
 
-    /** Share of features per split for {@code width} encoded features. */
+    /**
+     * Share of features per split for {@code width} encoded features.
+     *
+     * @param width the number of encoded features
+     * @return the share, in (0, 1]
+     */
     public double featureShare(int width) {
         return maxFeatures == SQRT ? Math.sqrt(width) / width : maxFeatures;
     }
 
-    /** The settings that matter for this algorithm, as saved in provenance (and read back by attacks). */
+    /**
+     * The settings that matter for this algorithm, as saved in provenance (and read back by attacks).
+     *
+     * @return name to value as text
+     */
     public Map<String, String> hyperparameters() {
         Map<String, String> m = new LinkedHashMap<>();
         switch (algorithm) {
@@ -150,7 +247,13 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         return m;
     }
 
-    /** Reads back the settings saved by {@link #hyperparameters()} (reference models are trained like the target). */
+    /**
+     * Reads back the settings saved by {@link #hyperparameters()} (reference models are trained like the target).
+     *
+     * @param a the model family
+     * @param h the saved hyperparameters; missing ones take the family's defaults
+     * @return the configuration
+     */
     public static TrainConfig fromHyperparameters(Algorithm a, Map<String, String> h) {
         TrainConfig c = defaults(a);
         if (h.containsKey("trees")) {
@@ -187,6 +290,9 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * when there are no constraints. This is where constraints meet the data, so the checks that need the schema
      * live here: every constrained column exists, is numeric (one-hot categories have no order) and the label has
      * two classes (the constraints speak of the probability of the last one).
+     *
+     * @param schema the training data's schema
+     * @return one direction per encoded feature, or empty
      */
     public List<Integer> monotoneDirections(Schema schema) {
         if (monotone.isEmpty()) {

@@ -12,6 +12,17 @@ public final class Trainer {
     private Trainer() {
     }
 
+    /**
+     * Trains the configured family on labelled rows, with its provenance (the data's fingerprint and source, the
+     * hyperparameters).
+     *
+     * @param train the labelled training rows
+     * @param config the family, hyperparameters and seed
+     * @param source where the data came from, for the provenance
+     * @param progress told the training's progress
+     * @return the trained model
+     * @throws InputException when the rows are unlabelled or all of one class
+     */
     public static LocalModel train(Dataset train, TrainConfig config, String source, Progress progress) {
         if (!train.labelled()) {
             throw InputException.about("training needs labelled data: give the label column", "label");

@@ -32,6 +32,9 @@ public final class ModelScanner {
     /**
      * Scans files and folders. Folders are walked following symbolic links that stay inside the folder; a link that
      * leaves it, a FIFO, a device or an unreadable file is reported as skipped (never opened, never waited on).
+     *
+     * @param paths files and folders a user named
+     * @return the findings, the files scanned and those skipped or unreadable
      */
     public static ScanReport scan(List<Path> paths) {
         ScanReport report = new ScanReport();
@@ -52,6 +55,9 @@ public final class ModelScanner {
      * Scans files that a search selected rather than a user named (a build's include globs): each is judged as a file
      * found in a folder, so a plain text, JSON or signature file beside the models is "not a model file" and leaves
      * the verdict intact, while an unrecognised binary file is still a gap.
+     *
+     * @param files the files a search selected
+     * @return the findings, the files scanned and those skipped or unreadable
      */
     public static ScanReport scanFound(List<Path> files) {
         ScanReport report = new ScanReport();

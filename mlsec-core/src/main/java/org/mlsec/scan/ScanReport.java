@@ -10,7 +10,11 @@ import java.util.Map;
 public final class ScanReport {
     /** A file not scanned, or an error while scanning it. */
     public record Note(String category, String description, String source) {
-        /** True unless the file is plainly not a model (a README next to the weights): that one leaves no gap. */
+        /**
+         * True unless the file is plainly not a model (a README next to the weights): that one leaves no gap.
+         *
+         * @return false only for {@link #NOT_A_MODEL}
+         */
         public boolean incomplete() {
             return !NOT_A_MODEL.equals(category);
         }
@@ -30,9 +34,13 @@ public final class ScanReport {
 
     /** Skip categories. Only {@link #NOT_A_MODEL} leaves the verdict intact. */
     public static final String NOT_A_MODEL = "not a model file";
+    /** A model-like file in a format the scanner does not read. */
     public static final String UNSUPPORTED = "unsupported format";
+    /** A FIFO, device or other non-regular file. */
     public static final String SPECIAL_FILE = "not a regular file";
+    /** A symbolic link leaving the scanned folder. */
     public static final String OUTSIDE_ROOT = "outside the scanned folder";
+    /** A file that could not be read. */
     public static final String UNREADABLE = "unreadable";
 
     final List<Finding> findings = new ArrayList<>();
@@ -40,23 +48,47 @@ public final class ScanReport {
     final List<Note> skipped = new ArrayList<>();
     final List<Note> errors = new ArrayList<>();
 
+    /**
+     * Everything found, in scan order.
+     *
+     * @return the findings
+     */
     public List<Finding> findings() {
         return findings;
     }
 
+    /**
+     * The files that were read and judged.
+     *
+     * @return their paths, in scan order
+     */
     public List<String> scannedFiles() {
         return scanned;
     }
 
+    /**
+     * The inputs skipped, each with its category.
+     *
+     * @return the notes, in scan order
+     */
     public List<Note> skipped() {
         return skipped;
     }
 
+    /**
+     * The inputs that could not be read or parsed.
+     *
+     * @return the notes, in scan order
+     */
     public List<Note> errors() {
         return errors;
     }
 
-    /** {@link #exitCode(boolean)} failing on skipped inputs, as a build gate must. */
+    /**
+     * {@link #exitCode(boolean)} failing on skipped inputs, as a build gate must.
+     *
+     * @return the exit code
+     */
     public int exitCode() {
         return exitCode(true);
     }
@@ -64,6 +96,9 @@ public final class ScanReport {
     /**
      * {@link #FINDINGS} with findings; else {@link #INCOMPLETE} when an input could not be read or parsed, or (with
      * {@code failOnSkipped}) was skipped as unsupported, special or outside the root; else {@link #CLEAN}.
+     *
+     * @param failOnSkipped whether a skipped input that leaves a gap makes the scan incomplete
+     * @return {@link #FINDINGS}, {@link #INCOMPLETE} or {@link #CLEAN}
      */
     public int exitCode(boolean failOnSkipped) {
         if (!findings.isEmpty()) {
@@ -75,13 +110,22 @@ public final class ScanReport {
         return CLEAN;
     }
 
-    /** The inputs that keep the scan from saying "clean": errors, and skips other than plain non-model files. */
+    /**
+     * The inputs that keep the scan from saying "clean": errors, and skips other than plain non-model files.
+     *
+     * @return errors first, then the skips that leave a gap
+     */
     public List<Note> incomplete() {
         List<Note> out = new ArrayList<>(errors);
         skipped.stream().filter(Note::incomplete).forEach(out::add);
         return out;
     }
 
+    /**
+     * Findings counted by severity.
+     *
+     * @return every severity's name, least severe first, to its count (0 included)
+     */
     public Map<String, Integer> bySeverity() {
         Map<String, Integer> m = new LinkedHashMap<>();
         Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
@@ -94,7 +138,11 @@ public final class ScanReport {
         return m;
     }
 
-    /** modelscan's JSON report: summary, issues, errors. */
+    /**
+     * modelscan's JSON report: summary, issues, errors.
+     *
+     * @return the report as JSON-ready maps and lists
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("total_issues", findings.size());
@@ -126,7 +174,12 @@ public final class ScanReport {
         return out;
     }
 
-    /** SARIF 2.1.0 as GitHub code scanning reads it; URIs relative to {@code base} when the files lie under it. */
+    /**
+     * SARIF 2.1.0 as GitHub code scanning reads it; URIs relative to {@code base} when the files lie under it.
+     *
+     * @param base the repository root
+     * @return the SARIF log as JSON-ready maps and lists
+     */
     public Map<String, Object> toSarif(java.nio.file.Path base) {
         List<Map<String, Object>> rules = new ArrayList<>();
         for (Rule r : Rule.values()) {
@@ -183,6 +236,10 @@ public final class ScanReport {
      * A SARIF artifactLocation as GitHub code scanning needs it: the path relative to {@code base} (the repository
      * root) with {@code uriBaseId} {@code %SRCROOT%} when the file lies under it, else an absolute {@code file:} URI
      * without a base (never an absolute path posing as a relative one).
+     *
+     * @param base the repository root
+     * @param file a scanned file's path
+     * @return the location's JSON-ready map
      */
     public static Map<String, Object> artifactLocation(java.nio.file.Path base, String file) {
         java.nio.file.Path p = java.nio.file.Path.of(file).toAbsolutePath().normalize();

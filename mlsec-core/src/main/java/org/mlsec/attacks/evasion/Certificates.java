@@ -22,7 +22,12 @@ public final class Certificates {
     private Certificates() {
     }
 
-    /** The certified radius of one attacked row, or NaN when the search certified nothing. */
+    /**
+     * The certified radius of one attacked row, or NaN when the search certified nothing.
+     *
+     * @param e the row's search result
+     * @return the exact search's cost or the verified lower bound, else NaN
+     */
     public static double radius(Evasion.Example e) {
         if (e.exact()) {
             return e.cost();
@@ -30,7 +35,12 @@ public final class Certificates {
         return e.lowerBound();
     }
 
-    /** Rows with a certificate and the median of their radii. */
+    /**
+     * Rows with a certificate and the median of their radii.
+     *
+     * @param examples every attacked row
+     * @return {@code certified_rows} and {@code median_certified_radius}
+     */
     public static Map<String, Object> summary(List<Evasion.Example> examples) {
         List<Double> radii = new ArrayList<>();
         for (Evasion.Example e : examples) {
@@ -48,6 +58,10 @@ public final class Certificates {
     /**
      * The share of all attacked rows certified above {@code radius} (rows without a certificate count as not
      * certified).
+     *
+     * @param examples every attacked row
+     * @param radius a finite cost, not negative
+     * @return the share, 0 to 1, or NaN when no row was attacked
      */
     public static double shareAbove(List<Evasion.Example> examples, double radius) {
         Validate.isTrue(radius >= 0 && Double.isFinite(radius), "radius must be a finite number >= 0, got " + radius);

@@ -33,26 +33,57 @@ public record Costs(Norm norm, Set<String> immutable, Map<String, FeatureCost> f
     public record FeatureCost(Double costPerUnit, Double changeCost, String direction) {
     }
 
+    /**
+     * Copies the immutable features and the per-feature settings.
+     *
+     * @param norm how per-feature costs add up
+     * @param immutable features that must not change
+     * @param features per-feature settings
+     */
     public Costs {
         immutable = Set.copyOf(immutable);
         features = Map.copyOf(features);
     }
 
+    /**
+     * No file: no immutable feature, every feature at its default cost.
+     *
+     * @param norm how per-feature costs add up
+     * @return the costs
+     */
     public static Costs defaults(Norm norm) {
         return new Costs(norm, Set.of(), Map.of());
     }
 
-    /** The same costs with more immutable features (from the command line). */
+    /**
+     * The same costs with more immutable features (from the command line).
+     *
+     * @param more feature names to add
+     * @return the new costs
+     */
     public Costs withImmutable(Iterable<String> more) {
         Set<String> all = new LinkedHashSet<>(immutable);
         more.forEach(all::add);
         return new Costs(norm, all, features);
     }
 
+    /**
+     * The same costs added up by another norm.
+     *
+     * @param n the norm
+     * @return the new costs
+     */
     public Costs withNorm(Norm n) {
         return new Costs(n, immutable, features);
     }
 
+    /**
+     * Reads a {@code costs.json} file; unknown keys, bad directions and negative costs are refused naming the file.
+     *
+     * @param file the JSON file
+     * @return the costs
+     * @throws InputException when the file is missing or not a costs file
+     */
     public static Costs read(Path file) {
         JsonNode root;
         try {

@@ -19,8 +19,21 @@ public final class Counterfactual {
     private Counterfactual() {
     }
 
-    /** One changed feature, as the model's schema writes its values. */
+    /**
+     * One changed feature, as the model's schema writes its values.
+     *
+     * @param feature the feature's name
+     * @param before its value in the application
+     * @param after its value in the change
+     */
     public record Change(String feature, String before, String after) {
+        /**
+         * Checks the feature is named.
+         *
+         * @param feature the feature's name
+         * @param before its value in the application
+         * @param after its value in the change
+         */
         public Change {
             Validate.notNull(feature, "feature");
         }
@@ -36,6 +49,15 @@ public final class Counterfactual {
      * @param changes what has to change (empty when nothing has to, or nothing feasible works)
      */
     public record Explanation(String answer, String wanted, Evasion.Example found, String norm, List<Change> changes) {
+        /**
+         * Checks the answers are given and that a search result is there unless nothing has to change.
+         *
+         * @param answer the model's answer to the application
+         * @param wanted the answer wanted
+         * @param found the search's result, or null when the answer already is the wanted one
+         * @param norm how a change's cost is measured, e.g. linf
+         * @param changes what has to change (empty when nothing has to, or nothing feasible works)
+         */
         public Explanation {
             Validate.notNull(answer, "answer");
             Validate.notNull(wanted, "wanted");
@@ -43,17 +65,29 @@ public final class Counterfactual {
             changes = List.copyOf(changes);
         }
 
-        /** The model already gives the wanted answer. */
+        /**
+         * The model already gives the wanted answer.
+         *
+         * @return whether {@code answer} equals {@code wanted}
+         */
         public boolean alreadyWanted() {
             return found == null;
         }
 
-        /** A feasible change that gets the wanted answer exists (or none is needed). */
+        /**
+         * A feasible change that gets the wanted answer exists (or none is needed).
+         *
+         * @return whether nothing needs to change or the search succeeded
+         */
         public boolean success() {
             return found == null || found.success();
         }
 
-        /** The JSON figures: answer, wanted, success and changes; for a search also cost, norm, minimal, lower_bound. */
+        /**
+         * The JSON figures: answer, wanted, success and changes; for a search also cost, norm, minimal, lower_bound.
+         *
+         * @return the figures, keys in that order
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("answer", answer);
@@ -85,6 +119,13 @@ public final class Counterfactual {
      *
      * @param wanted the class index wanted, or null for the other class of a two-class model
      * @param known  rows in the model's schema to seed the search with, or null
+     *
+     * @param model the model explained
+     * @param row the application, in the model's schema
+     * @param feas what may change and what a change costs
+     * @param method how the change is searched for
+     * @param seed of the search
+     * @return the answer, the wanted one and the cheapest change found
      */
     public static Explanation explain(Classifier model, double[] row, Integer wanted, Feasibility feas,
                                       Evasion.Method method, long seed, Dataset known) {

@@ -39,6 +39,13 @@ public final class Evasion {
         /** The boundary attack, labels only. */
         BOUNDARY;
 
+        /**
+         * Reads a method as the CLI spells it.
+         *
+         * @param s the method's name, in any case
+         * @return the method
+         * @throws InputException when {@code s} names no method
+         */
         public static Method parse(String s) {
             try {
                 return valueOf(s.toUpperCase(java.util.Locale.ROOT));
@@ -47,6 +54,11 @@ public final class Evasion {
             }
         }
 
+        /**
+         * The method as the CLI spells it.
+         *
+         * @return the name in lower case
+         */
         public String key() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -66,6 +78,20 @@ public final class Evasion {
      */
     public record Config(Method method, int from, int to, int rows, int queryBudget, int effort, int verifyRows,
                          long exactBudget, long seed, int threads) {
+        /**
+         * Checks that rows, query budget, effort and exact budget are positive and verified rows not negative.
+         *
+         * @param method search method
+         * @param from attack rows the model answers with this class (-1: any class but the target)
+         * @param to the class to reach
+         * @param rows most rows to attack (a seeded random sample of the eligible ones)
+         * @param queryBudget most model queries per row for the black-box methods
+         * @param effort search effort multiplier for the tree heuristic (10 = the 10x-longer search)
+         * @param verifyRows rows (the first ones) that also get a verified lower bound (tree ensembles)
+         * @param exactBudget tree nodes the exact leaf search may visit per row before it gives up certifying
+         * @param seed random seed
+         * @param threads rows attacked in parallel (0: all cores)
+         */
         public Config {
             Validate.positive(rows, "rows");
             Validate.positive(queryBudget, "queryBudget");
@@ -74,42 +100,103 @@ public final class Evasion {
             Validate.isTrue(exactBudget > 0, "the exact search budget must be positive");
         }
 
+        /**
+         * The defaults: AUTO, from any class, 100 rows, 1000 queries per row, effort 1, no verification, 2,000,000
+         * exact-search nodes, seed 42, all cores.
+         *
+         * @param to the class to reach
+         * @return the configuration
+         */
         public static Config defaults(int to) {
             return new Config(Method.AUTO, -1, to, 100, 1000, 1, 0, 2_000_000, 42, 0);
         }
 
+        /**
+         * This configuration with another method.
+         *
+         * @param m the method
+         * @return the new configuration
+         */
         public Config withMethod(Method m) {
             return new Config(m, from, to, rows, queryBudget, effort, verifyRows, exactBudget, seed, threads);
         }
 
+        /**
+         * This configuration attacking other rows.
+         *
+         * @param f the class the attacked rows are answered with, or -1 for any but the target
+         * @return the new configuration
+         */
         public Config withFrom(int f) {
             return new Config(method, f, to, rows, queryBudget, effort, verifyRows, exactBudget, seed, threads);
         }
 
+        /**
+         * This configuration attacking another number of rows.
+         *
+         * @param n most rows to attack, positive
+         * @return the new configuration
+         */
         public Config withRows(int n) {
             return new Config(method, from, to, n, queryBudget, effort, verifyRows, exactBudget, seed, threads);
         }
 
+        /**
+         * This configuration with another query budget.
+         *
+         * @param q most queries per row, positive
+         * @return the new configuration
+         */
         public Config withQueryBudget(int q) {
             return new Config(method, from, to, rows, q, effort, verifyRows, exactBudget, seed, threads);
         }
 
+        /**
+         * This configuration with another search effort.
+         *
+         * @param e the multiplier, positive
+         * @return the new configuration
+         */
         public Config withEffort(int e) {
             return new Config(method, from, to, rows, queryBudget, e, verifyRows, exactBudget, seed, threads);
         }
 
+        /**
+         * This configuration verifying another number of rows.
+         *
+         * @param v rows that get a verified lower bound, not negative
+         * @return the new configuration
+         */
         public Config withVerify(int v) {
             return new Config(method, from, to, rows, queryBudget, effort, v, exactBudget, seed, threads);
         }
 
+        /**
+         * This configuration with another exact-search budget.
+         *
+         * @param b tree nodes per row, positive
+         * @return the new configuration
+         */
         public Config withExactBudget(long b) {
             return new Config(method, from, to, rows, queryBudget, effort, verifyRows, b, seed, threads);
         }
 
+        /**
+         * This configuration with another seed.
+         *
+         * @param s the seed
+         * @return the new configuration
+         */
         public Config withSeed(long s) {
             return new Config(method, from, to, rows, queryBudget, effort, verifyRows, exactBudget, s, threads);
         }
 
+        /**
+         * This configuration with another thread count.
+         *
+         * @param t rows attacked in parallel (0: all cores)
+         * @return the new configuration
+         */
         public Config withThreads(int t) {
             return new Config(method, from, to, rows, queryBudget, effort, verifyRows, exactBudget, seed, t);
         }
@@ -131,7 +218,12 @@ public final class Evasion {
      */
     public record Example(int row, boolean success, double cost, long queries, boolean exact, double lowerBound,
                           double[] original, double[] adversarial, List<String> changes, String refused) {
-        /** The changed features as the JSON reports write them: feature, before, after (in that order). */
+        /**
+         * The changed features as the JSON reports write them: feature, before, after (in that order).
+         *
+         * @param schema the model's schema, to write the values
+         * @return one record per changed feature, empty without success
+         */
         public List<Map<String, String>> changeRecords(org.mlsec.data.Schema schema) {
             List<Map<String, String>> out = new ArrayList<>();
             for (int j = 0; success && j < original.length; j++) {
@@ -148,9 +240,19 @@ public final class Evasion {
         }
     }
 
-    /** The aggregate result and every attacked row. */
+    /**
+     * The aggregate result and every attacked row.
+     *
+     * @param result the aggregate figures
+     * @param examples every attacked row, in data order
+     */
     public record Outcome(Result result, List<Example> examples) {
-        /** The successful changed rows, with the original rows' labels (for adversarial training or validation). */
+        /**
+         * The successful changed rows, with the original rows' labels (for adversarial training or validation).
+         *
+         * @param data the attacked data
+         * @return the changed rows in {@code data}'s schema
+         */
         public Dataset adversarialRows(Dataset data) {
             List<double[]> xs = new ArrayList<>();
             List<Integer> ys = new ArrayList<>();
@@ -165,7 +267,16 @@ public final class Evasion {
         }
     }
 
-    /** Attacks up to {@code c.rows()} rows of the data that the model does not answer with the target class. */
+    /**
+     * Attacks up to {@code c.rows()} rows of the data that the model does not answer with the target class.
+     *
+     * @param model the target
+     * @param data the rows, read in the model's schema
+     * @param feas what may change and what a change costs
+     * @param c the attack's settings
+     * @param progress told the rows attacked
+     * @return the aggregate result and every attacked row
+     */
     public static Outcome evade(Classifier model, Dataset data, Feasibility feas, Config c, Progress progress) {
         model.schema().requireCompatible(data.schema(), "data");
         checkClasses(model, c);
@@ -210,7 +321,16 @@ public final class Evasion {
         return new Outcome(summarise(model, feas, method, c, examples, selectionQueries, invalid), examples);
     }
 
-    /** The cheapest feasible change of one row that the model answers with the target class. */
+    /**
+     * The cheapest feasible change of one row that the model answers with the target class.
+     *
+     * @param model the target
+     * @param row the row, in the model's schema
+     * @param feas what may change and what a change costs
+     * @param c the search settings; {@code verifyRows > 0} verifies the result
+     * @param seeds rows the model already answers with the target class, to start from (may be empty)
+     * @return the search's result for the row
+     */
     public static Example counterfactual(Classifier model, double[] row, Feasibility feas, Config c, List<double[]> seeds) {
         checkClasses(model, c);
         Method method = resolve(model, c.method());

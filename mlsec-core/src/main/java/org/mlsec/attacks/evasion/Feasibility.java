@@ -51,6 +51,8 @@ public final class Feasibility {
      *               training ranges
      * @param data   rows whose standard deviations scale the default costs, or null (then the range scales them)
      * @param costs  the cost model, with the immutable features
+     *
+     * @return the constraints and costs of a change
      */
     public static Feasibility of(Schema schema, InputSchema input, Dataset data, Costs costs) {
         int w = schema.width();
@@ -196,36 +198,80 @@ public final class Feasibility {
         }
     }
 
+    /**
+     * The model's schema.
+     *
+     * @return the schema given
+     */
     public Schema schema() {
         return schema;
     }
 
+    /**
+     * How per-feature costs add up.
+     *
+     * @return the cost model's norm
+     */
     public Norm norm() {
         return norm;
     }
 
+    /**
+     * The number of features.
+     *
+     * @return the schema's width
+     */
     public int width() {
         return mutable.length;
     }
 
+    /**
+     * Whether feature j may change.
+     *
+     * @param j the feature's index
+     * @return false for an immutable feature
+     */
     public boolean mutable(int j) {
         return mutable[j];
     }
 
+    /**
+     * Whether feature j is categorical.
+     *
+     * @param j the feature's index
+     * @return whether its values are category indices
+     */
     public boolean categorical(int j) {
         return schema.feature(j).isCategorical();
     }
 
+    /**
+     * Whether feature j takes whole numbers only.
+     *
+     * @param j the feature's index
+     * @return whether a change must stay whole
+     */
     public boolean integer(int j) {
         return integer[j];
     }
 
-    /** Cost of one unit of change (numbers) or of any change (categories). */
+    /**
+     * Cost of one unit of change (numbers) or of any change (categories).
+     *
+     * @param j the feature's index
+     * @return the cost, positive
+     */
     public double unitCost(int j) {
         return unitCost[j];
     }
 
-    /** Smallest value feature j may take in a change of row x (its direction and immutability included). */
+    /**
+     * Smallest value feature j may take in a change of row x (its direction and immutability included).
+     *
+     * @param j the feature's index
+     * @param xj the row's value of it
+     * @return the bound (xj when the feature is immutable)
+     */
     public double lower(int j, double xj) {
         if (!mutable[j]) {
             return xj;
@@ -234,6 +280,13 @@ public final class Feasibility {
         return integer[j] ? Math.ceil(l) : l;
     }
 
+    /**
+     * Largest value feature j may take in a change of row x (its direction and immutability included).
+     *
+     * @param j the feature's index
+     * @param xj the row's value of it
+     * @return the bound (xj when the feature is immutable)
+     */
     public double upper(int j, double xj) {
         if (!mutable[j]) {
             return xj;
@@ -242,7 +295,14 @@ public final class Feasibility {
         return integer[j] ? Math.floor(h) : h;
     }
 
-    /** Whether category c of feature j may replace the row's category xc. */
+    /**
+     * Whether category c of feature j may replace the row's category xc.
+     *
+     * @param j the feature's index
+     * @param c the candidate category's index
+     * @param xc the row's category index
+     * @return true for the row's own category or, when the feature is mutable, an allowed one
+     */
     public boolean categoryAllowed(int j, int c, int xc) {
         if (c == xc) {
             return true;
@@ -250,7 +310,14 @@ public final class Feasibility {
         return mutable[j] && c >= 0 && c < 64 && (categories[j] & (1L << c)) != 0;
     }
 
-    /** Cost of changing feature j from a to b. */
+    /**
+     * Cost of changing feature j from a to b.
+     *
+     * @param j the feature's index
+     * @param a the value before
+     * @param b the value after
+     * @return the cost, 0 when they are equal
+     */
     public double partCost(int j, double a, double b) {
         if (categorical(j)) {
             return a == b ? 0 : unitCost[j];
@@ -258,7 +325,13 @@ public final class Feasibility {
         return unitCost[j] * Math.abs(b - a);
     }
 
-    /** Cost of changing row x into v. */
+    /**
+     * Cost of changing row x into v.
+     *
+     * @param x the row
+     * @param v the changed row
+     * @return the parts' costs added up by the norm
+     */
     public double cost(double[] x, double[] v) {
         double total = 0;
         for (int j = 0; j < x.length; j++) {
@@ -267,7 +340,13 @@ public final class Feasibility {
         return total;
     }
 
-    /** The change of number j from xj that costs exactly budget, as a distance in the feature's units. */
+    /**
+     * The change of number j from xj that costs exactly budget, as a distance in the feature's units.
+     *
+     * @param j the feature's index
+     * @param budget the cost allowed
+     * @return the distance
+     */
     public double reach(int j, double budget) {
         return budget / unitCost[j];
     }
@@ -275,6 +354,10 @@ public final class Feasibility {
     /**
      * The feasible point nearest to v for row x: immutable features reset, categories outside the allowed set reset,
      * numbers clipped into range and whole numbers rounded.
+     *
+     * @param x the row
+     * @param v a candidate change of it
+     * @return the projected change (a new array)
      */
     public double[] project(double[] x, double[] v) {
         double[] out = v.clone();
@@ -294,7 +377,13 @@ public final class Feasibility {
         return out;
     }
 
-    /** True when v is a change of x that respects every constraint. */
+    /**
+     * True when v is a change of x that respects every constraint.
+     *
+     * @param x the row
+     * @param v the changed row
+     * @return whether the change is allowed
+     */
     public boolean feasible(double[] x, double[] v) {
         for (int j = 0; j < v.length; j++) {
             if (v[j] == x[j]) {
@@ -315,7 +404,12 @@ public final class Feasibility {
         return satisfiesRules(v);
     }
 
-    /** True when a row itself is a valid input: in range, whole where it must be, allowed categories, every rule. */
+    /**
+     * True when a row itself is a valid input: in range, whole where it must be, allowed categories, every rule.
+     *
+     * @param x the row
+     * @return whether it is a valid input
+     */
     public boolean valid(double[] x) {
         for (int j = 0; j < x.length; j++) {
             double v = x[j];
@@ -330,7 +424,12 @@ public final class Feasibility {
         return satisfiesRules(x);
     }
 
-    /** The rules that are not simple bounds (several clauses, or !=). */
+    /**
+     * The rules that are not simple bounds (several clauses, or !=).
+     *
+     * @param v a row
+     * @return whether it meets all of them
+     */
     public boolean satisfiesRules(double[] v) {
         for (Condition.Bound c : rules) {
             if (!c.test(v)) {
@@ -340,7 +439,13 @@ public final class Feasibility {
         return true;
     }
 
-    /** "months_late: 2 → 0" for every changed feature. */
+    /**
+     * "months_late: 2 → 0" for every changed feature.
+     *
+     * @param x the row
+     * @param v the changed row
+     * @return one line per changed feature, in schema order
+     */
     public List<String> changes(double[] x, double[] v) {
         List<String> out = new ArrayList<>();
         for (int j = 0; j < x.length; j++) {

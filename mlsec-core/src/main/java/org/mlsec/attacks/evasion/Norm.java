@@ -9,6 +9,13 @@ public enum Norm {
     /** The sum of all changes. */
     L1;
 
+    /**
+     * Reads a norm as the CLI and costs files spell it: {@code linf} (or {@code l_inf}, {@code inf}) or {@code l1}.
+     *
+     * @param s the name, in any case
+     * @return the norm
+     * @throws InputException when {@code s} names no norm
+     */
     public static Norm parse(String s) {
         switch (s == null ? "" : s.toLowerCase(java.util.Locale.ROOT)) {
             case "linf":
@@ -22,6 +29,11 @@ public enum Norm {
         }
     }
 
+    /**
+     * The norm as costs files spell it.
+     *
+     * @return {@code linf} or {@code l1}
+     */
     public String key() {
         return this == LINF ? "linf" : "l1";
     }

@@ -36,7 +36,12 @@ import org.mlsec.model.linear.LogisticModel;
  * </ul>
  */
 public final class Extraction {
-    /** The surrogate and the figures. */
+    /**
+     * The surrogate and the figures.
+     *
+     * @param surrogate the stolen model, an mlsec model every attack can open white-box
+     * @param result the strategy's figures: queries spent and, when measured, fidelity and accuracy
+     */
     public record Stolen(LocalModel surrogate, Result result) {
     }
 
@@ -62,7 +67,18 @@ public final class Extraction {
         return r;
     }
 
-    /** Learning-based extraction with a query budget. */
+    /**
+     * Learning-based extraction with a query budget.
+     *
+     * @param target the model to steal, only queried
+     * @param known rows whose feature marginals the queries are drawn from, or null to draw inside the schema's ranges
+     * @param budget queries allowed, at least 10
+     * @param active whether half of the budget goes to rows near the surrogate's own decision boundary
+     * @param surrogateConfig the surrogate's family and hyperparameters
+     * @param seed of the queries and the surrogate
+     * @param progress told the queries spent
+     * @return the surrogate and its figures (not yet measured on evaluation rows: see {@link #evaluate})
+     */
     public static Stolen learn(Classifier target, Dataset known, int budget, boolean active, TrainConfig surrogateConfig,
                                long seed, Progress progress) {
         Validate.isTrue(budget >= 10, "budget must be at least 10", "budget");
@@ -165,6 +181,10 @@ public final class Extraction {
      * Equation solving for logistic regression with probability outputs: one unknown per encoded feature (a
      * categorical column's first category is the reference) plus the intercept; as many random queries as unknowns,
      * more only if they happen to be linearly dependent.
+     *
+     * @param target a logistic regression answering probabilities, only queried
+     * @param seed of the query rows
+     * @return the recovered logistic regression and the queries spent
      */
     public static Stolen equation(Classifier target, long seed) {
         Validate.isTrue(target.hasProbabilities(), "equation solving needs probability outputs");
@@ -303,6 +323,14 @@ public final class Extraction {
     /**
      * The talk's grid sweep: every combination of the varied features' values (up to the budget), the other features
      * fixed (given, or the known data's medians); a surrogate is trained on the answers.
+     *
+     * @param target the model to steal, only queried
+     * @param vary feature name to the values it takes (see {@link #values})
+     * @param fix feature name to its fixed value; features in neither map take {@code known}'s medians
+     * @param known rows for the medians of unnamed features
+     * @param budget most rows asked; the grid is cut there
+     * @param surrogateConfig the surrogate's family and hyperparameters
+     * @return the surrogate and its figures
      */
     public static Stolen sweep(Classifier target, Map<String, List<String>> vary, Map<String, String> fix, Dataset known,
                                int budget, TrainConfig surrogateConfig) {
@@ -346,6 +374,12 @@ public final class Extraction {
      * A sweep grid like the talk's: the first two of {@code ranked} features varied, a categorical one over its
      * categories, a numeric one over {@code steps + 1} evenly spaced values from the known data's lowest to its highest
      * (rounded for integer columns, repeats dropped).
+     *
+     * @param s the target's schema
+     * @param known rows whose range the numeric values span
+     * @param ranked features, most important first
+     * @param steps values per numeric feature, positive
+     * @return feature name to its values, for {@link #sweep}'s {@code vary}
      */
     public static Map<String, List<String>> sweepGrid(Schema s, Dataset known, List<String> ranked, int steps) {
         Validate.positive(steps, "steps");
@@ -390,7 +424,12 @@ public final class Extraction {
         }
     }
 
-    /** "1..100" (integers), "1,2" or a single value. */
+    /**
+     * "1..100" (integers), "1,2" or a single value.
+     *
+     * @param spec the values as the CLI takes them
+     * @return the values as text; a range gives at most about 200, evenly stepped
+     */
     public static List<String> values(String spec) {
         List<String> out = new ArrayList<>();
         int dots = spec.indexOf("..");
@@ -413,12 +452,26 @@ public final class Extraction {
     /**
      * Label-only path-finding (boundary search) for decision trees and small forests, within {@code budget} queries;
      * see {@link PathFinding}.
+     *
+     * @param target a decision tree or small forest, only asked for labels
+     * @param known rows whose cells are asked about, or null
+     * @param budget label queries allowed
+     * @param seed of the query rows
+     * @param progress told the queries spent
+     * @return the surrogate tree and its figures
      */
     public static Stolen path(Classifier target, Dataset known, int budget, long seed, Progress progress) {
         return PathFinding.steal(target, known, budget, seed, progress);
     }
 
-    /** Measures a stolen surrogate on evaluation rows; the strategy's own figures are kept. */
+    /**
+     * Measures a stolen surrogate on evaluation rows; the strategy's own figures are kept.
+     *
+     * @param s what a strategy stole
+     * @param target the model it was stolen from
+     * @param eval rows neither trained on; their labels, when present, give the accuracies
+     * @return the strategy's figures with fidelity (and accuracies) added
+     */
     public static Result evaluate(Stolen s, Classifier target, Dataset eval) {
         long q = (long) s.result().metric("queries");
         Result fresh = measure(s.result().technique(), target, s.surrogate(), q, eval).build();

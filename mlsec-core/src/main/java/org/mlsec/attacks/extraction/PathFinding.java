@@ -115,6 +115,13 @@ public final class PathFinding {
     /**
      * Steals {@code target} with at most {@code budget} label queries. {@code known} supplies the rows whose cells
      * are asked about; without it, rows are drawn uniformly inside the schema's ranges.
+     *
+     * @param target a decision tree or small forest, only asked for labels
+     * @param known rows whose cells are asked about, or null
+     * @param budget label queries allowed
+     * @param seed of the query rows
+     * @param progress told the queries spent
+     * @return the surrogate tree and its figures
      */
     public static Extraction.Stolen steal(Classifier target, Dataset known, int budget, long seed, Progress progress) {
         Validate.isTrue(budget >= 10, "budget must be at least 10, got " + budget, "budget");

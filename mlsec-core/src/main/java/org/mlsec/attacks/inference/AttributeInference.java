@@ -33,6 +33,7 @@ import org.mlsec.model.tree.Tree;
  * the rows attacked, and a guess counts when it finds the right bin.
  */
 public final class AttributeInference {
+    /** The attribute-inference (model inversion) attacks. */
     public enum Method {
         /** Fredrikson 2014: marginal prior times the model's probability of the true label. */
         MAP,
@@ -61,6 +62,13 @@ public final class AttributeInference {
     private AttributeInference() {
     }
 
+    /**
+     * Reads a method as the CLI spells it: {@code map}, {@code map-informed}, {@code whitebox-tree} or {@code model}.
+     *
+     * @param s the key, in any case
+     * @return the method
+     * @throws InputException when {@code s} names no method
+     */
     public static Method parse(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "map":
@@ -117,7 +125,18 @@ public final class AttributeInference {
         return new Candidates(j, values, names, edges);
     }
 
-    /** Attacks the model on members and non-members with each method; one Result per method. */
+    /**
+     * Attacks the model on members and non-members with each method; one Result per method.
+     *
+     * @param model the target
+     * @param members rows the target trained on, read in its schema
+     * @param nonMembers rows it did not train on, read in its schema
+     * @param sensitive the feature to infer
+     * @param methods the attacks to run
+     * @param seed of every random choice
+     * @param progress told each method's progress
+     * @return one result per method, in {@code methods} order
+     */
     public static List<Result> infer(Classifier model, Dataset members, Dataset nonMembers, String sensitive,
                                      List<Method> methods, long seed, Progress progress) {
         model.schema().requireCompatible(members.schema(), "members");
@@ -268,6 +287,9 @@ public final class AttributeInference {
      * Why the white-box tree attack cannot run on a target, or null when it can. It reads how many training rows
      * reached each leaf. Imported formats that do not record it
      * (XGBoost's cover is a hessian sum, ONNX stores none) leave every count at 0: the attack cannot run on them.
+     *
+     * @param target the model to attack
+     * @return the reason, or null
      */
     public static String whiteBoxUnavailable(Classifier target) {
         if (!(target instanceof ForestModel) && !(target instanceof BoostedModel)) {

@@ -35,23 +35,43 @@ public final class MembershipAttack {
         new MembershipInference.Config(method, references, seed); // validates the combination now, not at infer
     }
 
-    /** An attack on {@code target}: RMIA, 8 references, seed 42. */
+    /**
+     * An attack on {@code target}: RMIA, 8 references, seed 42.
+     *
+     * @param target the model to attack
+     * @return the attack with its defaults
+     */
     public static MembershipAttack on(Classifier target) {
         return new MembershipAttack(target, MembershipMethod.RMIA, 8, 42, null, null, ReferenceEngine.LOCAL,
                 Progress.NONE);
     }
 
-    /** The attack (see {@link MembershipMethod}). */
+    /**
+     * The attack (see {@link MembershipMethod}).
+     *
+     * @param method the attack
+     * @return this attack
+     */
     public MembershipAttack method(MembershipMethod method) {
         return new MembershipAttack(target, method, references, seed, trainedLike, population, engine, progress);
     }
 
-    /** Reference (or shadow) models to train: more is stronger and slower (papers use 64 to 256). */
+    /**
+     * Reference (or shadow) models to train: more is stronger and slower (papers use 64 to 256).
+     *
+     * @param references 1 to 256
+     * @return this attack
+     */
     public MembershipAttack references(int references) {
         return new MembershipAttack(target, method, references, seed, trainedLike, population, engine, progress);
     }
 
-    /** Seed of every random choice. */
+    /**
+     * Seed of every random choice.
+     *
+     * @param seed the seed
+     * @return this attack
+     */
     public MembershipAttack seed(long seed) {
         return new MembershipAttack(target, method, references, seed, trainedLike, population, engine, progress);
     }
@@ -59,23 +79,41 @@ public final class MembershipAttack {
     /**
      * How the attacker trains look-alike models. Needed for a black-box target (an API, an ONNX graph); a white-box
      * target is copied from its own provenance when this is not given.
+     *
+     * @param config the look-alikes' family and hyperparameters
+     * @return this attack
      */
     public MembershipAttack trainedLike(TrainConfig config) {
         return new MembershipAttack(target, method, references, seed, Validate.notNull(config, "config"), population,
                 engine, progress);
     }
 
-    /** Other rows from the same population, for the references to train on instead of halves of the candidates. */
+    /**
+     * Other rows from the same population, for the references to train on instead of halves of the candidates.
+     *
+     * @param population rows from the target's population, read in its schema
+     * @return this attack
+     */
     public MembershipAttack population(Dataset population) {
         return new MembershipAttack(target, method, references, seed, trainedLike, population, engine, progress);
     }
 
-    /** Where the references are trained (local threads by default; Apache Spark with the mlsec-spark module). */
+    /**
+     * Where the references are trained (local threads by default; Apache Spark with the mlsec-spark module).
+     *
+     * @param engine the engine
+     * @return this attack
+     */
     public MembershipAttack engine(ReferenceEngine engine) {
         return new MembershipAttack(target, method, references, seed, trainedLike, population, engine, progress);
     }
 
-    /** Reports reference training as it goes. */
+    /**
+     * Reports reference training as it goes.
+     *
+     * @param progress told the references trained
+     * @return this attack
+     */
     public MembershipAttack progress(Progress progress) {
         return new MembershipAttack(target, method, references, seed, trainedLike, population, engine, progress);
     }
@@ -84,6 +122,10 @@ public final class MembershipAttack {
      * Runs the attack: were the rows of {@code members} and of {@code nonMembers} in the target's training data?
      * Both must be read in the target's schema ({@code Mlsec.read(file, model)}); otherwise this fails saying what
      * differs.
+     *
+     * @param members rows known to be in the training data
+     * @param nonMembers rows known not to be
+     * @return the attack's figures, ROC and per-row scores
      */
     public MembershipInference.Report infer(Dataset members, Dataset nonMembers) {
         Validate.notNull(members, "members");

@@ -36,6 +36,13 @@ public final class MembershipInference {
      * @param seed       every random choice
      */
     public record Config(MembershipMethod method, int references, long seed) {
+        /**
+         * Checks the method is given and the references are 1 to 256.
+         *
+         * @param method the attack
+         * @param references reference or shadow models
+         * @param seed every random choice
+         */
         public Config {
             Validate.notNull(method, "method");
             Validate.isTrue(references >= 1, "references must be at least 1, got " + references, "references");
@@ -48,17 +55,34 @@ public final class MembershipInference {
     /** Trains a model the way the target was trained, on some rows of a pool. */
     @FunctionalInterface
     public interface ReferenceTrainer {
+        /**
+         * Trains one reference model.
+         *
+         * @param pool the rows to choose from
+         * @param rows the indices of {@code pool} to train on, sorted
+         * @param seed the reference's own training seed
+         * @return the trained model
+         */
         Classifier train(Dataset pool, int[] rows, long seed);
     }
 
     /** The outcome, with the ROC curve and every candidate's score. */
     public record Report(Result result, Roc roc, double[] scores, boolean[] member) {
-        /** Area under the ROC curve: 0.5 is guessing, 1 tells every member from every non-member. */
+        /**
+         * Area under the ROC curve: 0.5 is guessing, 1 tells every member from every non-member.
+         *
+         * @return the AUC
+         */
         public double auc() {
             return roc.auc();
         }
 
-        /** Share of members found while at most {@code maxFpr} of the non-members are wrongly called members. */
+        /**
+         * Share of members found while at most {@code maxFpr} of the non-members are wrongly called members.
+         *
+         * @param maxFpr the largest false-positive rate allowed, 0 to 1
+         * @return the true-positive rate at that point of the ROC curve
+         */
         public double tprAtFpr(double maxFpr) {
             return roc.tprAtFpr(maxFpr);
         }
@@ -71,6 +95,9 @@ public final class MembershipInference {
      * Reference models trained like a local target: same family and hyperparameters, read from its provenance; a
      * DP random forest's references are DP random forests on the bounds it records (a custom trainer: the Spark
      * engine, which rebuilds only {@link Like} trainers on executors, refuses it).
+     *
+     * @param target the white-box target
+     * @return a trainer of look-alikes
      */
     public static ReferenceTrainer like(LocalModel target) {
         if ("dp_random_forest".equals(target.provenance().algorithm())) { // the attacker knows the defence
@@ -83,7 +110,12 @@ public final class MembershipInference {
         return like(TrainConfig.fromHyperparameters(a, target.provenance().hyperparameters()));
     }
 
-    /** Reference models trained with the given settings (forests share one presorting of the pool). */
+    /**
+     * Reference models trained with the given settings (forests share one presorting of the pool).
+     *
+     * @param config the references' family and hyperparameters; the seed is replaced by each reference's own
+     * @return a trainer of look-alikes
+     */
     public static Like like(TrainConfig config) {
         return new Like(config);
     }
@@ -98,7 +130,11 @@ public final class MembershipInference {
             this.config = Validate.notNull(config, "config");
         }
 
-        /** The settings every reference trains with (the seed is each reference's own). */
+        /**
+         * The settings every reference trains with (the seed is each reference's own).
+         *
+         * @return the settings
+         */
         public TrainConfig config() {
             return config;
         }
@@ -117,13 +153,38 @@ public final class MembershipInference {
         }
     }
 
-    /** The one verb: infers membership of {@code members} and {@code nonMembers} in the target's training data. */
+    /**
+     * The one verb: infers membership of {@code members} and {@code nonMembers} in the target's training data.
+     *
+     * @param target the model attacked, only queried
+     * @param members rows known to be in the training data, read in the target's schema
+     * @param nonMembers rows known not to be, read in the target's schema
+     * @param population other rows from the same population for the references to train on, or null to use halves
+     *     of the candidates
+     * @param c the method, reference count and seed
+     * @param trainer how a reference is trained
+     * @param progress told the references trained
+     * @return the attack's figures, ROC and per-row scores
+     */
     public static Report infer(Classifier target, Dataset members, Dataset nonMembers, Dataset population, Config c,
                                ReferenceTrainer trainer, Progress progress) {
         return infer(target, members, nonMembers, population, c, trainer, ReferenceEngine.LOCAL, progress);
     }
 
-    /** {@link #infer} with the reference models trained by {@code engine}; the result does not depend on it. */
+    /**
+     * {@link #infer} with the reference models trained by {@code engine}; the result does not depend on it.
+     *
+     * @param target the model attacked, only queried
+     * @param members rows known to be in the training data, read in the target's schema
+     * @param nonMembers rows known not to be, read in the target's schema
+     * @param population other rows from the same population for the references to train on, or null to use halves
+     *     of the candidates
+     * @param c the method, reference count and seed
+     * @param trainer how a reference is trained
+     * @param engine where the references are trained
+     * @param progress told the references trained
+     * @return the attack's figures, ROC and per-row scores
+     */
     public static Report infer(Classifier target, Dataset members, Dataset nonMembers, Dataset population, Config c,
                                ReferenceTrainer trainer, ReferenceEngine engine, Progress progress) {
         long t0 = System.nanoTime();

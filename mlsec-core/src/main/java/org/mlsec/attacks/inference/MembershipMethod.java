@@ -24,14 +24,31 @@ public enum MembershipMethod {
         this.key = key;
     }
 
+    /**
+     * The method as the CLI spells it.
+     *
+     * @return the key, such as {@code lira-offline}
+     */
     public String key() {
         return key;
     }
 
+    /**
+     * Whether the attack reads the target's probabilities; only {@link #LABEL_ONLY} does not.
+     *
+     * @return false for {@link #LABEL_ONLY}
+     */
     public boolean needsProbabilities() {
         return this != LABEL_ONLY;
     }
 
+    /**
+     * Reads a method as the CLI spells it.
+     *
+     * @param s the key, in any case
+     * @return the method
+     * @throws InputException when {@code s} names no method
+     */
     public static MembershipMethod parse(String s) {
         for (MembershipMethod m : values()) {
             if (m.key.equals(s.toLowerCase(Locale.ROOT))) {

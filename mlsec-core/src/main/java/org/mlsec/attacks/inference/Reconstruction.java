@@ -26,6 +26,18 @@ public final class Reconstruction {
     private Reconstruction() {
     }
 
+    /**
+     * Reconstructs a prototype of one class: the input, inside the ranges, that the model gives the highest probability
+     * of that class (the best corner of the box for a two-class unclipped logistic regression, else a seeded coordinate
+     * search). With data, the prototype's distance to the nearest real row says whether it resembles one.
+     *
+     * @param model the target
+     * @param ranges the features' ranges (an input schema's); features it lacks keep the model's own
+     * @param targetClass the class's index
+     * @param data rows to compare the prototype with, or null
+     * @param seed of the search
+     * @return the prototype, its confidence and queries; a finding when the confidence exceeds 0.5
+     */
     public static Result prototype(Classifier model, Schema ranges, int targetClass, Dataset data, long seed) {
         Schema s = model.schema();
         int d = s.width();

@@ -23,7 +23,13 @@ public interface ReferenceEngine extends AutoCloseable {
         return out;
     };
 
-    /** Every reference's scores, reference 0 first. */
+    /**
+     * Every reference's scores, reference 0 first.
+     *
+     * @param plan the references to train and score
+     * @param progress told the references done
+     * @return one entry per reference
+     */
     List<ReferenceScores> run(ReferencePlan plan, Progress progress);
 
     /** Releases what the engine holds (a cluster connection); the local engine holds nothing. */
@@ -33,14 +39,28 @@ public interface ReferenceEngine extends AutoCloseable {
 
     /** Makes engines of one name; registered in META-INF/services. */
     interface Provider {
-        /** The engine's name, e.g. "spark". */
+        /**
+         * The engine's name, e.g. "spark".
+         *
+         * @return the name
+         */
         String name();
 
-        /** Connects to {@code master} (the engine's own address syntax, e.g. local[2] or spark://host:7077). */
+        /**
+         * Connects to {@code master} (the engine's own address syntax, e.g. local[2] or spark://host:7077).
+         *
+         * @param master the engine's address
+         * @return the connected engine
+         */
         ReferenceEngine open(String master);
     }
 
-    /** The provider of the named engine on the classpath, if any. */
+    /**
+     * The provider of the named engine on the classpath, if any.
+     *
+     * @param name the engine's name, as {@link Provider#name()} gives it
+     * @return the provider, or empty
+     */
     static Optional<Provider> provider(String name) {
         for (Provider p : ServiceLoader.load(Provider.class)) {
             if (p.name().equals(name)) {

@@ -20,6 +20,17 @@ import org.mlsec.model.Classifier;
  */
 public record ReferencePlan(MembershipMethod method, long seed, Dataset trainingData, Dataset pool, int[][] halves,
                             long[] seeds, MembershipInference.ReferenceTrainer trainer) {
+    /**
+     * Checks that every part is given and that there is one seed per reference.
+     *
+     * @param method the attack (decides what is observed of each reference)
+     * @param seed the attack's seed (label-only perturbations)
+     * @param trainingData rows the references train on (the pool, or a separate population)
+     * @param pool candidates every reference is scored on
+     * @param halves per reference, the sorted rows of {@code trainingData} it trains on
+     * @param seeds per reference, its training seed
+     * @param trainer how a reference is trained
+     */
     public ReferencePlan {
         Validate.notNull(method, "method");
         Validate.notNull(trainingData, "trainingData");
@@ -29,12 +40,21 @@ public record ReferencePlan(MembershipMethod method, long seed, Dataset training
                 "halves and seeds must have one entry per reference, got " + halves.length + " and " + seeds.length);
     }
 
-    /** Number of reference models. */
+    /**
+     * Number of reference models.
+     *
+     * @return the length of {@code halves}
+     */
     public int references() {
         return halves.length;
     }
 
-    /** Trains reference {@code k} on its half and returns its scores on the pool. */
+    /**
+     * Trains reference {@code k} on its half and returns its scores on the pool.
+     *
+     * @param k the reference, 0 to {@link #references()} - 1
+     * @return its scores on {@link #pool}
+     */
     public ReferenceScores score(int k) {
         Validate.isTrue(k >= 0 && k < references(), "k must be in [0, " + references() + "), got " + k);
         Classifier ref = trainer.train(trainingData, halves[k], seeds[k]);

@@ -10,6 +10,12 @@ import org.mlsec.internal.Validate;
  * @param proba class probabilities per candidate (null for label-only)
  */
 public record ReferenceScores(double[] pTrue, double[][] proba) {
+    /**
+     * Checks there is one probability row per candidate.
+     *
+     * @param pTrue probability of each candidate's true label (label-only: share of perturbed copies still right)
+     * @param proba class probabilities per candidate (null for label-only)
+     */
     public ReferenceScores {
         Validate.notNull(pTrue, "pTrue");
         Validate.isTrue(proba == null || proba.length == pTrue.length,

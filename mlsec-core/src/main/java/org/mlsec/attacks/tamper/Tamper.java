@@ -27,6 +27,13 @@ public final class Tamper {
         /** The class names are reversed: every answer is the other class. */
         SWAP_LABELS;
 
+        /**
+         * Reads a mode as the CLI spells it.
+         *
+         * @param s the mode's key ({@code flip-classes}) or constant name, in any case
+         * @return the mode
+         * @throws InputException when {@code s} names no mode
+         */
         public static Mode parse(String s) {
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -35,6 +42,11 @@ public final class Tamper {
             }
         }
 
+        /**
+         * The mode as the CLI spells it.
+         *
+         * @return the name in lower case with hyphens ({@code flip-classes})
+         */
         public String key() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
@@ -47,6 +59,10 @@ public final class Tamper {
      * Reads {@code in}, rewrites it and writes {@code out}; the result still loads. An mlsec model file is edited
      * as JSON; a scikit-learn pickle or joblib file (recognised by content) has its {@code classes_} rewritten in
      * the opcode stream, as the talk did ({@link org.mlsec.model.formats.sklearn.PickleTamper}; flip-classes only).
+     *
+     * @param in the model file to tamper with
+     * @param out where the tampered file goes
+     * @param mode what to rewrite
      */
     public static void tamper(Path in, Path out, Mode mode) {
         if (isPickle(in)) {

@@ -26,20 +26,46 @@ import org.mlsec.model.Classifier;
  * the model is least sure about, where a small change to the model shows first.
  */
 public final class Canaries {
+    /** The {@code format} value of every canary file. */
     public static final String FORMAT = "mlsec-canaries";
+    /** Largest probability difference that still counts as the same answer. */
     public static final double DEFAULT_TOLERANCE = 1e-6;
 
-    /** One fixed input, by feature name as the user would write it, and the trusted answer. */
+    /**
+     * One fixed input, by feature name as the user would write it, and the trusted answer.
+     *
+     * @param input feature name to value, as text
+     * @param label the trusted model's label
+     * @param probabilities the trusted model's class probabilities
+     */
     public record Canary(Map<String, String> input, String label, double[] probabilities) {
     }
 
-    /** The file written by {@link #record}. */
+    /**
+     * The file written by {@link #record}.
+     *
+     * @param format always {@link #FORMAT}
+     * @param formatVersion 1
+     * @param createdAt when the canaries were recorded (ISO-8601, seconds)
+     * @param classes the trusted model's classes, in its order
+     * @param canaries the inputs and answers
+     */
     public record CanaryFile(String format, int formatVersion, String createdAt, List<String> classes, List<Canary> canaries) {
     }
 
     private Canaries() {
     }
 
+    /**
+     * Records canaries from the trusted model: half of them the rows it is least sure about (smallest margin between
+     * the top two classes), the rest a seeded random choice of the others.
+     *
+     * @param model the trusted model
+     * @param data rows in the model's schema to choose from
+     * @param rows how many canaries, positive (at most the data's rows)
+     * @param seed of the random half
+     * @return the canary file, stamped now
+     */
     public static CanaryFile record(Classifier model, Dataset data, int rows, long seed) {
         Validate.positive(rows, "rows");
         int n = Math.min(rows, data.rows());
@@ -81,7 +107,14 @@ public final class Canaries {
         return s[s.length - 1] - s[s.length - 2];
     }
 
-    /** Runs every canary through the model; a finding when any label or probability differs beyond the tolerance. */
+    /**
+     * Runs every canary through the model; a finding when any label or probability differs beyond the tolerance.
+     *
+     * @param model the model to check
+     * @param file canaries recorded from the trusted model
+     * @param tolerance largest probability difference allowed, such as {@link #DEFAULT_TOLERANCE}
+     * @return the figures, a finding when a canary's answer changed
+     */
     public static Result check(Classifier model, CanaryFile file, double tolerance) {
         Schema s = model.schema();
         List<Canary> cs = file.canaries();
@@ -130,10 +163,23 @@ public final class Canaries {
                 .metric("max_difference", maxDiff).metric("tolerance", tolerance).build();
     }
 
+    /**
+     * Writes a canary file as JSON.
+     *
+     * @param file the canaries
+     * @param out where to write
+     */
     public static void write(CanaryFile file, Path out) {
         Json.write(file, out);
     }
 
+    /**
+     * Reads a canary file written by {@link #write}.
+     *
+     * @param in the JSON file
+     * @return the canaries
+     * @throws InputException when the file is missing, not a canary file or has no canary
+     */
     public static CanaryFile read(Path in) {
         try {
             CanaryFile f = Json.MAPPER.readValue(in.toFile(), CanaryFile.class);

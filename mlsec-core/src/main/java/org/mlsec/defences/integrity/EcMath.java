@@ -13,6 +13,13 @@ public final class EcMath {
     private EcMath() {
     }
 
+    /**
+     * The curve's generator multiplied by k (double-and-add, affine coordinates).
+     *
+     * @param params the curve, over a prime field
+     * @param k the scalar, such as a private key's value
+     * @return k times the generator
+     */
     public static ECPoint multiply(ECParameterSpec params, BigInteger k) {
         BigInteger p = ((ECFieldFp) params.getCurve().getField()).getP();
         BigInteger a = params.getCurve().getA();

@@ -61,6 +61,9 @@ public final class Manifest {
      * Why a manifest name is refused, or null when it is a plain relative POSIX path: empty, absolute, {@code .}
      * or {@code ..} components (other than the single-file name {@code "."}), backslashes, NUL or the replacement
      * character (a file name that was not UTF-8, which could collide with another).
+     *
+     * @param name a path from a manifest
+     * @return the reason, or null
      */
     public static String unsafeName(String name) {
         if (".".equals(name)) {
@@ -80,7 +83,12 @@ public final class Manifest {
         return null;
     }
 
-    /** The name with control and other invisible format characters shown as {@code \\uXXXX}, safe to print. */
+    /**
+     * The name with control and other invisible format characters shown as {@code \\uXXXX}, safe to print.
+     *
+     * @param name a path from a manifest
+     * @return the printable name
+     */
     public static String escaped(String name) {
         StringBuilder b = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
@@ -96,7 +104,13 @@ public final class Manifest {
         return b.toString();
     }
 
-    /** Digests of every regular file of the model, except ignored paths (relative, component-wise prefixes). */
+    /**
+     * Digests of every regular file of the model, except ignored paths (relative, component-wise prefixes).
+     *
+     * @param model the model file or folder
+     * @param ignore paths relative to the model folder to leave out
+     * @return relative POSIX name to SHA-256, sorted component by component
+     */
     public static Map<String, byte[]> of(Path model, Collection<String> ignore) {
         Map<String, byte[]> out = new TreeMap<>(BY_COMPONENTS);
         if (!Files.exists(model, LinkOption.NOFOLLOW_LINKS)) {
@@ -148,6 +162,10 @@ public final class Manifest {
      * Digests of exactly the named files (verification with unsigned files tolerated). Every name must be
      * {@linkplain #unsafeName safe}, and no component on its way is followed if it is a symbolic link, so nothing
      * outside the model folder is read; a missing file is left out (the caller reports it).
+     *
+     * @param model the model folder
+     * @param names the relative names to digest
+     * @return relative POSIX name to SHA-256, sorted component by component
      */
     public static Map<String, byte[]> ofNames(Path model, Set<String> names) {
         Map<String, byte[]> out = new TreeMap<>(BY_COMPONENTS);
@@ -175,7 +193,12 @@ public final class Manifest {
         return out;
     }
 
-    /** SHA-256 of bytes in memory. */
+    /**
+     * SHA-256 of bytes in memory.
+     *
+     * @param content the bytes
+     * @return the 32-byte digest
+     */
     public static byte[] sha256(byte[] content) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(content);
@@ -193,6 +216,12 @@ public final class Manifest {
         return false;
     }
 
+    /**
+     * SHA-256 of a file, read as a stream.
+     *
+     * @param file the file
+     * @return the 32-byte digest
+     */
     public static byte[] sha256(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -212,7 +241,12 @@ public final class Manifest {
         }
     }
 
-    /** SHA-256 over the raw digests in the given order: the statement's subject digest. */
+    /**
+     * SHA-256 over the raw digests in the given order: the statement's subject digest.
+     *
+     * @param digests the files' digests, in manifest order
+     * @return the 32-byte digest
+     */
     public static byte[] digestOfDigests(Collection<byte[]> digests) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

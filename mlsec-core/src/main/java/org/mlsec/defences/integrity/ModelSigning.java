@@ -46,7 +46,11 @@ public final class ModelSigning {
     private ModelSigning() {
     }
 
-    /** A fresh ECDSA P-256 key pair. */
+    /**
+     * A fresh ECDSA P-256 key pair.
+     *
+     * @return the key pair
+     */
     public static KeyPair generateKeyPair() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -67,7 +71,14 @@ public final class ModelSigning {
         return out;
     }
 
-    /** Paths to ignore, relative to the model folder, from user arguments (given from the working folder or the model). */
+    /**
+     * Paths to ignore, relative to the model folder, from user arguments (given from the working folder or the model).
+     *
+     * @param model the model file or folder
+     * @param args the paths the user gave
+     * @param signature the signature file, ignored too (may be null)
+     * @return the paths relative to the model folder
+     */
     public static List<String> relativeIgnores(Path model, Collection<String> args, Path signature) {
         Set<String> out = new LinkedHashSet<>();
         Path root = model.toAbsolutePath().normalize();
@@ -86,7 +97,15 @@ public final class ModelSigning {
         return new ArrayList<>(out);
     }
 
-    /** Signs the model file or folder; returns the bundle's JSON text. */
+    /**
+     * Signs the model file or folder; returns the bundle's JSON text.
+     *
+     * @param model the model file or folder
+     * @param key the signing key
+     * @param publicKey the matching public key, whose hint the bundle carries
+     * @param ignore paths relative to the model folder to leave out
+     * @return the bundle's JSON text
+     */
     public static String sign(Path model, PrivateKey key, PublicKey publicKey, List<String> ignore) {
         Set<String> ignores = new LinkedHashSet<>(Manifest.GIT_PATHS);
         ignores.addAll(ignore);
@@ -130,7 +149,12 @@ public final class ModelSigning {
         return bundle.toString();
     }
 
-    /** Lowercase hex SHA-256 of the public key's PEM text, as the reference tool's key hint. */
+    /**
+     * Lowercase hex SHA-256 of the public key's PEM text, as the reference tool's key hint.
+     *
+     * @param key the public key
+     * @return 64 hex digits
+     */
     public static String hint(PublicKey key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -143,6 +167,13 @@ public final class ModelSigning {
     /**
      * Verifies a model against a bundle. Problems with the model path or key file are {@link InputException}s; a
      * signature that does not hold is a finding whose details say exactly why (each changed, missing or added file).
+     *
+     * @param model the model file or folder
+     * @param signature the bundle
+     * @param key the signer's public key
+     * @param ignore paths relative to the model folder to leave out
+     * @param ignoreUnsigned whether files the bundle does not name are tolerated
+     * @return the figures, a finding when the signature does not hold
      */
     public static Result verify(Path model, Path signature, PublicKey key, List<String> ignore, boolean ignoreUnsigned) {
         if (!Files.exists(model, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -154,6 +185,12 @@ public final class ModelSigning {
     /**
      * Verifies the bytes of a single-file model that the caller has already read (and will load): the check and
      * the load see the same bytes, so a file swapped after the check is never used. {@code model} names the file.
+     *
+     * @param model the model file (names it in messages)
+     * @param content its bytes as read
+     * @param signature the bundle
+     * @param key the signer's public key
+     * @return the figures, a finding when the signature does not hold
      */
     public static Result verify(Path model, byte[] content, Path signature, PublicKey key) {
         org.mlsec.internal.Validate.notNull(content, "content");

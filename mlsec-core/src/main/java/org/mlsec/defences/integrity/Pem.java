@@ -20,6 +20,13 @@ public final class Pem {
     private Pem() {
     }
 
+    /**
+     * Wraps DER bytes as PEM text: base64 in 64-character lines between BEGIN and END lines.
+     *
+     * @param type the label, such as {@code PUBLIC KEY}
+     * @param der the encoded key
+     * @return the PEM text, ending with a newline
+     */
     public static String encode(String type, byte[] der) {
         String b64 = Base64.getEncoder().encodeToString(der);
         StringBuilder sb = new StringBuilder("-----BEGIN ").append(type).append("-----\n");
@@ -29,10 +36,22 @@ public final class Pem {
         return sb.append("-----END ").append(type).append("-----\n").toString();
     }
 
+    /**
+     * A public key as PEM ({@code PUBLIC KEY}, X.509 SubjectPublicKeyInfo).
+     *
+     * @param key the key
+     * @return the PEM text
+     */
     public static String publicKey(PublicKey key) {
         return encode("PUBLIC KEY", key.getEncoded());
     }
 
+    /**
+     * A private key as PEM ({@code PRIVATE KEY}, PKCS#8).
+     *
+     * @param key the key
+     * @return the PEM text
+     */
     public static String privateKey(PrivateKey key) {
         return encode("PRIVATE KEY", key.getEncoded());
     }
@@ -57,6 +76,11 @@ public final class Pem {
      * Writes a key pair as PEM files: the private key created owner-only (0600) from its first byte and both
      * written atomically; existing key files are replaced only when {@code force} is set (checked for both files
      * before either is written).
+     *
+     * @param keys the key pair
+     * @param privateFile where the private key goes
+     * @param publicFile where the public key goes
+     * @param force whether existing key files are replaced
      */
     public static void writeKeyPair(java.security.KeyPair keys, Path privateFile, Path publicFile, boolean force) {
         org.mlsec.internal.Validate.notNull(keys, "keys");
@@ -74,6 +98,13 @@ public final class Pem {
         org.mlsec.internal.AtomicFiles.write(publicFile, out -> out.write(pub), force, null);
     }
 
+    /**
+     * Reads an EC public key from a PEM file.
+     *
+     * @param file the PEM file
+     * @return the key
+     * @throws InputException when the file holds no EC public key
+     */
     public static PublicKey readPublic(Path file) {
         try {
             byte[] der = decode(read(file), "PUBLIC KEY", file);
@@ -84,6 +115,13 @@ public final class Pem {
         }
     }
 
+    /**
+     * Reads an EC private key from a PKCS#8 PEM file.
+     *
+     * @param file the PEM file
+     * @return the key
+     * @throws InputException when the file holds no EC private key
+     */
     public static PrivateKey readPrivate(Path file) {
         try {
             byte[] der = decode(read(file), "PRIVATE KEY", file);
@@ -93,7 +131,12 @@ public final class Pem {
         }
     }
 
-    /** The JCA signature algorithm model_signing pairs with the key's curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512. */
+    /**
+     * The JCA signature algorithm model_signing pairs with the key's curve: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
+     *
+     * @param key an EC key
+     * @return the JCA name, such as {@code SHA256withECDSA}
+     */
     public static String signatureAlgorithm(java.security.Key key) {
         if (!(key instanceof ECKey)) {
             throw new InputException("only elliptic-curve keys are supported");

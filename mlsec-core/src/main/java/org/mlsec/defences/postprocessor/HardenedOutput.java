@@ -18,22 +18,43 @@ public final class HardenedOutput implements Classifier {
         this.hardening = hardening;
     }
 
-    /** The model behind {@code hardening}. */
+    /**
+     * The model behind {@code hardening}.
+     *
+     * @param model the model whose answers are hardened
+     * @param hardening what every answer goes through
+     * @return a classifier answering as {@code model}, with hardened scores
+     */
     public static Classifier of(Classifier model, OutputHardening hardening) {
         return new HardenedOutput(model, hardening);
     }
 
-    /** Probabilities rounded to {@code decimals} decimals. */
+    /**
+     * Probabilities rounded to {@code decimals} decimals.
+     *
+     * @param model the model whose probabilities are rounded
+     * @param decimals 0 to 15
+     * @return a classifier answering as {@code model}, with rounded scores
+     */
     public static Classifier rounded(Classifier model, int decimals) {
         return of(model, new OutputHardening(OutputMode.ROUNDED, decimals, 0, 0, 0));
     }
 
-    /** Labels only: {@link #predictProba} is refused, as by an API that returns only the class. */
+    /**
+     * Labels only: {@link #predictProba} is refused, as by an API that returns only the class.
+     *
+     * @param model the model whose labels are served
+     * @return a classifier answering {@code model}'s labels and refusing probabilities
+     */
     public static Classifier labelOnly(Classifier model) {
         return of(model, new OutputHardening(OutputMode.LABEL, 0, 0, 0, 0));
     }
 
-    /** What this model's answers go through. */
+    /**
+     * What this model's answers go through.
+     *
+     * @return the hardening given at construction
+     */
     public OutputHardening hardening() {
         return hardening;
     }

@@ -53,27 +53,48 @@ public final class OutputHardening {
     /**
      * The settings the defence studies ({@code defend membership}, {@code defend inversion}) measure: 1 decimal, beta
      * 0.5 (the server's default) and noise of standard deviation 0.05 (the server's default).
+     *
+     * @param mode what is revealed
+     * @param seed of the noise
+     * @return the hardening with the studies' settings for {@code mode}
      */
     public static OutputHardening forStudies(OutputMode mode, long seed) {
         return new OutputHardening(mode, 1, 0.05, 0.5, seed);
     }
 
-    /** The scores as they are. */
+    /**
+     * The scores as they are.
+     *
+     * @return a hardening in {@link OutputMode#PROBABILITIES} mode
+     */
     public static OutputHardening none() {
         return new OutputHardening(OutputMode.PROBABILITIES, 0, 0, 0, 0);
     }
 
-    /** What is revealed. */
+    /**
+     * What is revealed.
+     *
+     * @return the mode given at construction
+     */
     public OutputMode mode() {
         return mode;
     }
 
-    /** False for {@link OutputMode#LABEL}: such an API answers labels and refuses to give probabilities. */
+    /**
+     * False for {@link OutputMode#LABEL}: such an API answers labels and refuses to give probabilities.
+     *
+     * @return whether probabilities are answered at all
+     */
     public boolean servesProbabilities() {
         return mode != OutputMode.LABEL;
     }
 
-    /** The hardened scores of one row (a new array; {@code p} is unchanged). */
+    /**
+     * The hardened scores of one row (a new array; {@code p} is unchanged).
+     *
+     * @param p one row's class probabilities, summing to 1
+     * @return the scores this mode reveals, with the same top class as {@code p}
+     */
     public double[] harden(double[] p) {
         double[] q = p.clone();
         switch (mode) {
@@ -113,7 +134,11 @@ public final class OutputHardening {
         }
     }
 
-    /** A short description for tables: "probabilities rounded to 1 decimal", "reverse sigmoid, beta 0.5". */
+    /**
+     * A short description for tables: "probabilities rounded to 1 decimal", "reverse sigmoid, beta 0.5".
+     *
+     * @return the mode and its setting in words
+     */
     public String describe() {
         switch (mode) {
             case ROUNDED:

@@ -29,12 +29,22 @@ public enum OutputMode {
         this.key = key;
     }
 
-    /** The spelling in settings files and on the command line. */
+    /**
+     * The spelling in settings files and on the command line.
+     *
+     * @return the key, such as {@code reverse-sigmoid}
+     */
     public String key() {
         return key;
     }
 
-    /** The mode spelt {@code key}; an unknown key names the known ones. */
+    /**
+     * The mode spelt {@code key}; an unknown key names the known ones.
+     *
+     * @param key the mode's key, exactly as {@link #key()} spells it
+     * @return the mode
+     * @throws InputException when {@code key} names no mode
+     */
     public static OutputMode parse(String key) {
         for (OutputMode m : values()) {
             if (m.key.equals(key)) {

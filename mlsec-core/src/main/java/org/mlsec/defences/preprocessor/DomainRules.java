@@ -32,6 +32,13 @@ public record DomainRules(List<String> rules, String source) {
     /** Longest rules file read (a rules file is edited by hand; anything larger is not one). */
     static final long MAX_BYTES = 1 << 20;
 
+    /**
+     * Checks that every rule parses.
+     *
+     * @param rules the conditions, as written
+     * @param source where they came from (a file name), for messages
+     * @throws InputException naming the first rule that does not parse
+     */
     public DomainRules {
         Validate.notNull(rules, "rules");
         Validate.notNull(source, "source");
@@ -41,12 +48,21 @@ public record DomainRules(List<String> rules, String source) {
         rules = List.copyOf(rules);
     }
 
-    /** No rules. */
+    /**
+     * No rules.
+     *
+     * @return an empty rule list
+     */
     public static DomainRules none() {
         return new DomainRules(List.of(), "no rules");
     }
 
-    /** Reads a rules file; an {@link InputException} naming the file and line for anything unreadable. */
+    /**
+     * Reads a rules file; an {@link InputException} naming the file and line for anything unreadable.
+     *
+     * @param file the rules file: one condition a line
+     * @return its rules, with the file's name as their source
+     */
     public static DomainRules read(Path file) {
         Validate.notNull(file, "file");
         try {
@@ -66,7 +82,14 @@ public record DomainRules(List<String> rules, String source) {
         }
     }
 
-    /** Parses the text of a rules file; {@code source} names it in messages. */
+    /**
+     * Parses the text of a rules file; {@code source} names it in messages.
+     *
+     * @param text the file's bytes, UTF-8
+     * @param source the file's name
+     * @return the rules
+     * @throws InputException naming the source and line of a rule that does not parse
+     */
     public static DomainRules parse(byte[] text, String source) {
         if (text.length > MAX_BYTES) {
             throw new InputException(source + " is larger than a rules file can be (" + MAX_BYTES + " bytes)");
@@ -104,14 +127,23 @@ public record DomainRules(List<String> rules, String source) {
      * @param skipped    the others, which a caller should mention
      */
     public record Applicable(List<String> applicable, List<String> skipped) {
-        /** One line naming the skipped rules, or null when every rule applies. */
+        /**
+         * One line naming the skipped rules, or null when every rule applies.
+         *
+         * @return the sentence, or null
+         */
         public String note() {
             return skipped.isEmpty() ? null : skipped.size() + " rule(s) name columns the data does not have (or order"
                     + " a categorical column) and were left out: " + skipped;
         }
     }
 
-    /** Which rules apply to data of this schema. */
+    /**
+     * Which rules apply to data of this schema.
+     *
+     * @param schema the data's schema
+     * @return the rules that apply and the others
+     */
     public Applicable applicableTo(Schema schema) {
         Validate.notNull(schema, "schema");
         List<String> yes = new ArrayList<>();

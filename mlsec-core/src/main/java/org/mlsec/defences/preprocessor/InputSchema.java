@@ -27,6 +27,7 @@ import org.mlsec.internal.Json;
  * @param rules         conditions every row must satisfy, in the {@link Condition} language
  */
 public record InputSchema(String format, int formatVersion, String label, List<Field> features, List<String> rules) {
+    /** The {@code format} value of every input schema file. */
     public static final String FORMAT = "mlsec-input-schema";
     /** Share of the observed range added on each side. */
     public static final double MARGIN = 0.1;
@@ -41,10 +42,25 @@ public record InputSchema(String format, int formatVersion, String label, List<F
     public record Field(String name, String type, Double min, Double max, List<String> categories) {
     }
 
-    /** One broken constraint. */
+    /**
+     * One broken constraint.
+     *
+     * @param row the row's number, as the caller numbers rows (a file's line)
+     * @param column the column at fault (a rule's first column)
+     * @param value the value found, as text ({@code ?} when it cannot be shown)
+     * @param rule what the value breaks, in words
+     */
     public record Violation(int row, String column, String value, String rule) {
     }
 
+    /**
+     * The input schema trusted data implies: each numeric feature's observed range widened by {@link #MARGIN} on each
+     * side (not below 0 when the data is not; whole-number bounds for integer columns), each categorical feature's
+     * categories, no rules.
+     *
+     * @param trusted rows known to be clean
+     * @return the schema, format version 1
+     */
     public static InputSchema infer(Dataset trusted) {
         List<Field> fields = new ArrayList<>();
         Schema s = trusted.schema();
@@ -76,6 +92,9 @@ public record InputSchema(String format, int formatVersion, String label, List<F
      * The input schema a model's own schema implies when no trusted data is at hand: each numeric feature's training
      * range widened by {@link #MARGIN} (whole-number bounds; unbounded when the model does not record a range), the
      * categories it knows, no rules.
+     *
+     * @param model the model's schema
+     * @return the schema, format version 1
      */
     public static InputSchema ofModel(Schema model) {
         org.mlsec.internal.Validate.notNull(model, "model");
@@ -98,6 +117,9 @@ public record InputSchema(String format, int formatVersion, String label, List<F
      * This schema with the domain rules that apply to its fields added after its own (see
      * {@link DomainRules#applicableTo}); the rules that do not apply are left out, and {@code rules.applicableTo}
      * says which.
+     *
+     * @param rules the domain rules to add
+     * @return the extended schema
      */
     public InputSchema withRules(DomainRules rules) {
         org.mlsec.internal.Validate.notNull(rules, "rules");
@@ -119,7 +141,11 @@ public record InputSchema(String format, int formatVersion, String label, List<F
      * @param droppedRules  the rules dropped because they mention an ignored field
      */
     public record Restricted(InputSchema schema, List<String> ignoredFields, List<String> droppedRules) {
-        /** One line saying what is ignored, or null when nothing is. */
+        /**
+         * One line saying what is ignored, or null when nothing is.
+         *
+         * @return the sentence, or null
+         */
         public String note() {
             if (ignoredFields.isEmpty()) {
                 return null;
@@ -132,6 +158,9 @@ public record InputSchema(String format, int formatVersion, String label, List<F
     /**
      * Restricts the schema to the named features; an {@link InputException} when it names none of them (then it is
      * the schema of another model, not of a superset of this one's data).
+     *
+     * @param modelFeatures the model's feature names
+     * @return the schema's fields and rules for those features, and what was dropped
      */
     public Restricted restrictTo(java.util.Collection<String> modelFeatures) {
         java.util.Set<String> keep = new java.util.HashSet<>(modelFeatures);
@@ -162,7 +191,11 @@ public record InputSchema(String format, int formatVersion, String label, List<F
                 List.copyOf(dropped));
     }
 
-    /** The data schema this file describes (to read a CSV or a JSON record into rows). */
+    /**
+     * The data schema this file describes (to read a CSV or a JSON record into rows).
+     *
+     * @return the fields as columns, label included, no classes
+     */
     public Schema toSchema() {
         List<Column> cols = new ArrayList<>();
         for (Field f : features) {
@@ -174,12 +207,22 @@ public record InputSchema(String format, int formatVersion, String label, List<F
         return new Schema(cols, label, List.of());
     }
 
-    /** Every violation of one row given in {@link #toSchema()} order; {@code row} numbers the report. */
+    /**
+     * Every violation of one row given in {@link #toSchema()} order; {@code row} numbers the report.
+     *
+     * @param row the row's number in the report
+     * @param x the row's values
+     * @return the violations, empty when the row is valid
+     */
     public List<Violation> check(int row, double[] x) {
         return checker().check(row, x);
     }
 
-    /** The schema with its rules parsed once, for checking many rows (the server checks every request with one). */
+    /**
+     * The schema with its rules parsed once, for checking many rows (the server checks every request with one).
+     *
+     * @return a checker of this schema, safe to reuse
+     */
     public Checker checker() {
         return new Checker(this);
     }
@@ -200,6 +243,14 @@ public record InputSchema(String format, int formatVersion, String label, List<F
             }
         }
 
+        /**
+         * Every violation of one row given in {@link InputSchema#toSchema()} order: ranges, categories and whole
+         * numbers first, then the rules.
+         *
+         * @param row the row's number in the report
+         * @param x the row's values
+         * @return the violations, empty when the row is valid
+         */
         public List<Violation> check(int row, double[] x) {
             List<Violation> out = new ArrayList<>();
             for (int j = 0; j < features.size(); j++) {
@@ -235,10 +286,22 @@ public record InputSchema(String format, int formatVersion, String label, List<F
         }
     }
 
+    /**
+     * Writes the schema as JSON.
+     *
+     * @param file where to write
+     */
     public void write(Path file) {
         Json.write(this, file);
     }
 
+    /**
+     * Reads an input schema file written by {@link #write(Path)} or by hand, and checks its format and rules.
+     *
+     * @param file the JSON file
+     * @return the schema; no rules when the file has none
+     * @throws InputException when the file is missing, not an input schema or has a rule that does not parse
+     */
     public static InputSchema read(Path file) {
         try {
             InputSchema s = Json.MAPPER.readValue(file.toFile(), InputSchema.class);

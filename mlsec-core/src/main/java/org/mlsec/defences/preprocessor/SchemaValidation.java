@@ -27,6 +27,13 @@ public final class SchemaValidation {
      * @param violations  every violation, in file order
      */
     public record Validation(int rows, int invalidRows, List<InputSchema.Violation> violations) {
+        /**
+         * Checks the counts fit together.
+         *
+         * @param rows rows checked
+         * @param invalidRows rows with at least one violation
+         * @param violations every violation, in file order
+         */
         public Validation {
             Validate.isTrue(rows >= 0 && invalidRows >= 0 && invalidRows <= rows,
                     "invalidRows must be in [0, rows], got " + invalidRows + " of " + rows);
@@ -34,12 +41,20 @@ public final class SchemaValidation {
             Validate.isTrue(violations.size() >= invalidRows, "every invalid row has a violation");
         }
 
-        /** True when every row meets the schema. */
+        /**
+         * True when every row meets the schema.
+         *
+         * @return whether there is no invalid row
+         */
         public boolean valid() {
             return invalidRows == 0;
         }
 
-        /** The JSON figures: rows, invalid_rows and the violations (row, column, value, rule). */
+        /**
+         * The JSON figures: rows, invalid_rows and the violations (row, column, value, rule).
+         *
+         * @return the figures, keys in that order
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("rows", rows);
@@ -49,7 +64,13 @@ public final class SchemaValidation {
         }
     }
 
-    /** Checks the rows of {@code read} (a file read in {@code schema}'s columns) against {@code schema}. */
+    /**
+     * Checks the rows of {@code read} (a file read in {@code schema}'s columns) against {@code schema}.
+     *
+     * @param schema the input schema
+     * @param read the file's rows, read in the schema's columns
+     * @return the counts and violations
+     */
     public static Validation check(InputSchema schema, CsvReader.Report read) {
         Validate.notNull(schema, "schema");
         Validate.notNull(read, "read");

@@ -11,9 +11,19 @@ import org.mlsec.model.Classifier;
  * executes the file, so {@link org.mlsec.model.Models#open} uses one only for a file no reader understands.
  */
 public interface BlackBoxRunner {
-    /** The format it runs, as {@link NotWhiteBoxException#format()} names it, such as "ONNX". */
+    /**
+     * The format it runs, as {@link NotWhiteBoxException#format()} names it, such as "ONNX".
+     *
+     * @return the format's name
+     */
     String format();
 
-    /** Opens the file as a black box whose inputs are the schema's columns and whose answers its classes. */
+    /**
+     * Opens the file as a black box whose inputs are the schema's columns and whose answers its classes.
+     *
+     * @param file the model file
+     * @param schema the features sent and the classes answered
+     * @return the model, as a black box
+     */
     Classifier open(Path file, Schema schema);
 }

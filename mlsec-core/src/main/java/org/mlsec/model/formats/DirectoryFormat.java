@@ -9,12 +9,26 @@ import org.mlsec.model.LocalModel;
  * {@link ModelFormat}: recognised by content, parsed, never executed.
  */
 public interface DirectoryFormat {
-    /** The format's name as users know it, such as "Spark ML". */
+    /**
+     * The format's name as users know it, such as "Spark ML".
+     *
+     * @return the name
+     */
     String name();
 
-    /** Whether the folder holds a model of this format. */
+    /**
+     * Whether the folder holds a model of this format.
+     *
+     * @param dir a folder
+     * @return true when this format reads it
+     */
     boolean recognises(Path dir);
 
-    /** Reads the model in the folder. */
+    /**
+     * Reads the model in the folder.
+     *
+     * @param dir a folder this format recognises
+     * @return the model, white-box
+     */
     LocalModel read(Path dir);
 }

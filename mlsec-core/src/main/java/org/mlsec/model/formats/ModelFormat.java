@@ -13,7 +13,11 @@ import org.mlsec.model.LocalModel;
  * {@link org.mlsec.InputException} naming what is wrong and where, never with another exception or unbounded memory.
  */
 public interface ModelFormat {
-    /** The format's name as users know it, such as "XGBoost JSON". */
+    /**
+     * The format's name as users know it, such as "XGBoost JSON".
+     *
+     * @return the name
+     */
     String name();
 
     /**
@@ -21,6 +25,8 @@ public interface ModelFormat {
      *
      * @param head up to {@link Sniff#HEAD_BYTES} first bytes of the file, after any gzip/zlib/bz2/xz/lzma layer
      *             has been removed by {@link Sniff}
+     *
+     * @return true when this format should read the file
      */
     boolean recognises(byte[] head);
 
@@ -30,10 +36,17 @@ public interface ModelFormat {
      *
      * @param file  the file, for error messages and provenance
      * @param bytes its whole content, decompressed, at most {@link Sniff#MAX_BYTES}
+     *
+     * @return the model, white-box
      */
     LocalModel read(Path file, byte[] bytes);
 
-    /** The lowercase hex SHA-256 of a file's bytes as read, as the readers record it in the provenance. */
+    /**
+     * The lowercase hex SHA-256 of a file's bytes as read, as the readers record it in the provenance.
+     *
+     * @param bytes the file's bytes
+     * @return 64 hex digits
+     */
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

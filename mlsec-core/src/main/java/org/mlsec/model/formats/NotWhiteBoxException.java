@@ -8,14 +8,25 @@ import org.mlsec.InputException;
  * through ONNX Runtime) do so and say why; others report the message.
  */
 public class NotWhiteBoxException extends InputException {
+    /** The recognised format. */
     private final String format;
 
+    /**
+     * A file of a known format that cannot be read white-box.
+     *
+     * @param format the recognised format, such as "ONNX"
+     * @param message why it cannot be read white-box
+     */
     public NotWhiteBoxException(String format, String message) {
         super(message);
         this.format = format;
     }
 
-    /** The recognised format, such as "ONNX". */
+    /**
+     * The recognised format, such as "ONNX".
+     *
+     * @return the format's name
+     */
     public String format() {
         return format;
     }

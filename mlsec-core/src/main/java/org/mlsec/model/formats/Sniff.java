@@ -28,7 +28,12 @@ public final class Sniff {
     private Sniff() {
     }
 
-    /** The compression layer a file starts with, or null. */
+    /**
+     * The compression layer a file starts with, or null.
+     *
+     * @param b the file's first bytes
+     * @return {@code gzip}, {@code zlib}, {@code bz2}, {@code xz}, {@code lzma} or null
+     */
     public static String compression(byte[] b) {
         if (b.length >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
             return "gzip";
@@ -51,12 +56,21 @@ public final class Sniff {
     /**
      * The file's content with at most one compression layer removed. Compressed or not, more than
      * {@link #MAX_BYTES} is refused (a decompression bomb stops there, it does not exhaust memory).
+     *
+     * @param file the file
+     * @return the decompressed content
      */
     public static byte[] readAll(Path file) {
         return readAll(file, MAX_BYTES);
     }
 
-    /** {@link #readAll(Path)} with another limit on the bytes read, compressed or not. */
+    /**
+     * {@link #readAll(Path)} with another limit on the bytes read, compressed or not.
+     *
+     * @param file the file
+     * @param maxBytes most bytes read, before and after decompression
+     * @return the decompressed content
+     */
     public static byte[] readAll(Path file, long maxBytes) {
         return decode(file, readRaw(file, maxBytes), maxBytes);
     }
@@ -64,6 +78,10 @@ public final class Sniff {
     /**
      * The file's bytes exactly as stored (no decompression), read once: what a signature covers. Checks that the
      * path is a non-empty regular file of at most {@code maxBytes}.
+     *
+     * @param file the file
+     * @param maxBytes most bytes read
+     * @return the bytes as stored
      */
     public static byte[] readRaw(Path file, long maxBytes) {
         try {
@@ -101,7 +119,14 @@ public final class Sniff {
         }
     }
 
-    /** The raw bytes of {@code file} with any compression layer removed, bounded by {@code maxBytes} decompressed. */
+    /**
+     * The raw bytes of {@code file} with any compression layer removed, bounded by {@code maxBytes} decompressed.
+     *
+     * @param file the file, for messages
+     * @param raw its bytes as stored
+     * @param maxBytes most bytes after decompression
+     * @return the decompressed content, or {@code raw} when it is not compressed
+     */
     public static byte[] decode(Path file, byte[] raw, long maxBytes) {
         String c = compression(raw);
         if (c == null) {
@@ -120,6 +145,12 @@ public final class Sniff {
     /**
      * {@link #decompress(String, InputStream)} whose xz and lzma decoders may allocate at most {@code memoryLimitKiB}
      * (a hostile header can ask for a dictionary of gigabytes); beyond it reading fails with an IOException.
+     *
+     * @param c the layer, as {@link #compression} names it
+     * @param in the compressed stream
+     * @param memoryLimitKiB most memory the xz and lzma decoders may use
+     * @return the decompressed stream
+     * @throws IOException when the stream's header is unreadable
      */
     public static InputStream decompress(String c, InputStream in, int memoryLimitKiB) throws IOException {
         switch (c) {
@@ -132,7 +163,14 @@ public final class Sniff {
         }
     }
 
-    /** A stream that removes the named layer ({@link #compression}'s names) from {@code in}. */
+    /**
+     * A stream that removes the named layer ({@link #compression}'s names) from {@code in}.
+     *
+     * @param c the layer, as {@link #compression} names it
+     * @param in the compressed stream
+     * @return the decompressed stream
+     * @throws IOException when the stream's header is unreadable
+     */
     public static InputStream decompress(String c, InputStream in) throws IOException {
         switch (c) {
             case "gzip":
@@ -164,12 +202,22 @@ public final class Sniff {
         return out.toByteArray();
     }
 
-    /** The first bytes, for recognition. */
+    /**
+     * The first bytes, for recognition.
+     *
+     * @param bytes the file's bytes
+     * @return at most {@link #HEAD_BYTES} of them
+     */
     public static byte[] head(byte[] bytes) {
         return java.util.Arrays.copyOf(bytes, Math.min(bytes.length, HEAD_BYTES));
     }
 
-    /** What a file no reader took looks like, for the error message. */
+    /**
+     * What a file no reader took looks like, for the error message.
+     *
+     * @param b the file's bytes
+     * @return a phrase such as "a NumPy array"
+     */
     public static String describe(byte[] b) {
         if (b.length >= 2 && (b[0] & 0xff) == 0x80 && b[1] >= 0 && b[1] <= 5) {
             return "a Python pickle (protocol " + b[1] + ")";

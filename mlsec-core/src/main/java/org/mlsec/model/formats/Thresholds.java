@@ -13,7 +13,12 @@ public final class Thresholds {
     private Thresholds() {
     }
 
-    /** The threshold for {@code (float) x <= t} (scikit-learn: double threshold, input rounded to float32). */
+    /**
+     * The threshold for {@code (float) x <= t} (scikit-learn: double threshold, input rounded to float32).
+     *
+     * @param t the file's threshold
+     * @return the double threshold for mlsec's {@code x <= threshold}
+     */
     public static double float32LessOrEqual(double t) {
         if (Double.isNaN(t)) {
             throw new IllegalArgumentException("threshold is NaN");
@@ -26,7 +31,12 @@ public final class Thresholds {
         return lastDoubleRoundingToAtMost(f);
     }
 
-    /** The threshold for {@code (float) x < t} (XGBoost, ONNX {@code BRANCH_LT}: float32 threshold and input). */
+    /**
+     * The threshold for {@code (float) x < t} (XGBoost, ONNX {@code BRANCH_LT}: float32 threshold and input).
+     *
+     * @param t the file's threshold
+     * @return the double threshold for mlsec's {@code x <= threshold}
+     */
     public static double float32Less(float t) {
         if (Float.isNaN(t)) {
             throw new IllegalArgumentException("threshold is NaN");
@@ -37,7 +47,12 @@ public final class Thresholds {
         return lastDoubleRoundingToAtMost(Math.nextDown(t));
     }
 
-    /** The threshold for {@code x < t} on doubles. */
+    /**
+     * The threshold for {@code x < t} on doubles.
+     *
+     * @param t the file's threshold
+     * @return the double threshold for mlsec's {@code x <= threshold}
+     */
     public static double doubleLess(double t) {
         if (Double.isNaN(t)) {
             throw new IllegalArgumentException("threshold is NaN");

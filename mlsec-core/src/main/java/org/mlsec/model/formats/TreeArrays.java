@@ -21,18 +21,30 @@ public final class TreeArrays {
     private double[] gain = new double[16];
     private boolean[] missingLeft = new boolean[16];
 
-    /** Arrays for a tree whose leaves hold {@code width} values each. */
+    /**
+     * Arrays for a tree whose leaves hold {@code width} values each.
+     *
+     * @param width values per leaf
+     */
     public TreeArrays(int width) {
         this.width = width;
         this.value = new double[16 * width];
     }
 
-    /** The number of nodes added. */
+    /**
+     * The number of nodes added.
+     *
+     * @return the count
+     */
     public int size() {
         return size;
     }
 
-    /** Adds a node with no children and returns its index. */
+    /**
+     * Adds a node with no children and returns its index.
+     *
+     * @return the node's index
+     */
     public int add() {
         if (size == feature.length) {
             int cap = size * 2;
@@ -50,26 +62,50 @@ public final class TreeArrays {
         return size++;
     }
 
-    /** Makes {@code node} a split: left when {@code x[feature] <= threshold}, missing values left if so said. */
+    /**
+     * Makes {@code node} a split: left when {@code x[feature] <= threshold}, missing values left if so said.
+     *
+     * @param node the node's index
+     * @param f the encoded feature tested
+     * @param t the threshold
+     * @param nanLeft whether missing values go left
+     */
     public void branch(int node, int f, double t, boolean nanLeft) {
         feature[node] = f;
         threshold[node] = t;
         missingLeft[node] = nanLeft;
     }
 
-    /** Makes {@code node} a leaf with the values {@code v[0..width)}. */
+    /**
+     * Makes {@code node} a leaf with the values {@code v[0..width)}.
+     *
+     * @param node the node's index
+     * @param v the leaf's values
+     */
     public void leaf(int node, double... v) {
         feature[node] = -1;
         System.arraycopy(v, 0, value, node * width, width);
     }
 
-    /** Records the training statistics of {@code node}. */
+    /**
+     * Records the training statistics of {@code node}.
+     *
+     * @param node the node's index
+     * @param s training rows that reached it
+     * @param g its split's gain
+     */
     public void stats(int node, int s, double g) {
         samples[node] = s;
         gain[node] = g;
     }
 
-    /** Makes {@code child} the left or right child of {@code parent}; nothing when there is no parent (-1). */
+    /**
+     * Makes {@code child} the left or right child of {@code parent}; nothing when there is no parent (-1).
+     *
+     * @param parent the parent's index, or -1
+     * @param isLeft whether the child is the left one
+     * @param child the child's index
+     */
     public void link(int parent, boolean isLeft, int child) {
         if (parent < 0) {
             return;
@@ -84,6 +120,9 @@ public final class TreeArrays {
     /**
      * The tree of the nodes added. Leaves get {@code leafChild} as both children: the LightGBM converter keeps -1,
      * the ONNX translator writes 0, as mlsec's own trees have.
+     *
+     * @param leafChild the child index leaves get
+     * @return the tree
      */
     public Tree build(int leafChild) {
         boolean anyLeft = false;

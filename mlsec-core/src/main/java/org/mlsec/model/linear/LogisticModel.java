@@ -13,6 +13,7 @@ import org.mlsec.model.Provenance;
  * z = (x - mean) / scale. More classes: one such model per class (one-vs-rest), normalised.
  */
 public final class LogisticModel extends LocalModel {
+    /** The model kind in model files. */
     public static final String KIND = "logistic_regression";
 
     private final double[] mean;
@@ -24,10 +25,34 @@ public final class LogisticModel extends LocalModel {
     private final double[] clipLow;
     private final double[] clipHigh;
 
+    /**
+     * A model without clipping.
+     *
+     * @param schema the features and classes
+     * @param provenance how the model was made
+     * @param mean per encoded feature, subtracted before scaling
+     * @param scale per encoded feature, positive
+     * @param weights one vector per output (one output for two classes, else one per class): intercept, then one weight
+     *     per encoded feature
+     * @throws InputException when the lengths do not fit the schema or a scale is not positive
+     */
     public LogisticModel(Schema schema, Provenance provenance, double[] mean, double[] scale, double[][] weights) {
         this(schema, provenance, mean, scale, weights, null, null);
     }
 
+    /**
+     * A model whose encoded inputs are clipped to [clipLow, clipHigh] before scoring (both null for none).
+     *
+     * @param schema the features and classes
+     * @param provenance how the model was made
+     * @param mean per encoded feature, subtracted before scaling
+     * @param scale per encoded feature, positive
+     * @param weights one vector per output (one output for two classes, else one per class): intercept, then one weight
+     *     per encoded feature
+     * @param clipLow per encoded feature, or null
+     * @param clipHigh per encoded feature, or null (null exactly when {@code clipLow} is)
+     * @throws InputException when the lengths do not fit the schema or a scale is not positive
+     */
     public LogisticModel(Schema schema, Provenance provenance, double[] mean, double[] scale, double[][] weights,
                          double[] clipLow, double[] clipHigh) {
         super(schema, provenance);
@@ -68,7 +93,13 @@ public final class LogisticModel extends LocalModel {
         return KIND;
     }
 
-    /** Log-odds of one output for one encoded row (white-box attacks read the model's gradient from it). */
+    /**
+     * Log-odds of one output for one encoded row (white-box attacks read the model's gradient from it).
+     *
+     * @param x one row as {@link org.mlsec.model.FeatureEncoder} encodes it
+     * @param output 0 for two classes, else the class index
+     * @return b + w.z for that output
+     */
     public double score(double[] x, int output) {
         double[] w = weights[output];
         double s = w[0];
@@ -105,7 +136,11 @@ public final class LogisticModel extends LocalModel {
         return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
     }
 
-    /** True when inputs are clipped before scoring (then the raw coefficients hold only inside the bounds). */
+    /**
+     * True when inputs are clipped before scoring (then the raw coefficients hold only inside the bounds).
+     *
+     * @return whether clip bounds were given
+     */
     public boolean clipped() {
         return clipLow != null;
     }
@@ -113,6 +148,9 @@ public final class LogisticModel extends LocalModel {
     /**
      * Intercept and weights on the unstandardised encoded features: log-odds = c[0] + sum c[j+1] x[j].
      * These are what an equation-solving extraction attack recovers.
+     *
+     * @param output 0 for two classes, else the class index
+     * @return the intercept followed by one coefficient per encoded feature
      */
     public double[] rawCoefficients(int output) {
         double[] w = weights[output];
@@ -167,6 +205,15 @@ public final class LogisticModel extends LocalModel {
         return node;
     }
 
+    /**
+     * Reads the {@code mean}, {@code scale}, {@code weights} and optional clip bounds of a model file's parameters.
+     *
+     * @param schema the model file's schema
+     * @param provenance the model file's provenance
+     * @param node the parameters object
+     * @return the model
+     * @throws InputException when a field is missing or malformed
+     */
     public static LogisticModel fromJson(Schema schema, Provenance provenance, JsonNode node) {
         try {
             return new LogisticModel(schema, provenance, Json.MAPPER.treeToValue(node.get("mean"), double[].class),

@@ -18,6 +18,16 @@ public final class LogisticTrainer {
     private LogisticTrainer() {
     }
 
+    /**
+     * Standardises the encoded features and fits one model (two classes) or one per class (one-vs-rest) with {@link
+     * #fit(double[][], double[], double, double[])}.
+     *
+     * @param train the training rows
+     * @param c the configuration; its {@code l2} is the regularisation strength
+     * @param source where the data came from, for the provenance
+     * @param progress told after each output is fitted
+     * @return the fitted model
+     */
     public static LogisticModel train(Dataset train, TrainConfig c, String source, Progress progress) {
         FeatureEncoder enc = new FeatureEncoder(train.schema());
         double[][] x = enc.encodeAll(train.x());
@@ -66,12 +76,27 @@ public final class LogisticTrainer {
     /**
      * Minimises sum log(1 + exp(-s_i w.z_i)) + l2/2 |w_1..|^2 + b.w (b: an optional linear term, as objective
      * perturbation adds) by damped Newton steps. The intercept w[0] is not penalised.
+     *
+     * @param z the rows, each with a leading 1 for the intercept
+     * @param t per row, 1 for the positive class and 0 otherwise
+     * @param l2 the regularisation strength
+     * @param linear the linear term b, as long as a row of {@code z}, or null for none
+     * @return the minimising w, intercept first
      */
     public static double[] fit(double[][] z, double[] t, double l2, double[] linear) {
         return fit(z, t, l2, linear, false);
     }
 
-    /** As {@link #fit(double[][], double[], double, double[])}; {@code penalizeIntercept} puts w[0] under the L2 term too. */
+    /**
+     * As {@link #fit(double[][], double[], double, double[])}; {@code penalizeIntercept} puts w[0] under the L2 term too.
+     *
+     * @param z the rows, each with a leading 1 for the intercept
+     * @param t per row, 1 for the positive class and 0 otherwise
+     * @param l2 the regularisation strength
+     * @param linear the linear term b, as long as a row of {@code z}, or null for none
+     * @param penalizeIntercept whether w[0] is penalised too
+     * @return the minimising w, intercept first
+     */
     public static double[] fit(double[][] z, double[] t, double l2, double[] linear, boolean penalizeIntercept) {
         int first = penalizeIntercept ? 0 : 1;
         int n = z.length;

@@ -28,7 +28,11 @@ public final class ClassDiscovery {
      * @param learnt     true when they came from the API's answers, false when given
      */
     public record Discovered(HttpClassifier classifier, List<String> classes, long queries, boolean learnt) {
-        /** One line for the user: which classes, and what they cost. */
+        /**
+         * One line for the user: which classes, and what they cost.
+         *
+         * @return the sentence, with a hint when only one class was seen
+         */
         public String describe() {
             if (!learnt) {
                 return "the API's classes are taken as given: " + classes;
@@ -47,6 +51,11 @@ public final class ClassDiscovery {
      *
      * @param given   the classes when known (null or empty: learn them)
      * @param sample  rows to ask when learning (a seeded sample of {@code data}; all rows when it has fewer)
+     *
+     * @param config the API's address and request settings
+     * @param data the rows whose features the API scores (their label is not sent)
+     * @param seed of the sample
+     * @return the API as a classifier over {@code data}'s features and its classes, with what learning them cost
      */
     public static Discovered connect(HttpClassifier.Config config, Dataset data, List<String> given, int sample, long seed) {
         Schema features = new Schema(data.schema().features(), data.schema().label(), List.of());
@@ -72,7 +81,12 @@ public final class ClassDiscovery {
         return new Discovered(withClasses(config, features, classes), classes, probe.queries(), true);
     }
 
-    /** Distinct answers in the order first seen; sorted by value when all are numbers. */
+    /**
+     * Distinct answers in the order first seen; sorted by value when all are numbers.
+     *
+     * @param answers class names as the API answered them
+     * @return each name once
+     */
     public static List<String> order(List<String> answers) {
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(answers));
         if (distinct.stream().allMatch(c -> !Double.isNaN(Values.parse(c)))) {
@@ -84,6 +98,10 @@ public final class ClassDiscovery {
     /**
      * The rows labelled with the API's answers, for attacks that train on labels (the attacker's best stand-in for the
      * ground truth); each row is a query.
+     *
+     * @param api the API, its classes known
+     * @param data the rows to ask about
+     * @return {@code data}'s rows in the API's schema, labelled with its predictions
      */
     public static Dataset labelledByAnswers(HttpClassifier api, Dataset data) {
         int[] y = api.predict(data.x());

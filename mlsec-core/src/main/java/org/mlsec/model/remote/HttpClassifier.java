@@ -40,6 +40,19 @@ public final class HttpClassifier implements Classifier {
      */
     public record Config(URI endpoint, String predictionPath, String probabilityPath, int batchSize, int retries,
                          Duration backoff, Duration timeout, Map<String, String> headers) {
+        /**
+         * Checks the endpoint is an http(s) URL, the batch size positive and the retries not negative; null headers are
+         * none.
+         *
+         * @param endpoint the scoring URL
+         * @param predictionPath where the labels are in the answer (dotted path; default "prediction")
+         * @param probabilityPath where the probabilities are (default "probability"; null: label-only)
+         * @param batchSize rows per request
+         * @param retries retries of a failed request
+         * @param backoff first wait before a retry; doubles each time
+         * @param timeout per request
+         * @param headers extra headers, such as an API key
+         */
         public Config {
             Validate.notNull(endpoint, "endpoint URL");
             Validate.isTrue("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()),
@@ -49,23 +62,57 @@ public final class HttpClassifier implements Classifier {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
 
+        /**
+         * The defaults: paths "prediction" and "probability", 100 rows per request, 3 retries from 200 ms, 30 s
+         * timeout.
+         *
+         * @param endpoint the scoring URL
+         * @return the configuration
+         */
         public static Config of(URI endpoint) {
             return new Config(endpoint, "prediction", "probability", 100, 3, Duration.ofMillis(200),
                     Duration.ofSeconds(30), Map.of());
         }
 
+        /**
+         * This configuration with another batch size.
+         *
+         * @param n rows per request, positive
+         * @return the new configuration
+         */
         public Config withBatchSize(int n) {
             return new Config(endpoint, predictionPath, probabilityPath, n, retries, backoff, timeout, headers);
         }
 
+        /**
+         * This configuration with other retries.
+         *
+         * @param n retries of a failed request, not negative
+         * @param firstWait the first wait before a retry
+         * @return the new configuration
+         */
         public Config withRetries(int n, Duration firstWait) {
             return new Config(endpoint, predictionPath, probabilityPath, batchSize, n, firstWait, timeout, headers);
         }
 
+        /**
+         * This configuration reading the answer at other paths.
+         *
+         * @param prediction dotted path of the labels
+         * @param probability dotted path of the probabilities, null for a label-only API
+         * @return the new configuration
+         */
         public Config withPaths(String prediction, String probability) {
             return new Config(endpoint, prediction, probability, batchSize, retries, backoff, timeout, headers);
         }
 
+        /**
+         * This configuration sending one more header (replacing one of the same name).
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return the new configuration
+         */
         public Config withHeader(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
@@ -79,6 +126,12 @@ public final class HttpClassifier implements Classifier {
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
 
+    /**
+     * A client of the API in {@code config}; nothing is sent until the first query.
+     *
+     * @param schema the features sent (in this order) and the classes the answers are mapped to
+     * @param config the address and request settings
+     */
     public HttpClassifier(Schema schema, Config config) {
         this.schema = schema;
         this.config = config;
@@ -95,7 +148,11 @@ public final class HttpClassifier implements Classifier {
         return queries.get();
     }
 
-    /** HTTP requests sent, retries included. */
+    /**
+     * HTTP requests sent, retries included.
+     *
+     * @return the count so far
+     */
     public long requests() {
         return requests.get();
     }
@@ -120,6 +177,9 @@ public final class HttpClassifier implements Classifier {
     /**
      * The API's answers to the rows as class names (canonical text), without mapping them to the schema's classes:
      * how classes are learnt from an API whose classes are not known yet. Each row counts as a query.
+     *
+     * @param rows the rows, as the schema's features
+     * @return one canonical class name per row
      */
     public java.util.List<String> answers(double[][] rows) {
         String[] out = new String[rows.length];

@@ -15,6 +15,7 @@ import org.mlsec.model.Provenance;
  * for more classes one tree per class and round, and a softmax. Leaf scores already include the learning rate.
  */
 public final class BoostedModel extends LocalModel {
+    /** The model kind in model files. */
     public static final String KIND = "gradient_boosting";
 
     private final List<Tree> trees;
@@ -22,6 +23,16 @@ public final class BoostedModel extends LocalModel {
     private final int classes;
     private final int outputs;
 
+    /**
+     * A boosted model: for two classes one output, else one per class, each the base score plus its trees' leaf values;
+     * trees are ordered round by round, one per output.
+     *
+     * @param schema the features and classes
+     * @param provenance how the model was made
+     * @param trees boosting trees, a multiple of the outputs
+     * @param baseScore per output, the starting raw score
+     * @throws InputException when the trees or base scores do not fit the classes
+     */
     public BoostedModel(Schema schema, Provenance provenance, List<Tree> trees, double[] baseScore) {
         super(schema, provenance);
         this.trees = List.copyOf(trees);
@@ -42,15 +53,30 @@ public final class BoostedModel extends LocalModel {
         return KIND;
     }
 
+    /**
+     * The trees, round by round, one per output.
+     *
+     * @return the trees, unmodifiable
+     */
     public List<Tree> trees() {
         return trees;
     }
 
+    /**
+     * The starting raw score of each output.
+     *
+     * @return a copy
+     */
     public double[] baseScore() {
         return baseScore.clone();
     }
 
-    /** Raw scores (log-odds for two classes), one per output. */
+    /**
+     * Raw scores (log-odds for two classes), one per output.
+     *
+     * @param x rows as the encoder encodes them
+     * @return per row, the scores
+     */
     public double[][] scoresEncoded(double[][] x) {
         double[][] s = new double[x.length][outputs];
         IntStream.range(0, x.length).parallel().forEach(i -> {
@@ -120,6 +146,15 @@ public final class BoostedModel extends LocalModel {
         return node;
     }
 
+    /**
+     * Reads the model part of a saved file; the trees are checked before use.
+     *
+     * @param schema the model file's schema
+     * @param provenance the model file's provenance
+     * @param node the parameters object
+     * @return the model
+     * @throws InputException when a field is missing or a tree is malformed
+     */
     public static BoostedModel fromJson(Schema schema, Provenance provenance, JsonNode node) {
         try {
             Tree[] trees = Json.MAPPER.treeToValue(node.get("trees"), Tree[].class);

@@ -19,6 +19,15 @@ public final class BoostingTrainer {
     private BoostingTrainer() {
     }
 
+    /**
+     * Boosts {@code c.trees()} rounds of depth {@code c.maxDepth()} trees with shrinkage {@code c.learningRate()}.
+     *
+     * @param train the labelled training rows
+     * @param c the configuration
+     * @param source where the data came from, for the provenance
+     * @param progress told after each round
+     * @return the boosted model
+     */
     public static BoostedModel train(Dataset train, TrainConfig c, String source, Progress progress) {
         List<Integer> monotone = c.monotoneDirections(train.schema());
         FeatureEncoder enc = new FeatureEncoder(train.schema());

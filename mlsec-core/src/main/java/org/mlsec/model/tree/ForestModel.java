@@ -15,7 +15,9 @@ import org.mlsec.model.Provenance;
  * among the training rows in the leaf a row reaches, as in scikit-learn.
  */
 public final class ForestModel extends LocalModel {
+    /** The model kind of a forest in model files. */
     public static final String RANDOM_FOREST = "random_forest";
+    /** The model kind of a single tree in model files. */
     public static final String DECISION_TREE = "decision_tree";
 
     private final String kind;
@@ -24,6 +26,14 @@ public final class ForestModel extends LocalModel {
     /** Per tree, the class shares of each node: {@code [tree][node * classes + c]}. */
     private final double[][] shares;
 
+    /**
+     * A forest whose probabilities are the mean of its trees' leaf class shares.
+     *
+     * @param kind {@link #RANDOM_FOREST} or {@link #DECISION_TREE}
+     * @param schema the features and classes
+     * @param provenance how the model was made
+     * @param trees the trees, with one value per class at each node
+     */
     public ForestModel(String kind, Schema schema, Provenance provenance, List<Tree> trees) {
         super(schema, provenance);
         this.kind = kind;
@@ -52,6 +62,11 @@ public final class ForestModel extends LocalModel {
         return kind;
     }
 
+    /**
+     * The trees.
+     *
+     * @return the trees, unmodifiable
+     */
     public List<Tree> trees() {
         return trees;
     }
@@ -124,7 +139,15 @@ public final class ForestModel extends LocalModel {
         return node;
     }
 
-    /** Reads the model part of a saved file; the trees are checked before use. */
+    /**
+     * Reads the model part of a saved file; the trees are checked before use.
+     *
+     * @param kind the model file's kind
+     * @param schema the model file's schema
+     * @param provenance the model file's provenance
+     * @param node the parameters object
+     * @return the model
+     */
     public static ForestModel fromJson(String kind, Schema schema, Provenance provenance, JsonNode node) {
         Tree[] trees;
         try {

@@ -17,13 +17,31 @@ public final class ForestTrainer {
     private ForestTrainer() {
     }
 
+    /**
+     * Trains a random forest or single tree on every row of {@code train}.
+     *
+     * @param train the labelled training rows
+     * @param c the configuration
+     * @param source where the data came from, for the provenance
+     * @param progress told after each tree
+     * @return the model
+     */
     public static ForestModel train(Dataset train, TrainConfig c, String source, Progress progress) {
         FeatureEncoder enc = new FeatureEncoder(train.schema());
         TreeGrower grower = new TreeGrower(enc.encodeColumns(train.x()));
         return train(grower, train, c, source, progress);
     }
 
-    /** Trains on a grower made once, so that many forests on the same rows share its presorting. */
+    /**
+     * Trains on a grower made once, so that many forests on the same rows share its presorting.
+     *
+     * @param grower a grower over {@code train}'s encoded columns
+     * @param train the labelled training rows
+     * @param c the configuration
+     * @param source where the data came from, for the provenance
+     * @param progress told after each tree
+     * @return the model
+     */
     public static ForestModel train(TreeGrower grower, Dataset train, TrainConfig c, String source, Progress progress) {
         int[] all = new int[train.rows()];
         for (int i = 0; i < all.length; i++) {
@@ -35,6 +53,14 @@ public final class ForestTrainer {
     /**
      * Trains on the given rows of {@code pool} only (bootstrap samples drawn from them), reusing the pool's
      * presorted grower: reference models of membership inference are trained this way on random halves.
+     *
+     * @param grower a grower over {@code pool}'s encoded columns
+     * @param pool the labelled rows
+     * @param rows the indices of {@code pool} to train on
+     * @param c the configuration
+     * @param source where the data came from, for the provenance
+     * @param progress told after each tree
+     * @return the model
      */
     public static ForestModel train(TreeGrower grower, Dataset pool, int[] rows, TrainConfig c, String source,
                                     Progress progress) {

@@ -15,10 +15,31 @@ import org.mlsec.InputException;
  * A missing value (NaN) fails every {@code <=} test and goes right, unless {@code missingLeft} is given and says
  * left for that node: imported XGBoost, LightGBM and scikit-learn (1.3 and later) trees learn a direction for
  * missing values per split. mlsec's own trees leave it null.
+ *
+ * @param feature per node, the encoded feature tested, -1 at a leaf
+ * @param threshold per node, the split threshold
+ * @param left per node, the left child's index
+ * @param right per node, the right child's index
+ * @param value per node, {@code valueWidth} numbers
+ * @param valueWidth numbers per node: the classes, or 1 for a boosting tree
+ * @param samples per node, distinct training rows that reached it
+ * @param gain per node, its split's gain
+ * @param missingLeft per node, whether a missing value goes left; null: always right
  */
 public record Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
                    int[] samples, double[] gain, @JsonInclude(JsonInclude.Include.NON_NULL) boolean[] missingLeft) {
-    /** A tree whose missing values go right at every node (mlsec's own trees). */
+    /**
+     * A tree whose missing values go right at every node (mlsec's own trees).
+     *
+     * @param feature per node, the encoded feature tested, -1 at a leaf
+     * @param threshold per node, the split threshold
+     * @param left per node, the left child's index
+     * @param right per node, the right child's index
+     * @param value per node, {@code valueWidth} numbers
+     * @param valueWidth numbers per node
+     * @param samples per node, distinct training rows that reached it
+     * @param gain per node, its split's gain
+     */
     public Tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int valueWidth,
                 int[] samples, double[] gain) {
         this(feature, threshold, left, right, value, valueWidth, samples, gain, null);
@@ -27,15 +48,31 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
     /** Deepest tree accepted: far beyond real trees, shallow enough for the searches' recursion. */
     public static final int MAX_DEPTH = 10_000;
 
+    /**
+     * The number of nodes, the root first.
+     *
+     * @return the node count
+     */
     public int nodes() {
         return feature.length;
     }
 
+    /**
+     * Whether a node is a leaf.
+     *
+     * @param node the node's index
+     * @return true when it tests no feature
+     */
     public boolean isLeaf(int node) {
         return feature[node] < 0;
     }
 
-    /** The leaf an encoded row falls into. */
+    /**
+     * The leaf an encoded row falls into.
+     *
+     * @param x an encoded row
+     * @return the leaf's node index
+     */
     public int leaf(double[] x) {
         int n = 0;
         int f;
@@ -52,11 +89,20 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
         return n;
     }
 
-    /** True when some node sends missing values left (then prediction must check for NaN). */
+    /**
+     * True when some node sends missing values left (then prediction must check for NaN).
+     *
+     * @return whether {@code missingLeft} sends any node's missing values left
+     */
     public boolean handlesMissing() {
         return missingLeft != null;
     }
 
+    /**
+     * The number of leaves.
+     *
+     * @return the leaf count
+     */
     public int leaves() {
         int c = 0;
         for (int f : feature) {
@@ -67,7 +113,11 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
         return c;
     }
 
-    /** Depth of the deepest leaf (a single leaf has depth 0). */
+    /**
+     * Depth of the deepest leaf (a single leaf has depth 0).
+     *
+     * @return the depth
+     */
     public int depth() {
         int[] d = new int[nodes()];
         int max = 0;
@@ -84,6 +134,10 @@ public record Tree(int[] feature, double[] threshold, int[] left, int[] right, d
     /**
      * Checks a tree read from a file: array sizes agree, features exist, and every child comes after its parent,
      * so that no crafted file can make prediction loop forever or read out of bounds.
+     *
+     * @param features the number of encoded features
+     * @param expectedWidth the value width the model needs
+     * @throws InputException when the tree is malformed
      */
     public void validate(int features, int expectedWidth) {
         int n = feature == null ? 0 : feature.length;

@@ -35,10 +35,20 @@ public final class TreeGrower {
         }
     }
 
+    /**
+     * The rows of the training data.
+     *
+     * @return the row count
+     */
     public int rows() {
         return rows;
     }
 
+    /**
+     * The encoded features of the training data.
+     *
+     * @return the feature count
+     */
     public int features() {
         return features;
     }
@@ -49,12 +59,25 @@ public final class TreeGrower {
      * @param y      class index per row
      * @param k      number of classes
      * @param weight how often each row is in the sample (bootstrap multiplicity; 0 leaves it out)
+     *
+     * @param p how the tree grows
+     * @param rng draws the features tried at each split
+     * @return the tree
      */
     public Tree classification(int[] y, int k, int[] weight, TreeParams p, SplittableRandom rng) {
         return new Growth(weight, p, rng).growClassification(y, k);
     }
 
-    /** A regression tree on gradients and hessians (second-order boosting), over the rows with weight above 0. */
+    /**
+     * A regression tree on gradients and hessians (second-order boosting), over the rows with weight above 0.
+     *
+     * @param grad per row, the loss gradient
+     * @param hess per row, the loss hessian
+     * @param weight how often each row is in the sample (0 leaves it out)
+     * @param p how the tree grows
+     * @param rng draws the features tried at each split
+     * @return the tree
+     */
     public Tree boosting(double[] grad, double[] hess, int[] weight, TreeParams p, SplittableRandom rng) {
         return new Growth(weight, p, rng).growBoosting(grad, hess);
     }

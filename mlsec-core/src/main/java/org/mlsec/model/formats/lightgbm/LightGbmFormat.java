@@ -33,6 +33,7 @@ import org.mlsec.model.tree.Tree;
  * tree is a tree; nothing in it is executed, loaded or resolved.
  */
 public final class LightGbmFormat implements ModelFormat {
+    /** The format's name in messages and reports. */
     public static final String NAME = "LightGBM text";
 
     @Override

@@ -42,7 +42,12 @@ public final class PickleTamper {
     record Result(byte[] bytes, int arrays) {
     }
 
-    /** Rewrites {@code in} into {@code out}; an {@link InputException} when {@code in} is no scikit-learn pickle. */
+    /**
+     * Rewrites {@code in} into {@code out}; an {@link InputException} when {@code in} is no scikit-learn pickle.
+     *
+     * @param in the pickle or joblib file to tamper with
+     * @param out where the tampered file goes, with the input's compression
+     */
     public static void tamper(Path in, Path out) {
         byte[] raw;
         try {

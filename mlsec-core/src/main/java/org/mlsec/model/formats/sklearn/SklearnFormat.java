@@ -20,6 +20,7 @@ import org.mlsec.model.formats.ModelFormat;
  * pre-0.10 format ({@code ZF} header, arrays in side files) and lz4 compression are recognised and refused.
  */
 public final class SklearnFormat implements ModelFormat {
+    /** The format's name in messages and reports. */
     public static final String NAME = "scikit-learn pickle";
 
     @Override
