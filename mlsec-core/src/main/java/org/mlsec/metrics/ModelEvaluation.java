@@ -87,6 +87,8 @@ public final class ModelEvaluation {
      * @param model the model
      * @param data labelled rows in the model's schema
      * @return the figures
+     * @throws org.mlsec.InputException when the data is unlabelled or empty, or when none of its labels is one of the
+     *         model's classes (yes/no labels against a 0/1 model: 0% would not be a measurement)
      */
     public static Report evaluate(Classifier model, Dataset data) {
         Validate.isTrue(data.labelled(), "data must be labelled");
