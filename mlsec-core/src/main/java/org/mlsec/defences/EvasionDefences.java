@@ -30,6 +30,17 @@ public final class EvasionDefences {
     /**
      * No defence, adversarial training, and (for tree models, when constraints are given) monotone constraints alone
      * and together with adversarial training.
+     *
+     * @param base     how the undefended model is trained; the other defences start from it
+     * @param feas     the constraints of the adversarial examples used for adversarial training
+     * @param from     the class evaders leave
+     * @param to       the class they want
+     * @param advRows  training rows attacked per adversarial-training round
+     * @param rounds   adversarial-training rounds
+     * @param monotone monotone constraints by column name (+1 rising, -1 falling); empty for none
+     * @param seed     seed of the adversarial-training attacks
+     * @param progress receives the adversarial-training rounds
+     * @return the defences, undefended first
      */
     public static List<Defence> standard(TrainConfig base, Feasibility feas, int from, int to, int advRows, int rounds,
                                          java.util.Map<String, Integer> monotone, long seed, Progress progress) {
@@ -48,7 +59,20 @@ public final class EvasionDefences {
         return list;
     }
 
-    /** Trains and attacks each defence; one Result per defence with test_accuracy added. */
+    /**
+     * Trains and attacks each defence; one Result per defence with test_accuracy added. Each model is trained on
+     * one stratified half of the data and attacked on the other.
+     *
+     * @param data       the data to split into a training and an attacked half
+     * @param defences   the defences to measure
+     * @param feas       the constraints of the attack
+     * @param from       the class evaders leave
+     * @param to         the class they want
+     * @param attackRows the number of rows attacked per defence
+     * @param seed       seed of the split and of the attack
+     * @param progress   receives one update per defence
+     * @return one result per defence, in order
+     */
     public static List<Result> study(Dataset data, List<Defence> defences, Feasibility feas, int from, int to,
                                      int attackRows, long seed, Progress progress) {
         Split halves = Split.stratified(data, 0.5, seed);

@@ -56,7 +56,16 @@ import org.mlsec.model.TrainConfig;
 public final class ExtractionDefences {
     /** The extraction strategies of {@link Extraction}. */
     public enum Strategy {
-        LEARN("learn"), LEARN_ACTIVE("learn-active"), SWEEP("sweep"), PATH("path"), EQUATION("equation");
+        /** Trains a copy on the answers to queries drawn like the attacker's known rows ({@link Extraction#learn}). */
+        LEARN("learn"),
+        /** Like {@link #LEARN}, with half of the budget spent on rows near the copy's own decision boundary. */
+        LEARN_ACTIVE("learn-active"),
+        /** Queries a grid over the two most important features, the others at their medians. */
+        SWEEP("sweep"),
+        /** Finds a tree model's decision paths ({@link Extraction#path}); tree models only. */
+        PATH("path"),
+        /** Solves for a two-class logistic regression's weights from its probabilities. */
+        EQUATION("equation");
 
         private final String key;
 
@@ -64,13 +73,19 @@ public final class ExtractionDefences {
             this.key = key;
         }
 
-        /** The name in tables and JSON, as {@code attack steal} reports it. */
+        /**
+         * The name in tables and JSON, as {@code attack steal} reports it.
+         *
+         * @return the strategy's key, such as {@code learn-active}
+         */
         public String key() {
             return key;
         }
     }
 
     /**
+     * How the study runs.
+     *
      * @param budget         queries per strategy (equation solving needs only d + 1 of them)
      * @param seed           of the split, the attacks and the benign batches
      * @param attackBatch    rows per attacker request
@@ -79,6 +94,17 @@ public final class ExtractionDefences {
      * @param benignRows     most benign rows replayed
      */
     public record Config(int budget, long seed, int attackBatch, int benignClients, int benignMaxBatch, int benignRows) {
+        /**
+         * Validates the configuration.
+         *
+         * @param budget         queries per strategy, at least 10
+         * @param seed           of the split, the attacks and the benign batches
+         * @param attackBatch    rows per attacker request, positive
+         * @param benignClients  benign clients taking turns, positive
+         * @param benignMaxBatch most rows per benign request, positive
+         * @param benignRows     most benign rows replayed, positive
+         * @throws org.mlsec.InputException if the budget is below 10 or a count is not positive
+         */
         public Config {
             Validate.atLeast(budget, 10, "budget");
             Validate.positive(attackBatch, "attackBatch");
@@ -87,7 +113,13 @@ public final class ExtractionDefences {
             Validate.positive(benignRows, "benignRows");
         }
 
-        /** Single-row attacker requests; 10,000 benign rows over 5 clients in requests of 1 to 10 rows. */
+        /**
+         * Single-row attacker requests; 10,000 benign rows over 5 clients in requests of 1 to 10 rows.
+         *
+         * @param budget queries per strategy, at least 10
+         * @param seed   of the split, the attacks and the benign batches
+         * @return the configuration
+         */
         public static Config of(int budget, long seed) {
             return new Config(budget, seed, 1, 5, 10, 10_000);
         }
@@ -96,6 +128,7 @@ public final class ExtractionDefences {
     /**
      * One strategy's run.
      *
+     * @param strategy               the strategy that ran
      * @param queries                the queries it sent
      * @param queriesBeforeDetection per detector, the queries sent before the first request it fired on; absent when
      *                               it never fired
@@ -104,11 +137,25 @@ public final class ExtractionDefences {
      */
     public record Attack(Strategy strategy, long queries, Map<ExtractionAlert, Long> queriesBeforeDetection,
                          double fidelity, String failure) {
+        /**
+         * Copies the detections.
+         *
+         * @param strategy               the strategy that ran
+         * @param queries                the queries it sent
+         * @param queriesBeforeDetection per detector, the queries sent before the first request it fired on
+         * @param fidelity               the copy's agreement with the model on the benign rows (NaN when it failed)
+         * @param failure                why the attack made no copy, or null
+         */
         public Attack {
             queriesBeforeDetection = Map.copyOf(queriesBeforeDetection);
         }
 
-        /** The queries before {@code detector} fired, or null when it did not within {@link #queries()}. */
+        /**
+         * The queries before {@code detector} fired, or null when it did not within {@link #queries()}.
+         *
+         * @param detector the detector asked about
+         * @return the queries sent before its first alert, or null
+         */
         public Long before(ExtractionAlert detector) {
             return queriesBeforeDetection.get(detector);
         }
@@ -117,9 +164,14 @@ public final class ExtractionDefences {
     /**
      * The study's figures.
      *
+     * @param budget               queries per strategy
+     * @param attacks              one run per strategy that applies, in {@link Strategy} order
      * @param skipped              strategies that do not apply to the model, with the reason
      * @param falseAlarmRate       per detector, the share of benign requests it fired on
      * @param benignClientsAlerted per detector, the benign clients it fired on at least once (blocked under block)
+     * @param benignQueries        benign rows replayed
+     * @param benignRequests       benign requests sent
+     * @param benignClients        benign clients taking turns
      * @param profileRows          reference rows given to the detectors
      * @param attackerRows         reference rows the attacker knows
      * @param benignRows           reference rows replayed (and the fidelity's rows)
@@ -128,6 +180,21 @@ public final class ExtractionDefences {
                          Map<ExtractionAlert, Double> falseAlarmRate, Map<ExtractionAlert, Integer> benignClientsAlerted,
                          long benignQueries, long benignRequests, int benignClients, int profileRows, int attackerRows,
                          int benignRows) {
+        /**
+         * Copies the lists and maps.
+         *
+         * @param budget               queries per strategy
+         * @param attacks              one run per strategy that applies
+         * @param skipped              strategies that do not apply to the model, with the reason
+         * @param falseAlarmRate       per detector, the share of benign requests it fired on
+         * @param benignClientsAlerted per detector, the benign clients it fired on at least once
+         * @param benignQueries        benign rows replayed
+         * @param benignRequests       benign requests sent
+         * @param benignClients        benign clients taking turns
+         * @param profileRows          reference rows given to the detectors
+         * @param attackerRows         reference rows the attacker knows
+         * @param benignRows           reference rows replayed
+         */
         public Report {
             attacks = List.copyOf(attacks);
             skipped = Map.copyOf(skipped);
@@ -141,6 +208,8 @@ public final class ExtractionDefences {
          * attack failed, {@code failed}), {@code skipped}, {@code false_alarm_rate} and {@code benign_clients_alerted}
          * per detector, {@code benign_queries}, {@code benign_requests}, {@code benign_clients}, {@code budget} and
          * {@code reference_rows} (how the reference was split).
+         *
+         * @return the JSON object, a new map
          */
         public Map<String, Object> toJson() {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -197,6 +266,10 @@ public final class ExtractionDefences {
      *
      * @param model     the model an API would serve
      * @param reference genuine rows in the model's schema (at least 8)
+     * @param config    the budget, the seed and how requests are batched
+     * @param progress  receives one update per strategy and one for the benign replay
+     * @return the study's figures
+     * @throws org.mlsec.InputException if the model is null or the reference has fewer than 8 rows
      */
     public static Report study(LocalModel model, Dataset reference, Config config, Progress progress) {
         Validate.notNull(model, "model");

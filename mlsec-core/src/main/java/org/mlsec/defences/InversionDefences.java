@@ -41,6 +41,15 @@ public final class InversionDefences {
      * @param attack       the attack's result ({@link AttributeInference#infer})
      */
     public record Row(String defence, double testAccuracy, Result attack) {
+        /**
+         * Validates the row.
+         *
+         * @param defence      what was done
+         * @param testAccuracy the defended model's accuracy on the held-out half, in [0, 1]
+         * @param attack       the attack's result, with advantage_members and ci95_members
+         * @throws org.mlsec.InputException if a part is null, the accuracy is outside [0, 1] or the attack is not
+         *                                  an attribute-inference result
+         */
         public Row {
             Validate.notNull(defence, "defence");
             Validate.isTrue(testAccuracy >= 0 && testAccuracy <= 1, "testAccuracy must be in [0, 1], got " + testAccuracy);
@@ -49,18 +58,30 @@ public final class InversionDefences {
                     "attack must be an attribute-inference result (advantage_members, ci95_members)");
         }
 
-        /** Accuracy of the attack on members minus that of the model-free baseline. */
+        /**
+         * Accuracy of the attack on members minus that of the model-free baseline.
+         *
+         * @return the attack's advantage on the members
+         */
         public double advantage() {
             return attack.metric("advantage_members");
         }
 
-        /** The 95% interval of {@link #advantage()}: low, high. */
+        /**
+         * The 95% interval of {@link #advantage()}.
+         *
+         * @return low and high end of the interval
+         */
         public double[] advantageInterval() {
             List<?> ci = (List<?>) attack.metrics().get("ci95_members");
             return new double[] {((Number) ci.get(0)).doubleValue(), ((Number) ci.get(1)).doubleValue()};
         }
 
-        /** The attack's figures with the defence and its test accuracy. */
+        /**
+         * The attack's figures with the defence and its test accuracy.
+         *
+         * @return the JSON object of the row, a new map
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> row = new LinkedHashMap<>(attack.toJson());
             row.put("defence", defence);
@@ -69,14 +90,30 @@ public final class InversionDefences {
         }
     }
 
-    /** The study: one row per defence, in the order above. */
+    /**
+     * The study: one row per defence, in the order above.
+     *
+     * @param sensitive the attribute the attack infers
+     * @param rows      one row per defence
+     */
     public record Study(String sensitive, List<Row> rows) {
+        /**
+         * Validates the study and copies the rows.
+         *
+         * @param sensitive the attribute the attack infers
+         * @param rows      one row per defence
+         * @throws org.mlsec.InputException if {@code sensitive} is null
+         */
         public Study {
             Validate.notNull(sensitive, "sensitive");
             rows = List.copyOf(rows);
         }
 
-        /** The JSON object: the sensitive attribute and one object per defence. */
+        /**
+         * The JSON object: the sensitive attribute and one object per defence.
+         *
+         * @return the JSON object of the study
+         */
         public Map<String, Object> toJson() {
             List<Map<String, Object>> out = new ArrayList<>();
             rows.forEach(r -> out.add(r.toJson()));
@@ -87,12 +124,16 @@ public final class InversionDefences {
     /**
      * Runs every defence against the attack.
      *
+     * @param data         the data, split at random into members and held-out rows
      * @param sensitive    the attribute the attack infers
      * @param bounds       public bounds of the columns for the DP random forest, or null to take them from the data
      *                     (then that row says so: the bounds leak)
      * @param boundsSource where {@code bounds} come from (recorded in the DP forest's provenance)
      * @param outputs      the output hardenings measured on the forest (the CLI's default: rounded, labels only)
+     * @param seed         seed of the split, the models, the output noise and the attack
      * @param progress     told about the training of the tree and the forest
+     * @return one row per defence
+     * @throws org.mlsec.InputException if {@code data}, {@code sensitive} or {@code outputs} is null
      */
     public static Study study(Dataset data, String sensitive, Schema bounds, String boundsSource,
                               List<org.mlsec.defences.postprocessor.OutputMode> outputs, long seed, Progress progress) {

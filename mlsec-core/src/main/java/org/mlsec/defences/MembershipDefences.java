@@ -49,11 +49,24 @@ public final class MembershipDefences {
      * @param epsilons     the budgets to try (infinity: the same random trees without noise)
      */
     public record DpForests(Schema bounds, String boundsSource, List<Double> epsilons) {
+        /**
+         * Copies the budgets.
+         *
+         * @param bounds       public bounds of the columns, or null to take them from the data
+         * @param boundsSource where the bounds come from
+         * @param epsilons     the budgets to try
+         */
         public DpForests {
             epsilons = List.copyOf(epsilons);
         }
 
-        /** epsilon 8 and 1, with bounds from the data unless given. */
+        /**
+         * The forests at epsilon 8 and 1, with bounds from the data unless given.
+         *
+         * @param bounds       public bounds of the columns, or null to take them from the data
+         * @param boundsSource where the bounds come from (ignored when {@code bounds} is null)
+         * @return the two forests
+         */
         public static DpForests of(Schema bounds, String boundsSource) {
             return new DpForests(bounds, boundsSource, List.of(8.0, 1.0));
         }
@@ -112,13 +125,35 @@ public final class MembershipDefences {
         return list;
     }
 
-    /** Runs every defence against the attack; one Result per defence, with test_accuracy added. */
+    /**
+     * Runs every defence against the attack; one Result per defence, with test_accuracy added. The DP random
+     * forests are those of {@link DpForests#of} with bounds from the data.
+     *
+     * @param data       the data, split at random into members and non-members
+     * @param base       the target's training configuration; the undefended row and the regularised rows use it
+     * @param method     the membership attack (label-only defences are attacked label-only)
+     * @param references the number of reference models the attack trains
+     * @param seed       seed of the split, the training, the output noise and the attack
+     * @param progress   receives one update per defence measured
+     * @return one result per defence, in the order the defences were tried
+     */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress) {
         return study(data, base, method, references, seed, progress, DpForests.of(null, null));
     }
 
-    /** The study with the given DP random forests among the defences. */
+    /**
+     * The study with the given DP random forests among the defences, and the {@link #DEFAULT_OUTPUTS} hardening.
+     *
+     * @param data       the data, split at random into members and non-members
+     * @param base       the target's training configuration; the undefended row and the regularised rows use it
+     * @param method     the membership attack (label-only defences are attacked label-only)
+     * @param references the number of reference models the attack trains
+     * @param seed       seed of the split, the training, the output noise and the attack
+     * @param progress   receives one update per defence measured
+     * @param dp         the DP random forests to add to the defences
+     * @return one result per defence, in the order the defences were tried
+     */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress, DpForests dp) {
         return study(data, base, method, references, seed, progress, dp, DEFAULT_OUTPUTS);
@@ -127,6 +162,16 @@ public final class MembershipDefences {
     /**
      * The study with the given DP random forests and output hardening rows ({@link OutputHardening#forStudies}
      * settings) among the defences.
+     *
+     * @param data       the data, split at random into members and non-members
+     * @param base       the target's training configuration; the undefended row and the regularised rows use it
+     * @param method     the membership attack (label-only defences are attacked label-only)
+     * @param references the number of reference models the attack trains
+     * @param seed       seed of the split, the training, the output noise and the attack
+     * @param progress   receives one update per defence measured
+     * @param dp         the DP random forests to add to the defences
+     * @param outputs    the output hardening modes to measure, one row each
+     * @return one result per defence, in the order the defences were tried
      */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress, DpForests dp, List<OutputMode> outputs) {

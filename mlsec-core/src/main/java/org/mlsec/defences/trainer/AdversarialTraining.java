@@ -20,10 +20,20 @@ public final class AdversarialTraining {
     }
 
     /**
-     * @param from   the class evaders leave (such as 1, "will default")
-     * @param to     the class they want
-     * @param rows   training rows attacked per round
-     * @param rounds retraining rounds
+     * Trains a model, then for each round attacks training rows of both classes and retrains on the data with the
+     * feasible changed rows added.
+     *
+     * @param train    the training data
+     * @param config   how each model (the first and every retrained one) is trained
+     * @param feas     the constraints the adversarial examples obey
+     * @param from     the class evaders leave (such as 1, "will default")
+     * @param to       the class they want
+     * @param rows     training rows attacked per round
+     * @param rounds   retraining rounds
+     * @param seed     seed of the attack; round r uses {@code seed + r}
+     * @param progress receives one update per round
+     * @return the model retrained in the last round
+     * @throws org.mlsec.InputException if {@code rows} or {@code rounds} is not positive
      */
     public static LocalModel train(Dataset train, TrainConfig config, Feasibility feas, int from, int to, int rows,
                                    int rounds, long seed, Progress progress) {
