@@ -32,8 +32,13 @@ public final class DpLogisticRegression {
     }
 
     /**
+     * Trains an epsilon-differentially private logistic regression (one-vs-rest above two classes).
+     *
+     * @param train   the training data
      * @param epsilon privacy budget (smaller: more private)
      * @param lambda  regularisation of the average loss
+     * @param seed    seed of the noise
+     * @return the trained model
      */
     public static LogisticModel train(Dataset train, double epsilon, double lambda, long seed) {
         Validate.isTrue(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive, got " + epsilon);

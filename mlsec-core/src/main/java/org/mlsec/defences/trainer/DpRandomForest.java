@@ -40,9 +40,16 @@ import org.mlsec.model.tree.Tree;
  */
 public final class DpRandomForest {
     /** How trees share the rows, and so how their budgets compose. */
-    public enum Composition { DISJOINT, SHARED }
+    public enum Composition {
+        /** Each tree sees its own disjoint part of the rows: parallel composition, each tree gets all of epsilon. */
+        DISJOINT,
+        /** Every tree sees every row: basic or advanced composition divides epsilon among the trees. */
+        SHARED
+    }
 
     /**
+     * How the forest is grown and how much privacy it spends.
+     *
      * @param trees       trees in the forest
      * @param maxDepth    depth of every random tree (2^depth leaves)
      * @param epsilon     total privacy budget
@@ -51,6 +58,17 @@ public final class DpRandomForest {
      * @param seed        seed of the structure, the partition and the noise
      */
     public record Config(int trees, int maxDepth, double epsilon, double delta, Composition composition, long seed) {
+        /**
+         * Validates the configuration.
+         *
+         * @param trees       trees in the forest, in [1, 10000]
+         * @param maxDepth    depth of every random tree, in [0, 20]
+         * @param epsilon     total privacy budget, positive (infinity: no noise and no guarantee)
+         * @param delta       slack allowed for advanced composition, in [0, 1)
+         * @param composition how the trees share the rows, required
+         * @param seed        seed of the structure, the partition and the noise
+         * @throws org.mlsec.InputException if a value is out of range or the composition is null
+         */
         public Config {
             Validate.isTrue(trees >= 1 && trees <= 10_000, "trees must be in [1, 10000], got " + trees);
             Validate.isTrue(maxDepth >= 0 && maxDepth <= 20, "maxDepth must be in [0, 20], got " + maxDepth);
@@ -59,13 +77,26 @@ public final class DpRandomForest {
             Validate.isTrue(composition != null, "composition is required");
         }
 
-        /** diffprivlib's defaults (10 trees, disjoint parts) with depth 8 (the best test AUC on the credit data in a sweep of 10-200 trees, depth 4-12). */
+        /**
+         * diffprivlib's defaults (10 trees, disjoint parts) with depth 8 (the best test AUC on the credit data in a
+         * sweep of 10-200 trees, depth 4-12).
+         *
+         * @param epsilon total privacy budget
+         * @param seed    seed of the structure, the partition and the noise
+         * @return the configuration
+         */
         public static Config of(double epsilon, long seed) {
             return new Config(10, 8, epsilon, 0, Composition.DISJOINT, seed);
         }
     }
 
-    /** The forest and its privacy accounting. */
+    /**
+     * The forest and its privacy accounting.
+     *
+     * @param model       the trained forest, with the public bounds in its schema
+     * @param spent       what the forest spends in total
+     * @param treeEpsilon the budget each tree's noisy leaf counts were given
+     */
     public record Trained(ForestModel model, PrivacyAccountant spent, double treeEpsilon) {
     }
 
@@ -73,9 +104,15 @@ public final class DpRandomForest {
     }
 
     /**
+     * Trains the forest: random tree structures within the public bounds, then Laplace-noised leaf counts.
+     *
+     * @param train  the private training data
      * @param bounds public bounds: a schema with the training data's columns whose numeric columns have finite
      *               min and max that were not computed from {@code train}
      * @param boundsSource where the bounds come from, recorded in the provenance (e.g. "schema.json")
+     * @param c      the forest's configuration
+     * @return the forest and its accounting
+     * @throws org.mlsec.InputException if the bounds lack a numeric column of the data, or a bound is not finite
      */
     public static Trained train(Dataset train, Schema bounds, String boundsSource, Config c) {
         Schema own = withBounds(train.schema(), bounds);
@@ -147,6 +184,11 @@ public final class DpRandomForest {
     /**
      * The data's schema with each numeric column's range taken from {@code bounds} (matched by name): the model
      * records the public bounds it was built on, so that an attacker's reference models can be built the same way.
+     *
+     * @param data   the training data's schema
+     * @param bounds a schema holding the public range of every numeric column of {@code data}
+     * @return {@code data} with the ranges of {@code bounds}
+     * @throws org.mlsec.InputException if {@code bounds} has no column of that name, or has it categorical
      */
     public static Schema withBounds(Schema data, Schema bounds) {
         Schema s = data;
@@ -168,6 +210,9 @@ public final class DpRandomForest {
      * Bounds computed from the rows themselves (observed range widened by {@link InputSchema#MARGIN}). They leak:
      * the extreme values of the private data are published through the thresholds' range, which epsilon does not
      * cover. For experiments and for data whose ranges are public anyway; callers must say so.
+     *
+     * @param d the data whose ranges become the bounds
+     * @return the data's schema with the widened observed ranges
      */
     public static Schema boundsFromData(Dataset d) {
         return InputSchema.infer(d).toSchema();
@@ -176,6 +221,9 @@ public final class DpRandomForest {
     /**
      * A trainer of reference models built like {@code target} (a forest this class trained): the same
      * configuration, bounds and mechanism, so that membership inference against it is adaptive.
+     *
+     * @param target a forest trained by this class, whose provenance holds its configuration
+     * @return the configuration {@code target} was trained with
      */
     public static Config configOf(org.mlsec.model.LocalModel target) {
         Map<String, String> h = target.provenance().hyperparameters();

@@ -27,11 +27,19 @@ public final class Sanitizer {
     static final int K = 10;
     static final int KNN_SAMPLE = 6000;
 
-    /** The sanitised data and what was done to which rows. */
+    /**
+     * The sanitised data and what was done to which rows.
+     *
+     * @param data       the data with the relabelled rows' new labels
+     * @param actions    one line per step taken: each implausible subgroup relabelled, and the kNN pass if run
+     * @param relabelled indices of the rows whose label changed
+     */
     public record Sanitized(Dataset data, List<String> actions, List<Integer> relabelled) {
         /**
          * The JSON figures: rows, how many were relabelled, the actions, and the lines of the relabelled rows in
          * the CSV file they were read from (header on line 1; the first 100,000).
+         *
+         * @return the JSON object, a new map
          */
         public java.util.Map<String, Object> toJson() {
             java.util.Map<String, Object> res = new java.util.LinkedHashMap<>();
@@ -46,6 +54,16 @@ public final class Sanitizer {
     private Sanitizer() {
     }
 
+    /**
+     * Relabels, for each class, up to three implausible subgroups with a random forest trained on the other rows,
+     * then optionally runs kNN label consistency over all rows.
+     *
+     * @param d        the training data, not changed
+     * @param knn      whether to run kNN label consistency after the subgroups
+     * @param seed     seed of the relabelling models and of the kNN sample
+     * @param progress receives one update per subgroup relabelled
+     * @return the sanitised copy and what was done
+     */
     public static Sanitized sanitize(Dataset d, boolean knn, long seed, Progress progress) {
         int[] y = d.y().clone();
         List<String> actions = new ArrayList<>();
