@@ -13,6 +13,8 @@ import org.mlsec.model.Classifier;
  */
 public final class Backdoor {
     /**
+     * What to inject.
+     *
      * @param triggers  one or more triggers; poisoned rows are shared among them
      * @param target    class index the trigger should force
      * @param rate      share of the rows of {@code fromLabel} to copy (used when count is 0)
@@ -21,6 +23,18 @@ public final class Backdoor {
      * @param seed      which rows are copied
      */
     public record Config(List<Trigger> triggers, int target, double rate, int fromLabel, int count, long seed) {
+        /**
+         * Validates the configuration.
+         *
+         * @param triggers  one or more triggers
+         * @param target    class index the trigger should force
+         * @param rate      share of the rows of {@code fromLabel} to copy, in (0, 10] (used when count is 0)
+         * @param fromLabel class whose rows are copied (-1: every class but the target)
+         * @param count     exact number of poisoned rows, not negative (0: use the rate)
+         * @param seed      which rows are copied
+         * @throws org.mlsec.InputException if there is no trigger, the count is negative, or neither a positive
+         *                                  count nor a rate in (0, 10] is given
+         */
         public Config {
             Validate.isTrue(triggers != null && !triggers.isEmpty(), "at least one trigger is required", "trigger");
             Validate.isTrue(count > 0 || (rate > 0 && rate <= 10),
@@ -29,13 +43,28 @@ public final class Backdoor {
         }
     }
 
-    /** The poisoned data: the original rows, then the injected ones ({@code injected[i]} marks them). */
+    /**
+     * The poisoned data: the original rows, then the injected ones ({@code injected[i]} marks them).
+     *
+     * @param data         the original rows followed by the injected copies
+     * @param injected     per row of {@code data}, whether it was injected
+     * @param poisonedRows how many rows were injected
+     */
     public record Poisoned(Dataset data, boolean[] injected, int poisonedRows) {
     }
 
     private Backdoor() {
     }
 
+    /**
+     * Copies rows of {@code c.fromLabel()} (distinct rows while there are enough), writes a trigger into each copy
+     * (the triggers taking turns), gives it the target label and appends it.
+     *
+     * @param clean the clean training data, not changed
+     * @param c     the triggers, the target and how many rows to inject
+     * @return the clean rows followed by the injected ones
+     * @throws org.mlsec.InputException if no row can be copied or a trigger does not fit the schema
+     */
     public static Poisoned poison(Dataset clean, Config c) {
         int[] y = clean.y();
         List<Integer> candidates = new ArrayList<>();
@@ -77,7 +106,16 @@ public final class Backdoor {
         return new Poisoned(new Dataset(clean.schema(), x, ny), injected, n);
     }
 
-    /** Share of rows whose true label is not the target that the model assigns to the target once triggered. */
+    /**
+     * Share of rows whose true label is not the target that the model assigns to the target once triggered.
+     *
+     * @param model   the model to measure
+     * @param test    labelled rows to trigger
+     * @param trigger the trigger to write into them
+     * @param target  the class the trigger should force
+     * @return the attack success rate, or NaN when every test row has the target label
+     * @throws org.mlsec.InputException if the trigger does not fit the model's schema
+     */
     public static double attackSuccessRate(Classifier model, Dataset test, Trigger trigger, int target) {
         List<double[]> resolved = trigger.resolve(model.schema());
         List<double[]> rows = new ArrayList<>();

@@ -35,6 +35,8 @@ public final class BackdoorImpact {
      *
      * @param train              the training part with the injected rows appended
      * @param split              the clean training part and the held-out rows
+     * @param clean              the model trained on the clean training part
+     * @param backdoored         the model trained on the poisoned training part
      * @param accuracyClean      the clean model's accuracy on the held-out rows
      * @param accuracyBackdoored the backdoored model's
      * @param successByTrigger   each trigger (as text) and its attack success rate on the backdoored model
@@ -44,6 +46,20 @@ public final class BackdoorImpact {
     public record Impact(Backdoor.Poisoned train, Split split, LocalModel clean, LocalModel backdoored,
                          double accuracyClean, double accuracyBackdoored, Map<String, Double> successByTrigger,
                          double attackSuccessRate, double triggerRateOnClean) {
+        /**
+         * Validates the figures and copies the per-trigger rates, keeping their order.
+         *
+         * @param train              the training part with the injected rows appended, required
+         * @param split              the clean training part and the held-out rows, required
+         * @param clean              the model trained on the clean training part, required
+         * @param backdoored         the model trained on the poisoned training part, required
+         * @param accuracyClean      the clean model's accuracy on the held-out rows, in [0, 1]
+         * @param accuracyBackdoored the backdoored model's, in [0, 1]
+         * @param successByTrigger   each trigger (as text) and its attack success rate, at least one
+         * @param attackSuccessRate  the weakest trigger's success rate
+         * @param triggerRateOnClean the first trigger's success rate on the clean model
+         * @throws org.mlsec.InputException if a part is null, an accuracy is outside [0, 1] or no trigger is given
+         */
         public Impact {
             Validate.notNull(train, "train");
             Validate.notNull(split, "split");
@@ -56,7 +72,12 @@ public final class BackdoorImpact {
             successByTrigger = Collections.unmodifiableMap(new LinkedHashMap<>(successByTrigger));
         }
 
-        /** The backdoor works: its weakest trigger beats the clean model's rate by more than {@link #FINDING_MARGIN}. */
+        /**
+         * Whether the backdoor works: its weakest trigger beats the clean model's rate by more than
+         * {@link #FINDING_MARGIN}.
+         *
+         * @return true when the backdoor works
+         */
         public boolean finding() {
             return attackSuccessRate > triggerRateOnClean + FINDING_MARGIN;
         }
@@ -64,6 +85,9 @@ public final class BackdoorImpact {
         /**
          * {@code full} (the data {@link #measure} split) with the injected rows appended: the file an attacker writes
          * back; {@code injected()} of the result marks the appended rows.
+         *
+         * @param full the data {@link #measure} split, not changed
+         * @return {@code full} followed by the injected rows
          */
         public Backdoor.Poisoned appendedTo(Dataset full) {
             Dataset add = injected();
@@ -81,13 +105,21 @@ public final class BackdoorImpact {
             return new Backdoor.Poisoned(new Dataset(full.schema(), x, y), mark, add.rows());
         }
 
-        /** The injected rows alone (what an attacker appends to the training file). */
+        /**
+         * The injected rows alone (what an attacker appends to the training file).
+         *
+         * @return the injected rows, in the order they were appended
+         */
         public Dataset injected() {
             int first = split.train().rows();
             return train.data().subset(IntStream.range(first, train.data().rows()).toArray());
         }
 
-        /** The figures under their JSON keys; a finding when the backdoor works ({@link #finding()}). */
+        /**
+         * The figures under their JSON keys; a finding when the backdoor works ({@link #finding()}).
+         *
+         * @return the result of the measurement
+         */
         public Result toResult() {
             return Result.of("backdoor", "trigger-poisoning")
                     .metric("clean_accuracy_clean_model", accuracyClean)
@@ -100,7 +132,11 @@ public final class BackdoorImpact {
                     .finding(finding()).build();
         }
 
-        /** {@link #toResult()} as the JSON object. */
+        /**
+         * {@link #toResult()} as the JSON object.
+         *
+         * @return the result's JSON object
+         */
         public Map<String, Object> toJson() {
             return toResult().toJson();
         }
@@ -109,6 +145,13 @@ public final class BackdoorImpact {
     /**
      * Poisons the training part of {@code data} with {@code attack} and measures the two models; {@code config} says
      * how they are trained (its features: the columns they see) and how the data is split.
+     *
+     * @param data     the clean data, split into a training part and held-out rows
+     * @param attack   the triggers, the target and how many rows to inject
+     * @param config   how the models are trained and the data is split
+     * @param progress receives the training of both models
+     * @return the measured effect
+     * @throws org.mlsec.InputException if a part is null, or the attack does not fit the data
      */
     public static Impact measure(Dataset data, Backdoor.Config attack, PoisoningImpact.Config config, Progress progress) {
         Validate.notNull(data, "data");

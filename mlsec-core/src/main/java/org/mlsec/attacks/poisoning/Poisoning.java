@@ -20,7 +20,13 @@ import org.mlsec.model.Trainer;
  * flips, or label flips chosen greedily to hurt a model most within a budget.
  */
 public final class Poisoning {
-    /** The poisoned rows and which ones were changed. */
+    /**
+     * The poisoned rows and which ones were changed.
+     *
+     * @param data        the poisoned copy of the data
+     * @param changed     per row, whether its features or label changed
+     * @param changedRows how many rows changed
+     */
     public record Poisoned(Dataset data, boolean[] changed, int changedRows) {
     }
 
@@ -33,6 +39,14 @@ public final class Poisoning {
     /**
      * Applies {@code set} (COLUMN=VALUE, the label column included) and {@code scale} (COLUMN=FACTOR) to every row
      * the condition selects.
+     *
+     * @param data  the clean data, not changed
+     * @param where which rows to edit
+     * @param set   values to set by column name, the label column included
+     * @param scale factors to multiply numeric columns by, by column name (whole-number columns are rounded)
+     * @return the poisoned copy; rows the edits leave as they were do not count as changed
+     * @throws org.mlsec.InputException if a column is unknown, a label is not a class, a scaled column is
+     *                                  categorical or a factor is not finite
      */
     public static Poisoned targeted(Dataset data, Condition where, Map<String, String> set, Map<String, Double> scale) {
         Schema s = data.schema();
@@ -78,7 +92,15 @@ public final class Poisoning {
         return new Poisoned(new Dataset(s, x, y), changed, count);
     }
 
-    /** Flips the labels of a random share of rows (two classes: to the other; more: to a random other class). */
+    /**
+     * Flips the labels of a random share of rows (two classes: to the other; more: to a random other class).
+     *
+     * @param data the clean data, not changed
+     * @param rate the probability that each row is flipped, in (0, 1)
+     * @param seed seed of the choice of rows and of the new classes
+     * @return the poisoned copy
+     * @throws org.mlsec.InputException if the rate is outside (0, 1)
+     */
     public static Poisoned flipRandom(Dataset data, double rate, long seed) {
         Validate.isTrue(rate > 0 && rate < 1, "flipRate must be in (0, 1), got " + rate, "flipRate");
         SplittableRandom rng = new SplittableRandom(seed);
@@ -100,6 +122,14 @@ public final class Poisoning {
      * Budgeted label flipping, greedy in ten rounds: each round trains the victim's model on the labels flipped so
      * far and flips the not-yet-flipped rows it fits most confidently (confidence divided by the class's share, so
      * rows of the rarer class come first): the flips that move its decisions most.
+     *
+     * @param data     the clean data, not changed
+     * @param budget   how many labels to flip, between 1 and the number of rows minus one
+     * @param victim   how the victim trains its model
+     * @param seed     seed of the victim's models; round r uses {@code seed + r}
+     * @param progress receives one update per round
+     * @return the poisoned copy with {@code budget} labels flipped
+     * @throws org.mlsec.InputException if the budget is out of range
      */
     public static Poisoned flipBudget(Dataset data, int budget, TrainConfig victim, long seed, Progress progress) {
         Validate.isTrue(budget > 0 && budget < data.rows(), "flipBudget must be between 1 and the number of rows", "flipBudget");
@@ -143,6 +173,11 @@ public final class Poisoning {
     /**
      * {@code data} with a last, whole-number column {@link #TRUTH_COLUMN} marking the {@code poisoned} rows: the ground
      * truth that detectors are scored against.
+     *
+     * @param data     the data to mark, not changed
+     * @param poisoned per row, whether it was poisoned
+     * @return a copy of {@code data} with the truth column added
+     * @throws org.mlsec.InputException if {@code poisoned} does not have one entry per row
      */
     public static Dataset withTruth(Dataset data, boolean[] poisoned) {
         Validate.isTrue(poisoned.length == data.rows(), "poisoned must mark each of the " + data.rows() + " rows, got "

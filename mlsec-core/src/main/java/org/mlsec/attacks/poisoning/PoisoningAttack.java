@@ -19,7 +19,12 @@ import org.mlsec.model.TrainConfig;
 public sealed interface PoisoningAttack {
     /** The technique, named in results as {@link #key()}. */
     enum Technique {
-        TARGETED("targeted"), RANDOM_FLIP("random-flip"), BUDGET_FLIP("budget-flip");
+        /** Edits of the rows a condition selects ({@link Targeted}). */
+        TARGETED("targeted"),
+        /** Label flips of a random share of the rows ({@link RandomFlip}). */
+        RANDOM_FLIP("random-flip"),
+        /** Label flips chosen greedily against a victim model ({@link BudgetFlip}). */
+        BUDGET_FLIP("budget-flip");
 
         private final String key;
 
@@ -27,19 +32,37 @@ public sealed interface PoisoningAttack {
             this.key = key;
         }
 
-        /** The name results use. */
+        /**
+         * The name results use.
+         *
+         * @return the technique's key, such as {@code random-flip}
+         */
         public String key() {
             return key;
         }
     }
 
-    /** Which of the three techniques this is. */
+    /**
+     * Which of the three techniques this is.
+     *
+     * @return the technique
+     */
     Technique technique();
 
-    /** Poisons a copy of {@code data}; {@code data} is not changed. */
+    /**
+     * Poisons a copy of {@code data}; {@code data} is not changed.
+     *
+     * @param data     the clean data
+     * @param progress receives the rounds of a budgeted flip
+     * @return the poisoned copy and which rows changed
+     */
     Poisoning.Poisoned apply(Dataset data, Progress progress);
 
-    /** The rows the poisoning aims at, or null when it aims at no group in particular (label flips). */
+    /**
+     * The rows the poisoning aims at, or null when it aims at no group in particular (label flips).
+     *
+     * @return the condition selecting the targeted rows, or null
+     */
     default Condition target() {
         return null;
     }
@@ -47,10 +70,19 @@ public sealed interface PoisoningAttack {
     /**
      * Sets columns (the label included) and scales numeric columns in every row {@code where} selects.
      *
-     * @param set   COLUMN to VALUE, e.g. DEFAULT to 1
+     * @param where which rows to edit
+     * @param set   COLUMN to VALUE, e.g. the label to 1
      * @param scale COLUMN to FACTOR, e.g. limit to 0.65
      */
     record Targeted(Condition where, Map<String, String> set, Map<String, Double> scale) implements PoisoningAttack {
+        /**
+         * Validates the attack and copies the maps, keeping their order.
+         *
+         * @param where which rows to edit, required
+         * @param set   COLUMN to VALUE, required (may be empty)
+         * @param scale COLUMN to FACTOR, required (may be empty)
+         * @throws org.mlsec.InputException if a part is null
+         */
         public Targeted {
             Validate.notNull(where, "where");
             set = Collections.unmodifiableMap(new LinkedHashMap<>(Validate.notNull(set, "set")));
@@ -73,8 +105,20 @@ public sealed interface PoisoningAttack {
         }
     }
 
-    /** Flips the labels of a random share {@code rate} of the rows, drawn with {@code seed}. */
+    /**
+     * Flips the labels of a random share {@code rate} of the rows, drawn with {@code seed}.
+     *
+     * @param rate the probability that each row is flipped, in (0, 1)
+     * @param seed seed of the choice of rows and of the new classes
+     */
     record RandomFlip(double rate, long seed) implements PoisoningAttack {
+        /**
+         * Validates the rate.
+         *
+         * @param rate the probability that each row is flipped, in (0, 1)
+         * @param seed seed of the choice of rows and of the new classes
+         * @throws org.mlsec.InputException if the rate is outside (0, 1)
+         */
         public RandomFlip {
             Validate.isTrue(rate > 0 && rate < 1, "rate must be in (0, 1), got " + rate);
         }
@@ -93,8 +137,22 @@ public sealed interface PoisoningAttack {
     /**
      * Flips {@code budget} labels chosen greedily against a model trained with {@code victim} on {@code features}
      * (null: every column); every column is kept in the poisoned data.
+     *
+     * @param budget   how many labels to flip
+     * @param features the columns the victim's model sees, or null for every column
+     * @param victim   how the victim trains its model
+     * @param seed     seed of the victim's models
      */
     record BudgetFlip(int budget, List<String> features, TrainConfig victim, long seed) implements PoisoningAttack {
+        /**
+         * Validates the attack and copies the features.
+         *
+         * @param budget   how many labels to flip, positive
+         * @param features the columns the victim's model sees, or null for every column
+         * @param victim   how the victim trains its model, required
+         * @param seed     seed of the victim's models
+         * @throws org.mlsec.InputException if the budget is not positive or the victim is null
+         */
         public BudgetFlip {
             Validate.positive(budget, "budget");
             features = features == null ? null : List.copyOf(features);

@@ -38,13 +38,29 @@ public final class PoisoningImpact {
      * @param seed         seed of the split
      */
     public record Config(TrainConfig training, List<String> features, double testFraction, long seed) {
+        /**
+         * Validates the configuration and copies the features.
+         *
+         * @param training     the configuration of both models, required
+         * @param features     the columns they are trained on (null: every column)
+         * @param testFraction share of each class held out, in (0, 1)
+         * @param seed         seed of the split
+         * @throws org.mlsec.InputException if {@code training} is null or the fraction is outside (0, 1)
+         */
         public Config {
             Validate.notNull(training, "training");
             features = features == null ? null : List.copyOf(features);
             Validate.fraction(testFraction, "testFraction");
         }
 
-        /** A tenth of the rows held out. */
+        /**
+         * A tenth of the rows held out.
+         *
+         * @param training the configuration of both models
+         * @param features the columns they are trained on (null: every column)
+         * @param seed     seed of the split
+         * @return the configuration
+         */
         public static Config of(TrainConfig training, List<String> features, long seed) {
             return new Config(training, features, 0.1, seed);
         }
@@ -60,10 +76,22 @@ public final class PoisoningImpact {
     /**
      * How often the clean and the poisoned model give the positive answer to one group of held-out rows.
      *
+     * @param group  the group's name: {@link #TARGET_PREFIX} and the condition, {@link #EVERYONE_ELSE} or {@link #ALL}
+     * @param rows   held-out rows in the group
      * @param before the clean model's rate, NaN for an empty group
      * @param after  the poisoned model's rate, NaN for an empty group
      */
     public record GroupRate(String group, int rows, double before, double after) {
+        /**
+         * Validates the rates.
+         *
+         * @param group  the group's name, required
+         * @param rows   held-out rows in the group, not negative
+         * @param before the clean model's rate, in [0, 1] unless the group is empty
+         * @param after  the poisoned model's rate, in [0, 1] unless the group is empty
+         * @throws org.mlsec.InputException if the name is null, rows is negative or a rate of a non-empty group is
+         *                                  outside [0, 1]
+         */
         public GroupRate {
             Validate.notNull(group, "group");
             Validate.isTrue(rows >= 0, "rows must not be negative, got " + rows);
@@ -83,9 +111,12 @@ public final class PoisoningImpact {
     /**
      * The measured effect.
      *
+     * @param technique         the poisoning technique measured
      * @param file              the whole data set poisoned
      * @param train             the training part poisoned (what the poisoned model learnt from)
      * @param split             the clean training part and the held-out rows
+     * @param clean             the model trained on the clean training part
+     * @param poisoned          the model trained on the poisoned training part
      * @param positiveClass     the answer whose rates {@code groupRates} give
      * @param accuracyBefore    the clean model's accuracy on the held-out rows
      * @param accuracyAfter     the poisoned model's
@@ -97,6 +128,23 @@ public final class PoisoningImpact {
                          LocalModel clean, LocalModel poisoned, String positiveClass, double accuracyBefore,
                          double accuracyAfter, List<GroupRate> groupRates, Map<String, Double> importancesBefore,
                          Map<String, Double> importancesAfter) {
+        /**
+         * Validates the figures and copies the rates.
+         *
+         * @param technique         the poisoning technique measured, required
+         * @param file              the whole data set poisoned, required
+         * @param train             the training part poisoned, required
+         * @param split             the clean training part and the held-out rows, required
+         * @param clean             the model trained on the clean training part, required
+         * @param poisoned          the model trained on the poisoned training part, required
+         * @param positiveClass     the answer whose rates {@code groupRates} give, required
+         * @param accuracyBefore    the clean model's accuracy on the held-out rows, in [0, 1]
+         * @param accuracyAfter     the poisoned model's, in [0, 1]
+         * @param groupRates        the targeted group and everyone else (for a targeted poisoning), then all rows
+         * @param importancesBefore the clean model's column importances, largest first
+         * @param importancesAfter  the poisoned model's
+         * @throws org.mlsec.InputException if a part is null or an accuracy is outside [0, 1]
+         */
         public Impact {
             Validate.notNull(technique, "technique");
             Validate.notNull(file, "file");
@@ -112,14 +160,25 @@ public final class PoisoningImpact {
             importancesAfter = Collections.unmodifiableMap(new LinkedHashMap<>(importancesAfter));
         }
 
-        /** The rates of the group named {@code group}; an unknown name is refused. */
+        /**
+         * The rates of the group named {@code group}; an unknown name is refused.
+         *
+         * @param group the group's name, as in {@link GroupRate#group()}
+         * @return the group's rates
+         * @throws org.mlsec.InputException if no group has that name
+         */
         public GroupRate rate(String group) {
             return groupRates.stream().filter(g -> g.group().equals(group)).findFirst().orElseThrow(
                     () -> new org.mlsec.InputException("no group '" + group + "'; the groups are "
                             + groupRates.stream().map(GroupRate::group).toList()));
         }
 
-        /** Always a finding: the data was poisoned; the figures say how much it matters. */
+        /**
+         * The figures under their JSON keys; always a finding: the data was poisoned; the figures say how much it
+         * matters.
+         *
+         * @return the result of the measurement
+         */
         public Result toResult() {
             Map<String, Object> rates = new LinkedHashMap<>();
             groupRates.forEach(g -> rates.put(g.group(), g.toJson()));
@@ -132,13 +191,26 @@ public final class PoisoningImpact {
                     .finding(true).build();
         }
 
-        /** {@link #toResult()} as the JSON object. */
+        /**
+         * {@link #toResult()} as the JSON object.
+         *
+         * @return the result's JSON object
+         */
         public Map<String, Object> toJson() {
             return toResult().toJson();
         }
     }
 
-    /** Poisons {@code data} and its training part with {@code poison} and measures the two models. */
+    /**
+     * Poisons {@code data} and its training part with {@code poison} and measures the two models.
+     *
+     * @param data     the clean data, split into a training part and held-out rows
+     * @param poison   the poisoning to apply
+     * @param config   how the models are trained and the data is split
+     * @param progress receives the poisoning and the training of both models
+     * @return the measured effect
+     * @throws org.mlsec.InputException if a part is null, or the poisoning does not fit the data
+     */
     public static Impact measure(Dataset data, PoisoningAttack poison, Config config, Progress progress) {
         Validate.notNull(data, "data");
         Validate.notNull(poison, "poison");

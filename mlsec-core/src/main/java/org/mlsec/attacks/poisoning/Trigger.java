@@ -13,10 +13,22 @@ import org.mlsec.data.Schema;
  * {@code payment=1234,bill=4321} (a rare combination of valid values).
  */
 public record Trigger(Map<String, String> assignments) {
+    /**
+     * Copies the assignments, keeping their order.
+     *
+     * @param assignments values by column name, as written in the trigger
+     */
     public Trigger {
         assignments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(assignments));
     }
 
+    /**
+     * Parses {@code COLUMN=VALUE[,COLUMN=VALUE...]}; names and values are trimmed.
+     *
+     * @param text the trigger as written
+     * @return the trigger
+     * @throws InputException if a part is not COLUMN=VALUE with a non-empty column and value
+     */
     public static Trigger parse(String text) {
         Map<String, String> a = new LinkedHashMap<>();
         for (String part : text.split(",")) {
@@ -29,7 +41,13 @@ public record Trigger(Map<String, String> assignments) {
         return new Trigger(a);
     }
 
-    /** The trigger as schema positions and row values; categories must exist in the schema. */
+    /**
+     * The trigger as schema positions and row values; categories must exist in the schema.
+     *
+     * @param s the schema of the rows the trigger goes into
+     * @return per assignment, the feature's position and its value in a row
+     * @throws InputException if a column is not in the schema or a value does not parse as the column's type
+     */
     public List<double[]> resolve(Schema s) {
         List<double[]> out = new ArrayList<>();
         for (Map.Entry<String, String> e : assignments.entrySet()) {
@@ -46,7 +64,13 @@ public record Trigger(Map<String, String> assignments) {
         return out;
     }
 
-    /** A copy of the row with the trigger written in. */
+    /**
+     * A copy of the row with the trigger written in.
+     *
+     * @param resolved the trigger as {@link #resolve} gives it
+     * @param row      the row, not changed
+     * @return the triggered copy
+     */
     public static double[] apply(List<double[]> resolved, double[] row) {
         double[] x = row.clone();
         for (double[] jv : resolved) {
