@@ -37,7 +37,7 @@ public final class EvasionDefences {
      * @param to       the class they want
      * @param advRows  training rows attacked per adversarial-training round
      * @param rounds   adversarial-training rounds
-     * @param monotone monotone constraints by column name (+1 rising, -1 falling); empty for none
+     * @param monotone monotone constraints, column name to direction (+1 or -1); empty for none
      * @param seed     seed of the adversarial-training attacks
      * @param progress receives the adversarial-training rounds
      * @return the defences, undefended first
