@@ -22,6 +22,16 @@ public record Finding(String threat, Severity severity, String title, String mea
     /**
      * Validates the finding.
      *
+     * @param threat the threat's key, one of {@link Threats#ORDER}
+     * @param severity how severe the finding is
+     * @param title a one-line summary
+     * @param meaning what the measured figures mean for the model
+     * @param countermeasure what to do about it
+     * @param command the mlsec command line that applies the countermeasure
+     * @param metrics the measured figures by name
+     * @param failureMode the failure mode in Kumar et al. 2019's taxonomy
+     * @param atlas the MITRE ATLAS technique
+     * @param owasp the OWASP ML Top 10 entry
      * @throws org.mlsec.InputException if {@code severity} is null or {@code threat} is not a known threat
      */
     public Finding {
