@@ -32,7 +32,12 @@ import org.mlsec.scan.ScanReport;
 public final class Audit {
     /** How much work: reference models for inference attacks and queries for extraction. */
     public enum Budget {
-        QUICK(2, 500), STANDARD(4, 2000), THOROUGH(8, 5000);
+        /** Two reference models and 500 extraction queries: a first look. */
+        QUICK(2, 500),
+        /** Four reference models and 2,000 extraction queries: the default. */
+        STANDARD(4, 2000),
+        /** Eight reference models and 5,000 extraction queries: the most precise figures. */
+        THOROUGH(8, 5000);
 
         final int references;
         final int queries;
@@ -42,6 +47,13 @@ public final class Audit {
             this.queries = queries;
         }
 
+        /**
+         * Reads a budget from its name, in any case.
+         *
+         * @param s {@code quick}, {@code standard} or {@code thorough}
+         * @return the budget named {@code s}
+         * @throws IllegalArgumentException if {@code s} names no budget
+         */
         public static Budget parse(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));
         }
@@ -59,11 +71,18 @@ public final class Audit {
      *                  on at most half of the data
      */
     public record QueryPlan(Map<String, Long> rows, long unbatched, int trainings) {
+        /** @return the most rows the audit sends to the model, over all sections */
         public long total() {
             return rows.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** Seconds at the given cost of one request (of up to {@code batch} rows), counting unbatched rows singly. */
+        /**
+         * How long the audit's requests take, counting unbatched rows singly.
+         *
+         * @param secondsPerRequest the cost of one request
+         * @param batch             the most rows one request carries
+         * @return the seconds the requests take at most
+         */
         public double seconds(double secondsPerRequest, int batch) {
             long requests = unbatched;
             for (long r : rows.values()) {
@@ -73,7 +92,14 @@ public final class Audit {
         }
     }
 
-    /** The rows an audit of {@code data} within {@code budget} sends to a black-box model, per section. */
+    /**
+     * Plans what an audit asks of a black-box model before it runs.
+     *
+     * @param data   the data audited
+     * @param budget how much effort each check spends
+     * @param only   the threats checked, from {@link Threats#ORDER}
+     * @return the rows an audit of {@code data} within {@code budget} sends to the model, per section
+     */
     public static QueryPlan plan(Dataset data, Budget budget, List<String> only) {
         Map<String, Long> rows = new LinkedHashMap<>();
         int numeric = 0;
@@ -103,7 +129,13 @@ public final class Audit {
         return new QueryPlan(rows, unbatched, trainings);
     }
 
-    /** The findings and the charts, by name (drawn by mlsec-report's ReportWriter). */
+    /**
+     * The findings and the charts, by name (drawn by mlsec-report's ReportWriter).
+     *
+     * @param findings the findings, one or more per threat checked
+     * @param charts   the report's charts by name
+     * @param context  figures describing the audit itself (data, model, budget) by JSON key
+     */
     public record Report(List<Finding> findings, Map<String, ChartData> charts, Map<String, Object> context) {
     }
 
@@ -132,6 +164,24 @@ public final class Audit {
     public record Request(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature,
                           TrainConfig config, Dataset reference, List<String> protectedColumns, List<String> only,
                           Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress) {
+        /**
+         * Validates the request and copies its lists.
+         *
+         * @param data             labelled data in the model's features
+         * @param model            the model audited, or null
+         * @param modelFile        its file, or null
+         * @param signature        a signature verification of the model file, or null
+         * @param config           how look-alikes of the model are trained
+         * @param reference        a trusted snapshot of the data, or null
+         * @param protectedColumns attributes for fairness and attribute inference
+         * @param only             the threats to check
+         * @param budget           how much effort each check spends
+         * @param rules            the user's domain rules
+         * @param seed             every random choice
+         * @param progress         reports the checks as they run
+         * @throws org.mlsec.InputException if a required part is null, {@code only} names an unknown threat, a
+         *                                  protected column is missing or the model's schema does not fit the data
+         */
         public Request {
             org.mlsec.internal.Validate.notNull(data, "data");
             org.mlsec.internal.Validate.notNull(config, "config");
@@ -152,83 +202,155 @@ public final class Audit {
             }
         }
 
-        /** An audit of {@code data}: every threat, standard budget, seed 42, a random forest trained like the CLI's. */
+        /**
+         * An audit of {@code data}: every threat, standard budget, seed 42, a random forest trained like the CLI's.
+         *
+         * @param data labelled data
+         * @return the request with the defaults
+         */
         public static Request of(Dataset data) {
             return new Request(data, null, null, null, TrainConfig.defaults(org.mlsec.model.Algorithm.RF), null,
                     List.of(), Threats.ORDER, Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
                     Progress.NONE);
         }
 
-        /** Audits this model (its file too when {@link #modelFile} is given). */
+        /**
+         * Audits this model (its file too when {@link #modelFile} is given).
+         *
+         * @param model the model audited
+         * @return the changed request
+         */
         public Request model(org.mlsec.model.Classifier model) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Scans this file for code that runs on loading. */
+        /**
+         * Scans this file for code that runs on loading.
+         *
+         * @param modelFile the model's file
+         * @return the changed request
+         */
         public Request modelFile(Path modelFile) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Reports this signature verification of the model file. */
+        /**
+         * Reports this signature verification of the model file.
+         *
+         * @param signature the verification's result
+         * @return the changed request
+         */
         public Request signature(Result signature) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Trains look-alikes (and the model, when none is given) with these settings. */
+        /**
+         * Trains look-alikes (and the model, when none is given) with these settings.
+         *
+         * @param config the training settings
+         * @return the changed request
+         */
         public Request trainedLike(TrainConfig config) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Diffs the data against this trusted snapshot. */
+        /**
+         * Diffs the data against this trusted snapshot.
+         *
+         * @param reference the trusted snapshot
+         * @return the changed request
+         */
         public Request reference(Dataset reference) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Checks fairness and attribute inference for these columns (the first is the one inferred). */
+        /**
+         * Checks fairness and attribute inference for these columns (the first is the one inferred).
+         *
+         * @param protectedColumns the protected attributes
+         * @return the changed request
+         */
         public Request protect(List<String> protectedColumns) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Checks only these threats. */
+        /**
+         * Checks only these threats.
+         *
+         * @param only threats from {@link Threats#ORDER}
+         * @return the changed request
+         */
         public Request only(List<String> only) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
+        /**
+         * Spends this much effort on each check.
+         *
+         * @param budget the effort
+         * @return the changed request
+         */
         public Request budget(Budget budget) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** The user's domain rules (changed inputs an evasion proposes must satisfy them). */
+        /**
+         * The user's domain rules (changed inputs an evasion proposes must satisfy them).
+         *
+         * @param rules the domain rules
+         * @return the changed request
+         */
         public Request rules(org.mlsec.defences.preprocessor.DomainRules rules) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
+        /**
+         * Seeds every random choice of the audit.
+         *
+         * @param seed the seed
+         * @return the changed request
+         */
         public Request seed(long seed) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
+        /**
+         * Reports the checks to this listener as they run.
+         *
+         * @param progress the listener
+         * @return the changed request
+         */
         public Request progress(Progress progress) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
                     rules, seed, progress);
         }
 
-        /** Runs the audit. */
+        /**
+         * Runs the audit.
+         *
+         * @return the findings and charts
+         */
         public Report run() {
             return Audit.run(this);
         }
     }
 
-    /** Runs every check the request asks for; see {@link Request}. */
+    /**
+     * Runs every check the request asks for; see {@link Request}.
+     *
+     * @param request what to audit and how
+     * @return the findings and charts
+     */
     public static Report run(Request request) {
         Dataset data = request.data();
         org.mlsec.model.Classifier model = request.model();

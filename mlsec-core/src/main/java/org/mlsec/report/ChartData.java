@@ -15,8 +15,21 @@ import org.mlsec.model.LocalModel;
  * about how it looks.
  */
 public sealed interface ChartData {
-    /** Log-log ROC curves (the membership-inference convention), one per name, drawn with the chance line. */
+    /**
+     * Log-log ROC curves (the membership-inference convention), one per name, drawn with the chance line.
+     *
+     * @param title the chart's title
+     * @param names each curve's name
+     * @param rocs the curves, one per name
+     */
     record RocCurves(String title, List<String> names, List<Roc> rocs) implements ChartData {
+        /**
+         * Validates the chart and copies its lists.
+         *
+         * @param title the chart's title
+         * @param names each curve's name
+         * @param rocs the curves, one per name
+         */
         public RocCurves {
             Validate.notNull(title, "title");
             names = List.copyOf(names);
@@ -25,8 +38,21 @@ public sealed interface ChartData {
         }
     }
 
-    /** Before/after histograms of one feature's values (binned when drawn, on bins shared by both). */
+    /**
+     * Before/after histograms of one feature's values (binned when drawn, on bins shared by both).
+     *
+     * @param feature the feature whose values are shown
+     * @param before its values before
+     * @param after its values after
+     */
     record Histograms(String feature, double[] before, double[] after) implements ChartData {
+        /**
+         * Validates the chart and copies its values.
+         *
+         * @param feature the feature whose values are shown
+         * @param before its values before
+         * @param after its values after
+         */
         public Histograms {
             Validate.notNull(feature, "feature");
             if (before.length == 0 || after.length == 0) {
@@ -36,11 +62,13 @@ public sealed interface ChartData {
             after = after.clone();
         }
 
+        /** @return a copy of the values before */
         @Override
         public double[] before() {
             return before.clone();
         }
 
+        /** @return a copy of the values after */
         @Override
         public double[] after() {
             return after.clone();
@@ -63,16 +91,40 @@ public sealed interface ChartData {
         }
     }
 
-    /** The costs of the successful evasions (binned when drawn), measured in {@code norm}. */
+    /**
+     * The costs of the successful evasions (binned when drawn), measured in {@code norm}.
+     *
+     * @param costs the cost of each successful evasion
+     * @param norm the norm the costs are measured in
+     */
     record EvasionCosts(List<Double> costs, String norm) implements ChartData {
+        /**
+         * Validates the chart and copies its costs.
+         *
+         * @param costs the cost of each successful evasion
+         * @param norm the norm the costs are measured in
+         */
         public EvasionCosts {
             costs = List.copyOf(costs);
             Validate.notNull(norm, "norm");
         }
     }
 
-    /** Bars of column importance, largest first. */
+    /**
+     * Bars of column importance, largest first.
+     *
+     * @param title the chart's title
+     * @param features the columns, largest importance first
+     * @param importances each column's importance
+     */
     record Importances(String title, List<String> features, List<Double> importances) implements ChartData {
+        /**
+         * Validates the chart and copies its lists.
+         *
+         * @param title the chart's title
+         * @param features the columns, largest importance first
+         * @param importances each column's importance
+         */
         public Importances {
             Validate.notNull(title, "title");
             features = List.copyOf(features);
@@ -80,7 +132,13 @@ public sealed interface ChartData {
             sameLength(features, "features", importances, "importances");
         }
 
-        /** The model's ten most important columns. */
+        /**
+         * The model's ten most important columns.
+         *
+         * @param title the chart's title
+         * @param m     the model
+         * @return the bars of its ten most important columns, largest first
+         */
         public static Importances of(String title, LocalModel m) {
             double[] imp = m.columnImportances();
             Integer[] order = new Integer[imp.length];
@@ -98,15 +156,31 @@ public sealed interface ChartData {
         }
     }
 
-    /** The predicted-positive rate per group, a group being "attribute=value". */
+    /**
+     * The predicted-positive rate per group, a group being "attribute=value".
+     *
+     * @param groups the groups, each "attribute=value"
+     * @param rates each group's predicted-positive rate
+     */
     record Fairness(List<String> groups, List<Double> rates) implements ChartData {
+        /**
+         * Validates the chart and copies its lists.
+         *
+         * @param groups the groups, each "attribute=value"
+         * @param rates each group's predicted-positive rate
+         */
         public Fairness {
             groups = List.copyOf(groups);
             rates = List.copyOf(rates);
             sameLength(groups, "groups", rates, "rates");
         }
 
-        /** The groups of every protected attribute in fairness audits' results; one "none" bar when there are none. */
+        /**
+         * The groups of every protected attribute in fairness audits' results; one "none" bar when there are none.
+         *
+         * @param audits the fairness audits' results
+         * @return the chart of every group's predicted-positive rate
+         */
         public static Fairness of(List<Result> audits) {
             List<String> groups = new ArrayList<>();
             List<Double> rates = new ArrayList<>();
@@ -124,8 +198,19 @@ public sealed interface ChartData {
         }
     }
 
-    /** The fidelity of stolen copies against the queries each cost. */
+    /**
+     * The fidelity of stolen copies against the queries each cost.
+     *
+     * @param queries the queries each stolen copy cost
+     * @param fidelity each copy's agreement with the model
+     */
     record Fidelity(List<Double> queries, List<Double> fidelity) implements ChartData {
+        /**
+         * Validates the chart and copies its lists.
+         *
+         * @param queries the queries each stolen copy cost
+         * @param fidelity each copy's agreement with the model
+         */
         public Fidelity {
             queries = List.copyOf(queries);
             fidelity = List.copyOf(fidelity);

@@ -39,7 +39,13 @@ public final class ClientRegistry<V> {
         };
     }
 
-    /** The client's state, created (and the least recently used client evicted if full) when absent. */
+    /**
+     * The client's state, created (and the least recently used client evicted if full) when absent.
+     *
+     * @param client the client's identity
+     * @param create makes the state of a client seen for the first time (or again after eviction)
+     * @return the client's kept or newly created state
+     */
     public synchronized V get(String client, Function<String, V> create) {
         V v = map.get(client);
         if (v == null) {
@@ -49,27 +55,37 @@ public final class ClientRegistry<V> {
         return v;
     }
 
-    /** The client's state, or null; counts as a use. */
+    /**
+     * The client's state without creating it; counts as a use.
+     *
+     * @param client the client's identity
+     * @return the client's state, or null when none is kept
+     */
     public synchronized V peek(String client) {
         return map.get(client);
     }
 
-    /** Sets the client's state (a use). */
+    /**
+     * Sets the client's state (a use), evicting the least recently used client if full.
+     *
+     * @param client the client's identity
+     * @param value the state to keep for it
+     */
     public synchronized void put(String client, V value) {
         map.put(client, value);
     }
 
-    /** Clients whose state is kept. */
+    /** @return how many clients' state is kept now */
     public synchronized int size() {
         return map.size();
     }
 
-    /** The most clients kept. */
+    /** @return the most clients kept at once */
     public int capacity() {
         return capacity;
     }
 
-    /** Clients evicted so far to stay within the capacity. */
+    /** @return how many clients were evicted so far to stay within the capacity */
     public long evictions() {
         return evictions.get();
     }

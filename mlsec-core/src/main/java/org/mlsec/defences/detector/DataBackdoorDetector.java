@@ -46,12 +46,21 @@ public final class DataBackdoorDetector {
     record Candidate(List<String> columns, List<Integer> rows, String reason) {
     }
 
-    /** Flagged rows with their reasons, and the suspicious values found. */
+    /**
+     * Flagged rows with their reasons, and the suspicious values found.
+     *
+     * @param flagged  the reasons of each flagged row, by row index
+     * @param findings the suspicious values and patterns found, one sentence each
+     */
     public record Report(Map<Integer, List<String>> flagged, List<String> findings) {
         /**
          * The JSON figures for data of {@code rows} rows: how many were flagged, the precision and recall of
          * {@link #score} ({@code score}, or null without a truth column), the findings, and the first 1,000
          * flagged rows by their line in the CSV file (header on line 1) with their reasons.
+         *
+         * @param rows  how many rows the data has
+         * @param score the precision and recall against a truth column, or null without one
+         * @return the figures by JSON key
          */
         public Map<String, Object> toJson(int rows, Map<String, Double> score) {
             Map<String, Object> res = new LinkedHashMap<>();
@@ -75,6 +84,13 @@ public final class DataBackdoorDetector {
     private DataBackdoorDetector() {
     }
 
+    /**
+     * Scans the data for the trigger patterns above and flags the rows that carry them.
+     *
+     * @param data      the training data to scan
+     * @param reference trusted data whose ranges bound every column, or null without one
+     * @return the flagged rows and the findings
+     */
     public static Report detect(Dataset data, Dataset reference) {
         Map<Integer, List<String>> flagged = new TreeMap<>();
         List<String> findings = new ArrayList<>();
@@ -390,7 +406,13 @@ public final class DataBackdoorDetector {
         return rows.isEmpty() ? 0 : (double) max / rows.size();
     }
 
-    /** Precision and recall of the flagged rows against a truth mask. */
+    /**
+     * Precision and recall of the flagged rows against a truth mask.
+     *
+     * @param r     the detector's report
+     * @param truth which rows are truly poisoned, by row index
+     * @return the precision and recall by JSON key
+     */
     public static Map<String, Double> score(Report r, boolean[] truth) {
         int tp = 0;
         int positives = 0;

@@ -17,15 +17,32 @@ import org.mlsec.metrics.Stats;
 public final class DataDiff {
     /** A feature is flagged when its test rejects at this level and its PSI shows a real shift. */
     public static final double ALPHA = 1e-3;
+    /** The smallest PSI counted as a real shift of a feature whose test rejects. */
     public static final double MIN_PSI = 0.01;
 
-    /** One feature's figures. */
+    /**
+     * One feature's figures.
+     *
+     * @param name      the feature
+     * @param test      the test applied: Kolmogorov-Smirnov for a numeric feature, chi-square for a categorical one
+     * @param statistic the test's statistic
+     * @param pValue    the test's p-value
+     * @param psi       the population stability index between the two distributions
+     * @param flagged   whether the test rejects at {@link #ALPHA} and the PSI is at least {@link #MIN_PSI}
+     */
     public record FeatureShift(String name, String test, double statistic, double pValue, double psi, boolean flagged) {
     }
 
     private DataDiff() {
     }
 
+    /**
+     * Tests every feature's distribution for a shift between the two data sets.
+     *
+     * @param before the trusted snapshot
+     * @param after  the new data, in the same schema
+     * @return one shift per feature, largest PSI first
+     */
     public static List<FeatureShift> features(Dataset before, Dataset after) {
         List<FeatureShift> out = new ArrayList<>();
         for (int j = 0; j < before.schema().width(); j++) {
@@ -61,7 +78,14 @@ public final class DataDiff {
     }
 
 
-    /** Row-level edits for rows present in both, matched by an ID column: rows changed, label flips, cells per column. */
+    /**
+     * Row-level edits for rows present in both, matched by an ID column: rows changed, label flips, cells per column.
+     *
+     * @param before the trusted snapshot
+     * @param after  the new data
+     * @param id     the ID column linking the rows
+     * @return the edit counts by JSON key
+     */
     public static Map<String, Object> rows(Dataset before, Dataset after, String id) {
         int jb = before.schema().require(id);
         int ja = after.schema().require(id);

@@ -22,7 +22,7 @@ public enum ExtractionAlert {
         this.key = key;
     }
 
-    /** The name the alert is reported under. */
+    /** @return the name the alert is reported under */
     public String key() {
         return key;
     }

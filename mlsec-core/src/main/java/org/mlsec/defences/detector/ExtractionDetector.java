@@ -114,8 +114,10 @@ public final class ExtractionDetector {
      * Adds the rows of one request and returns the alerts it raises (empty when none), in the order of
      * {@link ExtractionAlert}'s grid sweep, implausible rows, boundary probing, broken dependencies, PRADA.
      *
+     * @param rows  the request's rows, in the model's schema
      * @param proba the model's own probabilities of the rows (whatever the client is shown), or null for a model
      *              without them (then the boundary and PRADA detectors are blind)
+     * @return the alerts the request raised, empty when none
      */
     public synchronized List<ExtractionAlert> observe(double[][] rows, double[][] proba) {
         List<ExtractionAlert> alerts = new ArrayList<>();
@@ -235,7 +237,7 @@ public final class ExtractionDetector {
         return varying <= 2;
     }
 
-    /** Rows observed so far. */
+    /** @return how many rows were observed so far */
     public synchronized long seen() {
         return seen;
     }

@@ -12,8 +12,21 @@ import org.mlsec.internal.Validate;
  * the transport and the rate limits; this class owns the detection. Safe for concurrent use.
  */
 public final class ExtractionMonitor {
-    /** One request's outcome: the alerts it raised, and what the policy asks the caller to do. */
+    /**
+     * One request's outcome: the alerts it raised, and what the policy asks the caller to do.
+     *
+     * @param alerts   the alerts the request raised, empty when none
+     * @param refuse   whether the caller must refuse the request (the client is blocked)
+     * @param throttle whether the caller should slow the client's rate limit down
+     */
     public record Verdict(List<ExtractionAlert> alerts, boolean refuse, boolean throttle) {
+        /**
+         * Copies the alerts.
+         *
+         * @param alerts   the alerts the request raised, empty when none
+         * @param refuse   whether the caller must refuse the request (the client is blocked)
+         * @param throttle whether the caller should slow the client's rate limit down
+         */
         public Verdict {
             alerts = List.copyOf(alerts);
         }
@@ -36,12 +49,17 @@ public final class ExtractionMonitor {
         this.blocked = new ClientRegistry<>(maxClients);
     }
 
-    /** What an alert does. */
+    /** @return what an alert does */
     public OnAlert policy() {
         return policy;
     }
 
-    /** True once the client raised an alert under {@link OnAlert#BLOCK}. */
+    /**
+     * Whether the client is blocked.
+     *
+     * @param client the client's identity
+     * @return true once the client raised an alert under {@link OnAlert#BLOCK}
+     */
     public boolean blocked(String client) {
         return blocked.peek(client) != null;
     }
@@ -49,8 +67,10 @@ public final class ExtractionMonitor {
     /**
      * Feeds one request of {@code client} to its detectors.
      *
+     * @param client the client's identity
      * @param rows  the request's rows, in the model's schema
      * @param proba the model's probabilities of them, or null for a model without probabilities
+     * @return the alerts the request raised and what the caller must do about them
      */
     public Verdict observe(String client, double[][] rows, double[][] proba) {
         List<ExtractionAlert> alerts = detectors.get(client, c -> profile.newDetector()).observe(rows, proba);

@@ -25,8 +25,12 @@ public final class ExtractionProfile {
     }
 
     /**
+     * Learns the profile from the model's schema and, when given, genuine rows.
+     *
      * @param schema    the model's inputs: a feature without a finite range is scaled by 1
      * @param reference genuine rows in the schema's order, or null
+     * @return the profile every client's detector is made from
+     * @throws org.mlsec.InputException if the reference is empty or a row's width differs from the schema's
      */
     public static ExtractionProfile of(Schema schema, double[][] reference) {
         int d = schema.width();
@@ -49,12 +53,12 @@ public final class ExtractionProfile {
         return new ExtractionProfile(lo, span, corr, Plausibility.learn(Arrays.asList(reference), corr));
     }
 
-    /** A fresh detector for one client. */
+    /** @return a fresh detector for one client */
     public ExtractionDetector newDetector() {
         return new ExtractionDetector(lo, span, referenceCorrelation, plausibility);
     }
 
-    /** The implausible-rows detector's model of genuine rows, or null without reference rows. */
+    /** @return the implausible-rows detector's model of genuine rows, or null without reference rows */
     public Plausibility plausibility() {
         return plausibility;
     }
@@ -62,7 +66,9 @@ public final class ExtractionProfile {
     /**
      * What the implausible-rows detector can see, in one line: it checks the feature pairs the reference shows
      * strongly correlated, so on data without them only rows with several extreme features alarm it, and uniform
-     * queries inside the ranges go unnoticed by it (the other detectors still apply). Null without reference rows.
+     * queries inside the ranges go unnoticed by it (the other detectors still apply).
+     *
+     * @return the note, or null without reference rows
      */
     public String note() {
         if (plausibility == null) {

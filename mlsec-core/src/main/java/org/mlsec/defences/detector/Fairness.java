@@ -24,6 +24,7 @@ import org.mlsec.model.Classifier;
 public final class Fairness {
     /** Below this disparate-impact ratio, or above this parity gap, the attribute is a finding. */
     public static final double FOUR_FIFTHS = 0.8;
+    /** Above this gap between groups' favourable rates, the attribute is a finding. */
     public static final double MAX_PARITY_GAP = 0.1;
     /** Smallest group compared. */
     public static final int MIN_GROUP = 30;
@@ -35,14 +36,28 @@ public final class Fairness {
     private Fairness() {
     }
 
-    /** The audit with the label's first class as the favourable answer and numeric attributes in quintiles. */
+    /**
+     * The audit with the label's first class as the favourable answer and numeric attributes in quintiles.
+     *
+     * @param model            the model audited
+     * @param data             labelled rows in the model's schema
+     * @param protectedColumns the attributes whose groups are compared
+     * @return one result per protected attribute
+     */
     public static List<Result> audit(Classifier model, Dataset data, List<String> protectedColumns) {
         return audit(model, data, protectedColumns, data.schema().classes().get(0), DEFAULT_BINS);
     }
 
     /**
+     * Compares the model's favourable rates across the groups of each protected attribute.
+     *
+     * @param model            the model audited
+     * @param data             labelled rows in the model's schema
+     * @param protectedColumns the attributes whose groups are compared
      * @param favourable the class name that is the favourable answer
      * @param bins       quantile bins for numeric attributes with many values (at least 2)
+     * @return one result per protected attribute
+     * @throws org.mlsec.InputException if {@code bins} is below 2 or an attribute has fewer than two comparable groups
      */
     public static List<Result> audit(Classifier model, Dataset data, List<String> protectedColumns, String favourable,
                                      int bins) {

@@ -49,6 +49,7 @@ public final class ModelBackdoorScanner {
     static final int IN_RANGE_ROWS = 300;
     /** A spike is measured against values at least this share of the range away. */
     static final double NEIGHBOUR_GAP = 0.02;
+    /** The share of rows a probe must push to a class to count, unless told otherwise. */
     public static final double DEFAULT_THRESHOLD = 0.2;
 
     /**
@@ -66,28 +67,50 @@ public final class ModelBackdoorScanner {
         }
     }
 
-    /** Every probe, the most suspicious first: in-range probes rank before out-of-range ones of the same share. */
     /**
+     * Every probe, the most suspicious first: in-range probes rank before out-of-range ones of the same share.
+     *
+     * @param inRange      the probes of values an input may take, strongest first
+     * @param outOfRange   the probes of values beyond the model's schema, strongest first
      * @param refused probes a remote model refused to answer (a validating API refuses values beyond its schema: the
-     *                defence the out-of-range probes test for), with the first refusal's message
+     *                defence the out-of-range probes test for)
+     * @param firstRefusal the first refusal's message, or null when none was refused
      */
     public record Scan(List<Probe> inRange, List<Probe> outOfRange, int refused, String firstRefusal) {
+        /**
+         * Copies the probe lists.
+         *
+         * @param inRange      the probes of values an input may take, strongest first
+         * @param outOfRange   the probes of values beyond the model's schema, strongest first
+         * @param refused      probes a remote model refused to answer
+         * @param firstRefusal the first refusal's message, or null when none was refused
+         */
         public Scan {
             inRange = List.copyOf(inRange);
             outOfRange = List.copyOf(outOfRange);
         }
 
-        /** In-range probes at or above the threshold: suspected triggers. */
+        /**
+         * The suspected triggers.
+         *
+         * @param threshold the smallest share of rows pushed that counts
+         * @return the in-range probes at or above the threshold
+         */
         public List<Probe> suspects(double threshold) {
             return inRange.stream().filter(p -> p.share() >= threshold).toList();
         }
 
-        /** Out-of-range probes at or above the threshold. */
+        /**
+         * The out-of-range probes that reach the threshold.
+         *
+         * @param threshold the smallest share of rows pushed that counts
+         * @return the out-of-range probes at or above the threshold
+         */
         public List<Probe> outOfRange(double threshold) {
             return outOfRange.stream().filter(p -> p.share() >= threshold).toList();
         }
 
-        /** Both lists merged, strongest first. */
+        /** @return both lists merged, strongest first */
         public List<Probe> all() {
             List<Probe> all = new ArrayList<>(inRange);
             all.addAll(outOfRange);
@@ -98,6 +121,9 @@ public final class ModelBackdoorScanner {
         /**
          * The JSON figures at {@code threshold}: the suspected triggers, and the first 50 out-of-range probes that
          * reach it and of all probes.
+         *
+         * @param threshold the smallest share of rows pushed that counts
+         * @return the figures by JSON key
          */
         public java.util.Map<String, Object> toJson(double threshold) {
             List<Probe> beyond = outOfRange(threshold);
@@ -114,12 +140,28 @@ public final class ModelBackdoorScanner {
     private ModelBackdoorScanner() {
     }
 
-    /** Every probe, the strongest first (both kinds merged; see {@link #probe} for them apart). */
+    /**
+     * Every probe, the strongest first (both kinds merged; see {@link #probe} for them apart).
+     *
+     * @param model   the model scanned
+     * @param trusted trusted rows in the model's schema
+     * @param sample  how many trusted rows to probe with at most
+     * @param seed    the seed of the row sample
+     * @return every probe, strongest first
+     */
     public static List<Probe> scan(Classifier model, Dataset trusted, int sample, long seed) {
         return probe(model, trusted, sample, seed).all();
     }
 
-    /** The in-range and out-of-range probes, each list strongest first. */
+    /**
+     * Probes each feature in and beyond its range for values that push rows to one class.
+     *
+     * @param model   the model scanned
+     * @param trusted trusted rows in the model's schema
+     * @param sample  how many trusted rows to probe with at most
+     * @param seed    the seed of the row sample
+     * @return the in-range and out-of-range probes, each list strongest first
+     */
     public static Scan probe(Classifier model, Dataset trusted, int sample, long seed) {
         Schema s = model.schema();
         double[][] rows = sample(trusted, sample, seed);

@@ -23,15 +23,28 @@ public final class ModelComparison {
     private ModelComparison() {
     }
 
-    /** One column's importance in both models; a column only one model has counts 0 in the other. */
+    /**
+     * One column's importance in both models; a column only one model has counts 0 in the other.
+     *
+     * @param feature     the column
+     * @param importanceA its importance in model A
+     * @param importanceB its importance in model B
+     */
     public record ImportanceChange(String feature, double importanceA, double importanceB) {
+        /**
+         * Validates the figures.
+         *
+         * @param feature     the column
+         * @param importanceA its importance in model A
+         * @param importanceB its importance in model B
+         */
         public ImportanceChange {
             Validate.notNull(feature, "feature");
             Validate.isTrue(Double.isFinite(importanceA) && Double.isFinite(importanceB),
                     "importanceA and importanceB must be finite, got " + importanceA + " and " + importanceB);
         }
 
-        /** B's importance minus A's. */
+        /** @return B's importance minus A's */
         public double change() {
             return importanceB - importanceA;
         }
@@ -40,10 +53,22 @@ public final class ModelComparison {
     /**
      * The models' answers on the same rows.
      *
+     * @param rows          how many rows both models answered
      * @param positiveClass the answer whose rates are given (A's last class)
+     * @param positiveRateA the share of rows model A answers {@code positiveClass}
+     * @param positiveRateB the share of rows model B answers {@code positiveClass}
      * @param agreement     the share of rows both models give the same class name
      */
     public record Answers(int rows, String positiveClass, double positiveRateA, double positiveRateB, double agreement) {
+        /**
+         * Validates the figures.
+         *
+         * @param rows          how many rows both models answered
+         * @param positiveClass the answer whose rates are given (A's last class)
+         * @param positiveRateA the share of rows model A answers {@code positiveClass}
+         * @param positiveRateB the share of rows model B answers {@code positiveClass}
+         * @param agreement     the share of rows both models give the same class name
+         */
         public Answers {
             Validate.isTrue(rows > 0, "rows must be positive, got " + rows);
             Validate.notNull(positiveClass, "positiveClass");
@@ -60,11 +85,17 @@ public final class ModelComparison {
      * @param answers     the answers on data, or null when no data was given
      */
     public record Comparison(List<ImportanceChange> importances, Answers answers) {
+        /**
+         * Copies the importances.
+         *
+         * @param importances every column of either model, the largest absolute change first
+         * @param answers     the answers on data, or null when no data was given
+         */
         public Comparison {
             importances = List.copyOf(importances);
         }
 
-        /** The JSON figures: importances, and with data the positive rates and the agreement. */
+        /** @return the JSON figures: importances, and with data the positive rates and the agreement */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -86,12 +117,26 @@ public final class ModelComparison {
         }
     }
 
-    /** The importance changes only. */
+    /**
+     * Compares the models' feature importances only.
+     *
+     * @param a the first model
+     * @param b the second model
+     * @return the importance changes, without answers
+     */
     public static Comparison compare(LocalModel a, LocalModel b) {
         return new Comparison(importances(a, b), null);
     }
 
-    /** The importance changes and both models' answers on {@code data} (rows in A's schema, at least one). */
+    /**
+     * Compares the models' feature importances and their answers on {@code data}.
+     *
+     * @param a    the first model
+     * @param b    the second model
+     * @param data rows in A's schema, at least one
+     * @return the importance changes and both models' answers
+     * @throws org.mlsec.InputException if {@code data} has no rows
+     */
     public static Comparison compare(LocalModel a, LocalModel b, Dataset data) {
         Validate.isTrue(data.rows() > 0, "data must have rows to compare the models' answers on");
         int[] pa = a.predict(data.x());

@@ -17,12 +17,18 @@ public enum OnAlert {
         this.key = key;
     }
 
-    /** The spelling in the guard settings ({@code "on_alert": "block"}). */
+    /** @return the spelling in the guard settings ({@code "on_alert": "block"}) */
     public String key() {
         return key;
     }
 
-    /** The policy spelt {@code key}. */
+    /**
+     * Reads a policy from its spelling in the guard settings.
+     *
+     * @param key {@code log}, {@code throttle} or {@code block}
+     * @return the policy spelt {@code key}
+     * @throws org.mlsec.InputException if {@code key} spells no policy
+     */
     public static OnAlert parse(String key) {
         for (OnAlert a : values()) {
             if (a.key.equals(key)) {

@@ -38,7 +38,13 @@ public final class Plausibility {
         this.high = high;
     }
 
-    /** Learns the lines and ranges from genuine rows and their correlation matrix. */
+    /**
+     * Learns the lines and ranges from genuine rows and their correlation matrix.
+     *
+     * @param rows        genuine rows, all of one width
+     * @param correlation the rows' feature correlation matrix
+     * @return the learnt checks
+     */
     public static Plausibility learn(List<double[]> rows, double[][] correlation) {
         int d = correlation.length;
         List<int[]> pairs = new ArrayList<>();
@@ -99,19 +105,22 @@ public final class Plausibility {
         return new Plausibility(from, to, slope, intercept, limit, low, high);
     }
 
-    /** The checks learnt: correlated pairs plus per-feature ranges (0: nothing to check). */
+    /** @return the checks learnt: correlated pairs plus per-feature ranges (0: nothing to check) */
     public int pairs() {
         return from.length + low.length;
     }
 
-    /** How many strongly correlated feature pairs the detector checks. */
+    /** @return how many strongly correlated feature pairs the detector checks */
     public int correlatedPairs() {
         return from.length;
     }
 
     /**
-     * True when the row strays from some learned line further than genuine rows do, or when several of its features
-     * lie outside the central 99% of genuine values at once.
+     * Checks one row against the learnt lines and ranges.
+     *
+     * @param x the row, in the schema's order
+     * @return true when the row strays from some learned line further than genuine rows do, or when several of its
+     *         features lie outside the central 99% of genuine values at once
      */
     public boolean implausible(double[] x) {
         for (int k = 0; k < from.length; k++) {

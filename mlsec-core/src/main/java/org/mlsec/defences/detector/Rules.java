@@ -78,6 +78,14 @@ public final class Rules {
     /**
      * Checks each rule on up to {@code sample} rows of {@code data} rewritten to satisfy its condition. A reject
      * rule passes when the validator (or the server, answering 4xx) refuses every such row.
+     *
+     * @param rules     the rules to check
+     * @param model     the model whose predictions the rules constrain
+     * @param data      the rows to rewrite
+     * @param validator the input schema that refuses rows, or null without input validation
+     * @param sample    the most rows checked per rule
+     * @param seed      the seed of the row sample
+     * @return one result per rule, in the rules' order
      */
     public static List<Result> check(List<Rule> rules, Classifier model, Dataset data, InputSchema validator,
                                      int sample, long seed) {
