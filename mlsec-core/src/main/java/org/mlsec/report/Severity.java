@@ -20,7 +20,11 @@ public enum Severity {
     /** The model or its file is compromised. */
     CRITICAL;
 
-    /** The lower-case name used in reports, SARIF properties and the CLI's {@code fail-on} setting. */
+    /**
+     * The name used in reports, SARIF properties and the fail-on settings of the CLI and the Maven plugin.
+     *
+     * @return the lower-case name
+     */
     @JsonValue
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -31,7 +35,12 @@ public enum Severity {
         return key();
     }
 
-    /** The severity named {@code key} (any case), or null when it names none. */
+    /**
+     * Finds a severity by name.
+     *
+     * @param key a severity's name, in any case
+     * @return the severity, or null when {@code key} names none
+     */
     public static Severity lookup(String key) {
         for (Severity s : values()) {
             if (s.key().equalsIgnoreCase(String.valueOf(key).trim())) {
@@ -41,7 +50,13 @@ public enum Severity {
         return null;
     }
 
-    /** The severity named {@code key} (any case); an {@link InputException} naming the five otherwise. */
+    /**
+     * Reads a severity's name.
+     *
+     * @param key a severity's name, in any case
+     * @return the severity
+     * @throws InputException naming the five severities when {@code key} is none of them
+     */
     public static Severity parse(String key) {
         Severity s = lookup(key);
         if (s != null) {

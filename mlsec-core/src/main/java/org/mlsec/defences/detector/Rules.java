@@ -21,8 +21,19 @@ import org.mlsec.model.Classifier;
  * language and are parsed, never evaluated as code. Lines starting with # are comments.
  */
 public final class Rules {
-    /** One rule, with the line it came from. */
+    /**
+     * One rule, with the line it came from.
+     *
+     * @param line      the rule's line in its file (from 1)
+     * @param condition the inputs it is about
+     * @param outcome   {@code reject}, or the class the model must answer
+     */
     public record Rule(int line, Condition condition, String outcome) {
+        /**
+         * Whether matching inputs must be refused rather than answered.
+         *
+         * @return true for {@code => reject}
+         */
         public boolean reject() {
             return "reject".equalsIgnoreCase(outcome);
         }
@@ -36,6 +47,13 @@ public final class Rules {
     private Rules() {
     }
 
+    /**
+     * Reads a rules file.
+     *
+     * @param file the rules file
+     * @return its rules, in file order
+     * @throws InputException when the file is missing, unreadable or has a malformed line (named by number)
+     */
     public static List<Rule> read(Path file) {
         List<String> lines;
         try {
@@ -48,6 +66,14 @@ public final class Rules {
         return parse(lines, file.toString());
     }
 
+    /**
+     * Parses the lines of a rules file.
+     *
+     * @param lines  the file's lines
+     * @param source the file's name, for messages
+     * @return the rules, in order
+     * @throws InputException naming the source and line of a malformed rule
+     */
     public static List<Rule> parse(List<String> lines, String source) {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

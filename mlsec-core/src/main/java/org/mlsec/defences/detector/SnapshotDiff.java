@@ -32,6 +32,16 @@ public final class SnapshotDiff {
      */
     public record Report(List<DataDiff.FeatureShift> features, String positiveClass, double labelRateBefore,
                          double labelRateAfter, List<Subgroups.Group> subgroups, Map<String, Object> rows) {
+        /**
+         * Checks the rates and copies the lists.
+         *
+         * @param features        every tested feature's shift, flagged or not
+         * @param positiveClass   the class whose rate is compared
+         * @param labelRateBefore its share in the snapshot
+         * @param labelRateAfter  its share in the new data
+         * @param subgroups       the subgroups whose label rate changed most, strongest first
+         * @param rows            row-level edits matched by ID, or null without an ID column
+         */
         public Report {
             features = List.copyOf(features);
             Validate.notNull(positiveClass, "positiveClass");
@@ -40,18 +50,31 @@ public final class SnapshotDiff {
             subgroups = List.copyOf(subgroups);
         }
 
-        /** The features whose distribution shifted. */
+        /**
+         * The features whose distribution shifted.
+         *
+         * @return the flagged features, in column order
+         */
         public List<DataDiff.FeatureShift> flagged() {
             return features.stream().filter(DataDiff.FeatureShift::flagged).toList();
         }
 
-        /** A feature shifted, or the strongest subgroup's label rate moved by more than {@link #SUBGROUP_JUMP}. */
+        /**
+         * The diff's finding rule.
+         *
+         * @return true when a feature shifted, or the strongest subgroup's label rate moved by more than
+         *         {@link #SUBGROUP_JUMP}
+         */
         public boolean finding() {
             return !flagged().isEmpty() || (!subgroups.isEmpty()
                     && Math.abs(subgroups.get(0).labelRate() - subgroups.get(0).labelRateBefore()) > SUBGROUP_JUMP);
         }
 
-        /** The JSON figures: features, label rates, subgroups and (with an ID column) rows. */
+        /**
+         * The JSON figures.
+         *
+         * @return features, label rates, subgroups and (with an ID column) rows
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> res = new LinkedHashMap<>();
             List<Map<String, Object>> fs = new ArrayList<>();
@@ -88,8 +111,11 @@ public final class SnapshotDiff {
     /**
      * Compares {@code after} (read in the schema of {@code before}) with the snapshot {@code before}.
      *
+     * @param before   the trusted snapshot
+     * @param after    the new data, read in the snapshot's schema
      * @param features the columns to test (an ID column, for one, is left out)
      * @param id       the column that identifies rows in both, or null
+     * @return the shifts, label rates and changed subgroups
      */
     public static Report compare(Dataset before, Dataset after, List<String> features, String id) {
         Validate.isTrue(before.labelled() && after.labelled(), "both data sets must be labelled");

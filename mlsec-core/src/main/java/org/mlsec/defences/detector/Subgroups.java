@@ -135,6 +135,13 @@ public final class Subgroups {
     /**
      * Subgroups whose positive-label rate changed most between a trusted snapshot and new data, scored by
      * |rate change| x sqrt(rows); the conditions are evaluated on each data set separately.
+     *
+     * @param before        the trusted snapshot
+     * @param after         the new data, in the same schema
+     * @param positiveClass the class index whose rate is compared
+     * @param minRows       the fewest rows a subgroup needs in both
+     * @param top           how many subgroups to return
+     * @return the subgroups, largest score first
      */
     public static List<Group> changed(Dataset before, Dataset after, int positiveClass, int minRows, int top) {
         List<Cond> conds = candidates(before);
@@ -179,6 +186,13 @@ public final class Subgroups {
      * and the rate jumps
      * across each of its conditions — the rows just outside either condition have a rate at least {@code jump} away.
      * Scored by the smaller jump x sqrt(rows).
+     *
+     * @param d             the data
+     * @param positiveClass the class index the subgroup nearly always has
+     * @param minRows       the fewest rows a subgroup needs
+     * @param purity        the least share of its rows with {@code positiveClass}
+     * @param jump          the least rate difference to the rows just outside each condition
+     * @return the subgroups, largest score first
      */
     public static List<Group> implausible(Dataset d, int positiveClass, int minRows, double purity, double jump) {
         List<Cond> conds = candidates(d);
@@ -223,7 +237,13 @@ public final class Subgroups {
         return out;
     }
 
-    /** The rows of a data set described by a group's conditions. */
+    /**
+     * The rows of a data set described by a group's conditions.
+     *
+     * @param d           the data
+     * @param description the group's conditions, as {@link Group#description()} writes them
+     * @return the matching rows' indices
+     */
     public static BitSet rows(Dataset d, String description) {
         BitSet all = new BitSet(d.rows());
         all.set(0, d.rows());
