@@ -19,6 +19,7 @@ import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
+import org.mlsec.internal.Sorted;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
@@ -317,7 +318,7 @@ public final class PathFinding {
         double[] s = sortedPool[j];
         double lower = v == 0 ? Double.NEGATIVE_INFINITY : cuts[j][v - 1];
         double upper = v == cuts[j].length ? Double.POSITIVE_INFINITY : cuts[j][v];
-        return new int[] {lowerBound(s, Math.nextUp(lower)), lowerBound(s, Math.nextUp(upper)) - 1};
+        return new int[] {Sorted.lowerBound(s, Math.nextUp(lower)), Sorted.lowerBound(s, Math.nextUp(upper)) - 1};
     }
 
     /** The cells whose first answer differs from that of a cell one coordinate step away. */
@@ -713,24 +714,10 @@ public final class PathFinding {
             for (int j = 0; j < x.length; j++) {
                 double[] s = sortedPool[j];
                 q[j] = schema.feature(j).isCategorical() ? x[j]
-                        : (lowerBound(s, x[j]) + lowerBound(s, Math.nextUp(x[j]))) / 2.0 / s.length;
+                        : (Sorted.lowerBound(s, x[j]) + Sorted.lowerBound(s, Math.nextUp(x[j]))) / 2.0 / s.length;
             }
             return q;
         });
-    }
-
-    private static int lowerBound(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /** A queried point, compared by value. */

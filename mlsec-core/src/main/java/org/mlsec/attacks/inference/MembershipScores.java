@@ -3,6 +3,7 @@ package org.mlsec.attacks.inference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.mlsec.internal.Sorted;
 import org.mlsec.model.linear.LogisticTrainer;
 
 /** Membership scores (higher: more likely a member) from what the attacker observed of the target and references. */
@@ -171,7 +172,7 @@ final class MembershipScores {
         double[] score = new double[n];
         for (int i = 0; i < n; i++) {
             // share of population z with ratio(x) / ratio(z) > 1 (gamma = 1)
-            int below = lowerBound(sorted, ratio[i]);
+            int below = Sorted.lowerBound(sorted, ratio[i]);
             score[i] = (double) below / n;
         }
         return score;
@@ -225,20 +226,6 @@ final class MembershipScores {
         }
         double lt = Observation.logit(p[c]);
         return new double[] {1, lt / 10, Observation.logit(max) / 10, entropy, lt > 0 ? 1 : 0};
-    }
-
-    static int lowerBound(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     static double median(List<Double> v) {
