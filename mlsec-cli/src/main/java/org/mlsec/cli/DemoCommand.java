@@ -469,15 +469,15 @@ final class DemoCommand implements Callable<Integer> {
                 .map(org.mlsec.defences.detector.DataDiff.FeatureShift::name).toList() + ".");
         List<String> protectedCols = plan.talk() ? List.of("SEX", "AGE") : List.of(sv);
         String favourable = r.model().classes().get(plan.positive() == 0 ? 1 : 0);
-        var fair = org.mlsec.defences.detector.Fairness.audit(bad, test, protectedCols, favourable,
+        var fair = org.mlsec.defences.detector.Fairness.measure(bad, test, protectedCols, favourable,
                 org.mlsec.defences.detector.Fairness.DEFAULT_BINS);
-        var fairClean = org.mlsec.defences.detector.Fairness.audit(r.model(), test, protectedCols, favourable,
+        var fairClean = org.mlsec.defences.detector.Fairness.measure(r.model(), test, protectedCols, favourable,
                 org.mlsec.defences.detector.Fairness.DEFAULT_BINS);
         StringBuilder di = new StringBuilder();
         for (int k = 0; k < protectedCols.size(); k++) {
             di.append(k == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "by %s %.2f (clean model %.2f)",
-                    protectedCols.get(k), fair.get(k).metric("disparate_impact_ratio"),
-                    fairClean.get(k).metric("disparate_impact_ratio")));
+                    protectedCols.get(k), fair.get(k).disparateImpactRatio(),
+                    fairClean.get(k).disparateImpactRatio()));
         }
         say("Defence 2 (`mlsec fairness`, favourable answer '" + favourable + "'): disparate impact " + di
                 + "; below 0.8 fails the four-fifths rule.");
@@ -492,7 +492,7 @@ final class DemoCommand implements Callable<Integer> {
         m.put("clean_accuracy_after", accBad);
         m.put("where", where);
         m.put("top_subgroup", groups.isEmpty() ? null : groups.get(0).description());
-        m.put(plan.talk() ? "disparate_impact_sex" : "disparate_impact", fair.get(0).metric("disparate_impact_ratio"));
+        m.put(plan.talk() ? "disparate_impact_sex" : "disparate_impact", fair.get(0).disparateImpactRatio());
         m.put("sanitized_accuracy", accSan);
         return m;
     }

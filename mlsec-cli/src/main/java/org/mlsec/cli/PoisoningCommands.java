@@ -248,24 +248,22 @@ final class PoisoningCommands {
                 throw new InputException("--bins must be at least 2, got " + bins);
             }
             String fav = favourable != null ? favourable : t.data().schema().classes().get(0);
-            List<Result> rs = Fairness.audit(t.model(), t.data(), protectedColumns, fav, bins);
             List<Map<String, Object>> out = new ArrayList<>();
             boolean finding = false;
-            for (Result r : rs) {
+            for (Fairness.Attribute a : Fairness.measure(t.model(), t.data(), protectedColumns, fav, bins)) {
                 System.out.printf("%s: demographic parity difference %.3f, equal opportunity difference %.3f, disparate"
-                                + " impact %.2f%s%n", r.metrics().get("attribute"), r.metric("demographic_parity_difference"),
-                        r.metric("equal_opportunity_difference"), r.metric("disparate_impact_ratio"),
-                        r.finding() ? "  <- unfair" : "");
-                ((Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> System.out.printf(
-                        "    %-22s %6s rows, answered '%s' %s, of those truly '%s' %s%n", g, ((Map<?, ?>) v).get("rows"),
-                        fav, Output.pct((Double) ((Map<?, ?>) v).get("favourable_rate")), fav,
-                        Output.pct((Double) ((Map<?, ?>) v).get("true_favourable_rate"))));
-                if (r.metrics().containsKey("groups_too_small")) {
-                    System.out.println("    (groups of fewer than " + Fairness.MIN_GROUP + " rows left out: "
-                            + r.metrics().get("groups_too_small") + ")");
+                                + " impact %.2f%s%n", a.attribute(), a.demographicParityDifference(),
+                        a.equalOpportunityDifference(), a.disparateImpactRatio(), a.unfair() ? "  <- unfair" : "");
+                for (Fairness.Group g : a.groups()) {
+                    System.out.printf("    %-22s %6s rows, answered '%s' %s, of those truly '%s' %s%n", g.name(),
+                            g.rows(), fav, Output.pct(g.favourableRate()), fav, Output.pct(g.trueFavourableRate()));
                 }
-                finding |= r.finding();
-                out.add(r.toJson());
+                if (!a.groupsTooSmall().isEmpty()) {
+                    System.out.println("    (groups of fewer than " + Fairness.MIN_GROUP + " rows left out: "
+                            + a.groupsTooSmall() + ")");
+                }
+                finding |= a.unfair();
+                out.add(a.toResult().toJson());
             }
             Output.json(json, Map.of("attributes", out));
             return finding ? Main.FINDINGS : Main.OK;

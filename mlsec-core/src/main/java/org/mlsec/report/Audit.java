@@ -535,21 +535,23 @@ public final class Audit {
                     Map.of("shifted_features", shifts.size(), "top_subgroup_change", jump)));
         }
         if (!protectedColumns.isEmpty() && only.contains("poisoning")) {
-            List<Result> fair = Fairness.audit(audited, data, protectedColumns);
-            for (Result f : fair) {
+            List<Fairness.Attribute> fair = Fairness.measure(audited, data, protectedColumns,
+                    data.schema().classes().get(0), Fairness.DEFAULT_BINS);
+            for (Fairness.Attribute f : fair) {
                 // Without a trusted snapshot, a disparity cannot be told from poisoning: it may be how the data always was.
                 boolean compared = reference != null;
-                out.add(Threats.finding("poisoning", f.finding() ? (compared ? Severity.HIGH : Severity.MEDIUM) : Severity.INFO,
+                out.add(Threats.finding("poisoning", f.unfair() ? (compared ? Severity.HIGH : Severity.MEDIUM) : Severity.INFO,
                         String.format(Locale.ROOT, "%s: disparate impact %.2f, parity gap %.3f%s",
-                                f.metrics().get("attribute"), f.metric("disparate_impact_ratio"),
-                                f.metric("demographic_parity_difference"), f.finding() && !compared
+                                f.attribute(), f.disparateImpactRatio(), f.demographicParityDifference(),
+                                f.unfair() && !compared
                                         ? " (a disparity; without a trusted snapshot its cause is not known)" : ""),
-                        f.finding() ? "The model treats groups very differently (below the four-fifths rule or a gap over 0.1)."
+                        f.unfair() ? "The model treats groups very differently (below the four-fifths rule or a gap over 0.1)."
                                 + (compared ? "" : " Without a trusted snapshot to compare with, this may be a targeted"
                                 + " edit of the training data or a disparity the data always had; both need a look.")
                                 : "Groups are treated alike within the four-fifths rule.",
                         "Audit the training data for targeted edits; compare with the previous model.",
-                        "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns), f.metrics()));
+                        "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns),
+                        f.toResult().metrics()));
             }
             charts.put("fairness", ChartData.Fairness.of(fair));
         }

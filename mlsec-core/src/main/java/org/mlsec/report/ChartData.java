@@ -178,17 +178,17 @@ public sealed interface ChartData {
         /**
          * The groups of every protected attribute in fairness audits' results; one "none" bar when there are none.
          *
-         * @param audits the fairness audits' results
+         * @param audits the fairness audits, one per protected attribute
          * @return the chart of every group's predicted-positive rate
          */
-        public static Fairness of(List<Result> audits) {
+        public static Fairness of(List<org.mlsec.defences.detector.Fairness.Attribute> audits) {
             List<String> groups = new ArrayList<>();
             List<Double> rates = new ArrayList<>();
-            for (Result r : audits) {
-                ((Map<?, ?>) r.metrics().get("groups")).forEach((g, v) -> {
-                    groups.add(r.metrics().get("attribute") + "=" + g);
-                    rates.add((Double) ((Map<?, ?>) v).get("positive_rate"));
-                });
+            for (var a : audits) {
+                for (var g : a.groups()) {
+                    groups.add(a.attribute() + "=" + g.name());
+                    rates.add(1 - g.favourableRate());
+                }
             }
             if (groups.isEmpty()) {
                 groups.add("none");

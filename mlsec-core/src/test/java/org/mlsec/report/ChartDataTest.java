@@ -43,7 +43,8 @@ class ChartDataTest {
     void fairnessHasOneBarPerGroupOfEveryAttributeOrANoneBar() throws IOException {
         Dataset d = TestData.layman(1_000, 3, dir);
         LocalModel m = Trainer.train(d, TrainConfig.defaults(Algorithm.TREE).withMaxDepth(3), "t", Progress.NONE);
-        ChartData.Fairness f = ChartData.Fairness.of(Fairness.audit(m, d, List.of("SEX")));
+        ChartData.Fairness f = ChartData.Fairness.of(
+                Fairness.measure(m, d, List.of("SEX"), d.schema().classes().get(0), Fairness.DEFAULT_BINS));
         assertTrue(f.groups().size() >= 2 && f.groups().stream().allMatch(g -> g.startsWith("SEX=")), f.toString());
         assertTrue(f.rates().stream().allMatch(r -> r >= 0 && r <= 1), f.toString());
         assertEquals(new ChartData.Fairness(List.of("none"), List.of(0.0)), ChartData.Fairness.of(List.of()));

@@ -56,11 +56,128 @@ public final class Fairness {
      * @param protectedColumns the attributes whose groups are compared
      * @param favourable the class name that is the favourable answer
      * @param bins       quantile bins for numeric attributes with many values (at least 2)
-     * @return one result per protected attribute
+     * @return one result per protected attribute, as {@link Attribute#toResult()} writes it
      * @throws org.mlsec.InputException if {@code bins} is below 2 or an attribute has fewer than two comparable groups
      */
     public static List<Result> audit(Classifier model, Dataset data, List<String> protectedColumns, String favourable,
                                      int bins) {
+        return measure(model, data, protectedColumns, favourable, bins).stream().map(Attribute::toResult).toList();
+    }
+
+    /**
+     * One group of a protected attribute: a category, a value or a quantile bin.
+     *
+     * @param name               the group: its category, its value, or its bin as {@code "k: [lo, hi)"}
+     * @param rows               rows in the group
+     * @param favourableRate     share of the group the model gives the favourable answer
+     * @param trueFavourableRate share of the group's truly favourable rows that the model answers favourably (equal
+     *                           opportunity; NaN when the group has none)
+     * @param labelRate          share of the group whose label is not the favourable class
+     */
+    public record Group(String name, int rows, double favourableRate, double trueFavourableRate, double labelRate) {
+        /**
+         * Checks the counts and rates.
+         *
+         * @param name               the group
+         * @param rows               rows in the group, positive
+         * @param favourableRate     the favourable rate, in [0, 1]
+         * @param trueFavourableRate the equal-opportunity rate, or NaN
+         * @param labelRate          the share not labelled favourable
+         */
+        public Group {
+            org.mlsec.internal.Validate.isTrue(rows > 0, "rows must be positive, got " + rows);
+            org.mlsec.internal.Validate.isTrue(favourableRate >= 0 && favourableRate <= 1,
+                    "favourableRate must be in [0, 1], got " + favourableRate);
+        }
+    }
+
+    /**
+     * The audit of one protected attribute.
+     *
+     * @param attribute                    the protected attribute's column
+     * @param favourable                   the favourable class
+     * @param demographicParityDifference  largest minus smallest favourable rate across groups
+     * @param equalOpportunityDifference   largest minus smallest true-favourable rate (NaN when no group has one)
+     * @param disparateImpactRatio         smallest over largest favourable rate (1 when no group is favoured)
+     * @param groups                       the groups compared, of at least {@link #MIN_GROUP} rows, in name order
+     * @param groupsTooSmall               the groups left out for having fewer rows
+     */
+    public record Attribute(String attribute, String favourable, double demographicParityDifference,
+                            double equalOpportunityDifference, double disparateImpactRatio, List<Group> groups,
+                            List<String> groupsTooSmall) {
+        /**
+         * Checks there are groups to compare and copies the lists.
+         *
+         * @param attribute                   the protected attribute
+         * @param favourable                  the favourable class
+         * @param demographicParityDifference the demographic parity difference
+         * @param equalOpportunityDifference  the equal opportunity difference
+         * @param disparateImpactRatio        the disparate-impact ratio
+         * @param groups                      at least two groups
+         * @param groupsTooSmall              the groups left out
+         */
+        public Attribute {
+            org.mlsec.internal.Validate.isTrue(groups.size() >= 2, "groups must hold at least two groups");
+            groups = List.copyOf(groups);
+            groupsTooSmall = List.copyOf(groupsTooSmall);
+        }
+
+        /**
+         * The finding rule: disparate impact below the four-fifths rule, or a demographic parity gap above
+         * {@link #MAX_PARITY_GAP}.
+         *
+         * @return whether the model treats this attribute's groups unfairly
+         */
+        public boolean unfair() {
+            return disparateImpactRatio < FOUR_FIFTHS || demographicParityDifference > MAX_PARITY_GAP;
+        }
+
+        /**
+         * This audit as a {@link Result} of threat "poisoning", method "fairness": the keys {@code attribute},
+         * {@code favourable}, {@code demographic_parity_difference}, {@code equal_opportunity_difference},
+         * {@code disparate_impact_ratio}, {@code groups} (per group: {@code rows}, {@code favourable_rate},
+         * {@code positive_rate}, {@code true_favourable_rate}, {@code label_rate}) and, when some were left out,
+         * {@code groups_too_small}.
+         *
+         * @return the result, a finding when {@link #unfair()}
+         */
+        public Result toResult() {
+            Map<String, Object> perGroup = new LinkedHashMap<>();
+            for (Group g : groups) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rows", g.rows());
+                m.put("favourable_rate", g.favourableRate());
+                m.put("positive_rate", 1 - g.favourableRate());
+                m.put("true_favourable_rate", g.trueFavourableRate());
+                m.put("label_rate", g.labelRate());
+                perGroup.put(g.name(), m);
+            }
+            Result.Builder r = Result.of("poisoning", "fairness").metric("attribute", attribute)
+                    .metric("favourable", favourable)
+                    .metric("demographic_parity_difference", demographicParityDifference)
+                    .metric("equal_opportunity_difference", equalOpportunityDifference)
+                    .metric("disparate_impact_ratio", disparateImpactRatio).metric("groups", perGroup)
+                    .finding(unfair());
+            if (!groupsTooSmall.isEmpty()) {
+                r.metric("groups_too_small", groupsTooSmall);
+            }
+            return r.build();
+        }
+    }
+
+    /**
+     * Compares the model's favourable rates across the groups of each protected attribute, as typed records.
+     *
+     * @param model            the model audited
+     * @param data             labelled rows in the model's schema
+     * @param protectedColumns the attributes whose groups are compared
+     * @param favourable the class name that is the favourable answer
+     * @param bins       quantile bins for numeric attributes with many values (at least 2)
+     * @return one audit per protected attribute, in the order given
+     * @throws org.mlsec.InputException if {@code bins} is below 2 or an attribute has fewer than two comparable groups
+     */
+    public static List<Attribute> measure(Classifier model, Dataset data, List<String> protectedColumns,
+                                          String favourable, int bins) {
         org.mlsec.internal.Validate.isTrue(bins >= 2, "bins must be at least 2, got " + bins);
         int favData = data.schema().classIndex(favourable);
         int favModel = model.classes().indexOf(org.mlsec.data.Values.canonical(favourable));
@@ -69,7 +186,7 @@ public final class Fairness {
                     + data.schema().classes());
         }
         int[] pred = model.predict(data.x());
-        List<Result> out = new ArrayList<>();
+        List<Attribute> out = new ArrayList<>();
         for (String name : protectedColumns) {
             int j = data.schema().require(name);
             Column c = data.schema().feature(j);
@@ -85,7 +202,7 @@ public final class Fairness {
                 v[2] += a ? 1 : 0;
                 v[3] += p && a ? 1 : 0;
             }
-            Map<String, Object> perGroup = new LinkedHashMap<>();
+            List<Group> perGroup = new ArrayList<>();
             double maxFav = Double.NEGATIVE_INFINITY;
             double minFav = Double.POSITIVE_INFINITY;
             double maxOpp = Double.NEGATIVE_INFINITY;
@@ -99,13 +216,7 @@ public final class Fairness {
                 }
                 double fav = (double) v[1] / v[0];
                 double opp = v[2] == 0 ? Double.NaN : (double) v[3] / v[2];
-                Map<String, Object> g = new LinkedHashMap<>();
-                g.put("rows", v[0]);
-                g.put("favourable_rate", fav);
-                g.put("positive_rate", 1 - fav);
-                g.put("true_favourable_rate", opp);
-                g.put("label_rate", 1 - (double) v[2] / v[0]);
-                perGroup.put(e.getKey(), g);
+                perGroup.add(new Group(e.getKey(), v[0], fav, opp, 1 - (double) v[2] / v[0]));
                 maxFav = Math.max(maxFav, fav);
                 minFav = Math.min(minFav, fav);
                 if (!Double.isNaN(opp)) {
@@ -121,15 +232,7 @@ public final class Fairness {
             double dp = maxFav - minFav;
             double eo = maxOpp >= minOpp ? maxOpp - minOpp : Double.NaN;
             double di = maxFav == 0 ? 1 : minFav / maxFav;
-            Result.Builder r = Result.of("poisoning", "fairness").metric("attribute", name)
-                    .metric("favourable", data.schema().classes().get(favData))
-                    .metric("demographic_parity_difference", dp).metric("equal_opportunity_difference", eo)
-                    .metric("disparate_impact_ratio", di).metric("groups", perGroup)
-                    .finding(di < FOUR_FIFTHS || dp > MAX_PARITY_GAP);
-            if (!small.isEmpty()) {
-                r.metric("groups_too_small", small);
-            }
-            out.add(r.build());
+            out.add(new Attribute(name, data.schema().classes().get(favData), dp, eo, di, perGroup, small));
         }
         return out;
     }

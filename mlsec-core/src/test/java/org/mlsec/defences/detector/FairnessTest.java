@@ -70,4 +70,28 @@ class FairnessTest {
         assertTrue(e.getMessage().contains("nothing to compare"), e.getMessage());
         assertThrows(InputException.class, () -> Fairness.audit(m, d, List.of("group"), "maybe", 5));
     }
+
+    @Test
+    void theTypedAuditAndItsResultSayTheSame() {
+        Dataset d = data(3000, 3);
+        LocalModel m = Trainer.train(d, TrainConfig.defaults(Algorithm.TREE).withMaxDepth(4), "t", Progress.NONE);
+        List<Fairness.Attribute> typed = Fairness.measure(m, d, List.of("income", "group"), "yes", 4);
+        List<Result> results = Fairness.audit(m, d, List.of("income", "group"), "yes", 4);
+        for (int k = 0; k < typed.size(); k++) {
+            Fairness.Attribute a = typed.get(k);
+            Result r = results.get(k);
+            assertEquals(a.attribute(), r.metrics().get("attribute"));
+            assertEquals(a.unfair(), r.finding());
+            assertEquals(a.unfair(), a.disparateImpactRatio() < Fairness.FOUR_FIFTHS
+                    || a.demographicParityDifference() > Fairness.MAX_PARITY_GAP);
+            Map<?, ?> groups = (Map<?, ?>) r.metrics().get("groups");
+            assertEquals(a.groups().stream().map(Fairness.Group::name).toList(), List.copyOf(groups.keySet()));
+            for (Fairness.Group g : a.groups()) {
+                Map<?, ?> json = (Map<?, ?>) groups.get(g.name());
+                assertEquals(g.rows(), json.get("rows"));
+                assertEquals(g.favourableRate(), (Double) json.get("favourable_rate"), 0.0);
+                assertEquals(1 - g.favourableRate(), (Double) json.get("positive_rate"), 0.0);
+            }
+        }
+    }
 }
