@@ -132,10 +132,10 @@ final class AuditCommand implements Callable<Integer> {
         Dataset ref = reference == null || unlabelled ? null : org.mlsec.data.CsvReader.read(reference, d.schema(),
                 new org.mlsec.data.CsvOptions(data.options(null).delimiter(), d.schema().label(), null, null, null));
         long t0 = System.nanoTime();
-        List<String> threats = only == null ? org.mlsec.report.Threats.ORDER : only;
+        List<String> threats = only == null ? org.mlsec.report.Threat.keys() : only;
         for (String t : threats) {
-            if (!org.mlsec.report.Threats.ORDER.contains(t)) {
-                throw new InputException("--only " + t + ": expected one of " + org.mlsec.report.Threats.ORDER);
+            if (!org.mlsec.report.Threat.keys().contains(t)) {
+                throw new InputException("--only " + t + ": expected one of " + org.mlsec.report.Threat.keys());
             }
         }
         if (unlabelled && threats.contains("poisoning")) {

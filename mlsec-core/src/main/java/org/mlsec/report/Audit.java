@@ -97,7 +97,7 @@ public final class Audit {
      *
      * @param data   the data audited
      * @param budget how much effort each check spends
-     * @param only   the threats checked, from {@link Threats#ORDER}
+     * @param only   the threats checked, from {@link Threat#keys()}
      * @return the rows an audit of {@code data} within {@code budget} sends to the model, per section
      */
     public static QueryPlan plan(Dataset data, Budget budget, List<String> only) {
@@ -155,7 +155,7 @@ public final class Audit {
      * @param config           how look-alikes of the model are trained for the attacks that need a known training set
      * @param reference        a trusted snapshot of the data, for the poisoning diff (nullable)
      * @param protectedColumns attributes for fairness and attribute inference
-     * @param only             the threats to check, from {@link Threats#ORDER}
+     * @param only             the threats to check, from {@link Threat#keys()}
      * @param budget           how much effort each check spends
      * @param rules            the user's domain rules, which the evasion check's feasible changes respect
      * @param seed             every random choice
@@ -191,8 +191,8 @@ public final class Audit {
             protectedColumns = List.copyOf(org.mlsec.internal.Validate.notNull(protectedColumns, "protectedColumns"));
             only = List.copyOf(org.mlsec.internal.Validate.notNull(only, "only"));
             for (String t : only) {
-                org.mlsec.internal.Validate.isTrue(Threats.ORDER.contains(t), "only names '" + t
-                        + "', not one of the threats " + Threats.ORDER, "only");
+                org.mlsec.internal.Validate.isTrue(Threat.keys().contains(t), "only names '" + t
+                        + "', not one of the threats " + Threat.keys(), "only");
             }
             for (String p : protectedColumns) {
                 data.schema().require(p);
@@ -210,7 +210,7 @@ public final class Audit {
          */
         public static Request of(Dataset data) {
             return new Request(data, null, null, null, TrainConfig.defaults(org.mlsec.model.Algorithm.RF), null,
-                    List.of(), Threats.ORDER, Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
+                    List.of(), Threat.keys(), Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
                     Progress.NONE);
         }
 
@@ -283,7 +283,7 @@ public final class Audit {
         /**
          * Checks only these threats.
          *
-         * @param only threats from {@link Threats#ORDER}
+         * @param only threats from {@link Threat#keys()}
          * @return the changed request
          */
         public Request only(List<String> only) {
@@ -376,7 +376,7 @@ public final class Audit {
 
         // 1. Supply chain
         if (signature != null && only.contains("supply-chain")) {
-            out.add(Threats.finding("supply-chain", signature.finding() ? Severity.CRITICAL : Severity.INFO,
+            out.add(new Finding(Threat.SUPPLY_CHAIN, signature.finding() ? Severity.CRITICAL : Severity.INFO,
                     signature.finding() ? "The model file does not match its signature: " + signature.details().get(0)
                             : "The model file matches its signature",
                     signature.finding() ? "The model was changed after it was signed, or signed by someone else."
@@ -389,25 +389,25 @@ public final class Audit {
         } else if (modelFile != null) {
             ScanReport scan = ModelScanner.scan(List.of(modelFile));
             for (ScanReport.Note n : scan.incomplete()) { // an audit fails on skipped inputs: never "clean" unread
-                out.add(Threats.finding("supply-chain", Severity.HIGH, "The model file could not be fully scanned: "
+                out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.HIGH, "The model file could not be fully scanned: "
                                 + n.category() + ": " + n.description(),
                         "A file the scanner does not understand may hold code that runs when it is loaded.",
                         "Convert the model to a format mlsec reads (ONNX, safetensors, mlsec's JSON) or inspect it.",
                         "mlsec scan " + modelFile, Map.of("source", n.source())));
             }
             if (scan.findings().isEmpty() && scan.incomplete().isEmpty()) {
-                out.add(Threats.finding("supply-chain", Severity.INFO, "The model file holds no executable content",
+                out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.INFO, "The model file holds no executable content",
                         "The static scanner found nothing that would run when the file is loaded.",
                         "Sign the file at every hand-over and check canaries before serving.",
                         "mlsec sign / mlsec canary record", Map.of("issues", 0)));
             }
             for (var f : scan.findings()) {
-                out.add(Threats.finding("supply-chain", Severity.parse(f.severity().name()), f.description(),
+                out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.parse(f.severity().name()), f.description(),
                         "Loading this file could run code or misbehave.", "Do not load it; obtain a signed model.",
                         "mlsec scan " + modelFile, Map.of("rule", f.rule().id(), "module", f.module())));
             }
         } else {
-            out.add(Threats.finding("supply-chain", Severity.LOW, "No model file was audited",
+            out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.LOW, "No model file was audited",
                     model != null ? "The model was audited through its API, so no artifact could be scanned or verified."
                             : "The model was trained by the audit, so no artifact could be scanned or verified.",
                     "Audit the file you deploy, sign it and record canaries.", "mlsec audit --model M", Map.of()));
@@ -432,7 +432,7 @@ public final class Audit {
             // mlsec does not know which rows trained a given model: it measures a stand-in trained like it on half of the
             // data, which is what an attacker with a look-alike model can do, not a measurement on the model's own rows.
             boolean standIn = model != null;
-            out.add(Threats.finding("membership-inference", miaSeverity, String.format(Locale.ROOT,
+            out.add(new Finding(Threat.MEMBERSHIP_INFERENCE, miaSeverity, String.format(Locale.ROOT,
                             "%s%s: AUC %.3f (95%% CI %.3f-%.3f), %s", standIn ? "Stand-in trained like the model: " : "",
                             (standIn ? "t" : "T") + (aucLow > 0.55 ? "raining membership is exposed"
                                     : "raining membership is not measurably exposed"),
@@ -462,7 +462,7 @@ public final class Audit {
             double black = inv.get(0).metric("advantage_members");
             double white = inv.size() > 1 ? inv.get(1).metric("advantage_members") : 0;
             Severity sev = white >= 0.1 ? Severity.HIGH : black >= 0.02 ? Severity.MEDIUM : Severity.LOW;
-            out.add(Threats.finding("model-inversion", sev, String.format(Locale.ROOT,
+            out.add(new Finding(Threat.MODEL_INVERSION, sev, String.format(Locale.ROOT,
                             "%s%s of training rows is inferable: +%.1f points with queries, +%.1f with the model file",
                             model != null ? "Stand-in trained like the model: " : "", sensitive, 100 * black, 100 * white),
                     "Beyond what public statistics give, the model reveals a sensitive attribute of the people it was trained on.",
@@ -501,7 +501,7 @@ public final class Audit {
             bm.put("out_of_range_probes", beyond.size());
             bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
             bm.put("out_of_range_probes_refused", scan.refused());
-            out.add(Threats.finding("backdoor", found ? Severity.HIGH : beyond.isEmpty() ? Severity.INFO : Severity.LOW, title,
+            out.add(new Finding(Threat.BACKDOOR, found ? Severity.HIGH : beyond.isEmpty() ? Severity.INFO : Severity.LOW, title,
                     found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
                             : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
                             : "Inside the ranges an input may take, no single value moves the model's answers; beyond"
@@ -524,7 +524,7 @@ public final class Audit {
             var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
                     Math.max(30, data.rows() / 200), 3);
             double jump = groups.isEmpty() ? 0 : Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore());
-            out.add(Threats.finding("poisoning", jump > 0.2 || !shifts.isEmpty() ? Severity.HIGH : Severity.INFO,
+            out.add(new Finding(Threat.POISONING, jump > 0.2 || !shifts.isEmpty() ? Severity.HIGH : Severity.INFO,
                     groups.isEmpty() ? "No subgroup changed" : String.format(Locale.ROOT,
                             "Label rate of %s changed %.0f%% -> %.0f%%; shifted features %s", groups.get(0).description(),
                             100 * groups.get(0).labelRateBefore(), 100 * groups.get(0).labelRate(),
@@ -540,7 +540,7 @@ public final class Audit {
             for (Fairness.Attribute f : fair) {
                 // Without a trusted snapshot, a disparity cannot be told from poisoning: it may be how the data always was.
                 boolean compared = reference != null;
-                out.add(Threats.finding("poisoning", f.unfair() ? (compared ? Severity.HIGH : Severity.MEDIUM) : Severity.INFO,
+                out.add(new Finding(Threat.POISONING, f.unfair() ? (compared ? Severity.HIGH : Severity.MEDIUM) : Severity.INFO,
                         String.format(Locale.ROOT, "%s: disparate impact %.2f, parity gap %.3f%s",
                                 f.attribute(), f.disparateImpactRatio(), f.demographicParityDifference(),
                                 f.unfair() && !compared
@@ -580,7 +580,7 @@ public final class Audit {
             }
             charts.put("extraction", new ChartData.Fidelity(spent, fidelity));
             double fid = st.metric("fidelity");
-            out.add(Threats.finding("model-stealing", fid >= 0.98 ? Severity.HIGH : fid >= 0.9 ? Severity.MEDIUM : Severity.LOW, String.format(
+            out.add(new Finding(Threat.MODEL_STEALING, fid >= 0.98 ? Severity.HIGH : fid >= 0.9 ? Severity.MEDIUM : Severity.LOW, String.format(
                             Locale.ROOT, "A copy agreeing on %.1f%% of rows costs %d label-only queries", 100 * fid,
                             (long) st.metric("queries")),
                     "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
@@ -639,7 +639,7 @@ public final class Audit {
             severity = Severity.LOW;
             title = "The " + source + " file exposes every coefficient of its " + m.kind().replace('_', ' ');
         }
-        return Threats.finding("model-inversion", severity, title,
+        return new Finding(Threat.MODEL_INVERSION, severity, title,
                 "Whoever holds the file runs white-box attacks on it: exact evasion search, attribute inference from the"
                         + " leaves' training counts, and a copy for free.",
                 "Keep the file private and signed; train with larger leaves (min_leaf) or differential privacy.",
@@ -675,7 +675,7 @@ public final class Audit {
                 }
             }
         } catch (org.mlsec.InputException e) {
-            return Threats.finding("evasion", Severity.INFO, "No row to attack: " + e.getMessage(),
+            return new Finding(Threat.EVASION, Severity.INFO, "No row to attack: " + e.getMessage(),
                     binary ? "The model gives no held-out row its second class."
                             : "The model gives every held-out row its first class.", "-", "mlsec attack evade", Map.of());
         }
@@ -684,7 +684,7 @@ public final class Audit {
         double median = r.metric("median_cost");
         Severity severity = rate < 0.5 ? Severity.LOW : median < 0.1 ? Severity.HIGH : median < 0.5 ? Severity.MEDIUM : Severity.LOW;
         String cls = binary ? audited.classes().get(1) : "other";
-        return Threats.finding("evasion", severity, String.format(Locale.ROOT,
+        return new Finding(Threat.EVASION, severity, String.format(Locale.ROOT,
                         "%.0f%% of '%s' answers flip to '%s' with a median change of %.3g standard deviations",
                         100 * rate, cls, audited.classes().get(0), median),
                 "Applicants can game the model: small feasible edits" + (protectedColumns.isEmpty() ? ""

@@ -23,7 +23,7 @@ import org.mlsec.model.Models;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
-import org.mlsec.report.Threats;
+import org.mlsec.report.Threat;
 import org.mlsec.report.render.ReportWriter;
 
 /**
@@ -96,10 +96,10 @@ public class AuditMojo extends AbstractMlsecMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("mlsec:audit: <budget> must be quick, standard or thorough, got '" + budget + "'");
         }
-        List<String> threats = only == null || only.isEmpty() ? Threats.ORDER : only;
+        List<String> threats = only == null || only.isEmpty() ? Threat.keys() : only;
         for (String t : threats) {
-            if (!Threats.ORDER.contains(t)) {
-                throw new MojoExecutionException("mlsec:audit: <only> " + t + ": expected one of " + Threats.ORDER);
+            if (!Threat.keys().contains(t)) {
+                throw new MojoExecutionException("mlsec:audit: <only> " + t + ": expected one of " + Threat.keys());
             }
         }
         if (delimiter == null || delimiter.length() != 1) {

@@ -13,7 +13,7 @@ import org.mlsec.MlsecException;
 import org.mlsec.internal.Json;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
-import org.mlsec.report.Threats;
+import org.mlsec.report.Threat;
 
 /** Writes an audit as report.json, report.sarif (SARIF 2.1.0) and one self-contained report.html. */
 public final class ReportWriter {
@@ -72,18 +72,23 @@ public final class ReportWriter {
     /** The worst severity per threat. */
     static Map<String, String> scorecard(Audit.Report r) {
         Map<String, String> s = new LinkedHashMap<>();
-        for (String t : Threats.ORDER) {
+        for (Threat t : Threat.values()) {
             String worst = "not run";
             int rank = -1;
             for (Finding f : r.findings()) {
-                if (f.threat().equals(t) && f.rank() > rank) {
+                if (f.threat() == t && f.rank() > rank) {
                     rank = f.rank();
                     worst = f.severity().key();
                 }
             }
-            s.put(t, worst);
+            s.put(t.key(), worst);
         }
         return s;
+    }
+
+    /** A threat's SARIF rule id, e.g. {@code MLSEC-MODEL_STEALING}. */
+    static String ruleId(Threat t) {
+        return "MLSEC-" + t.key().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
     }
 
     static Map<String, Object> sarif(Audit.Report r, String artifact) {
@@ -92,11 +97,10 @@ public final class ReportWriter {
 
     static Map<String, Object> sarif(Audit.Report r, Map<String, Object> location) {
         List<Map<String, Object>> rules = new ArrayList<>();
-        for (String t : Threats.ORDER) {
-            Threats.Mapping m = Threats.ALL.get(t);
+        for (Threat m : Threat.values()) {
             Map<String, Object> rule = new LinkedHashMap<>();
-            rule.put("id", "MLSEC-" + t.toUpperCase().replace('-', '_'));
-            rule.put("name", t);
+            rule.put("id", ruleId(m));
+            rule.put("name", m.key());
             rule.put("shortDescription", Map.of("text", m.title() + " (" + m.failureMode() + ")"));
             rule.put("fullDescription", Map.of("text", m.title() + ": " + m.failureMode() + " (MITRE ATLAS " + m.atlas()
                     + ", OWASP ML Top 10 " + m.owasp() + ")."));
@@ -113,7 +117,7 @@ public final class ReportWriter {
                 continue;
             }
             Map<String, Object> res = new LinkedHashMap<>();
-            res.put("ruleId", "MLSEC-" + f.threat().toUpperCase().replace('-', '_'));
+            res.put("ruleId", ruleId(f.threat()));
             res.put("level", f.rank() >= 3 ? "error" : f.rank() == 2 ? "warning" : "note");
             res.put("message", Map.of("text", f.title() + ". " + f.meaning() + " Countermeasure: " + f.countermeasure()
                     + " (" + f.command() + ")"));
@@ -160,10 +164,9 @@ public final class ReportWriter {
         h.append("<h2 id=\"scorecard\">Scorecard</h2><table><tr><th>threat</th><th>worst finding</th><th>Kumar et al. 2019")
                 .append("</th><th>MITRE ATLAS</th><th>OWASP ML Top 10</th></tr>\n");
         Map<String, String> card = scorecard(r);
-        for (String t : Threats.ORDER) {
-            Threats.Mapping m = Threats.ALL.get(t);
-            String sev = card.get(t);
-            h.append("<tr><td><a href=\"#").append(t).append("\">").append(esc(m.title())).append("</a></td><td><span class=\"sev ")
+        for (Threat m : Threat.values()) {
+            String sev = card.get(m.key());
+            h.append("<tr><td><a href=\"#").append(m.key()).append("\">").append(esc(m.title())).append("</a></td><td><span class=\"sev ")
                     .append(sev.replace(" ", "")).append("\">").append(esc(sev)).append("</span></td><td>")
                     .append(esc(m.failureMode())).append("</td><td>").append(esc(m.atlas())).append("</td><td>")
                     .append(esc(m.owasp())).append("</td></tr>\n");
@@ -172,12 +175,12 @@ public final class ReportWriter {
         Map<String, List<String>> chartFor = Map.of("membership-inference", List.of("membership-roc"), "backdoor",
                 List.of("importances"), "poisoning", List.of("poisoning-histogram", "fairness"), "model-stealing",
                 List.of("extraction"), "evasion", List.of("evasion-costs"));
-        for (String t : Threats.ORDER) {
-            Threats.Mapping m = Threats.ALL.get(t);
+        for (Threat m : Threat.values()) {
+            String t = m.key();
             h.append("<section id=\"").append(t).append("\"><h2>").append(esc(m.title())).append("</h2>\n");
             boolean any = false;
             for (Finding f : r.findings()) {
-                if (!f.threat().equals(t)) {
+                if (f.threat() != m) {
                     continue;
                 }
                 any = true;
