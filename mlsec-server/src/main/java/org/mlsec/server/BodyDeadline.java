@@ -68,8 +68,16 @@ final class BodyDeadline implements AutoCloseable {
                 }
                 throw h;
             }
-            if (e instanceof java.util.concurrent.TimeoutException || e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new ApiError(408, "the request body arrived too slowly");
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.util.concurrent.TimeoutException) {
+                    throw new ApiError(408, "the request body arrived too slowly");
+                }
+                // Jetty's own refusal while the body is read: below the minimum data rate (408), a malformed chunk (400)
+                if (c instanceof org.eclipse.jetty.http.BadMessageException b) {
+                    throw new ApiError(b.getCode() == 408 ? 408 : b.getCode() >= 400 && b.getCode() < 500 ? b.getCode()
+                            : 400, b.getCode() == 408 ? "the request body arrived too slowly"
+                            : "malformed request body: " + b.getReason());
+                }
             }
             // The client went away mid-body: logged as 499 (nginx's "client closed request"); nobody reads the answer.
             throw new ApiError(DROPPED, "the connection closed before the body arrived");
