@@ -26,8 +26,9 @@ import org.mlsec.server.GuardConfig;
 import org.mlsec.server.GuardedServer;
 
 /**
- * Soak of the guarded server (issue 20): valid rows, malformed JSON, oversized and slow bodies from many distinct
- * X-Forwarded-For clients, for SECONDS. Prints requests, 5xx, RSS every 10 s, and audit lines vs requests answered.
+ * Soak of the guarded server (issue 20): valid rows, malformed JSON, oversized, slow and gzip-bomb bodies (64 KiB
+ * inflating to 64 MiB, eight times max_decompressed_body_bytes) from many distinct X-Forwarded-For clients, for
+ * SECONDS. Prints requests, 5xx, RSS and load average every 10 s, and audit lines vs requests answered.
  * Usage: SoakBench SECONDS [CLIENTS]
  */
 public final class SoakBench {
@@ -46,6 +47,16 @@ public final class SoakBench {
         String row = model.schema().featureNames().stream().map(n -> "\"" + n + "\":" + data.row(0)[model.schema().indexOf(n)])
                 .reduce((a, b) -> a + "," + b).map(s -> "[{" + s + "}]").orElseThrow();
         String oversized = "[" + " ".repeat(2 << 20) + "]";
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(zipped)) {
+            g.write('[');
+            byte[] spaces = " ".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+            for (int k = 0; k < 64; k++) {
+                g.write(spaces);
+            }
+        }
+        byte[] bomb = zipped.toByteArray();
+        AtomicLong bombs = new AtomicLong();
         HttpClient http = HttpClient.newHttpClient();
         AtomicLong sent = new AtomicLong();
         AtomicLong fivexx = new AtomicLong();
@@ -67,10 +78,16 @@ public final class SoakBench {
                             answered.incrementAndGet();
                             continue;
                         }
-                        String body = kind < 80 ? row : kind < 95 ? "{malformed" : oversized;
-                        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                + server.port() + "/predict")).header("X-Forwarded-For", xff)
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                                + "/predict")).header("X-Forwarded-For", xff);
+                        if (kind >= 97) {
+                            b.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(bomb));
+                            bombs.incrementAndGet();
+                        } else {
+                            String body = kind < 80 ? row : kind < 94 ? "{malformed" : oversized;
+                            b.POST(HttpRequest.BodyPublishers.ofString(body));
+                        }
+                        HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
                         sent.incrementAndGet();
                         answered.incrementAndGet();
                         if (r.statusCode() >= 500) {
@@ -86,8 +103,8 @@ public final class SoakBench {
         long t0 = System.nanoTime();
         while (System.nanoTime() < end) {
             Thread.sleep(10_000);
-            System.out.printf("t=%3.0f s requests %,d 5xx %,d rss %s%n", (System.nanoTime() - t0) / 1e9, sent.get(),
-                    fivexx.get(), rss());
+            System.out.printf("t=%3.0f s requests %,d 5xx %,d rss %s load %s%n", (System.nanoTime() - t0) / 1e9,
+                    sent.get(), fivexx.get(), rss(), Files.readString(Path.of("/proc/loadavg")).trim());
         }
         for (Thread t : workers) {
             t.join();
@@ -97,8 +114,8 @@ public final class SoakBench {
         try (var s = Files.lines(log)) {
             lines = s.count();
         }
-        System.out.printf("done: %d s, requests %,d, answered %,d, 5xx %,d, audit lines %,d%n", seconds, sent.get(),
-                answered.get(), fivexx.get(), lines);
+        System.out.printf("done: %d s, requests %,d, answered %,d, 5xx %,d, gzip bombs %,d, audit lines %,d%n", seconds,
+                sent.get(), answered.get(), fivexx.get(), bombs.get(), lines);
     }
 
     /** A body that drips one byte every 200 ms until the server cuts it off. */

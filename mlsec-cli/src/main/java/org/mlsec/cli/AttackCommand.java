@@ -44,7 +44,7 @@ final class AttackCommand extends GroupCommand {
             Tamper.Mode m = Tamper.Mode.parse(mode);
             LocalModel before = Models.load(model);
             Tamper.tamper(model, out, m);
-            LocalModel after = Models.load(out);
+            LocalModel after = Models.loadAsIs(out);
             Result.Builder r = Result.of("supply-chain", "tamper:" + m.key()).metric("mode", m.key())
                     .metric("model", model.toString()).metric("tampered_model", out.toString());
             System.out.println("Tampered " + model + " (" + m.key() + "); the result loads and predicts: " + out);

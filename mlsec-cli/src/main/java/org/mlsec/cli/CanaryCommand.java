@@ -65,7 +65,7 @@ final class CanaryCommand extends GroupCommand {
         @Override
         public Integer call() {
             Canaries.CanaryFile f = Canaries.read(canaries);
-            Result r = Canaries.check(Models.load(model), f, tolerance);
+            Result r = Canaries.check(Models.loadAsIs(model), f, tolerance);
             if (r.finding()) {
                 System.out.printf("FAILED: %s answers %d of %d canaries differently.%n", model, (int) r.metric("failed"),
                         (int) r.metric("canaries"));

@@ -216,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
         say("canaries: fixed " + plan.entities() + " with the answers the trusted model gives them.");
         Path tampered = out.resolve(plan.talk() ? "credit-model-tampered.mlsec" : "model-tampered.mlsec");
         org.mlsec.attacks.tamper.Tamper.tamper(modelFile, tampered, org.mlsec.attacks.tamper.Tamper.Mode.FLIP_CLASSES);
-        LocalModel bad = ModelIo.load(tampered);
+        LocalModel bad = ModelIo.loadAsIs(tampered);
         double before = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);
         double after = org.mlsec.metrics.Evaluation.accuracy(bad, test);
         String answer = plan.talk() ? "\"will default\"" : "'" + bad.classes().get(bad.classes().size() - 1) + "'";

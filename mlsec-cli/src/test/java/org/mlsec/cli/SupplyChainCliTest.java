@@ -55,6 +55,10 @@ class SupplyChainCliTest {
         assertEquals(1, c.code());
         assertTrue(c.out().contains("FAILED: " + bad) && c.out().contains("canary "), c.out());
         assertEquals(0, Cli.run("canary", "check", "--model", model.toString(), "--canaries", canaries.toString()).code());
+        // A consumer that just predicts with it is refused in one line: the class list names '1' twice.
+        Cli p = Cli.run("predict", "--model", bad.toString(), "--data", real, "--out", dir.resolve("p.csv").toString());
+        assertEquals(2, p.code(), p.err());
+        assertTrue(p.err().contains("names class '1' twice") && p.err().strip().lines().count() == 1, p.err());
     }
 
     @Test

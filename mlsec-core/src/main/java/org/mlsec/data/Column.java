@@ -26,7 +26,7 @@ public record Column(String name, ColumnType type, double min, double max, List<
     public Column {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
-        categories = categories == null ? List.of() : List.copyOf(categories);
+        categories = categories == null ? List.of() : CategoryList.of(categories);
     }
 
     /**
@@ -63,7 +63,7 @@ public record Column(String name, ColumnType type, double min, double max, List<
     }
 
     /**
-     * The index of a category value, or -1 when the column has never seen it.
+     * The index of a category value, or -1 when the column has never seen it (a hash lookup, see {@link CategoryList}).
      *
      * @param value the category, in canonical text
      * @return its index, or -1

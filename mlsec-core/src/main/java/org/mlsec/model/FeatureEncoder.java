@@ -1,6 +1,5 @@
 package org.mlsec.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.mlsec.data.Column;
 import org.mlsec.data.Schema;
@@ -14,7 +13,7 @@ public final class FeatureEncoder {
     private final Schema schema;
     private final int[] offset;
     private final int width;
-    private final List<String> names = new ArrayList<>();
+    private final List<String> names;
     private final int[] source;
 
     /**
@@ -26,24 +25,29 @@ public final class FeatureEncoder {
         this.schema = schema;
         this.offset = new int[schema.width()];
         int w = 0;
-        List<Integer> src = new ArrayList<>();
         for (int j = 0; j < schema.width(); j++) {
             Column c = schema.feature(j);
             offset[j] = w;
-            if (c.isCategorical()) {
-                for (String cat : c.categories()) {
-                    names.add(c.name() + "=" + cat);
-                    src.add(j);
-                }
-                w += c.categories().size();
-            } else {
-                names.add(c.name());
-                src.add(j);
-                w++;
-            }
+            w += c.isCategorical() ? c.categories().size() : 1;
         }
         this.width = w;
-        this.source = src.stream().mapToInt(Integer::intValue).toArray();
+        this.source = new int[w];
+        for (int j = 0; j < schema.width(); j++) {
+            java.util.Arrays.fill(source, offset[j], j + 1 < offset.length ? offset[j + 1] : w, j);
+        }
+        // Named on demand: a column of millions of categories needs no million strings until they are read.
+        this.names = new java.util.AbstractList<>() {
+            @Override
+            public String get(int f) {
+                Column c = schema.feature(source[f]);
+                return c.isCategorical() ? c.name() + "=" + c.categories().get(f - offset[source[f]]) : c.name();
+            }
+
+            @Override
+            public int size() {
+                return width;
+            }
+        };
     }
 
     /**

@@ -56,9 +56,20 @@ public final class ModelIo {
      *
      * @param file the model file
      * @return the model
-     * @throws InputException naming the file when it is no valid mlsec model
+     * @throws InputException naming the file when it is no valid mlsec model, or names a class twice
      */
     public static LocalModel load(Path file) {
+        return Models.requireDistinctClasses(file, loadAsIs(file));
+    }
+
+    /**
+     * Reads an mlsec model file without refusing repeated class names (see {@link Models#loadAsIs(Path)}).
+     *
+     * @param file the model file
+     * @return the model, as the file says
+     * @throws InputException naming the file when it is no valid mlsec model
+     */
+    public static LocalModel loadAsIs(Path file) {
         JsonNode root = readTree(file);
         try {
             return fromTree(root);

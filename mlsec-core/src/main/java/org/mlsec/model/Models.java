@@ -45,16 +45,48 @@ public final class Models {
 
     /**
      * Reads a model file of any supported format. An unknown or unsupported file is an {@link InputException}
-     * naming what the file looks like; a recognised file that cannot be read says what is missing.
+     * naming what the file looks like; a recognised file that cannot be read says what is missing. A model whose
+     * class list names a class twice (the talk's tampering, {@code [0, 1] -> [1, 1]}) is refused: it could never
+     * answer the missing class. {@link #loadAsIs} reads such a file for the tools that show the attack.
      *
      * @param file the model file or folder
      * @return the model
      */
     public static LocalModel load(Path file) {
+        return requireDistinctClasses(file, loadAsIs(file));
+    }
+
+    /**
+     * Reads a model file as {@link #load(Path)} does but without refusing repeated class names, for the tools that must
+     * open a tampered file to show what it does (tampering, canary checks, the scanner, the demo).
+     *
+     * @param file the model file or folder
+     * @return the model, as the file says
+     */
+    public static LocalModel loadAsIs(Path file) {
         if (java.nio.file.Files.isDirectory(file)) {
             return loadFolder(file);
         }
-        return load(file, Sniff.readRaw(file, Sniff.MAX_BYTES));
+        return loadAsIs(file, Sniff.readRaw(file, Sniff.MAX_BYTES));
+    }
+
+    /**
+     * The model, unless its class list names a class twice.
+     *
+     * @param file the model's file, for the message
+     * @param model the model read
+     * @return the model
+     * @throws InputException naming the file and the class when a class is named twice
+     */
+    public static LocalModel requireDistinctClasses(Path file, LocalModel model) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String c : model.classes()) {
+            if (!seen.add(c)) {
+                throw new InputException(file + ": the class list " + model.classes() + " names class '" + c
+                        + "' twice, so the model can never answer the missing class (a tampered file?)");
+            }
+        }
+        return model;
     }
 
     /**
@@ -64,8 +96,20 @@ public final class Models {
      * @param file the model file, for messages
      * @param raw its bytes as read
      * @return the model
+     * @throws InputException when a class is named twice, as {@link #load(Path)}
      */
     public static LocalModel load(Path file, byte[] raw) {
+        return requireDistinctClasses(file, loadAsIs(file, raw));
+    }
+
+    /**
+     * {@link #load(Path, byte[])} without refusing repeated class names (see {@link #loadAsIs(Path)}).
+     *
+     * @param file the model file, for messages
+     * @param raw its bytes as read
+     * @return the model, as the file says
+     */
+    public static LocalModel loadAsIs(Path file, byte[] raw) {
         org.mlsec.internal.Validate.notNull(raw, "raw");
         byte[] bytes = Sniff.decode(file, raw, Sniff.MAX_BYTES);
         byte[] head = Sniff.head(bytes);

@@ -262,7 +262,7 @@ public final class ModelScanner {
         }
         org.mlsec.model.LocalModel m;
         try {
-            m = org.mlsec.model.Models.load(file);
+            m = org.mlsec.model.Models.loadAsIs(file);
         } catch (InputException e) {
             return; // not an estimator the reader knows: the opcode scan has said what there is to say
         }

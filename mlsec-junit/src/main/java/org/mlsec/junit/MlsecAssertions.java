@@ -79,7 +79,7 @@ public final class MlsecAssertions {
 
     /** As {@link #assertCanariesPass(Classifier, Path)} for a model file of any format mlsec loads. */
     public static Result assertCanariesPass(Path model, Path canaries) {
-        return assertCanariesPass(Models.load(model), canaries, Canaries.DEFAULT_TOLERANCE);
+        return assertCanariesPass(Models.loadAsIs(model), canaries, Canaries.DEFAULT_TOLERANCE);
     }
 
     /** The model's probabilities differ from the recorded ones by at most {@code tolerance}. */

@@ -43,7 +43,7 @@ public class CanaryMojo extends AbstractMlsecMojo {
         if (!(tolerance >= 0)) {
             throw new MojoExecutionException("mlsec:canary: <tolerance> must be at least 0, got " + tolerance);
         }
-        Result r = Canaries.check(Models.load(m), Canaries.read(c), tolerance);
+        Result r = Canaries.check(Models.loadAsIs(m), Canaries.read(c), tolerance);
         Path report = out().resolve("canary.json");
         Json.write(r.toJson(), report);
         if (r.finding()) {

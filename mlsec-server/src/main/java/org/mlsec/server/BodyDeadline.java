@@ -18,6 +18,8 @@ final class BodyDeadline implements AutoCloseable {
     /** Status logged for a connection the client dropped before its body arrived. */
     static final int DROPPED = 499;
     private final long deadlineMs;
+    private final long maxBodyBytes;
+    private final long maxDecompressedBytes;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mlsec-body-deadline");
         t.setDaemon(true);
@@ -25,7 +27,17 @@ final class BodyDeadline implements AutoCloseable {
     });
 
     BodyDeadline(long deadlineMs) {
+        this(deadlineMs, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxBodyBytes         bytes on the wire (compressed or not, chunked or not) beyond which the body is refused
+     * @param maxDecompressedBytes bytes a gzip body may inflate to, counted as it inflates
+     */
+    BodyDeadline(long deadlineMs, long maxBodyBytes, long maxDecompressedBytes) {
         this.deadlineMs = deadlineMs;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxDecompressedBytes = maxDecompressedBytes;
     }
 
     /** The request body, read within the deadline; a 408 {@link ApiError} when it is not all there in time. */
@@ -38,7 +50,14 @@ final class BodyDeadline implements AutoCloseable {
             endPoint.close();
         }, deadlineMs, TimeUnit.MILLISECONDS);
         try {
-            return ctx.body();
+            return read(ctx);
+        } catch (ApiError e) {
+            throw e;
+        } catch (Corrupt e) {
+            if (cut.get()) {
+                throw new ApiError(408, "the request body did not arrive within " + deadlineMs + " ms");
+            }
+            throw new ApiError(400, "corrupt gzip body: " + e.getMessage());
         } catch (Exception e) { // Javalin (Kotlin) also throws Jetty's checked IOExceptions from body()
             if (cut.get()) {
                 throw new ApiError(408, "the request body did not arrive within " + deadlineMs + " ms");
@@ -49,8 +68,16 @@ final class BodyDeadline implements AutoCloseable {
                 }
                 throw h;
             }
-            if (e instanceof java.util.concurrent.TimeoutException || e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new ApiError(408, "the request body arrived too slowly");
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.util.concurrent.TimeoutException) {
+                    throw new ApiError(408, "the request body arrived too slowly");
+                }
+                // Jetty's own refusal while the body is read: below the minimum data rate (408), a malformed chunk (400)
+                if (c instanceof org.eclipse.jetty.http.BadMessageException b) {
+                    throw new ApiError(b.getCode() == 408 ? 408 : b.getCode() >= 400 && b.getCode() < 500 ? b.getCode()
+                            : 400, b.getCode() == 408 ? "the request body arrived too slowly"
+                            : "malformed request body: " + b.getReason());
+                }
             }
             // The client went away mid-body: logged as 499 (nginx's "client closed request"); nobody reads the answer.
             throw new ApiError(DROPPED, "the connection closed before the body arrived");
@@ -58,6 +85,110 @@ final class BodyDeadline implements AutoCloseable {
             if (task != null) {
                 task.cancel(false);
             }
+        }
+    }
+
+    /** An inflater's complaint about the gzip stream itself (not about the connection under it). */
+    private static final class Corrupt extends java.io.IOException {
+        Corrupt(String message) {
+            super(message);
+        }
+    }
+
+    /** An I/O failure of the connection, told apart from the inflater's own. */
+    private static final class Wire extends java.io.IOException {
+        Wire(java.io.IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * The body as text: identity or gzip (415 for any other coding), at most {@code maxBodyBytes} on the wire and,
+     * inflated, at most {@code maxDecompressedBytes}, both counted while reading (a 413 as soon as one is passed), so a
+     * small gzip of a huge array is refused after inflating only the allowed bytes.
+     */
+    private String read(Context ctx) throws java.io.IOException {
+        String coding = ctx.header("Content-Encoding");
+        coding = coding == null ? "identity" : coding.trim().toLowerCase(java.util.Locale.ROOT);
+        boolean gzip = coding.equals("gzip") || coding.equals("x-gzip");
+        if (!gzip && !coding.equals("identity") && !coding.isEmpty()) {
+            throw new ApiError(415, "Content-Encoding '" + coding + "' is not supported; send identity or gzip");
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            throw new ApiError(413, "body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
+        }
+        java.io.InputStream raw = new Counted(ctx.req().getInputStream(), maxBodyBytes, "body", "");
+        java.io.InputStream in = raw;
+        if (gzip) {
+            try {
+                in = new Counted(new java.util.zip.GZIPInputStream(raw, 8192), maxDecompressedBytes,
+                        "decompressed body", " (max_decompressed_body_bytes)");
+            } catch (Wire e) {
+                throw (java.io.IOException) e.getCause();
+            } catch (java.io.IOException e) { // not a gzip header, or nothing at all
+                throw new Corrupt(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+        } catch (Wire e) {
+            throw (java.io.IOException) e.getCause();
+        } catch (ApiError e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            if (!gzip) {
+                throw e;
+            }
+            throw new Corrupt(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A stream that refuses (413) once more than {@code limit} bytes came through it, and tags I/O errors as wire errors. */
+    private static final class Counted extends java.io.FilterInputStream {
+        private final long limit;
+        private final String what;
+        private final String setting;
+        private final boolean wire;
+        private long count;
+
+        Counted(java.io.InputStream in, long limit, String what, String setting) {
+            super(in);
+            this.limit = limit;
+            this.what = what;
+            this.setting = setting;
+            this.wire = !(in instanceof java.util.zip.GZIPInputStream);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (Wire | ApiError e) {
+                throw e;
+            } catch (java.io.IOException e) {
+                throw wire ? new Wire(e) : e;
+            }
+            if (n > 0) {
+                count += n;
+                if (count > limit) {
+                    throw new ApiError(413, what + " exceeds the limit of " + limit + " bytes" + setting);
+                }
+            }
+            return n;
         }
     }
 

@@ -37,16 +37,21 @@ import org.mlsec.internal.Validate;
  *                        report the lost lines in /health and /metrics)
  * @param requestDeadlineMs a request whose body has not fully arrived after this long is cut off (408)
  * @param minBodyBytesPerSecond a body arriving slower than this on average is cut off (408; 0: no minimum)
+ * @param maxDecompressedBodyBytes a {@code Content-Encoding: gzip} body inflating to more than this is refused (413),
+ *                        counted while it is inflated, never after; {@code max_body_bytes} bounds the compressed bytes
  */
 public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys,
                           boolean trustProxy, double ratePerSecond, int burst, long quotaRows, String output, int decimals,
                           double noise, double reverseSigmoid, boolean detect, String onAlert, String auditLog,
                           long idleTimeoutMs, int maxClients, java.util.List<String> trustedProxies,
-                          String onAuditFailure, long requestDeadlineMs, long minBodyBytesPerSecond) {
+                          String onAuditFailure, long requestDeadlineMs, long minBodyBytesPerSecond,
+                          long maxDecompressedBodyBytes) {
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
     public static final long DEFAULT_REQUEST_DEADLINE_MS = 30_000;
     public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 4096;
+    /** 8 MiB: a gzip body may inflate to eight times the default body limit, and no further. */
+    public static final long DEFAULT_MAX_DECOMPRESSED_BODY_BYTES = 8L << 20;
 
     /** The settings with the default client bound, proxies, audit policy and body deadlines. */
     public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
@@ -54,7 +59,7 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                        double reverseSigmoid, boolean detect, String onAlert, String auditLog, long idleTimeoutMs) {
         this(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows, output, decimals, noise,
                 reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, DEFAULT_MAX_CLIENTS, java.util.List.of(),
-                "refuse", DEFAULT_REQUEST_DEADLINE_MS, DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+                "refuse", DEFAULT_REQUEST_DEADLINE_MS, DEFAULT_MIN_BODY_BYTES_PER_SECOND, DEFAULT_MAX_DECOMPRESSED_BODY_BYTES);
     }
 
     /** The settings with the default idle timeout. */
@@ -80,6 +85,7 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 "on_audit_failure must be refuse or alarm, got " + onAuditFailure);
         Validate.isTrue(requestDeadlineMs > 0, "request_deadline_ms must be positive");
         Validate.isTrue(minBodyBytesPerSecond >= 0, "min_body_bytes_per_second must not be negative");
+        Validate.isTrue(maxDecompressedBodyBytes > 0, "max_decompressed_body_bytes must be positive");
     }
 
     /** The on_alert setting as a policy. */
@@ -123,27 +129,34 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
     public GuardConfig withAuditLog(String path) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, path, idleTimeoutMs, maxClients, trustedProxies,
-                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond);
+                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes);
     }
 
     public GuardConfig withIdleTimeout(long ms) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, ms, maxClients, trustedProxies,
-                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond);
+                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes);
     }
 
     /** These settings with other bounds on clients and on slow bodies. */
     public GuardConfig withLimits(int clients, long deadlineMs, long minBytesPerSecond) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, clients, trustedProxies,
-                onAuditFailure, deadlineMs, minBytesPerSecond);
+                onAuditFailure, deadlineMs, minBytesPerSecond, maxDecompressedBodyBytes);
     }
 
     /** These settings with X-Forwarded-For believed from exactly these proxies, and an audit failure policy. */
     public GuardConfig withProxies(java.util.List<String> proxies, String auditFailurePolicy) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, !proxies.isEmpty(), ratePerSecond, burst,
                 quotaRows, output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
-                proxies, auditFailurePolicy, requestDeadlineMs, minBodyBytesPerSecond);
+                proxies, auditFailurePolicy, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes);
+    }
+
+    /** These settings with another bound on what a gzip body may inflate to. */
+    public GuardConfig withMaxDecompressed(long bytes) {
+        return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
+                output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
+                trustedProxies, onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, bytes);
     }
 
     public static GuardConfig read(Path file) {

@@ -56,7 +56,8 @@ public final class GuardedServer implements AutoCloseable {
         this.limiter = guard.limiter();
         this.audit = guard.audit();
         this.forwarded = new ForwardedFor(config.effectiveProxies());
-        this.deadline = new BodyDeadline(config.requestDeadlineMs());
+        this.deadline = new BodyDeadline(config.requestDeadlineMs(), config.maxBodyBytes(),
+                config.maxDecompressedBodyBytes());
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);

@@ -186,6 +186,41 @@ class ServerHardeningTest {
     }
 
     @Test
+    void aClientThatDropsItsConnectionMidBodyIsLogged499AndAStalledOne408() throws Exception {
+        Path log = dir.resolve("dropped.jsonl");
+        start(base().withAuditLog(log.toString()).withLimits(1000, 1_500, 0));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+                    + "\r\n[{\"LIMIT").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300); // the handler is reading the body when the client goes away
+        }
+        String stalled;
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+                    + "\r\n[").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            stalled = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException reset) {
+            stalled = "";
+        }
+        for (int i = 0; i < 50 && (!Files.exists(log) || Files.readAllLines(log).size() < 2); i++) {
+            Thread.sleep(100);
+        }
+        server.close();
+        server = null;
+        List<JsonNode> lines = auditLines(log);
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(499, lines.get(0).path("status").asInt(), "dropped: " + lines.get(0));
+        assertEquals(408, lines.get(1).path("status").asInt(), "past the deadline: " + lines.get(1));
+        // the deadline closes the connection: the client sees either a 408 or the connection closed, never a 5xx
+        assertTrue(stalled.isEmpty() || stalled.startsWith("HTTP/1.1 408"), stalled);
+    }
+
+    @Test
     void aBodyDrippingInIsCutOffAtTheDeadlineAndLogged408() throws Exception {
         Path log = dir.resolve("slow.jsonl");
         start(base().withAuditLog(log.toString()).withLimits(100, 600, 0));

@@ -59,8 +59,8 @@ public final class Manifest {
 
     /**
      * Why a manifest name is refused, or null when it is a plain relative POSIX path: empty, absolute, {@code .}
-     * or {@code ..} components (other than the single-file name {@code "."}), backslashes, NUL or the replacement
-     * character (a file name that was not UTF-8, which could collide with another).
+     * or {@code ..} components (other than the single-file name {@code "."}), backslashes or NUL. A manifest name is
+     * JSON text, so it is valid Unicode; U+FFFD in it is a genuine character, resolved to its exact UTF-8 bytes.
      *
      * @param name a path from a manifest
      * @return the reason, or null
@@ -72,8 +72,8 @@ public final class Manifest {
         if (name.isEmpty() || name.startsWith("/")) {
             return "is not a relative path";
         }
-        if (name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0 || name.indexOf('\uFFFD') >= 0) {
-            return "has a backslash, NUL or non-UTF-8 byte in its name";
+        if (name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0) {
+            return "has a backslash or NUL in its name";
         }
         for (String c : name.split("/", -1)) {
             if (c.isEmpty() || ".".equals(c) || "..".equals(c)) {
@@ -126,6 +126,7 @@ public final class Manifest {
         try (Stream<Path> walk = Files.walk(model)) {
             List<Path> paths = new ArrayList<>();
             walk.forEach(paths::add);
+            Map<String, Path> seen = new java.util.HashMap<>();
             for (Path p : paths) {
                 if (p.equals(model)) {
                     continue;
@@ -137,9 +138,19 @@ public final class Manifest {
                 if (Files.isSymbolicLink(p)) {
                     throw new UnsignableException(escaped(p.toString()) + " is a symbolic link; model signing allows none");
                 }
-                if (name.indexOf('\uFFFD') >= 0) {
-                    throw new UnsignableException(escaped(p.toString()) + ": the file name is not UTF-8; model signing"
-                            + " names files by their UTF-8 path, so it cannot be signed or verified");
+                Path relative = model.relativize(p);
+                // The name's exact bytes: a Path compares its file-system bytes, so the name re-encoded must give the
+                // same Path. A name that is not UTF-8 (decoded with U+FFFD) fails; a genuine U+FFFD passes.
+                if (!relative.equals(relative.getFileSystem().getPath(relative.toString()))) {
+                    throw new UnsignableException(escaped(p.toString()) + ": the file name is not UTF-8 (or not in "
+                            + "this JVM's file-name encoding, sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding")
+                            + "); model signing names files by UTF-8 text in a JSON manifest, so it cannot be signed or"
+                            + " verified");
+                }
+                Path before = seen.putIfAbsent(name, relative);
+                if (before != null) {
+                    throw new UnsignableException(escaped(p.toString()) + ": its name collides with another file's, '"
+                            + escaped(name) + "'; model signing needs every name to be distinct");
                 }
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     out.put(name, sha256(p));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +45,17 @@ class TamperTest {
         Path f = trained(Algorithm.RF);
         Path t = dir.resolve("flipped.mlsec");
         Tamper.tamper(f, t, Tamper.Mode.FLIP_CLASSES);
-        LocalModel after = ModelIo.load(t);
+        LocalModel after = ModelIo.loadAsIs(t);
+        // the consumer's ordinary load refuses the repeated class in one line; loadAsIs opens it to show the attack
+        org.mlsec.InputException refused = org.junit.jupiter.api.Assertions.assertThrows(org.mlsec.InputException.class,
+                () -> ModelIo.load(t));
+        assertTrue(refused.getMessage().contains("names class '1' twice") && !refused.getMessage().contains("\n"),
+                refused.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(org.mlsec.InputException.class,
+                () -> org.mlsec.model.Models.load(t));
+        org.junit.jupiter.api.Assertions.assertThrows(org.mlsec.InputException.class,
+                () -> org.mlsec.model.Models.load(t, java.nio.file.Files.readAllBytes(t)));
+        assertEquals(List.of("1", "1"), org.mlsec.model.Models.loadAsIs(t).classes());
         assertTrue(Evaluation.accuracy(ModelIo.load(f), data) > 0.8);
         assertEquals(data.classShares()[1], Evaluation.accuracy(after, data), 1e-12, "accuracy = share of defaulters");
     }
@@ -57,7 +68,7 @@ class TamperTest {
         for (Tamper.Mode m : Tamper.Mode.values()) {
             Path t = dir.resolve(a.flag() + "-" + m.key() + ".mlsec");
             Tamper.tamper(f, t, m);
-            double after = Evaluation.accuracy(ModelIo.load(t), data);
+            double after = Evaluation.accuracy(ModelIo.loadAsIs(t), data);
             assertTrue(after < before - 0.3, a + " " + m + ": " + before + " -> " + after);
         }
     }
@@ -74,7 +85,7 @@ class TamperTest {
         for (Tamper.Mode m : Tamper.Mode.values()) {
             Path t = dir.resolve("gbt-canary-" + m.key() + ".mlsec");
             Tamper.tamper(f, t, m);
-            Result r = Canaries.check(ModelIo.load(t), back, 1e-6);
+            Result r = Canaries.check(ModelIo.loadAsIs(t), back, 1e-6);
             assertTrue(r.finding() && r.metric("failed") > 0, m.toString());
             assertTrue(r.details().get(0).startsWith("canary "), r.details().toString());
         }

@@ -122,11 +122,61 @@ class SigningHardeningTest {
     }
 
     @Test
-    void namesThatAreNotUtf8CannotCollide() {
+    void manifestNamesAreCheckedAsPaths() {
         assertEquals(null, Manifest.unsafeName("weights/part-1.bin"));
-        assertTrue(Manifest.unsafeName("a\uFFFD.bin") != null, "a replacement character means the name was not UTF-8");
+        assertEquals(null, Manifest.unsafeName("a\uFFFD.bin"), "U+FFFD in JSON text is a genuine character");
         assertTrue(Manifest.unsafeName("/etc/passwd") != null);
         assertTrue(Manifest.unsafeName("a//b") != null);
+    }
+
+    /** A file whose name is the given raw bytes (not UTF-8), made by the shell, since Java names files by text. */
+    static Path rawName(Path folder, String octal) throws Exception {
+        Process p = new ProcessBuilder("/bin/sh", "-c", "printf x > \"$(printf '" + octal + "')\"")
+                .directory(folder.toFile()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "no POSIX shell to make a non-UTF-8 name");
+        try (java.util.stream.Stream<Path> l = Files.list(folder)) {
+            // the entry whose bytes differ from its name's UTF-8 encoding
+            return l.filter(x -> !x.getFileName().equals(Path.of(x.getFileName().toString()))).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void aGenuineReplacementCharacterInANameSignsAndVerifies() throws IOException {
+        Path m = dir.resolve("fffd");
+        Files.createDirectories(m);
+        Files.writeString(m.resolve("a\uFFFD.bin"), "genuine");
+        Files.writeString(m.resolve("b.bin"), "b");
+        Path sig = signed(m);
+        Result r = ModelSigning.verify(m, sig, keys.getPublic(), List.of(), false);
+        assertFalse(r.finding(), r.details().toString());
+        Files.writeString(m.resolve("a\uFFFD.bin"), "changed");
+        assertTrue(ModelSigning.verify(m, sig, keys.getPublic(), List.of(), false).finding());
+    }
+
+    @Test
+    void aNonUtf8NameIsRefusedWhenSigningAndFailsVerification() throws Exception {
+        Path m = dir.resolve("latin1");
+        Files.createDirectories(m);
+        Files.writeString(m.resolve("a.bin"), "a");
+        rawName(m, "b\\377.bin");
+        InputException e = assertThrows(Manifest.UnsignableException.class,
+                () -> ModelSigning.sign(m, keys.getPrivate(), keys.getPublic(), List.of()));
+        assertTrue(e.getMessage().contains("not UTF-8") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void anUnsignedNonUtf8FileCollidingWithASignedNameFailsVerification() throws Exception {
+        // The reported bypass: 'a<U+FFFD>.bin' signed, then 'a\xff.bin' added; both decode to the same text.
+        Path m = dir.resolve("collide");
+        Files.createDirectories(m);
+        Files.writeString(m.resolve("a\uFFFD.bin"), "genuine");
+        Path sig = signed(m);
+        Path evil = rawName(m, "a\\377.bin");
+        assertEquals(m.resolve("a\uFFFD.bin").getFileName().toString(), evil.getFileName().toString(),
+                "the two names are the same text");
+        Result r = ModelSigning.verify(m, sig, keys.getPublic(), List.of(), false);
+        assertTrue(r.finding(), "an added file that collides must not verify: " + r.details());
+        assertTrue(r.details().toString().contains("not UTF-8"), r.details().toString());
     }
 
     @Test
