@@ -262,8 +262,9 @@ public final class MlsecAssertions {
      */
     public static Result assertEvasionMedianCostAbove(Classifier model, Dataset data, Feasibility feasibility,
                                                       Evasion.Config config, double bound) {
-        Result r = Evasion.evade(model, data, feasibility, config, Progress.NONE).result();
-        Path report = write("evasion", r.toJson());
+        Evasion.Outcome o = Evasion.evade(model, data, feasibility, config, Progress.NONE);
+        Result r = o.result();
+        Path report = write("evasion", o.toJson());
         double median = r.metric("median_cost");
         if (!(median > bound)) {
             fail(String.format(Locale.ROOT, "expected the median evasion cost (%s, %s norm, %d rows) above %.4f, but measured"
