@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A PyTorch checkpoint whose {@code data.pkl} is 4 GiB (a pickle holding one 4 GiB bytes object, stored as torch.save
- * stores it: zip64, no compression) is scanned in a JVM with a 256 MiB heap: the scanner streams the entry and skips
- * the payload, so memory stays bounded. The file is sparse, so it costs no disk.
+ * stores it: zip64, no compression), with an {@code os.system} call after the payload, is scanned in a JVM with a
+ * 256 MiB heap: the scanner streams the entry and skips the payload, so memory stays bounded, and it still reads every
+ * opcode after it. The file is sparse, so it costs no disk.
  */
 class HugeEntryTest {
     static final long PAYLOAD = 4L << 30;
@@ -27,7 +28,7 @@ class HugeEntryTest {
     Path dir;
 
     @Test
-    void aFourGigabyteDataPklIsScannedInBoundedMemory() throws Exception {
+    void theCallAfterAFourGigabytePayloadIsFoundInBoundedMemory() throws Exception {
         Path pt = dir.resolve("huge.pt");
         writeCheckpoint(pt);
         assertTrue(java.nio.file.Files.size(pt) > PAYLOAD, "the checkpoint holds the whole payload");
@@ -41,7 +42,7 @@ class HugeEntryTest {
         }
         assertTrue(done, "the scan did not finish within 120 s: " + out);
         assertEquals(0, p.exitValue(), "the scan under -Xmx256m failed: " + out);
-        assertTrue(out.contains("scanned 1, findings [], incomplete []"), out);
+        assertTrue(out.startsWith("scanned 1,") && out.contains("os.system") && out.contains("incomplete []"), out);
     }
 
     /** Scans the file given and prints what it found (run in the child JVM). */
@@ -52,13 +53,15 @@ class HugeEntryTest {
     }
 
     /**
-     * {@code archive/data.pkl}: PROTO 4, BINBYTES8 of {@link #PAYLOAD} zero bytes, STOP; one STORED zip64 entry, the
+     * {@code archive/data.pkl}: PROTO 4, BINBYTES8 of {@link #PAYLOAD} zero bytes, POP, then {@code os.system("id")}
+     * and STOP; one STORED zip64 entry, the
      * sizes in its extra fields, then the zip64 end records. The payload is a hole in a sparse file.
      */
     static void writeCheckpoint(Path file) throws IOException {
         byte[] head = ByteBuffer.allocate(11).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0x80).put((byte) 4)
                 .put((byte) 0x8e).putLong(PAYLOAD).array();
-        byte[] tail = {'.'};
+        byte[] tail = {'0', (byte) 0x8c, 2, 'o', 's', (byte) 0x8c, 6, 's', 'y', 's', 't', 'e', 'm', (byte) 0x93,
+            (byte) 0x8c, 2, 'i', 'd', (byte) 0x85, 'R', '.'};
         long size = head.length + PAYLOAD + tail.length;
         CRC32 crc = new CRC32();
         crc.update(head);
