@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--upstream", paramLabel = "URL", description = "Guard this scoring API instead of serving a model (needs --schema).")
     java.net.URI upstream;
 
-    @Option(names = "--classes", paramLabel = "A,B", split = ",", description = "With --upstream: the API's classes (default: the label of --reference, else learnt from the API's answers to --reference rows).")
+    @Option(names = "--classes", paramLabel = "A,B", split = ",", description = "With --upstream: the API's classes (default: the label of --reference, else learnt from the API's answers to --reference rows); for a black-box model file, its classes.")
     List<String> classes;
 
     @Option(names = "--features", paramLabel = "A,B", split = ",", description = "With --upstream: the fields the API reads (default: every field of --schema).")
@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         if (upstream != null) {
             return proxy();
         }
-        LocalModel m;
+        org.mlsec.model.Classifier m;
         if (signature != null) {
             if (publicKey == null) {
                 throw new org.mlsec.InputException("--signature needs --public-key");
@@ -96,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             m = v.load();
         } else {
-            m = Models.load(model);
+            m = open();
         }
         if (canaries != null) {
             Result r = Canaries.check(m, Canaries.read(canaries), Canaries.DEFAULT_TOLERANCE);
@@ -109,8 +109,8 @@ final class ServeCommand implements Callable<Integer> {
         GuardConfig g = guards();
         org.mlsec.data.Dataset ref = reference == null ? null
                 : org.mlsec.data.CsvReader.read(reference, m.schema(), org.mlsec.data.CsvOptions.unlabelled());
-        if (ref != null) {
-            m = Models.withRanges(m, ref);
+        if (ref != null && m instanceof LocalModel) {
+            m = Models.withRanges((LocalModel) m, ref);
         }
         if (schema == null && m.schema().features().stream().anyMatch(c -> !c.isCategorical()
                 && (Double.isInfinite(c.min()) || Double.isInfinite(c.max())))) {
@@ -129,6 +129,27 @@ final class ServeCommand implements Callable<Integer> {
         System.out.printf("Serving %s on http://%s:%d (POST /predict, /predict_proba; GET /health, /metrics, /openapi.json);"
                 + " guards %s. Ctrl-C stops.%n", model, host, server.port(), guardsOff ? "off" : "on");
         return awaitStop(server);
+    }
+
+    /**
+     * The model file in any format {@code Models.open} reads: white-box where the format allows, else (an ONNX graph
+     * beyond trees and linear models) run as a black box through ONNX Runtime in the fields of --schema.
+     */
+    private org.mlsec.model.Classifier open() {
+        try {
+            return Models.load(model);
+        } catch (org.mlsec.model.formats.NotWhiteBoxException e) {
+            if (schema == null || classes == null || classes.isEmpty()) {
+                throw new org.mlsec.InputException(model + " (" + e.getMessage() + ") runs as a black box: give --schema"
+                        + " FILE (its inputs, in order) and --classes A,B (its classes, in output order)");
+            }
+            InputSchema s = InputSchema.read(schema);
+            List<String> k = classes.stream().map(c -> org.mlsec.data.Values.canonical(c.trim())).toList();
+            System.err.println("mlsec: " + model + ": " + e.getMessage() + "; running it through ONNX Runtime on the "
+                    + s.features().size() + " fields of " + schema + ", classes " + k);
+            return Models.open(model.toString(), new org.mlsec.data.Schema(s.toSchema().features(),
+                    s.label() == null ? "label" : s.label(), k));
+        }
     }
 
     private GuardConfig guards() {
