@@ -72,6 +72,8 @@ public final class UpstreamModel {
         this.timeoutMs = timeoutMs;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
+        // The client's own pool, not a direct executor: run on its selector thread, one slow answer held the others
+        // (GuardingProxyTest.aSlowUpstreamIs504AndHoldsOnlyItsOwnRequest).
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(timeoutMs)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
