@@ -76,7 +76,7 @@ class FlaskProxyTest {
                 "--trees", "5", "--max-depth", "3", "--min-leaf", "100")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("flask.log").toFile()).start();
         flask = "http://127.0.0.1:" + port + "/predict";
-        awaitHealthy("http://127.0.0.1:" + port + "/health");
+        FlaskAuditTest.awaitHealthy("http://127.0.0.1:" + port + "/health", api);
     }
 
     @AfterAll
@@ -90,20 +90,7 @@ class FlaskProxyTest {
     }
 
     static Path columns(Path in, String name, Predicate<String> keep) throws IOException {
-        List<String> lines = Files.readAllLines(in);
-        String[] header = lines.get(0).split(",");
-        List<Integer> kept = new ArrayList<>();
-        for (int j = 0; j < header.length; j++) {
-            if (keep.test(header[j])) {
-                kept.add(j);
-            }
-        }
-        List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            String[] cells = line.split(",", -1);
-            out.add(String.join(",", kept.stream().map(j -> cells[j]).toList()));
-        }
-        return Files.write(dir.resolve(name), out);
+        return UnlabelledAttacksCliTest.copyColumns(in, dir.resolve(name), keep);
     }
 
     static GuardingProxy proxy(GuardConfig g, Path reference) {
@@ -255,27 +242,5 @@ class FlaskProxyTest {
         } catch (IOException e) {
             throw new AssertionError(line, e);
         }
-    }
-
-    private static void awaitHealthy(String health) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!api.isAlive()) {
-                throw new AssertionError("the Flask API exited with " + api.exitValue() + ": "
-                        + Files.readString(dir.resolve("flask.log")));
-            }
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(health)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the Flask API did not start within 60 s");
     }
 }

@@ -1,24 +1,19 @@
 package org.mlsec.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mlsec.MlsecException;
 import org.mlsec.data.Schema;
@@ -35,19 +30,23 @@ import org.mlsec.model.remote.HttpClassifier;
  * Failures are the proxy's to explain, as an HTTP status and one line naming the cause: a refused connection, an
  * error status, an answer that is not JSON, of the wrong length, naming an unknown class or too large (more than
  * {@link #MAX_ANSWER_BYTES}) is 502; no full answer within {@code upstream_timeout_ms} is 504; more than
- * {@code upstream_max_in_flight} requests waiting for it is 503. Connections are pooled (one keep-alive HTTP/1.1
- * client), there is no lock shared between requests, and every request waits for its own answer only: a slow
- * upstream answer holds one request, never the others. Nothing is retried: the client decides.
+ * {@code upstream_max_in_flight} requests waiting for it is 503. Each request is sent and its answer read on the
+ * request's own thread, blocking (no hand-off between threads, which on a busy machine costs more than the network);
+ * connections are kept alive and reused (the JDK's keep-alive cache, for an upstream that speaks HTTP/1.1); there is
+ * no lock shared between requests, so a slow upstream answer holds its own request only; a shared timer closes a
+ * connection whose answer is not complete at its deadline. Nothing is retried: the client decides.
  */
 public final class UpstreamModel {
     /** The largest upstream answer read (16 MiB); a larger one is refused (502) as it arrives. */
     public static final long MAX_ANSWER_BYTES = 16L << 20;
 
+    /** Closes connections whose answers are late: one daemon thread for every proxy. */
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+
     private final Schema schema;
     private final HttpClassifier codec;
     private final URI endpoint;
     private final java.util.Map<String, String> headers;
-    private final HttpClient client;
     private final long timeoutMs;
     private final int maxInFlight;
     private final Semaphore inFlight;
@@ -72,10 +71,16 @@ public final class UpstreamModel {
         this.timeoutMs = timeoutMs;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
-        // The client's own pool, not a direct executor: run on its selector thread, one slow answer held the others
-        // (GuardingProxyTest.aSlowUpstreamIs504AndHoldsOnlyItsOwnRequest).
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(timeoutMs)).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private static ScheduledExecutorService watchdog() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "mlsec-upstream-deadlines");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
     }
 
     /** The model a guarding proxy's {@link GuardConfig} asks for: its timeout and bound on requests in flight. */
@@ -128,38 +133,58 @@ public final class UpstreamModel {
             Thread.currentThread().interrupt();
             throw new Failure(503, "interrupted while waiting to send to the upstream " + endpoint);
         }
+        AtomicBoolean late = new AtomicBoolean();
+        HttpURLConnection conn = null;
+        ScheduledFuture<?> deadlineTask = null;
         try {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-                    .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(codec.requestBody(rows)));
-            headers.forEach(rb::header);
+            byte[] request = codec.requestBody(rows).getBytes(StandardCharsets.UTF_8);
+            int remaining = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                    TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            conn = (HttpURLConnection) endpoint.toURL().openConnection();
+            HttpURLConnection c = conn;
+            deadlineTask = WATCHDOG.schedule(() -> {
+                late.set(true);
+                c.disconnect();
+            }, remaining, TimeUnit.MILLISECONDS);
+            conn.setConnectTimeout(remaining);
+            conn.setReadTimeout(remaining);
+            conn.setInstanceFollowRedirects(false);
+            conn.setUseCaches(false);
+            conn.setDoOutput(true);
+            conn.setRequestMethod("POST");
+            conn.setRequestProperty("Content-Type", "application/json");
+            conn.setRequestProperty("Accept", "application/json");
+            headers.forEach(c::setRequestProperty);
+            conn.setFixedLengthStreamingMode(request.length);
             sent.incrementAndGet();
-            CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(rb.build(), info -> new Limited());
-            HttpResponse<byte[]> resp;
-            try {
-                resp = pending.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                pending.cancel(true);
-                throw timedOut();
-            } catch (InterruptedException e) {
-                pending.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new Failure(503, "interrupted while waiting for the upstream " + endpoint);
-            } catch (ExecutionException e) {
-                throw failure(e.getCause());
+            try (OutputStream out = conn.getOutputStream()) {
+                out.write(request);
             }
-            String body = new String(resp.body(), StandardCharsets.UTF_8);
-            if (resp.statusCode() != 200) {
-                throw new Failure(502, "the upstream " + endpoint + " answered HTTP " + resp.statusCode() + ": "
-                        + abbreviate(body));
+            int status = conn.getResponseCode();
+            InputStream in = status >= 400 ? conn.getErrorStream() : conn.getInputStream();
+            String body = in == null ? "" : new String(readLimited(in), StandardCharsets.UTF_8);
+            if (late.get()) {
+                throw timedOut();
+            }
+            if (status != 200) {
+                throw new Failure(502, "the upstream " + endpoint + " answered HTTP " + status + ": " + abbreviate(body));
             }
             try {
                 return codec.read(body, rows.length);
             } catch (MlsecException e) {
                 throw new Failure(502, "the upstream's answer is unusable: " + e.getMessage());
             }
+        } catch (IOException e) {
+            if (conn != null) {
+                conn.disconnect();
+            }
+            throw late.get() || e instanceof SocketTimeoutException ? timedOut() : failure(e);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(502, "the upstream " + endpoint + " cannot be reached: " + e.getMessage());
         } finally {
+            if (deadlineTask != null) {
+                deadlineTask.cancel(false);
+            }
             inFlight.release();
         }
     }
@@ -169,29 +194,27 @@ public final class UpstreamModel {
                 + " ms (upstream_timeout_ms)");
     }
 
-    private Failure failure(Throwable thrown) {
-        Throwable cause = thrown;
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof HttpTimeoutException || t instanceof TooLarge || t instanceof ConnectException) {
-                cause = t;
-                break;
-            }
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return timedOut();
-        }
-        if (cause instanceof TooLarge) {
+    private Failure failure(IOException e) {
+        if (e instanceof TooLarge) {
             return new Failure(502, "the upstream " + endpoint + " answered more than " + MAX_ANSWER_BYTES + " bytes");
         }
-        if (cause instanceof ConnectException) {
+        if (e instanceof ConnectException) {
             return new Failure(502, "the upstream " + endpoint + " refused the connection");
         }
-        if (cause instanceof IOException) {
-            String m = cause.getMessage();
-            return new Failure(502, "the upstream " + endpoint + " failed: " + (m == null ? cause.getClass().getSimpleName()
-                    : abbreviate(m)));
+        String m = e.getMessage();
+        return new Failure(502, "the upstream " + endpoint + " failed: " + (m == null ? e.getClass().getSimpleName()
+                : abbreviate(m)));
+    }
+
+    /** The whole answer, refused (and its connection not reused) beyond {@link #MAX_ANSWER_BYTES}. */
+    private static byte[] readLimited(InputStream in) throws IOException {
+        try (InputStream s = in) {
+            byte[] b = s.readNBytes((int) MAX_ANSWER_BYTES + 1);
+            if (b.length > MAX_ANSWER_BYTES) {
+                throw new TooLarge();
+            }
+            return b;
         }
-        return new Failure(502, "the upstream " + endpoint + " failed: " + cause);
     }
 
     private static String abbreviate(String s) {
@@ -203,51 +226,6 @@ public final class UpstreamModel {
     private static final class TooLarge extends IOException {
         TooLarge() {
             super("answer too large", null);
-        }
-    }
-
-    /** Collects an answer's bytes, cancelling it once it exceeds {@link #MAX_ANSWER_BYTES}. */
-    private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : items) {
-                if (out.size() + (long) b.remaining() > MAX_ANSWER_BYTES) {
-                    subscription.cancel();
-                    result.completeExceptionally(new TooLarge());
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                out.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
         }
     }
 }
