@@ -176,9 +176,13 @@ class FlaskProxyTest {
             case "learn" -> org.mlsec.attacks.extraction.Extraction.learn(target, known, 2000, true, surrogate, 1,
                     org.mlsec.Progress.NONE);
             case "path" -> org.mlsec.attacks.extraction.Extraction.path(target, known, 2000, 1, org.mlsec.Progress.NONE);
-            case "sweep" -> org.mlsec.attacks.extraction.Extraction.sweep(target, Map.of("PAY_0",
-                    org.mlsec.attacks.extraction.Extraction.values("-2..8"), "PAY_2",
-                    org.mlsec.attacks.extraction.Extraction.values("-2..8")), Map.of(), known, 2000, surrogate);
+            case "sweep" -> {
+                // The talk's curl loops: PAY_0 x PAY_2, in this order (a Map.of would order them by the JVM's salt).
+                Map<String, List<String>> vary = new LinkedHashMap<>();
+                vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+                org.mlsec.attacks.extraction.Extraction.sweep(target, vary, Map.of(), known, 2000, surrogate);
+            }
             default -> org.mlsec.attacks.extraction.Extraction.equation(target, 1);
         }
     }
