@@ -3,7 +3,7 @@ package org.mlsec.scan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +51,7 @@ final class Hdf5Attributes {
         }
     }
 
-    private final FileChannel file;
+    private final SeekableByteChannel file;
     private final long size;
     private long base;
     private int offsetSize;
@@ -59,7 +59,7 @@ final class Hdf5Attributes {
     private int messages;
     private int blocks;
 
-    private Hdf5Attributes(FileChannel file) throws IOException {
+    private Hdf5Attributes(SeekableByteChannel file) throws IOException {
         this.file = file;
         this.size = file.size();
     }
@@ -68,13 +68,13 @@ final class Hdf5Attributes {
      * The root group's attributes whose values are text: name to value (several strings of one attribute joined
      * by newlines), in header order.
      *
-     * @param file the HDF5 file, read at the offsets its structure gives
+     * @param file the HDF5 file (on disk or in memory), read at the offsets its structure gives
      * @return the text attributes
      * @throws Malformed   if the structure contradicts itself or points outside the file
      * @throws Unsupported if the attributes are stored in a way this reader does not follow
      * @throws IOException if the file cannot be read
      */
-    static Map<String, String> rootTextAttributes(FileChannel file) throws Malformed, Unsupported, IOException {
+    static Map<String, String> rootTextAttributes(SeekableByteChannel file) throws Malformed, Unsupported, IOException {
         return new Hdf5Attributes(file).read();
     }
 
@@ -413,8 +413,9 @@ final class Hdf5Attributes {
                     + size + " bytes)");
         }
         ByteBuffer b = ByteBuffer.allocate(n);
+        file.position(at);
         while (b.hasRemaining()) {
-            if (file.read(b, at + b.position()) < 0) {
+            if (file.read(b) < 0) {
                 throw new Malformed("the file ends at offset " + (at + b.position()));
             }
         }

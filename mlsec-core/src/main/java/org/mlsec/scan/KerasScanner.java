@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,6 +36,8 @@ final class KerasScanner {
     private static final Pattern CONFIG_START = Pattern.compile("\\{\\s*\"(class_name|module)\"\\s*:");
     /** Most bytes of an HDF5 file searched as text for model configs. */
     private static final int MAX_CONFIG = 16 << 20;
+    /** HDF5 files inside another file (or compressed) up to this size are read in memory, larger ones on disk. */
+    static final int IN_MEMORY = 32 << 20;
     /** The largest HDF5 file inside another file (or compressed) whose structure is read. */
     static final long MAX_SPOOL = 4L << 30;
 
@@ -107,15 +110,22 @@ final class KerasScanner {
     }
 
     /**
-     * An HDF5 (.h5) file inside another file or a compression layer: copied to a temporary file (up to
-     * {@link #MAX_SPOOL} bytes), whose structure is then read as {@link #scanH5(FileChannel, String, ScanReport)} reads
-     * a file on disk. A larger one is unsupported (the scan is incomplete), after the text search of its start.
+     * An HDF5 (.h5) file inside another file or a compression layer: read into memory when it is small (up to
+     * {@link #IN_MEMORY} bytes), else copied to a temporary file (up to {@link #MAX_SPOOL} bytes); its structure is then
+     * read as {@link #scanH5(SeekableByteChannel, String, ScanReport)} reads a file on disk. A larger one is
+     * unsupported (the scan is incomplete), after the text search of its start.
      */
     static void scanH5(InputStream in, String source, ScanReport report) throws IOException {
+        byte[] start = in.readNBytes(IN_MEMORY + 1);
+        if (start.length <= IN_MEMORY) {
+            scanH5(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(start), source, report);
+            return;
+        }
         Path tmp = Files.createTempFile("mlsec-scan-", ".h5");
         try {
-            long copied = 0;
+            long copied = start.length;
             try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(start);
                 byte[] chunk = new byte[1 << 16];
                 int n;
                 while (copied <= MAX_SPOOL && (n = in.read(chunk)) > 0) {
@@ -145,7 +155,7 @@ final class KerasScanner {
      * malformed structure is a finding, one this reader does not follow leaves the scan incomplete. The first 16 MiB
      * are also searched as text for configs elsewhere (other groups, other writers).
      */
-    static void scanH5(FileChannel ch, String source, ScanReport report) throws IOException {
+    static void scanH5(SeekableByteChannel ch, String source, ScanReport report) throws IOException {
         try {
             for (var e : Hdf5Attributes.rootTextAttributes(ch).entrySet()) {
                 String v = e.getValue().trim();
