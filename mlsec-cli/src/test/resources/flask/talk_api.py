@@ -4,7 +4,8 @@ POST /predict with a JSON list of records ([{"col": value, ...}, ...]) answers
 {"prediction": [label, ...], "probability": [[p_class0, p_class1, ...], ...]}; GET /health answers "ok".
 The model is a scikit-learn random forest trained at start on the numeric columns of --data.
 
-Run:  /usr/bin/python3 talk_api.py --data F.csv --label L --port P   (Debian's python3-flask and python3-sklearn)
+Run:  /usr/bin/python3 talk_api.py --data F.csv --label L --port P [--trees N] [--max-depth D] [--min-leaf K]
+      (Debian's python3-flask and python3-sklearn; the talk's model: --trees 5 --max-depth 3 on its nine columns)
 """
 import argparse
 import csv
@@ -17,6 +18,8 @@ parser.add_argument("--data", required=True)
 parser.add_argument("--label", required=True)
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--trees", type=int, default=20)
+parser.add_argument("--max-depth", type=int, default=None)
+parser.add_argument("--min-leaf", type=int, default=1)
 args = parser.parse_args()
 
 with open(args.data, newline="") as f:
@@ -24,7 +27,8 @@ with open(args.data, newline="") as f:
 features = [c for c in rows[0].keys() if c != args.label]
 X = [[float(r[c]) for c in features] for r in rows]
 y = [r[args.label] for r in rows]
-model = RandomForestClassifier(n_estimators=args.trees, random_state=0).fit(X, y)
+model = RandomForestClassifier(n_estimators=args.trees, max_depth=args.max_depth, min_samples_leaf=args.min_leaf,
+                               random_state=0).fit(X, y)
 
 app = Flask(__name__)
 
