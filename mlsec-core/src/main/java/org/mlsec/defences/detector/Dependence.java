@@ -150,14 +150,61 @@ final class Dependence {
         return on() && statistic(window, d) > threshold;
     }
 
-    /** The largest distance between the window's rank correlation and the reference's over the strong pairs. */
+    /**
+     * The largest distance between the window's rank correlation and the reference's over the strong pairs (only the
+     * features of those pairs are ranked).
+     */
     double statistic(Iterable<double[]> window, int d) {
-        double[][] c = rankCorrelation(window, d);
+        List<double[]> list = new ArrayList<>();
+        window.forEach(list::add);
+        double[][] ranks = new double[d][];
+        double[] sorted = new double[list.size()];
         double worst = 0;
         for (int k = 0; k < a.length; k++) {
-            worst = Math.max(worst, Math.abs(c[a[k]][b[k]] - rho[k]));
+            double[] x = ranks[a[k]] != null ? ranks[a[k]] : (ranks[a[k]] = ranks(list, a[k], sorted));
+            double[] y = ranks[b[k]] != null ? ranks[b[k]] : (ranks[b[k]] = ranks(list, b[k], sorted));
+            worst = Math.max(worst, Math.abs(pearson(x, y) - rho[k]));
         }
         return worst;
+    }
+
+    /** Mid-ranks (1-based; ties share their mean rank) of column j of rows; {@code sorted} is scratch space. */
+    private static double[] ranks(List<double[]> rows, int j, double[] sorted) {
+        int n = rows.size();
+        for (int i = 0; i < n; i++) {
+            sorted[i] = rows.get(i)[j];
+        }
+        Arrays.sort(sorted, 0, n);
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            double v = rows.get(i)[j];
+            r[i] = (firstAtLeast(sorted, n, v, false) + firstAtLeast(sorted, n, v, true) - 1) / 2.0 + 1;
+        }
+        return r;
+    }
+
+    /** Pearson's correlation of two equally long arrays, 0 when either is constant. */
+    private static double pearson(double[] x, double[] y) {
+        int n = x.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= n;
+        my /= n;
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < n; i++) {
+            double u = x[i] - mx;
+            double v = y[i] - my;
+            sxy += u * v;
+            sxx += u * u;
+            syy += v * v;
+        }
+        return sxx > 1e-12 && syy > 1e-12 ? sxy / Math.sqrt(sxx * syy) : 0;
     }
 
     /** Spearman correlations of the columns of rows: Pearson's on mid-ranks (ties share their mean rank). */
@@ -166,26 +213,29 @@ final class Dependence {
         rows.forEach(list::add);
         int n = list.size();
         double[][] ranked = new double[n][d];
-        Integer[] order = new Integer[n];
+        double[] sorted = new double[n];
         for (int j = 0; j < d; j++) {
-            final int col = j;
+            double[] r = ranks(list, j, sorted);
             for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (p, q) -> Double.compare(list.get(p)[col], list.get(q)[col]));
-            for (int i = 0; i < n; ) {
-                int k = i;
-                double v = list.get(order[i])[col];
-                while (k + 1 < n && Double.compare(list.get(order[k + 1])[col], v) == 0) {
-                    k++;
-                }
-                double mid = (i + k) / 2.0 + 1;
-                for (int t = i; t <= k; t++) {
-                    ranked[order[t]][col] = mid;
-                }
-                i = k + 1;
+                ranked[i][j] = r[i];
             }
         }
         return ExtractionProfile.correlation(Arrays.asList(ranked), d);
+    }
+
+    /** The first index whose value is at least v (above v when {@code above}), in a sorted array. */
+    private static int firstAtLeast(double[] sorted, int n, double v, boolean above) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Double.compare(sorted[mid], v);
+            if (c < 0 || above && c == 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

@@ -49,6 +49,13 @@ class DependenceCalibrationTest {
 
     private static void check(String name, Dataset data) {
         Split s = Split.random(data, 0.5, 1);
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = cpu.getCurrentThreadCpuTime();
+        ExtractionProfile p = ExtractionProfile.of(data.schema(), s.test().x());
+        System.out.printf("%s: broken-dependencies threshold %.3f (benign tail %.3f, attack head %.3f), profile of %d"
+                        + " rows in %.2f s of CPU%n", name, p.dependenceThreshold(), p.dependenceCalibration()[0],
+                p.dependenceCalibration()[1], s.test().rows(), (cpu.getCurrentThreadCpuTime() - t0) / 1e9);
+        assertTrue(p.dependenceThreshold() > 0, name + ": the detector is on");
         List<LocalModel> models = List.of(
                 Trainer.train(s.train(), TrainConfig.defaults(Algorithm.RF).withTrees(20).withSeed(3), "rf", Progress.NONE),
                 Trainer.train(s.train(), TrainConfig.defaults(Algorithm.LR).withSeed(3), "lr", Progress.NONE));
@@ -107,6 +114,28 @@ class DependenceCalibrationTest {
             assertTrue(dep.broken(broken, d.schema().width()), "a window without dependencies passed");
         }
         assertEquals(0, above, "genuine windows flagged");
+    }
+
+    @Test
+    void rankCorrelationsUseMidRanksForTies() {
+        List<double[]> rows = List.of(new double[] {1, 10}, new double[] {2, 20}, new double[] {2, 20},
+                new double[] {3, 5}, new double[] {100, 30});
+        double[][] c = Dependence.rankCorrelation(rows, 2);
+        // ranks: x 1, 2.5, 2.5, 4, 5; y 2, 3.5, 3.5, 1, 5 -> Pearson of the ranks
+        double[] rx = {1, 2.5, 2.5, 4, 5};
+        double[] ry = {2, 3.5, 3.5, 1, 5};
+        double mx = 3;
+        double my = 3;
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < 5; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        assertEquals(sxy / Math.sqrt(sxx * syy), c[0][1], 1e-12);
+        assertEquals(1.0, c[0][0], 1e-12);
     }
 
     @Test
