@@ -175,10 +175,19 @@ final class Dependence {
             sorted[i] = rows.get(i)[j];
         }
         Arrays.sort(sorted, 0, n);
+        // The mid-rank of each tie group, stored at the group's first position.
+        double[] mid = new double[n];
+        for (int i = 0; i < n; ) {
+            int k = i;
+            while (k + 1 < n && Double.compare(sorted[k + 1], sorted[i]) == 0) {
+                k++;
+            }
+            mid[i] = (i + k) / 2.0 + 1;
+            i = k + 1;
+        }
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            double v = rows.get(i)[j];
-            r[i] = (firstAtLeast(sorted, n, v, false) + firstAtLeast(sorted, n, v, true) - 1) / 2.0 + 1;
+            r[i] = mid[firstAtLeast(sorted, n, rows.get(i)[j])];
         }
         return r;
     }
@@ -223,17 +232,16 @@ final class Dependence {
         return ExtractionProfile.correlation(Arrays.asList(ranked), d);
     }
 
-    /** The first index whose value is at least v (above v when {@code above}), in a sorted array. */
-    private static int firstAtLeast(double[] sorted, int n, double v, boolean above) {
+    /** The first index whose value is at least v, in the first n values of a sorted array. */
+    private static int firstAtLeast(double[] sorted, int n, double v) {
         int lo = 0;
         int hi = n;
         while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = Double.compare(sorted[mid], v);
-            if (c < 0 || above && c == 0) {
-                lo = mid + 1;
+            int m = (lo + hi) >>> 1;
+            if (Double.compare(sorted[m], v) < 0) {
+                lo = m + 1;
             } else {
-                hi = mid;
+                hi = m;
             }
         }
         return lo;
