@@ -2,10 +2,11 @@
 
 POST /predict with a JSON list of records ([{"col": value, ...}, ...]) answers
 {"prediction": [label, ...], "probability": [[p_class0, p_class1, ...], ...]}; GET /health answers "ok".
-The model is a scikit-learn random forest trained at start on the numeric columns of --data.
+The model is a scikit-learn random forest trained at start on the numeric columns of --data (--trees, --max-depth,
+--min-leaf: the talk's small forest is 5 trees of depth 3 with leaves of at least 100 rows).
 
 Run:  /usr/bin/python3 talk_api.py --data F.csv --label L --port P [--trees N] [--max-depth D] [--min-leaf K]
-      (Debian's python3-flask and python3-sklearn; the talk's model: --trees 5 --max-depth 3 on its nine columns)
+      (Debian's python3-flask and python3-sklearn)
 """
 import argparse
 import csv

@@ -36,11 +36,11 @@ class FlaskStealTest {
                 "--out-first", dir.resolve("known.csv").toString(), "--out-second", dir.resolve("eval.csv").toString()).code());
         List<String> talk = Arrays.asList(BackdoorCliTest.TALK.split(","));
         // The team's training file: the talk's columns and the label. The attacker's files: every column but the label.
-        Path apiData = UnlabelledAttacksCliTest.columns(trained, dir.resolve("api.csv"),
+        Path apiData = UnlabelledAttacksCliTest.copyColumns(trained, dir.resolve("api.csv"),
                 c -> talk.contains(c) || c.equals("DEFAULT"));
-        Path known = UnlabelledAttacksCliTest.columns(dir.resolve("known.csv"), dir.resolve("known-unlabelled.csv"),
+        Path known = UnlabelledAttacksCliTest.copyColumns(dir.resolve("known.csv"), dir.resolve("known-unlabelled.csv"),
                 c -> !c.equals("DEFAULT"));
-        Path eval = UnlabelledAttacksCliTest.columns(dir.resolve("eval.csv"), dir.resolve("eval-unlabelled.csv"),
+        Path eval = UnlabelledAttacksCliTest.copyColumns(dir.resolve("eval.csv"), dir.resolve("eval-unlabelled.csv"),
                 c -> !c.equals("DEFAULT"));
         assertEquals(7_501, Files.readAllLines(known).size());
         int port = FlaskAuditTest.freePort();
