@@ -5,7 +5,8 @@ POST /predict with a JSON list of records ([{"col": value, ...}, ...]) answers
 The model is a scikit-learn random forest trained at start on the numeric columns of --data (--trees, --max-depth,
 --min-leaf: the talk's small forest is 5 trees of depth 3 with leaves of at least 100 rows).
 
-Run:  /usr/bin/python3 talk_api.py --data F.csv --label L --port P   (Debian's python3-flask and python3-sklearn)
+Run:  /usr/bin/python3 talk_api.py --data F.csv --label L --port P [--trees N] [--max-depth D] [--min-leaf K]
+      (Debian's python3-flask and python3-sklearn)
 """
 import argparse
 import csv

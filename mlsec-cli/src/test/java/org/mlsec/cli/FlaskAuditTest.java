@@ -38,16 +38,10 @@ class FlaskAuditTest {
     @Test
     void anAuditOfAFlaskApiFinishesWithinTheTimeItStates() throws Exception {
         Assumptions.assumeTrue(flaskAvailable(), "python3 with flask and scikit-learn is not installed");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process api = new ProcessBuilder("/usr/bin/python3", "src/test/resources/flask/talk_api.py", "--data",
-                AnyDataTest.csv("iris"), "--label", "species", "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("flask.log").toFile()).start();
+        int port = freePort();
+        Process api = startApi(dir, AnyDataTest.csv("iris"), "species", port);
         try {
             String url = "http://127.0.0.1:" + port;
-            awaitHealthy(url + "/health", api);
             Path out = dir.resolve("audit");
             long t0 = System.nanoTime();
             Cli a = Cli.run("audit", "--data", AnyDataTest.csv("iris"), "--label", "species", "--target", url + "/predict",
@@ -71,10 +65,36 @@ class FlaskAuditTest {
             assertTrue(seconds <= stated + 5, seconds + " s against the stated " + stated + " s");
             assertTrue(report.toString().contains("Stand-in trained like the model"), "the stand-in is named");
         } finally {
-            api.destroy();
-            if (!api.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                api.destroyForcibly();
-            }
+            stop(api);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts talk_api.py on {@code data} (its log in {@code dir}) and waits until it answers /health. */
+    static Process startApi(Path dir, String data, String label, int port, String... options) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3",
+                "src/test/resources/flask/talk_api.py", "--data", data, "--label", label, "--port", Integer.toString(port)));
+        command.addAll(java.util.List.of(options));
+        Process api = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("flask.log").toFile()).start();
+        try {
+            awaitHealthy("http://127.0.0.1:" + port + "/health", api);
+        } catch (Exception | AssertionError e) {
+            stop(api);
+            throw e;
+        }
+        return api;
+    }
+
+    static void stop(Process api) throws InterruptedException {
+        api.destroy();
+        if (!api.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            api.destroyForcibly();
         }
     }
 

@@ -155,6 +155,18 @@ class UnlabelledAttacksCliTest {
             assertEquals(600, j.get("labelling_queries").asInt(), j.toString());
             assertTrue(j.get("target_queries").asInt() >= 600 + j.get("class_discovery_queries").asInt(), j.toString());
             assertTrue(j.get("auc").asDouble() >= 0 && j.get("auc").asDouble() <= 1, j.toString());
+            // Classes inconsistent with the API: more than its probability columns, or classes it never answers.
+            Cli three = Cli.run("attack", "membership", "--model", "http://127.0.0.1:" + server.port() + "/predict_proba",
+                    "--members", members.toString(), "--non-members", nonMembers.toString(), "--algo", "rf",
+                    "--references", "2", "--classes", "0,1,2");
+            assertEquals(2, three.code(), three.err());
+            assertTrue(three.err().contains("answers 2 probabilities per row, but 3 classes [0, 1, 2] are expected"),
+                    three.err());
+            Cli yesNo = Cli.run("attack", "evade", "--target", "http://127.0.0.1:" + server.port() + "/predict_proba",
+                    "--data", members.toString(), "--classes", "no,yes", "--to", "yes", "--rows", "3", "--budget-queries", "50",
+                    "--method", "boundary", "--threads", "1");
+            assertEquals(2, yesNo.code(), yesNo.err());
+            assertTrue(yesNo.err().contains("not one of [no, yes]"), yesNo.err());
             Cli noAlgo = Cli.run("attack", "membership", "--model", "http://127.0.0.1:" + server.port() + "/predict",
                     "--members", members.toString(), "--non-members", nonMembers.toString());
             assertEquals(2, noAlgo.code(), noAlgo.err());

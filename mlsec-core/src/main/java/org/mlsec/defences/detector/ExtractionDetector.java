@@ -18,17 +18,17 @@ import java.util.List;
  * {@link #MAX_SET} points and the distances the last {@link #MAX_DISTANCES}, so the cost per query is bounded.</li>
  * <li>implausible rows (with reference data): four of the client's last 16 rows are implausible by the reference's
  * {@link Plausibility};</li>
- * <li>broken dependencies (with reference data): over the client's last 200 rows, the correlation of feature pairs
- * that are strongly correlated in genuine data (|r| &gt; 0.3, such as successive repayment statuses) strays by more
- * than 0.3. Synthetic queries drawn feature by feature (from marginals or ranges) break those dependencies; genuine
+ * <li>broken dependencies (with reference data): over the client's last 200 rows, the rank correlation of feature
+ * pairs that are strongly correlated in genuine data (|rho| &gt; 0.3, such as successive repayment statuses) strays
+ * from the reference's by more than a threshold calibrated on the reference rows
+ * ({@link ExtractionProfile#dependenceThreshold()}; checked every
+ * 25 rows). Synthetic queries drawn feature by feature (from marginals or ranges) break those dependencies; genuine
  * clients keep them.</li>
  * </ul>
  */
 public final class ExtractionDetector {
-    static final int DEPENDENCE_WINDOW = 200;
-    static final double STRONG = 0.3;
-    static final double STRAY = 0.3;
-    private final double[][] referenceCorrelation;
+    static final int DEPENDENCE_WINDOW = Dependence.WINDOW;
+    private final Dependence dependence;
     static final int MAX_SET = 300;
     static final int MAX_DISTANCES = 500;
     static final int MIN_DISTANCES = 100;
@@ -76,10 +76,10 @@ public final class ExtractionDetector {
     private double sum;
     private double sumSq;
 
-    ExtractionDetector(double[] lo, double[] span, double[][] referenceCorrelation, Plausibility plausibility) {
+    ExtractionDetector(double[] lo, double[] span, Dependence dependence, Plausibility plausibility) {
         this.lo = lo;
         this.span = span;
-        this.referenceCorrelation = referenceCorrelation;
+        this.dependence = dependence;
         this.plausibility = plausibility == null || plausibility.pairs() == 0 ? null : plausibility;
     }
 
@@ -93,16 +93,7 @@ public final class ExtractionDetector {
     private final ArrayDeque<double[]> dependenceWindow = new ArrayDeque<>();
 
     private boolean dependenceBroken() {
-        int d = referenceCorrelation.length;
-        double[][] c = ExtractionProfile.correlation(dependenceWindow, d);
-        for (int a = 0; a < d; a++) {
-            for (int b = a + 1; b < d; b++) {
-                if (Math.abs(referenceCorrelation[a][b]) > STRONG && Math.abs(c[a][b] - referenceCorrelation[a][b]) > STRAY) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return dependence.broken(dependenceWindow, lo.length);
     }
     static final int WINDOW = 64;
     private final ArrayDeque<double[]> recent = new ArrayDeque<>();
@@ -123,7 +114,7 @@ public final class ExtractionDetector {
         List<ExtractionAlert> alerts = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             seen++;
-            if (referenceCorrelation != null) {
+            if (dependence != null) {
                 dependenceWindow.addLast(rows[i]);
                 if (dependenceWindow.size() > DEPENDENCE_WINDOW) {
                     dependenceWindow.removeFirst();
@@ -171,7 +162,7 @@ public final class ExtractionDetector {
         if (nearBoundary.size() == WINDOW && near >= WINDOW / 3) {
             alerts.add(ExtractionAlert.BOUNDARY_PROBING);
         }
-        if (referenceCorrelation != null && dependenceWindow.size() == DEPENDENCE_WINDOW && seen % 25 < rows.length
+        if (dependence != null && dependenceWindow.size() == DEPENDENCE_WINDOW && seen % 25 < rows.length
                 && dependenceBroken()) {
             alerts.add(ExtractionAlert.BROKEN_DEPENDENCIES);
         }

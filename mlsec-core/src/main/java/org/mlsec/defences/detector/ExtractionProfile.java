@@ -7,25 +7,30 @@ import org.mlsec.internal.Validate;
 
 /**
  * What the extraction detectors of every client share, learnt once: the features' ranges (to scale PRADA's
- * distances) from the model's schema, and, from genuine reference rows when given, their correlation matrix (for the
- * broken-dependencies detector) and their {@link Plausibility} (for the implausible-rows detector). Without
- * reference rows those two detectors are off. Immutable; {@link #newDetector()} gives each client its own state.
+ * distances) from the model's schema, and, from genuine reference rows when given, their rank correlations with a
+ * threshold calibrated on them (for the broken-dependencies detector: see {@link #dependenceThreshold()}) and their
+ * {@link Plausibility} (for the implausible-rows detector). Without reference rows those two detectors are off.
+ * Immutable; {@link #newDetector()} gives each client its own state.
  */
 public final class ExtractionProfile {
     private final double[] lo;
     private final double[] span;
-    private final double[][] referenceCorrelation;
+    private final Dependence dependence;
     private final Plausibility plausibility;
 
-    private ExtractionProfile(double[] lo, double[] span, double[][] referenceCorrelation, Plausibility plausibility) {
+    /** Seed of the broken-dependencies calibration when none is given (the same threshold for the same reference). */
+    public static final long CALIBRATION_SEED = 0x5eed;
+
+    private ExtractionProfile(double[] lo, double[] span, Dependence dependence, Plausibility plausibility) {
         this.lo = lo;
         this.span = span;
-        this.referenceCorrelation = referenceCorrelation;
+        this.dependence = dependence;
         this.plausibility = plausibility;
     }
 
     /**
-     * Learns the profile from the model's schema and, when given, genuine rows.
+     * Learns the profile from the model's schema and, when given, genuine rows; the broken-dependencies threshold is
+     * calibrated with {@link #CALIBRATION_SEED}.
      *
      * @param schema    the model's inputs: a feature without a finite range is scaled by 1
      * @param reference genuine rows in the schema's order, or null
@@ -33,6 +38,20 @@ public final class ExtractionProfile {
      * @throws org.mlsec.InputException if the reference is empty or a row's width differs from the schema's
      */
     public static ExtractionProfile of(Schema schema, double[][] reference) {
+        return of(schema, reference, CALIBRATION_SEED);
+    }
+
+    /**
+     * Learns the profile from the model's schema and, when given, genuine rows, calibrating the broken-dependencies
+     * threshold on the reference rows with {@code seed} (see {@link #dependenceThreshold()}).
+     *
+     * @param schema    the model's inputs: a feature without a finite range is scaled by 1
+     * @param reference genuine rows in the schema's order, or null
+     * @param seed      of the calibration's resampled windows
+     * @return the profile every client's detector is made from
+     * @throws org.mlsec.InputException if the reference is empty or a row's width differs from the schema's
+     */
+    public static ExtractionProfile of(Schema schema, double[][] reference, long seed) {
         int d = schema.width();
         double[] lo = new double[d];
         double[] span = new double[d];
@@ -50,12 +69,39 @@ public final class ExtractionProfile {
             Validate.isTrue(r.length == d, "a reference row has " + r.length + " values; the schema has " + d + " features");
         }
         double[][] corr = correlation(Arrays.asList(reference), d);
-        return new ExtractionProfile(lo, span, corr, Plausibility.learn(Arrays.asList(reference), corr));
+        return new ExtractionProfile(lo, span, Dependence.learn(reference, d, seed),
+                Plausibility.learn(Arrays.asList(reference), corr));
     }
 
     /** @return a fresh detector for one client */
     public ExtractionDetector newDetector() {
-        return new ExtractionDetector(lo, span, referenceCorrelation, plausibility);
+        return new ExtractionDetector(lo, span, dependence == null || !dependence.on() ? null : dependence, plausibility);
+    }
+
+    /**
+     * The broken-dependencies detector's threshold, calibrated on the reference rows. Its statistic, over a client's
+     * last 200 rows, is the largest distance between their rank (Spearman) correlation and the reference's, over the
+     * feature pairs whose reference rank correlation exceeds 0.3 in absolute value. The threshold is the midpoint
+     * between the statistic's maximum over 1,000 windows of reference rows drawn with replacement (genuine clients)
+     * and its 1% quantile over 200 windows whose every feature comes from a different reference row (the
+     * dependencies broken, as a feature-by-feature query generator breaks them).
+     *
+     * @return the threshold, or NaN when the detector is off (no reference, no strongly correlated pair, or no
+     *         margin between the two)
+     */
+    public double dependenceThreshold() {
+        return dependence == null ? Double.NaN : dependence.threshold();
+    }
+
+    /**
+     * The calibration's two figures, for a report: the benign tail (the largest statistic of the genuine windows) and
+     * the attack's head (the 1% quantile of the dependency-free windows); {@link #dependenceThreshold()} lies midway.
+     *
+     * @return {benign tail, attack head}, NaN without reference rows or strongly correlated pairs
+     */
+    public double[] dependenceCalibration() {
+        return dependence == null ? new double[] {Double.NaN, Double.NaN}
+                : new double[] {dependence.benignTail(), dependence.attackHead()};
     }
 
     /** @return the implausible-rows detector's model of genuine rows, or null without reference rows */

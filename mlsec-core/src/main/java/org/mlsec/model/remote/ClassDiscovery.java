@@ -12,10 +12,14 @@ import org.mlsec.data.Values;
 import org.mlsec.internal.Validate;
 
 /**
- * The classes of a scoring API that an attacker without labelled data does not know: either given (taken verbatim)
- * or learnt from the API's answers to a seeded sample of the attacker's rows, in the order they are first seen
- * (sorted by value when every class is a number, so that "0, 1" is the order whatever the sample's first row says).
- * The queries spent learning them are counted: they are part of the attack's budget.
+ * The classes of a scoring API that an attacker without labelled data does not know: either given (taken verbatim,
+ * in the order of the API's probability columns) or learnt from the API's answers to a seeded sample of the
+ * attacker's rows, sorted (by value when every class is a number, else as text): the order in which scikit-learn
+ * (its {@code classes_}) and mlsec (a labelled file's classes) give their probability columns, whatever the sample's
+ * first row says. When the API also answers probabilities, their width must match the classes: an API answering three
+ * probabilities per row whose sample showed only two classes has a class the sample missed, and its columns cannot
+ * be named (the classes must then be given). The queries spent learning them are counted: they are part of the
+ * attack's budget.
  */
 public final class ClassDiscovery {
     /** Rows asked by default: one request of the default batch size; a 1-in-5 class is missed with odds below 1e-9. */
@@ -76,13 +80,31 @@ public final class ClassDiscovery {
                     "classes");
         }
         HttpClassifier probe = new HttpClassifier(features, config);
-        List<String> seen = probe.answers(sampleRows(data, sample, seed));
-        List<String> classes = order(seen);
+        double[][] rows = sampleRows(data, sample, seed);
+        HttpClassifier.Answered seen = probe.answersAndProbabilities(rows);
+        List<String> classes = order(seen.labels());
+        if (seen.probabilities() != null) {
+            int width = seen.probabilities()[0].length;
+            for (double[] p : seen.probabilities()) {
+                if (p.length != width) {
+                    throw new InputException(config.endpoint() + " answers probability rows of " + width + " and "
+                            + p.length + " values: its classes cannot be told from its answers");
+                }
+            }
+            if (width != classes.size() && !(width == 2 && classes.size() == 1)) {
+                throw InputException.about(config.endpoint() + " answers " + width + " probabilities per row, but its "
+                        + "answers to " + rows.length + " rows named " + classes.size() + " class(es) " + classes
+                        + (width > classes.size() ? ": a class was never predicted, so its column cannot be named"
+                        : "") + "; give the API's classes (in the order of its probability columns) as classes",
+                        "classes");
+            }
+        }
         return new Discovered(withClasses(config, features, classes), classes, probe.queries(), true);
     }
 
     /**
-     * Distinct answers in the order first seen; sorted by value when all are numbers.
+     * Distinct answers, sorted: by value when all are numbers, else as text (the order of a labelled file's classes
+     * and of scikit-learn's {@code classes_}, hence of their probability columns).
      *
      * @param answers class names as the API answered them
      * @return each name once
@@ -91,6 +113,8 @@ public final class ClassDiscovery {
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(answers));
         if (distinct.stream().allMatch(c -> !Double.isNaN(Values.parse(c)))) {
             distinct.sort(Comparator.comparingDouble(Values::parse));
+        } else {
+            distinct.sort(null);
         }
         return List.copyOf(distinct);
     }

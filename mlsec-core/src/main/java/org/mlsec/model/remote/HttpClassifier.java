@@ -192,6 +192,49 @@ public final class HttpClassifier implements Classifier {
         return java.util.List.of(out);
     }
 
+    /**
+     * The answers' class names and, when the API sends them, its probability rows as sent (each of the width the API
+     * answers; a positive-class number becomes {1 - p, p}); null probabilities for a label-only answer. For learning
+     * an API's classes and the order of its probability columns ({@link ClassDiscovery}).
+     */
+    record Answered(java.util.List<String> labels, double[][] probabilities) {
+    }
+
+    Answered answersAndProbabilities(double[][] rows) {
+        String[] labels = new String[rows.length];
+        double[][] probs = new double[rows.length][];
+        boolean[] none = {false};
+        forEachBatch(rows, (from, answer) -> {
+            JsonNode l = field(answer, config.predictionPath(), "prediction");
+            for (int i = 0; i < l.size() && from + i < labels.length; i++) {
+                labels[from + i] = labelText(l.get(i));
+            }
+            JsonNode p = config.probabilityPath() == null ? null : answer.at(pointer(config.probabilityPath()));
+            if (p == null || p.isMissingNode() || p.isNull() || !p.isArray()) {
+                none[0] = true;
+                return;
+            }
+            checkLength(p, labels.length - from, "probability");
+            for (int i = 0; i < p.size() && from + i < probs.length; i++) {
+                JsonNode row = p.get(i);
+                if (row.isNumber()) {
+                    double v = number(row, "probability");
+                    probs[from + i] = new double[] {1 - v, v};
+                } else if (row.isArray() && row.size() > 0) {
+                    double[] r = new double[row.size()];
+                    for (int c = 0; c < r.length; c++) {
+                        r[c] = number(row.get(c), "probability");
+                    }
+                    probs[from + i] = r;
+                } else {
+                    throw new MlsecException(config.endpoint() + " answered a probability of unexpected shape: "
+                            + abbreviate(row.toString()));
+                }
+            }
+        });
+        return new Answered(java.util.List.of(labels), none[0] ? null : probs);
+    }
+
     @Override
     public double[][] predictProba(double[][] rows) {
         if (!hasProbabilities()) {
@@ -223,6 +266,10 @@ public final class HttpClassifier implements Classifier {
         } else if (p.isNumber() && k == 2) {
             row[1] = number(p, "probability");
             row[0] = 1 - row[1];
+        } else if (p.isArray() && p.size() > 0 && p.get(0).isNumber()) {
+            throw new org.mlsec.InputException(config.endpoint() + " answers " + p.size()
+                    + " probabilities per row, but " + k + " classes " + schema.classes()
+                    + " are expected: give the API's classes, in the order of its probability columns");
         } else {
             throw new MlsecException(config.endpoint() + " answered a probability of unexpected shape: "
                     + abbreviate(p.toString()));

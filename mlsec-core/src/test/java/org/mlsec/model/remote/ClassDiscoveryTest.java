@@ -31,14 +31,28 @@ class ClassDiscoveryTest {
 
     /** Answers {@code high} for x above 50, else {@code low}; or, numeric, 10 and 2. */
     URI serve(boolean numeric) throws IOException {
+        return serve(numeric, 0);
+    }
+
+    /** As {@link #serve(boolean)}, with {@code width} probabilities per row (none when 0): the class's column 0.9. */
+    URI serve(boolean numeric, int width) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/predict", ex -> {
             JsonNode records = Json.MAPPER.readTree(ex.getRequestBody());
             ObjectNode answer = Json.MAPPER.createObjectNode();
             var pred = answer.putArray("prediction");
+            var proba = width > 0 ? answer.putArray("probability") : null;
             for (JsonNode r : records) {
                 rowsAsked.incrementAndGet();
                 boolean high = r.get("x").asDouble() > 50;
+                if (proba != null) {
+                    // sorted classes: "high" < "low", 2 < 10; high is column 0 when text, column 1 when numeric
+                    int col = numeric == high ? 1 : 0;
+                    var row = proba.addArray();
+                    for (int c = 0; c < width; c++) {
+                        row.add(c == col ? 0.9 : 0.1 / (width - 1));
+                    }
+                }
                 if (numeric) {
                     pred.add(high ? 10 : 2);
                 } else {
@@ -71,14 +85,13 @@ class ClassDiscoveryTest {
     }
 
     @Test
-    void classesAreLearntInTheOrderFirstSeenAndTheQueriesCounted() throws IOException {
+    void classesAreLearntSortedAndTheQueriesCounted() throws IOException {
         HttpClassifier.Config c = HttpClassifier.Config.of(serve(false));
         ClassDiscovery.Discovered d = ClassDiscovery.connect(c, rows(100), null, 30, 7);
         assertTrue(d.learnt());
         assertEquals(30, d.queries());
         assertEquals(30, rowsAsked.get());
-        assertEquals(2, d.classes().size());
-        assertTrue(d.classes().containsAll(List.of("high", "low")), d.classes().toString());
+        assertEquals(List.of("high", "low"), d.classes(), "sorted, as a labelled file's classes and scikit-learn's");
         assertEquals(d.classes(), d.classifier().classes());
         assertTrue(d.describe().contains("30 queries"), d.describe());
         // The classifier answers in those classes; its own queries start from zero.
@@ -94,7 +107,7 @@ class ClassDiscoveryTest {
         ClassDiscovery.Discovered d = ClassDiscovery.connect(HttpClassifier.Config.of(url), rows(100), null, 100, 1);
         assertEquals(List.of("2", "10"), d.classes());
         assertEquals(List.of("2", "10"), ClassDiscovery.order(List.of("10", "2", "10")));
-        assertEquals(List.of("b", "a"), ClassDiscovery.order(List.of("b", "a", "b")));
+        assertEquals(List.of("a", "b"), ClassDiscovery.order(List.of("b", "a", "b")));
         int before = rowsAsked.get();
         ClassDiscovery.Discovered given = ClassDiscovery.connect(HttpClassifier.Config.of(url), rows(10),
                 List.of("10", "2"), 100, 1);
@@ -118,5 +131,42 @@ class ClassDiscoveryTest {
         Dataset labelled = ClassDiscovery.labelledByAnswers(d.classifier(), high);
         assertTrue(labelled.labelled());
         assertEquals(40, labelled.rows());
+    }
+
+    @Test
+    void probabilityColumnsFollowTheLearntClasses() throws IOException {
+        for (boolean numeric : new boolean[] {false, true}) {
+            URI url = serve(numeric, 2);
+            ClassDiscovery.Discovered d = ClassDiscovery.connect(HttpClassifier.Config.of(url), rows(100), null, 100, 1);
+            double[][] p = d.classifier().predictProba(new double[][] {{90}, {10}});
+            int high = d.classes().indexOf(numeric ? "10" : "high");
+            assertEquals(0.9, p[0][high], 1e-12, d.classes().toString());
+            assertEquals(0.1, p[1][high], 1e-12, d.classes().toString());
+            stop();
+        }
+    }
+
+    @Test
+    void aProbabilityColumnNoAnswerNamedIsAnError() throws IOException {
+        URI url = serve(false, 3);
+        InputException e = assertThrows(InputException.class,
+                () -> ClassDiscovery.connect(HttpClassifier.Config.of(url), rows(100), null, 100, 1));
+        assertTrue(e.getMessage().contains("answers 3 probabilities per row") && e.getMessage().contains("[high, low]")
+                && e.getMessage().contains("a class was never predicted"), e.getMessage());
+        assertEquals(List.of("classes"), e.parameters());
+        // Label-only, the same API's classes are learnt (its probabilities are not read).
+        ClassDiscovery.Discovered d = ClassDiscovery.connect(HttpClassifier.Config.of(url).withPaths("prediction", null),
+                rows(100), null, 100, 1);
+        assertEquals(List.of("high", "low"), d.classes());
+    }
+
+    @Test
+    void givenClassesThatDoNotMatchTheProbabilitiesAreAnError() throws IOException {
+        URI url = serve(false, 2);
+        ClassDiscovery.Discovered d = ClassDiscovery.connect(HttpClassifier.Config.of(url), rows(10),
+                List.of("high", "low", "medium"), 100, 1);
+        InputException e = assertThrows(InputException.class, () -> d.classifier().predictProba(new double[][] {{90}}));
+        assertTrue(e.getMessage().contains("answers 2 probabilities per row, but 3 classes [high, low, medium]"),
+                e.getMessage());
     }
 }
