@@ -565,6 +565,90 @@ final class DemoCommand implements Callable<Integer> {
         }
         say("Other guards validate inputs, rate-limit API keys and harden outputs (`mlsec serve --config guard.json`).");
         m.put("strategies", rows);
+        m.put("flask", flask(r.model(), train, known, eval, schema));
+        return m;
+    }
+
+    /**
+     * The talk's own setting: the team already runs a Flask + scikit-learn API (the talk's forest of 5 trees of depth
+     * 3) and will not replace it. Label-only path-finding copies it directly; {@code mlsec serve --upstream} in front
+     * of it, detection on, blocks the same attack. Skipped, with one line, without python3, Flask and scikit-learn.
+     */
+    private Map<String, Object> flask(LocalModel model, Dataset train, Dataset known, Dataset eval,
+                                      org.mlsec.defences.preprocessor.InputSchema schema) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<String> features = model.schema().featureNames();
+        String why = TalkApi.unavailable();
+        for (var c : model.schema().features()) {
+            if (why == null && c.isCategorical() && c.categories().stream().anyMatch(v -> !v.matches("-?[0-9.]+"))) {
+                why = "the Flask API reads numbers only, and " + c.name() + " has text categories";
+            }
+        }
+        if (why != null) {
+            say("  Flask API: skipped (" + why + ").");
+            skipped.put("model_stealing.flask", why);
+            return m;
+        }
+        Path work = null;
+        try {
+            work = java.nio.file.Files.createTempDirectory("mlsec-demo-flask");
+            Path data = work.resolve("train.csv");
+            org.mlsec.data.CsvWriter.write(train.select(features), data);
+            var apiSchema = new org.mlsec.data.Schema(model.schema().features(), train.schema().label(),
+                    train.schema().classes());
+            Dataset attacker = new Dataset(apiSchema, known.select(features).x(), null);
+            try (TalkApi api = TalkApi.start(data, train.schema().label(), work, "--trees", "5", "--max-depth", "3",
+                    "--min-leaf", "100")) {
+                var config = org.mlsec.model.remote.HttpClassifier.Config.of(java.net.URI.create(api.url("/predict")));
+                var direct = new org.mlsec.model.remote.HttpClassifier(apiSchema, config.withPaths("prediction", null)
+                        .withBatchSize(1));
+                var stolen = org.mlsec.attacks.extraction.Extraction.extract(direct, org.mlsec.attacks.extraction.Extraction
+                        .Plan.of(org.mlsec.attacks.extraction.Extraction.Strategy.PATH, attacker, 2000, seed), org.mlsec.Progress.NONE);
+                var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen,
+                        new org.mlsec.model.remote.HttpClassifier(apiSchema, config.withBatchSize(1000)),
+                        new Dataset(apiSchema, eval.select(features).x(), null));
+                m.put("fidelity", measured.metric("fidelity"));
+                m.put("queries", (long) measured.metric("queries"));
+                var guards = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 4, 0,
+                        0, true, "block", null);
+                var proxy = org.mlsec.server.GuardingProxy.open(config, schema, features, guards, data, null);
+                String guarded;
+                try (var server = proxy.server().start("127.0.0.1", 0)) {
+                    var through = new org.mlsec.model.remote.HttpClassifier(apiSchema, org.mlsec.model.remote.HttpClassifier
+                            .Config.of(java.net.URI.create("http://127.0.0.1:" + server.port() + "/predict"))
+                            .withPaths("prediction", null).withBatchSize(1).withRetries(0, java.time.Duration.ofMillis(1)));
+                    try {
+                        org.mlsec.attacks.extraction.Extraction.extract(through, org.mlsec.attacks.extraction.Extraction
+                                .Plan.of(org.mlsec.attacks.extraction.Extraction.Strategy.PATH, attacker, 2000, seed),
+                                org.mlsec.Progress.NONE);
+                        guarded = "NOT blocked within 2,000 queries";
+                        m.put("guarded_blocked_after", null);
+                    } catch (org.mlsec.model.remote.RefusedException e) {
+                        if (e.status() != 403) {
+                            throw e;
+                        }
+                        guarded = "blocked (HTTP 403) after " + through.queries() + " queries";
+                        m.put("guarded_blocked_after", through.queries());
+                    }
+                }
+                say("  The " + (plan.talk() ? "bank's" : "team's") + " own Flask + scikit-learn API (the talk's 5 trees of"
+                        + " depth 3): path-finding copies it (fidelity " + Output.pct(measured.metric("fidelity")) + " after "
+                        + (long) measured.metric("queries") + " label queries);");
+                say("  behind `mlsec serve --upstream` with detection on, the same attack is " + guarded + ".");
+            }
+        } catch (java.io.IOException | org.mlsec.MlsecException e) {
+            String reason = e.getMessage();
+            say("  Flask API: skipped (" + reason + ").");
+            skipped.put("model_stealing.flask", reason);
+        } finally {
+            if (work != null) {
+                try (var files = java.nio.file.Files.walk(work)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (java.io.IOException e) {
+                    // a temporary folder left behind
+                }
+            }
+        }
         return m;
     }
 

@@ -78,7 +78,7 @@ class FlaskAuditTest {
     /** Starts talk_api.py on {@code data} (its log in {@code dir}) and waits until it answers /health. */
     static Process startApi(Path dir, String data, String label, int port, String... options) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3",
-                "src/test/resources/flask/talk_api.py", "--data", data, "--label", label, "--port", Integer.toString(port)));
+                "src/main/resources/org/mlsec/cli/talk_api.py", "--data", data, "--label", label, "--port", Integer.toString(port)));
         command.addAll(java.util.List.of(options));
         Process api = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("flask.log").toFile()).start();

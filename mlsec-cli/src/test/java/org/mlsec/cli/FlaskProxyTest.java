@@ -71,7 +71,7 @@ class FlaskProxyTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        api = new ProcessBuilder("/usr/bin/python3", "src/test/resources/flask/talk_api.py", "--data",
+        api = new ProcessBuilder("/usr/bin/python3", "src/main/resources/org/mlsec/cli/talk_api.py", "--data",
                 dir.resolve("train-talk.csv").toString(), "--label", "DEFAULT", "--port", Integer.toString(port),
                 "--trees", "5", "--max-depth", "3", "--min-leaf", "100")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("flask.log").toFile()).start();
