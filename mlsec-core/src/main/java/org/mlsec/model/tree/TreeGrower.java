@@ -17,6 +17,25 @@ import java.util.SplittableRandom;
  * [lo, mid], the right [mid, hi]), while other splits hand the bounds down unchanged. Leaves are clipped into their
  * bounds, so every leaf left of a constrained split is at most every leaf right of it and the tree is monotone.
  * Without constraints nothing of this runs and the trees are exactly the unconstrained ones.
+ *
+ * <p>Robust growth ({@link TreeParams#robust()}, binary classification) chooses each split against an attacker who
+ * may move every row within its feasible {@link Perturbation}, following Chen, Zhang, Boning and Hsieh, "Robust
+ * Decision Trees Against Adversarial Examples" (ICML 2019) and GROOT (Vos and Verwer, "Efficient Training of Robust
+ * Decision Trees Against Adversarial Examples", ICML 2021). For a threshold t on feature f a row whose reachable
+ * interval on f lies at or below t certainly goes left, one whose interval lies above t certainly goes right, and
+ * one whose interval contains t is uncertain: the attacker puts it on whichever side hurts most. A split is scored
+ * by GROOT's adversarial Gini impurity, the children's weighted impurity after the attacker's worst placement of the
+ * uncertain rows (a concave function of the numbers of each class moved, maximised exactly for up to 24 uncertain
+ * rows of the rarer class and by its continuous, conservative bound above, at the box's edges), and
+ * only a split with a positive adversarial gain is taken. The uncertain rows then go where the attacker put them
+ * (GROOT), and each child remembers the side: its box on f ends at t (left) or starts above it (right), and every
+ * later split intersects a row's reachable interval with its node's box, so an attacker is never credited with
+ * moving a row to both sides of one threshold. The reachable intervals are monotone in the row's value, so the
+ * presorted order still serves: certainly-left rows are a prefix and certainly-right rows a suffix of it, and the
+ * thresholds worth trying are the midpoints between consecutive distinct interval ends, found in one merge. The
+ * perturbation is a box per row (each feature moved up to its own reach), which contains the attacker's cost ball
+ * under every norm; it honours immutable features (radius 0), one-way features, feasible ranges and whole numbers.
+ * With no movable feature the trees are exactly the ordinary ones.
  */
 public final class TreeGrower {
     private final double[][] cols;
