@@ -112,6 +112,18 @@ public final class EvasionDefences {
             long t0 = System.nanoTime();
             LocalModel m = d.trainer().apply(halves.train());
             double seconds = (System.nanoTime() - t0) / 1e9;
+            if (java.util.Arrays.stream(m.predict(halves.test().x())).noneMatch(c -> c == from)) {
+                // A defence can buy robustness by never answering the evaders' class: nothing to evade, nothing caught.
+                out.add(Result.of("evasion", "defence").metric("defence", d.name())
+                        .metric("test_accuracy", Evaluation.accuracy(m, halves.test())).metric("training_seconds", seconds)
+                        .metric("method", "none").metric("rows", 0).metric("success_rate", Double.NaN)
+                        .metric("median_cost", Double.NaN).metric("p90_cost", Double.NaN)
+                        .metric("empirical_robustness", Double.NaN).metric("exact_rows", 0)
+                        .metric("note", "the defended model answers no held-out row with the evaders' class: it gave"
+                                + " the class up, so there is nothing to evade").build());
+                progress.update("evasion defences", ++k, defences.size());
+                continue;
+            }
             Evasion.Outcome o = Evasion.evade(m, halves.test(), feas, Evasion.Config.defaults(to).withFrom(from)
                     .withRows(attackRows).withSeed(seed), Progress.NONE);
             Result r = o.result();
