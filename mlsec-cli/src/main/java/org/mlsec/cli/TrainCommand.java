@@ -116,6 +116,9 @@ final class TrainCommand implements Callable<Integer> {
             all = all.select(features);
         }
         if ("dp-rf".equalsIgnoreCase(algo)) {
+            if (robustRadius != null || robustBudget != null) {
+                throw new InputException("--robust-radius/--robust-budget grow rf and tree models, not dp-rf");
+            }
             return trainDp(all);
         }
         TrainConfig config = config(Algorithm.parse(algo));

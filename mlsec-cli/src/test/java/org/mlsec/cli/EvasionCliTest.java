@@ -171,6 +171,8 @@ class EvasionCliTest {
         assertEquals(2, Cli.run(concat(base, "--algo", "gbt", "--robust-radius", "0.3")).code());
         assertEquals(2, Cli.run(concat(base, "--robust-radius", "-1")).code());
         assertEquals(2, Cli.run(concat(base, "--robust-budget", "PAY_0=abc")).code());
+        assertEquals(2, Cli.run(concat(base, "--algo", "dp-rf", "--epsilon", "1", "--bounds-from-data",
+                "--robust-radius", "0.3")).code());
         Cli unknown = Cli.run(concat(base, "--robust-budget", "NO_SUCH=1"));
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("NO_SUCH"), unknown.err());

@@ -177,6 +177,23 @@ class RobustTreeTest {
     }
 
     @Test
+    void robustSplitsRaiseTheCostOfTheAdaptiveAttack() {
+        Feasibility feas = laymanFeasibility();
+        TrainConfig plain = TrainConfig.defaults(Algorithm.RF).withTrees(20);
+        TrainConfig robust = plain.withRobust(feas.robustness(0.1, Map.of()));
+        List<org.mlsec.defences.EvasionDefences.Defence> defences = List.of(
+                new org.mlsec.defences.EvasionDefences.Defence("none", d -> Trainer.train(d, plain, "t", Progress.NONE)),
+                new org.mlsec.defences.EvasionDefences.Defence("robust", d -> Trainer.train(d, robust, "t", Progress.NONE)));
+        int from = LAYMAN.schema().classes().indexOf("1");
+        List<org.mlsec.Result> table = org.mlsec.defences.EvasionDefences.study(LAYMAN, defences, feas, from, 1 - from,
+                30, 42, Progress.NONE);
+        double none = table.get(0).metric("median_cost");
+        double grown = table.get(1).metric("median_cost");
+        assertTrue(grown > 2 * none, "robust splits raise the white-box attack's median cost: " + none + " -> " + grown);
+        assertTrue(table.get(1).metric("test_accuracy") > table.get(0).metric("test_accuracy") - 0.03, table.toString());
+    }
+
+    @Test
     void aZeroRadiusGrowsTheOrdinaryTrees() {
         TrainConfig c = TrainConfig.defaults(Algorithm.RF).withTrees(5);
         Robustness none = laymanFeasibility().robustness(0, Map.of());
