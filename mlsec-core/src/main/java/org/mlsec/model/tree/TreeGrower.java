@@ -209,34 +209,31 @@ public final class TreeGrower {
     /** The attacker's best whole y for x class-0 rows moved left; updates move when it beats best. */
     private static double placeY(double l0, double l1, double u0, double u1, double r0, double r1, double x,
                                  double best, double[] move) {
-        double a0 = l0 + r0 + u0;
-        double ys = a0 > 0 ? ((l0 + x) * (r1 + u1) - (r0 + u0 - x) * l1) / a0 : 0;
-        double top = best;
-        for (double y : new double[] {Math.floor(ys), Math.ceil(ys)}) {
-            y = clamp(y, 0, u1);
-            double g = impurity(l0 + x, l1 + y) + impurity(r0 + u0 - x, r1 + u1 - y);
-            if (g > top) {
-                top = g;
-                move[0] = x;
-                move[1] = y;
-            }
-        }
-        return top;
+        return place(l0, l1, u0, u1, r0, r1, x, best, move, 0, 1);
     }
 
-    /** The attacker's best whole x for y class-1 rows moved left; updates move when it beats best. */
+    /** The attacker's best whole x for y class-1 rows moved left: placeY with the classes swapped. */
     private static double placeX(double l0, double l1, double u0, double u1, double r0, double r1, double y,
                                  double best, double[] move) {
-        double a1 = l1 + r1 + u1;
-        double xs = a1 > 0 ? ((l1 + y) * (r0 + u0) - (r1 + u1 - y) * l0) / a1 : 0;
+        return place(l1, l0, u1, u0, r1, r0, y, best, move, 1, 0);
+    }
+
+    /**
+     * For {@code fixed} rows of the first class moved left, the best whole number of the second class to move: the
+     * floor or ceiling of the stationary point; writes (fixed, it) to move[first], move[second] when it beats best.
+     */
+    private static double place(double l0, double l1, double u0, double u1, double r0, double r1, double fixed,
+                                double best, double[] move, int first, int second) {
+        double a0 = l0 + r0 + u0;
+        double stationary = a0 > 0 ? ((l0 + fixed) * (r1 + u1) - (r0 + u0 - fixed) * l1) / a0 : 0;
         double top = best;
-        for (double x : new double[] {Math.floor(xs), Math.ceil(xs)}) {
-            x = clamp(x, 0, u0);
-            double g = impurity(l0 + x, l1 + y) + impurity(r0 + u0 - x, r1 + u1 - y);
+        for (double other : new double[] {Math.floor(stationary), Math.ceil(stationary)}) {
+            other = clamp(other, 0, u1);
+            double g = impurity(l0 + fixed, l1 + other) + impurity(r0 + u0 - fixed, r1 + u1 - other);
             if (g > top) {
                 top = g;
-                move[0] = x;
-                move[1] = y;
+                move[first] = fixed;
+                move[second] = other;
             }
         }
         return top;
