@@ -469,138 +469,114 @@ public final class TreeGrower {
                     parentScore += c * c;
                 }
                 parentScore /= total;
-                if (robust != null) {
-                    if (!growRobust(node, y, counts, total, parentScore, start, end, boxLo, boxHi)) {
-                        continue;
-                    }
-                    double[] lc = new double[2];
-                    int mid = partition(node, bFeature, bThreshold, start, end, -1);
-                    int[] ord = order[bFeature];
-                    for (int i = start; i < mid; i++) {
-                        lc[y[ord[i]]] += weight[ord[i]];
-                    }
-                    double[] rc = {counts[0] - lc[0], counts[1] - lc[1]};
-                    double[][] boxes = childBoxes(bFeature, bThreshold, boxLo, boxHi);
-                    if (sp + 2 > stackNode.length) {
-                        int s = stackNode.length * 2;
-                        stackNode = Arrays.copyOf(stackNode, s);
-                        stackStart = Arrays.copyOf(stackStart, s);
-                        stackEnd = Arrays.copyOf(stackEnd, s);
-                        stackDepth = Arrays.copyOf(stackDepth, s);
-                        stackCounts = Arrays.copyOf(stackCounts, s);
-                        stackLo = Arrays.copyOf(stackLo, s);
-                        stackHi = Arrays.copyOf(stackHi, s);
-                        stackBoxLo = Arrays.copyOf(stackBoxLo, s);
-                        stackBoxHi = Arrays.copyOf(stackBoxHi, s);
-                    }
-                    stackNode[sp] = right[node];
-                    stackStart[sp] = mid;
-                    stackEnd[sp] = end;
-                    stackDepth[sp] = depth + 1;
-                    stackCounts[sp] = rc;
-                    stackBoxLo[sp] = boxes[2];
-                    stackBoxHi[sp] = boxes[3];
-                    sp++;
-                    stackNode[sp] = left[node];
-                    stackStart[sp] = start;
-                    stackEnd[sp] = mid;
-                    stackDepth[sp] = depth + 1;
-                    stackCounts[sp] = lc;
-                    stackBoxLo[sp] = boxes[0];
-                    stackBoxHi[sp] = boxes[1];
-                    sp++;
-                    continue;
-                }
-                // Any split is taken, even one that leaves the Gini impurity as it is (as scikit-learn does): a node
-                // of XOR-like rows only becomes separable one level further down, and a fully grown tree must get there.
-                double bestScore = Double.NEGATIVE_INFINITY;
-                int bestFeature = -1;
-                int bestLeftRows = 0;
-                double bestThreshold = 0;
-                int visited = 0;
-                for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
-                    int pick = drawn + rng.nextInt(features - drawn);
-                    int f = featurePool[pick];
-                    featurePool[pick] = featurePool[drawn];
-                    featurePool[drawn] = f;
-                    int[] ord = order[f];
-                    double[] col = cols[f];
-                    if (col[ord[start]] == col[ord[end - 1]]) {
-                        continue; // constant here: does not count as a drawn feature, as in scikit-learn
-                    }
-                    visited++;
-                    int direction = monotone == null ? 0 : monotone[f];
-                    Arrays.fill(leftW, 0);
-                    double wl = 0;
-                    int minLeaf = p.minLeaf();
-                    for (int i = start; i < end - 1; i++) {
-                        int r = ord[i];
-                        double w = weight[r];
-                        leftW[y[r]] += w;
-                        wl += w;
-                        int nLeft = i - start + 1;
-                        if (nLeft < minLeaf) {
-                            continue;
-                        }
-                        if (n - nLeft < minLeaf) {
-                            break;
-                        }
-                        double v = col[r];
-                        double next = col[ord[i + 1]];
-                        if (v == next) {
-                            continue;
-                        }
-                        double wr = total - wl;
-                        double sl = 0;
-                        double sr = 0;
-                        for (int c = 0; c < k; c++) {
-                            double a = leftW[c];
-                            double b = counts[c] - a;
-                            sl += a * a;
-                            sr += b * b;
-                        }
-                        double score = sl / wl + sr / wr;
-                        // The constraint is checked only for a better split, so it costs nothing in the scan.
-                        if (score > bestScore && (direction == 0 || ordered(direction,
-                                clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
-                            bestScore = score;
-                            bestFeature = f;
-                            bestLeftRows = nLeft;
-                            double t = (v + next) / 2;
-                            bestThreshold = t >= next ? v : t;
-                            System.arraycopy(leftW, 0, bestLeft, 0, k);
-                        }
-                    }
-                }
-                if (bestFeature < 0) {
-                    boundLeaf(node, lo, hi);
-                    continue;
-                }
-                double[] lc = bestLeft.clone();
-                double[] rc = new double[k];
-                for (int c = 0; c < k; c++) {
-                    rc[c] = counts[c] - lc[c];
-                }
+                double[] lc;
+                double[] rc;
+                int mid;
                 double leftLo = lo;
                 double leftHi = hi;
                 double rightLo = lo;
                 double rightHi = hi;
-                int direction = monotone == null ? 0 : monotone[bestFeature];
-                if (direction != 0) {
-                    double l = clamp(lc[1] / (lc[0] + lc[1]), lo, hi);
-                    double r = clamp(rc[1] / (rc[0] + rc[1]), lo, hi);
-                    double middle = onShareGrid((l + r) / 2);
-                    if (direction > 0) {
-                        leftHi = middle;
-                        rightLo = middle;
-                    } else {
-                        leftLo = middle;
-                        rightHi = middle;
+                double[][] boxes = null;
+                if (robust != null) {
+                    if (!growRobust(node, y, counts, total, parentScore, start, end, boxLo, boxHi)) {
+                        continue;
                     }
+                    mid = partition(node, bFeature, bThreshold, start, end, -1);
+                    lc = new double[2];
+                    int[] ord = order[bFeature];
+                    for (int i = start; i < mid; i++) {
+                        lc[y[ord[i]]] += weight[ord[i]];
+                    }
+                    rc = new double[] {counts[0] - lc[0], counts[1] - lc[1]};
+                    boxes = childBoxes(bFeature, bThreshold, boxLo, boxHi);
+                } else {
+                    // Any split is taken, even one that leaves the Gini impurity as it is (as scikit-learn does): a node
+                    // of XOR-like rows only becomes separable one level further down, and a fully grown tree must get there.
+                    double bestScore = Double.NEGATIVE_INFINITY;
+                    int bestFeature = -1;
+                    int bestLeftRows = 0;
+                    double bestThreshold = 0;
+                    int visited = 0;
+                    for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
+                        int pick = drawn + rng.nextInt(features - drawn);
+                        int f = featurePool[pick];
+                        featurePool[pick] = featurePool[drawn];
+                        featurePool[drawn] = f;
+                        int[] ord = order[f];
+                        double[] col = cols[f];
+                        if (col[ord[start]] == col[ord[end - 1]]) {
+                            continue; // constant here: does not count as a drawn feature, as in scikit-learn
+                        }
+                        visited++;
+                        int direction = monotone == null ? 0 : monotone[f];
+                        Arrays.fill(leftW, 0);
+                        double wl = 0;
+                        int minLeaf = p.minLeaf();
+                        for (int i = start; i < end - 1; i++) {
+                            int r = ord[i];
+                            double w = weight[r];
+                            leftW[y[r]] += w;
+                            wl += w;
+                            int nLeft = i - start + 1;
+                            if (nLeft < minLeaf) {
+                                continue;
+                            }
+                            if (n - nLeft < minLeaf) {
+                                break;
+                            }
+                            double v = col[r];
+                            double next = col[ord[i + 1]];
+                            if (v == next) {
+                                continue;
+                            }
+                            double wr = total - wl;
+                            double sl = 0;
+                            double sr = 0;
+                            for (int c = 0; c < k; c++) {
+                                double a = leftW[c];
+                                double b = counts[c] - a;
+                                sl += a * a;
+                                sr += b * b;
+                            }
+                            double score = sl / wl + sr / wr;
+                            // The constraint is checked only for a better split, so it costs nothing in the scan.
+                            if (score > bestScore && (direction == 0 || ordered(direction,
+                                    clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
+                                bestScore = score;
+                                bestFeature = f;
+                                bestLeftRows = nLeft;
+                                double t = (v + next) / 2;
+                                bestThreshold = t >= next ? v : t;
+                                System.arraycopy(leftW, 0, bestLeft, 0, k);
+                            }
+                        }
+                    }
+                    if (bestFeature < 0) {
+                        boundLeaf(node, lo, hi);
+                        continue;
+                    }
+                    lc = bestLeft.clone();
+                    rc = new double[k];
+                    for (int c = 0; c < k; c++) {
+                        rc[c] = counts[c] - lc[c];
+                    }
+                    int direction = monotone == null ? 0 : monotone[bestFeature];
+                    if (direction != 0) {
+                        double l = clamp(lc[1] / (lc[0] + lc[1]), lo, hi);
+                        double r = clamp(rc[1] / (rc[0] + rc[1]), lo, hi);
+                        double middle = onShareGrid((l + r) / 2);
+                        if (direction > 0) {
+                            leftHi = middle;
+                            rightLo = middle;
+                        } else {
+                            leftLo = middle;
+                            rightHi = middle;
+                        }
+                    }
+                    // Weighted Gini decrease: total*gini(parent) - wl*gini(left) - wr*gini(right) = scores' difference.
+                    gain[node] = Math.max(0, bestScore - parentScore);
+                    mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 }
-                // Weighted Gini decrease: total*gini(parent) - wl*gini(left) - wr*gini(right) = scores' difference.
-                gain[node] = Math.max(0, bestScore - parentScore);
-                int mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 if (sp + 2 > stackNode.length) {
                     int s = stackNode.length * 2;
                     stackNode = Arrays.copyOf(stackNode, s);
@@ -610,6 +586,8 @@ public final class TreeGrower {
                     stackCounts = Arrays.copyOf(stackCounts, s);
                     stackLo = Arrays.copyOf(stackLo, s);
                     stackHi = Arrays.copyOf(stackHi, s);
+                    stackBoxLo = Arrays.copyOf(stackBoxLo, s);
+                    stackBoxHi = Arrays.copyOf(stackBoxHi, s);
                 }
                 stackNode[sp] = right[node];
                 stackStart[sp] = mid;
@@ -618,6 +596,8 @@ public final class TreeGrower {
                 stackCounts[sp] = rc;
                 stackLo[sp] = rightLo;
                 stackHi[sp] = rightHi;
+                stackBoxLo[sp] = boxes == null ? null : boxes[2];
+                stackBoxHi[sp] = boxes == null ? null : boxes[3];
                 sp++;
                 stackNode[sp] = left[node];
                 stackStart[sp] = start;
@@ -626,6 +606,8 @@ public final class TreeGrower {
                 stackCounts[sp] = lc;
                 stackLo[sp] = leftLo;
                 stackHi[sp] = leftHi;
+                stackBoxLo[sp] = boxes == null ? null : boxes[0];
+                stackBoxHi[sp] = boxes == null ? null : boxes[1];
                 sp++;
             }
             return finish();
