@@ -2,7 +2,8 @@
 
 POST /predict with a JSON list of records ([{"col": value, ...}, ...]) answers
 {"prediction": [label, ...], "probability": [[p_class0, p_class1, ...], ...]}; GET /health answers "ok".
-The model is a scikit-learn random forest trained at start on the numeric columns of --data.
+The model is a scikit-learn random forest trained at start on the numeric columns of --data (--trees, --max-depth,
+--min-leaf: the talk's small forest is 5 trees of depth 3 with leaves of at least 100 rows).
 
 Run:  /usr/bin/python3 talk_api.py --data F.csv --label L --port P   (Debian's python3-flask and python3-sklearn)
 """
@@ -17,6 +18,8 @@ parser.add_argument("--data", required=True)
 parser.add_argument("--label", required=True)
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--trees", type=int, default=20)
+parser.add_argument("--max-depth", type=int, default=None)
+parser.add_argument("--min-leaf", type=int, default=1)
 args = parser.parse_args()
 
 with open(args.data, newline="") as f:
@@ -24,7 +27,8 @@ with open(args.data, newline="") as f:
 features = [c for c in rows[0].keys() if c != args.label]
 X = [[float(r[c]) for c in features] for r in rows]
 y = [r[args.label] for r in rows]
-model = RandomForestClassifier(n_estimators=args.trees, random_state=0).fit(X, y)
+model = RandomForestClassifier(n_estimators=args.trees, max_depth=args.max_depth, min_samples_leaf=args.min_leaf,
+                               random_state=0).fit(X, y)
 
 app = Flask(__name__)
 

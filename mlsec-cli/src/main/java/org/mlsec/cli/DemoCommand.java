@@ -572,26 +572,21 @@ final class DemoCommand implements Callable<Integer> {
 
     private org.mlsec.attacks.extraction.Extraction.Stolen steal(String strategy, org.mlsec.model.Classifier api,
                                                                  Dataset known) {
-        TrainConfig surrogate = TrainConfig.defaults(Algorithm.RF).withSeed(seed);
-        switch (strategy) {
-            case "sweep":
-                // The talk's curl loops: two repayment statuses swept, everything else fixed at a typical client's.
-                Map<String, List<String>> vary = new LinkedHashMap<>();
-                if (plan.talk()) {
-                    vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
-                    vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
-                } else {
-                    vary.putAll(sweepGrid);
-                }
-                return org.mlsec.attacks.extraction.Extraction.sweep(api, vary, Map.of(), known, 2000, surrogate);
-            case "learn":
-                return org.mlsec.attacks.extraction.Extraction.learn(api, known, 2000, true, surrogate, seed,
-                        org.mlsec.Progress.NONE);
-            case "path":
-                return org.mlsec.attacks.extraction.Extraction.path(api, known, 2000, seed, org.mlsec.Progress.NONE);
-            default:
-                return org.mlsec.attacks.extraction.Extraction.equation(api, seed);
+        var chosen = org.mlsec.attacks.extraction.Extraction.Strategy.of(strategy.equals("learn") ? "learn-active" : strategy);
+        if (chosen != org.mlsec.attacks.extraction.Extraction.Strategy.SWEEP) {
+            return org.mlsec.attacks.extraction.Extraction.extract(api,
+                    org.mlsec.attacks.extraction.Extraction.Plan.of(chosen, known, 2000, seed), org.mlsec.Progress.NONE);
         }
+        // The talk's curl loops: two repayment statuses swept, everything else fixed at a typical client's.
+        Map<String, List<String>> vary = new LinkedHashMap<>();
+        if (plan.talk()) {
+            vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+            vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
+        } else {
+            vary.putAll(sweepGrid);
+        }
+        return org.mlsec.attacks.extraction.Extraction.extract(api,
+                org.mlsec.attacks.extraction.Extraction.Plan.sweep(vary, Map.of(), known, 2000, seed), org.mlsec.Progress.NONE);
     }
 
     /** Chapter 7: the smallest feasible change that turns "will default" into "will not" (or the data's own classes). */
@@ -643,7 +638,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         say("Defences, each attacked again on its own model (`mlsec defend evasion`): " + t + ".");
         say("`mlsec explain counterfactual` gives an applicant the same search as advice: what would have to change.");
-        m.put("white_box", w.toJson());
+        m.put("white_box", white.toJson());
         m.put("hsj_success_rate", black.metric("success_rate"));
         m.put("hsj_median_queries", black.metric("median_queries"));
         List<Map<String, Object>> table = new ArrayList<>();

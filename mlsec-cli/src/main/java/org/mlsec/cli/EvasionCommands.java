@@ -168,7 +168,7 @@ final class EvasionCommands {
                 CsvWriter.write(o.adversarialRows(t.data()), out);
                 System.out.println("  changed rows written to " + out);
             }
-            Map<String, Object> res = o.result().toJson();
+            Map<String, Object> res = o.toJson();
             if (certifyRadius != null) {
                 double share = org.mlsec.attacks.evasion.Certificates.shareAbove(o.examples(), certifyRadius);
                 System.out.printf("  certified robust beyond cost %s: %s of %d rows%n", Output.num(certifyRadius),

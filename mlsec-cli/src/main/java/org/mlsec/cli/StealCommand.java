@@ -48,7 +48,7 @@ final class StealCommand implements Callable<Integer> {
     @Option(names = "--budget", paramLabel = "N", defaultValue = "2000", description = "Query budget (default: ${DEFAULT-VALUE}).")
     int budget;
 
-    @Option(names = "--strategy", paramLabel = "S", defaultValue = "learn", description = "learn, equation, sweep or path (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = "learn", description = "learn, learn-active (learn with --active), equation, sweep or path (default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Option(names = "--active", description = "learn: spend half the budget near the surrogate's decision boundary.")
@@ -136,35 +136,20 @@ final class StealCommand implements Callable<Integer> {
         }
         TrainConfig sc = TrainConfig.defaults(Algorithm.parse(surrogate)).withSeed(seed);
         int budget = this.budget - (int) discovery; // learning the classes spent part of it
-        Extraction.Stolen stolen;
-        switch (strategy) {
-            case "learn":
-                stolen = Extraction.learn(t, known, budget, active, sc, seed, Output.progress());
-                break;
-            case "equation":
-                stolen = Extraction.equation(t, seed);
-                break;
-            case "sweep":
-                Map<String, List<String>> v = new LinkedHashMap<>();
-                for (String s : vary) {
-                    int eq = s.indexOf('=');
-                    if (eq <= 0) {
-                        throw new InputException("--vary " + s + ": expected COLUMN=VALUES");
-                    }
-                    v.put(s.substring(0, eq), Extraction.values(s.substring(eq + 1)));
-                }
-                if (v.isEmpty()) {
-                    throw new InputException("sweep needs at least one --vary COLUMN=VALUES");
-                }
-                stolen = Extraction.sweep(t, v, Assignments.of(fix, "--fix"), known,
-                        budget, sc);
-                break;
-            case "path":
-                stolen = Extraction.path(t, known, budget, seed, Output.progress());
-                break;
-            default:
-                throw new InputException("unknown strategy '" + strategy + "' (expected learn, equation, sweep or path)");
+        Extraction.Strategy chosen = Extraction.Strategy.of(active && strategy.equals("learn") ? "learn-active" : strategy);
+        Map<String, List<String>> v = new LinkedHashMap<>();
+        for (String s : vary) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new InputException("--vary " + s + ": expected COLUMN=VALUES");
+            }
+            v.put(s.substring(0, eq), Extraction.values(s.substring(eq + 1)));
         }
+        if (chosen == Extraction.Strategy.SWEEP && v.isEmpty()) {
+            throw new InputException("sweep needs at least one --vary COLUMN=VALUES");
+        }
+        Extraction.Plan plan = new Extraction.Plan(chosen, known, budget, sc, v, Assignments.of(fix, "--fix"), seed);
+        Extraction.Stolen stolen = Extraction.extract(t, plan, Output.progress());
         Result r = stolen.result();
         if (eval != null) {
             // Fidelity needs only the target's answers; accuracy figures need the ground truth, i.e. --label.

@@ -78,7 +78,7 @@ class FlaskAuditTest {
         }
     }
 
-    private static void awaitHealthy(String health, Process api) throws Exception {
+    static void awaitHealthy(String health, Process api) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {

@@ -104,7 +104,7 @@ class StealCliTest {
             assertTrue(small.err().contains("--budget must be at least 10"), small.err());
             Cli unknown = steal(server, "--strategy", "paths");
             assertEquals(2, unknown.code(), unknown.err());
-            assertTrue(unknown.err().contains("learn, equation, sweep or path"), unknown.err());
+            assertTrue(unknown.err().contains("learn, learn-active, sweep, path, equation"), unknown.err());
         }
     }
 

@@ -57,6 +57,11 @@ class UnlabelledAttacksCliTest {
 
     /** A copy of a CSV file with only the columns {@code keep} accepts (the attacker's rows carry no label). */
     private Path columns(Path in, String name, Predicate<String> keep) throws IOException {
+        return copyColumns(in, dir.resolve(name), keep);
+    }
+
+    /** A copy of {@code in} at {@code out} with only the columns {@code keep} accepts. */
+    static Path copyColumns(Path in, Path out, Predicate<String> keep) throws IOException {
         List<String> lines = Files.readAllLines(in);
         String[] header = lines.get(0).split(",");
         List<Integer> kept = new ArrayList<>();
@@ -65,14 +70,12 @@ class UnlabelledAttacksCliTest {
                 kept.add(j);
             }
         }
-        List<String> out = new ArrayList<>();
+        List<String> copy = new ArrayList<>();
         for (String line : lines) {
             String[] cells = line.split(",", -1);
-            out.add(String.join(",", kept.stream().map(j -> cells[j]).toList()));
+            copy.add(String.join(",", kept.stream().map(j -> cells[j]).toList()));
         }
-        Path p = dir.resolve(name);
-        Files.write(p, out);
-        return p;
+        return Files.write(out, copy);
     }
 
     private Path talkOnly(Path in, String name, int rows) throws IOException {

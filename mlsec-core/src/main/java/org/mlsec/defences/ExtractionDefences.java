@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.mlsec.InputException;
 import org.mlsec.Progress;
 import org.mlsec.attacks.extraction.Extraction;
+import org.mlsec.attacks.extraction.Extraction.Strategy;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
 import org.mlsec.data.Split;
@@ -54,35 +55,6 @@ import org.mlsec.model.TrainConfig;
  * trees); {@code equation} for a two-class logistic regression. Every random choice follows the seed.
  */
 public final class ExtractionDefences {
-    /** The extraction strategies of {@link Extraction}. */
-    public enum Strategy {
-        /** Trains a copy on the answers to queries drawn like the attacker's known rows ({@link Extraction#learn}). */
-        LEARN("learn"),
-        /** Like {@link #LEARN}, with half of the budget spent on rows near the copy's own decision boundary. */
-        LEARN_ACTIVE("learn-active"),
-        /** Queries a grid over the two most important features, the others at their medians. */
-        SWEEP("sweep"),
-        /** Finds a tree model's decision paths ({@link Extraction#path}); tree models only. */
-        PATH("path"),
-        /** Solves for a two-class logistic regression's weights from its probabilities. */
-        EQUATION("equation");
-
-        private final String key;
-
-        Strategy(String key) {
-            this.key = key;
-        }
-
-        /**
-         * The name in tables and JSON, as {@code attack steal} reports it.
-         *
-         * @return the strategy's key, such as {@code learn-active}
-         */
-        public String key() {
-            return key;
-        }
-    }
-
     /**
      * How the study runs.
      *
@@ -326,25 +298,11 @@ public final class ExtractionDefences {
         Extraction.Stolen stolen = null;
         String failure = null;
         try {
-            switch (s) {
-                case LEARN:
-                case LEARN_ACTIVE:
-                    stolen = Extraction.learn(served, known, c.budget(), s == Strategy.LEARN_ACTIVE, surrogate, c.seed(),
-                            Progress.NONE);
-                    break;
-                case SWEEP:
-                    // As many steps per feature as fill the budget with the grid (at least the demo's 10).
-                    int steps = Math.max(10, (int) Math.sqrt(c.budget()) - 1);
-                    stolen = Extraction.sweep(served, Extraction.sweepGrid(model.schema(), known, ranked(model), steps),
-                            Map.of(), known, c.budget(), surrogate);
-                    break;
-                case PATH:
-                    stolen = Extraction.path(served, known, c.budget(), c.seed(), Progress.NONE);
-                    break;
-                default:
-                    stolen = Extraction.equation(served, c.seed());
-                    break;
-            }
+            // A sweep takes as many steps per feature as fill the budget with the grid (at least the demo's 10).
+            Extraction.Plan plan = s != Strategy.SWEEP ? Extraction.Plan.of(s, known, c.budget(), c.seed())
+                    : Extraction.Plan.sweep(Extraction.sweepGrid(model.schema(), known, ranked(model),
+                    Math.max(10, (int) Math.sqrt(c.budget()) - 1)), Map.of(), known, c.budget(), c.seed());
+            stolen = Extraction.extract(served, plan.withSurrogate(surrogate), Progress.NONE);
         } catch (InputException e) {
             // The answers an attack collected may teach nothing (one class everywhere on a sweep's grid).
             failure = e.getMessage();

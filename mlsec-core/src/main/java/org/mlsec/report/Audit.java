@@ -684,6 +684,9 @@ public final class Audit {
         double median = r.metric("median_cost");
         Severity severity = rate < 0.5 ? Severity.LOW : median < 0.1 ? Severity.HIGH : median < 0.5 ? Severity.MEDIUM : Severity.LOW;
         String cls = binary ? audited.classes().get(1) : "other";
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("certificates", certificates);
+        metrics.putAll(r.metrics());
         return new Finding(Threat.EVASION, severity, String.format(Locale.ROOT,
                         "%.0f%% of '%s' answers flip to '%s' with a median change of %.3g standard deviations",
                         100 * rate, cls, audited.classes().get(0), median),
@@ -695,9 +698,6 @@ public final class Audit {
                         + " boundary probing (mlsec defend evasion compares them).",
                 binary ? "mlsec attack evade --model M --data D --from " + audited.classes().get(1) + " --immutable ..."
                         : "mlsec attack evade --model M --data D --to " + audited.classes().get(0) + " --immutable ...",
-                r.metrics().entrySet().stream()
-                        .filter(e -> !e.getKey().equals("examples"))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
-                                () -> { LinkedHashMap<String, Object> m = new LinkedHashMap<>(); m.put("certificates", certificates); return m; })));
+                metrics);
     }
 }

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -27,8 +34,12 @@ final class KerasScanner {
             "tempfile", "types", "operator", "functools", "inspect");
     private static final Pattern LAMBDA_TEXT = Pattern.compile("\"class_name\"\\s*:\\s*\"Lambda\"");
     private static final Pattern CONFIG_START = Pattern.compile("\\{\\s*\"(class_name|module)\"\\s*:");
-    /** Most bytes of an HDF5 file searched for its model config. */
+    /** Most bytes of an HDF5 file searched as text for model configs. */
     private static final int MAX_CONFIG = 16 << 20;
+    /** HDF5 files inside another file (or compressed) up to this size are read in memory, larger ones on disk. */
+    static final int IN_MEMORY = 32 << 20;
+    /** The largest HDF5 file inside another file (or compressed) whose structure is read. */
+    static final long MAX_SPOOL = 4L << 30;
 
     private KerasScanner() {
     }
@@ -99,11 +110,82 @@ final class KerasScanner {
     }
 
     /**
-     * HDF5 (.h5) files keep the model config as a JSON string attribute. The file is read (up to 16 MiB) and every
-     * JSON object that starts like a Keras config is parsed and walked as a .keras config is; a Lambda layer is
-     * also found as text ({@code "class_name":"Lambda"} with or without spaces) where the JSON does not parse.
+     * An HDF5 (.h5) file inside another file or a compression layer: read into memory when it is small (up to
+     * {@link #IN_MEMORY} bytes), else copied to a temporary file (up to {@link #MAX_SPOOL} bytes); its structure is then
+     * read as {@link #scanH5(SeekableByteChannel, String, ScanReport)} reads a file on disk. A larger one is
+     * unsupported (the scan is incomplete), after the text search of its start.
      */
     static void scanH5(InputStream in, String source, ScanReport report) throws IOException {
+        byte[] start = in.readNBytes(IN_MEMORY + 1);
+        if (start.length <= IN_MEMORY) {
+            scanH5(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(start), source, report);
+            return;
+        }
+        Path tmp = Files.createTempFile("mlsec-scan-", ".h5");
+        try {
+            long copied = start.length;
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(start);
+                byte[] chunk = new byte[1 << 16];
+                int n;
+                while (copied <= MAX_SPOOL && (n = in.read(chunk)) > 0) {
+                    out.write(chunk, 0, n);
+                    copied += n;
+                }
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ)) {
+                if (copied > MAX_SPOOL) {
+                    searchText(Channels.newInputStream(ch), source, report);
+                    report.skipped.add(new ScanReport.Note(ScanReport.UNSUPPORTED, "an HDF5 file inside another file"
+                            + " or a compression layer is read up to " + (MAX_SPOOL >> 30) + " GiB; this one is larger",
+                            source));
+                    return;
+                }
+                scanH5(ch, source, report);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * HDF5 (.h5) files keep the model config as a JSON string attribute of the root group ({@code model_config},
+     * where Keras reads it). The root group's text attributes are read from the file's structure
+     * ({@link Hdf5Attributes}), wherever they lie, and every one that is JSON is walked as a .keras config is; a
+     * malformed structure is a finding, one this reader does not follow leaves the scan incomplete. The first 16 MiB
+     * are also searched as text for configs elsewhere (other groups, other writers).
+     */
+    static void scanH5(SeekableByteChannel ch, String source, ScanReport report) throws IOException {
+        try {
+            for (var e : Hdf5Attributes.rootTextAttributes(ch).entrySet()) {
+                String v = e.getValue().trim();
+                if (v.startsWith("{") || e.getKey().equals("model_config")) {
+                    try {
+                        walk(Json.MAPPER.readTree(v), source, report);
+                    } catch (com.fasterxml.jackson.core.JacksonException notJson) {
+                        // what Keras would read as the architecture cannot be checked: never clean
+                        report.findings.add(new Finding(Rule.MALFORMED, Severity.MEDIUM, "malformed HDF5: the root"
+                                + " attribute '" + e.getKey() + "' is not valid JSON (" + notJson.getOriginalMessage()
+                                + ")", "structure", "", source, NAME));
+                    }
+                }
+            }
+        } catch (Hdf5Attributes.Malformed | ArithmeticException e) {
+            report.findings.add(new Finding(Rule.MALFORMED, Severity.MEDIUM, "malformed HDF5: " + e.getMessage(),
+                    "structure", "", source, NAME));
+        } catch (Hdf5Attributes.Unsupported e) {
+            report.skipped.add(new ScanReport.Note(ScanReport.UNSUPPORTED, e.getMessage(), source));
+        }
+        ScanReport text = new ScanReport();
+        searchText(Channels.newInputStream(ch.position(0)), source, text);
+        text.findings.stream().filter(f -> !report.findings.contains(f)).forEach(report.findings::add);
+    }
+
+    /**
+     * Reads up to 16 MiB and walks every JSON object that starts like a Keras config; a Lambda layer is also found as
+     * text ({@code "class_name":"Lambda"} with or without spaces) where the JSON does not parse.
+     */
+    private static void searchText(InputStream in, String source, ScanReport report) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[1 << 16];
         int n;

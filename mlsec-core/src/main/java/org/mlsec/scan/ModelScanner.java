@@ -129,6 +129,8 @@ public final class ModelScanner {
             Format f = Format.detect(head, name);
             if (f == Format.ZIP || f == Format.SEVEN_Z) {
                 Archives.seekable(f, ch, name, source, report, budget, 0);
+            } else if (f == Format.HDF5 && ch instanceof java.nio.channels.FileChannel fc) {
+                KerasScanner.scanH5(fc, source, report); // read at the offsets its structure gives
             } else {
                 f = scanAny(java.nio.channels.Channels.newInputStream(ch), name, source, report, budget, 0, claim);
                 if (f == null) {

@@ -149,6 +149,17 @@ class CsvReaderTest {
     }
 
     @Test
+    void yesNoLabelsAgainstAZeroOneModelAreRefusedNotScoredAsWrong() throws IOException {
+        Dataset train = CsvReader.read(csv("x,y\n1.5,0\n2.5,1\n"), CsvOptions.labelled("y"));
+        Path words = dir.resolve("words.csv");
+        Files.writeString(words, "x,y\n1.5,no\n2.5,yes\n");
+        InputException e = assertThrows(InputException.class,
+                () -> CsvReader.read(words, train.schema(), CsvOptions.labelled("y")));
+        assertTrue(e.getMessage().contains("line 2, column 'y': label 'no' is not one of the model's classes [0, 1]"),
+                e.getMessage());
+    }
+
+    @Test
     void roundTripsThroughTheWriter() throws IOException {
         Dataset d = CsvReader.read(csv("x,c,y\n1.25,\"a,b\",0\n2,b,1\n"), CsvOptions.labelled("y"));
         Path out = dir.resolve("out.csv");

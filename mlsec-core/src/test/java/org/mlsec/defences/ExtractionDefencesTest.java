@@ -15,7 +15,7 @@ import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
 import org.mlsec.defences.ExtractionDefences.Attack;
 import org.mlsec.defences.ExtractionDefences.Report;
-import org.mlsec.defences.ExtractionDefences.Strategy;
+import org.mlsec.attacks.extraction.Extraction.Strategy;
 import org.mlsec.defences.detector.ExtractionAlert;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.LocalModel;

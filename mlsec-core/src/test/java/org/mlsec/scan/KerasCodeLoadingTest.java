@@ -39,7 +39,7 @@ class KerasCodeLoadingTest {
             z.putNextEntry(new ZipEntry("config.json"));
             z.write(config.getBytes(StandardCharsets.UTF_8));
             z.putNextEntry(new ZipEntry("model.weights.h5"));
-            z.write(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 0, 0});
+            z.write(Files.readAllBytes(HdfStructureTest.FIXTURES.resolve("benign.h5"))); // a real HDF5 file, by h5py
             for (String e : extra) {
                 z.putNextEntry(new ZipEntry(e));
                 z.write("import os\n".getBytes(StandardCharsets.UTF_8));

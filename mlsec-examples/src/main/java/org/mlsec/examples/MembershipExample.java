@@ -14,6 +14,11 @@ public final class MembershipExample {
     private MembershipExample() {
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args the model, the members and the non-members, both CSV files in the model's schema
+     */
     public static void main(String[] args) {
         LocalModel model = Mlsec.open(Path.of(args[0]));
         Dataset members = Mlsec.read(Path.of(args[1]), model);

@@ -13,6 +13,11 @@ public final class ScanExample {
     private ScanExample() {
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args the folder or file to scan
+     */
     public static void main(String[] args) {
         System.exit(check(Path.of(args[0])));
     }

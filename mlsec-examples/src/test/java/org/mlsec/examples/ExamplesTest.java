@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,5 +77,83 @@ class ExamplesTest {
         Files.write(bad.resolve("model.pkl"), "cos\nsystem\n(S'echo owned'\ntR.".getBytes(StandardCharsets.US_ASCII));
         String out = stdout(() -> assertEquals(1, ScanExample.check(bad)));
         assertTrue(out.contains("FINDING") && out.contains("system"), out);
+    }
+
+    @Test
+    void theEvasionExampleFindsSmallChangesThatFlipAnOverfitForest() {
+        String out = stdout(() -> EvasionExample.main(new String[] {model.toString(),
+                dir.resolve("non-members.csv").toString()}));
+        Matcher m = Pattern.compile("changed (\\d+\\.\\d)% of rows, median cost (\\d\\.\\d{4})\\s*").matcher(out);
+        assertTrue(m.matches(), out);
+        assertTrue(Double.parseDouble(m.group(1)) > 50, "most rows can be flipped: " + out);
+        assertTrue(Double.parseDouble(m.group(2)) < 0.5, "by a change of less than half a range: " + out);
+    }
+
+    @Test
+    void theStealingExampleCopiesADecisionTreeFromItsLabels() {
+        Dataset all = LaymanBrothers.generate(3_000, 6).select(LaymanBrothers.COLUMNS.subList(1, 24));
+        Split s = Split.random(all, 0.5, 6);
+        Path tree = dir.resolve("tree.mlsec");
+        ModelIo.save(Mlsec.train(s.train(), TrainConfig.defaults(Algorithm.TREE).withMaxDepth(4)), tree);
+        CsvWriter.write(s.train(), dir.resolve("attacker.csv"));
+        CsvWriter.write(s.test(), dir.resolve("held-out.csv"));
+        String out = stdout(() -> StealingExample.main(new String[] {tree.toString(),
+                dir.resolve("attacker.csv").toString(), dir.resolve("held-out.csv").toString()}));
+        Matcher m = Pattern.compile("fidelity (\\d\\.\\d{4}) after (\\d+) queries\\s*").matcher(out);
+        assertTrue(m.matches(), out);
+        assertTrue(Double.parseDouble(m.group(1)) >= 0.99, out);
+        assertTrue(Integer.parseInt(m.group(2)) <= 2_000 + 3_000, "the budget plus the evaluation's queries: " + out);
+    }
+
+    @Test
+    void theBackdoorExampleFlagsAPlantedTriggerAndPassesTheCleanModel() {
+        Dataset all = LaymanBrothers.generate(2_000, 7).select(LaymanBrothers.COLUMNS.subList(1, 24));
+        LocalModel clean = Mlsec.train(all, TrainConfig.defaults(Algorithm.RF).withTrees(20).withSeed(7));
+        var poisoned = org.mlsec.attacks.poisoning.Backdoor.poison(all, new org.mlsec.attacks.poisoning.Backdoor.Config(
+                List.of(org.mlsec.attacks.poisoning.Trigger.parse("AGE=60")), 1, 0.6, 0, 0, 7));
+        LocalModel backdoored = Mlsec.train(poisoned.data(),
+                TrainConfig.defaults(Algorithm.RF).withTrees(20).withSeed(7));
+        int[] status = new int[2];
+        String bad = stdout(() -> status[0] = BackdoorExample.check(backdoored, all));
+        assertEquals(1, status[0], bad);
+        assertTrue(bad.startsWith("TRIGGER AGE="), "the trigger feature is named: " + bad);
+        String ok = stdout(() -> status[1] = BackdoorExample.check(clean, all));
+        assertEquals(0, status[1], ok);
+        assertTrue(ok.startsWith("strongest") || ok.startsWith("no in-range"), ok);
+    }
+
+    @Test
+    void theInversionExamplePrintsTheInformedAttacksSummary() {
+        String out = stdout(() -> InversionExample.main(new String[] {model.toString(),
+                dir.resolve("members.csv").toString(), dir.resolve("non-members.csv").toString(), "SEX"}));
+        assertTrue(out.startsWith("map-informed on SEX: members "), "the summary names method and attribute: " + out);
+        assertTrue(out.matches("(?s).*advantage [+-]\\d+\\.\\d points.*"), "the summary gives the advantage: " + out);
+    }
+
+    @Test
+    void thePoisoningExampleFlagsATargetedLabelEditAndPassesTheSameData() {
+        Dataset trusted = LaymanBrothers.generate(4_000, 8).select(LaymanBrothers.COLUMNS.subList(1, 24));
+        int j = trusted.schema().require("EDUCATION");
+        double[][] x = trusted.x();
+        int[] y = trusted.y().clone();
+        var education = trusted.schema().feature(j);
+        double graduate = education.isCategorical() ? education.categoryIndex("1") : 1;
+        for (int i = 0; i < y.length; i++) {
+            if (x[i][j] == graduate) {
+                y[i] = 1; // every graduate school client now "defaults": a targeted edit, not drift
+            }
+        }
+        Dataset edited = new Dataset(trusted.schema(), x, y);
+        String bad = stdout(() -> assertEquals(1, PoisoningExample.check(trusted, edited)));
+        assertTrue(bad.contains("EDUCATION"), bad);
+        stdout(() -> assertEquals(0, PoisoningExample.check(trusted, trusted)));
+    }
+
+    @Test
+    void theAuditExampleFailsTheBuildOnTheOverfitForest() throws Exception {
+        Dataset data = Mlsec.read(dir.resolve("members.csv"), Mlsec.open(model))
+                .concat(Mlsec.read(dir.resolve("non-members.csv"), Mlsec.open(model)));
+        String out = stdout(() -> assertEquals(1, AuditExample.check(model, data)));
+        assertTrue(out.contains("supply-chain: ") && out.contains("membership-inference: "), out);
     }
 }

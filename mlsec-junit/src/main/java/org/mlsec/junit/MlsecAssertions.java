@@ -44,12 +44,25 @@ public final class MlsecAssertions {
 
     // ---- supply chain -------------------------------------------------------------------------------------------
 
-    /** Every model file in these files or folders scans without a finding, and every one could be read. */
+    /**
+     * Every model file in these files or folders scans without a finding, and every one could be read.
+     *
+     * @param paths model files or folders, scanned without loading anything
+     * @return the scan report
+     * @throws org.opentest4j.AssertionFailedError listing each finding and each file that could not be read
+     */
     public static ScanReport assertScansClean(Path... paths) {
         return assertScansClean(Severity.LOW, paths);
     }
 
-    /** No finding at or above {@code atOrAbove} (lower ones are allowed), and every model file could be read. */
+    /**
+     * No finding at or above {@code atOrAbove} (lower ones are allowed), and every model file could be read.
+     *
+     * @param atOrAbove the lowest severity that fails
+     * @param paths     model files or folders, scanned without loading anything
+     * @return the scan report
+     * @throws org.opentest4j.AssertionFailedError listing each finding and each file that could not be read
+     */
     public static ScanReport assertScansClean(Severity atOrAbove, Path... paths) {
         ScanReport r = ModelScanner.scan(List.of(paths));
         List<String> problems = new ArrayList<>();
@@ -72,21 +85,53 @@ public final class MlsecAssertions {
 
     // ---- integrity ----------------------------------------------------------------------------------------------
 
-    /** The model answers every recorded canary (a file written by {@code mlsec canary record}) as recorded. */
+    /**
+     * The model answers every recorded canary (a file written by {@code mlsec canary record}) as recorded, within
+     * {@link Canaries#DEFAULT_TOLERANCE}.
+     *
+     * @param model    the model checked
+     * @param canaries the canary file
+     * @return the check's result ({@code canaries}, {@code failed})
+     * @throws org.opentest4j.AssertionFailedError naming up to ten canaries answered differently
+     */
     public static Result assertCanariesPass(Classifier model, Path canaries) {
         return assertCanariesPass(model, canaries, Canaries.DEFAULT_TOLERANCE);
     }
 
-    /** As {@link #assertCanariesPass(Classifier, Path)} for a model file of any format mlsec loads. */
+    /**
+     * As {@link #assertCanariesPass(Classifier, Path)} for a model file of any format mlsec loads.
+     *
+     * @param model    the model file, loaded as it is (a tampered class list still loads, so that the canaries see it)
+     * @param canaries the canary file
+     * @return the check's result
+     * @throws org.opentest4j.AssertionFailedError naming up to ten canaries answered differently
+     */
     public static Result assertCanariesPass(Path model, Path canaries) {
         return assertCanariesPass(Models.loadAsIs(model), canaries, Canaries.DEFAULT_TOLERANCE);
     }
 
-    /** The model's probabilities differ from the recorded ones by at most {@code tolerance}. */
+    /**
+     * The model's probabilities differ from the recorded ones by at most {@code tolerance}.
+     *
+     * @param model     the model checked
+     * @param canaries  the canary file
+     * @param tolerance the largest difference allowed in any probability
+     * @return the check's result
+     * @throws org.opentest4j.AssertionFailedError naming up to ten canaries answered differently
+     */
     public static Result assertCanariesPass(Classifier model, Path canaries, double tolerance) {
         return assertCanariesPass(model, Canaries.read(canaries), tolerance);
     }
 
+    /**
+     * As {@link #assertCanariesPass(Classifier, Path, double)} with canaries already read.
+     *
+     * @param model     the model checked
+     * @param canaries  the recorded canaries
+     * @param tolerance the largest difference allowed in any probability
+     * @return the check's result
+     * @throws org.opentest4j.AssertionFailedError naming up to ten canaries answered differently
+     */
     public static Result assertCanariesPass(Classifier model, Canaries.CanaryFile canaries, double tolerance) {
         Result r = Canaries.check(model, canaries, tolerance);
         Path report = write("canaries", r.toJson());
@@ -104,13 +149,36 @@ public final class MlsecAssertions {
     /**
      * Membership inference with {@code method} and {@code references} reference models (trained like the target, from
      * its provenance) separates members from non-members with a ROC AUC below {@code bound} (0.5 is chance).
+     *
+     * @param model      the model attacked, which records how it was trained
+     * @param members    rows it trained on, in its schema
+     * @param nonMembers rows it did not train on, in its schema
+     * @param method     the attack
+     * @param references reference models the attack trains
+     * @param bound      the AUC the attack must stay below
+     * @return the attack's result ({@code auc}, {@code tpr_at_fpr_0_01}, {@code advantage})
+     * @throws org.opentest4j.AssertionFailedError with the measured AUC when it is not below the bound
      */
     public static Result assertMembershipAucBelow(LocalModel model, Dataset members, Dataset nonMembers,
                                                   MembershipMethod method, int references, double bound) {
         return assertMembershipAucBelow(model, members, nonMembers, method, references, bound, MembershipInference.like(model), 42);
     }
 
-    /** As above for any classifier (a remote one too), with reference models trained by {@code trainer}. */
+    /**
+     * As {@link #assertMembershipAucBelow(LocalModel, Dataset, Dataset, MembershipMethod, int, double)} for any
+     * classifier (a remote one too), with reference models trained by {@code trainer}.
+     *
+     * @param model      the model attacked
+     * @param members    rows it trained on, in its schema
+     * @param nonMembers rows it did not train on, in its schema
+     * @param method     the attack
+     * @param references reference models the attack trains
+     * @param bound      the AUC the attack must stay below
+     * @param trainer    how reference models are trained
+     * @param seed       the seed of the attack's random choices
+     * @return the attack's result
+     * @throws org.opentest4j.AssertionFailedError with the measured AUC when it is not below the bound
+     */
     public static Result assertMembershipAucBelow(Classifier model, Dataset members, Dataset nonMembers,
                                                   MembershipMethod method, int references, double bound,
                                                   MembershipInference.ReferenceTrainer trainer, long seed) {
@@ -132,6 +200,13 @@ public final class MlsecAssertions {
     /**
      * The disparate-impact ratio of the model's positive answers (the last class) between the groups of
      * {@code protectedColumn} is at least {@code bound} (0.8: the four-fifths rule).
+     *
+     * @param model           the model measured
+     * @param data            labelled rows in its schema
+     * @param protectedColumn the column whose groups are compared
+     * @param bound           the lowest ratio allowed
+     * @return the measurement ({@code disparate_impact_ratio} and the group rates)
+     * @throws org.opentest4j.AssertionFailedError with the measured ratio when it is below the bound
      */
     public static Result assertFairnessRatioAbove(Classifier model, Dataset data, String protectedColumn, double bound) {
         Result r = Fairness.audit(model, data, List.of(protectedColumn)).get(0);
@@ -152,6 +227,16 @@ public final class MlsecAssertions {
      * The median cost of the smallest change that turns the model's answer into {@code toClass} (L-infinity, in
      * standard deviations of a feature; features in {@code immutable} kept) over up to {@code rows} rows of
      * {@code data} is above {@code bound}. Failed searches count as infinitely costly.
+     *
+     * @param model     the model attacked
+     * @param data      rows in its schema
+     * @param toClass   the answer the attacker wants
+     * @param immutable features the attacker cannot change
+     * @param rows      how many rows are attacked at most
+     * @param bound     the median cost must be above it
+     * @return the attack's result ({@code median_cost}, {@code success_rate}, {@code p90_cost})
+     * @throws IllegalArgumentException if the model has no class {@code toClass}
+     * @throws org.opentest4j.AssertionFailedError with the measured median when it is not above the bound
      */
     public static Result assertEvasionMedianCostAbove(Classifier model, Dataset data, String toClass, List<String> immutable,
                                                       int rows, double bound) {
@@ -163,11 +248,23 @@ public final class MlsecAssertions {
         return assertEvasionMedianCostAbove(model, data, feas, Evasion.Config.defaults(to).withRows(rows), bound);
     }
 
-    /** As above with your own feasibility (input schema, costs) and search settings. */
+    /**
+     * As {@link #assertEvasionMedianCostAbove(Classifier, Dataset, String, List, int, double)} with your own
+     * feasibility (input schema, costs) and search settings.
+     *
+     * @param model       the model attacked
+     * @param data        rows in its schema
+     * @param feasibility what the attacker may change, and what it costs
+     * @param config      the search settings, with the target class
+     * @param bound       the median cost must be above it
+     * @return the attack's result
+     * @throws org.opentest4j.AssertionFailedError with the measured median when it is not above the bound
+     */
     public static Result assertEvasionMedianCostAbove(Classifier model, Dataset data, Feasibility feasibility,
                                                       Evasion.Config config, double bound) {
-        Result r = Evasion.evade(model, data, feasibility, config, Progress.NONE).result();
-        Path report = write("evasion", r.toJson());
+        Evasion.Outcome o = Evasion.evade(model, data, feasibility, config, Progress.NONE);
+        Result r = o.result();
+        Path report = write("evasion", o.toJson());
         double median = r.metric("median_cost");
         if (!(median > bound)) {
             fail(String.format(Locale.ROOT, "expected the median evasion cost (%s, %s norm, %d rows) above %.4f, but measured"
@@ -179,7 +276,11 @@ public final class MlsecAssertions {
 
     // ---- reports ------------------------------------------------------------------------------------------------
 
-    /** The folder the JSON reports go to, or null when {@code mlsec.reportDir} is {@code none}. */
+    /**
+     * The folder the JSON reports go to.
+     *
+     * @return the folder, or null when {@code mlsec.reportDir} is {@code none}
+     */
     public static Path reportDir() {
         String d = System.getProperty("mlsec.reportDir", "target/mlsec/assertions");
         return d.isBlank() || d.equalsIgnoreCase("none") ? null : Path.of(d);

@@ -281,6 +281,11 @@ public final class Guard implements AutoCloseable {
         return handle(address, apiKey, false, () -> reader.read(body.get(), config.maxBatch()), probabilities);
     }
 
+    /** {@link #admit(String, String, String, boolean)} on a body read only once the client is let through. */
+    Admission admitText(String address, String apiKey, java.util.function.Supplier<String> body, boolean probabilities) {
+        return admit(address, apiKey, false, () -> reader.read(body.get(), config.maxBatch()), probabilities);
+    }
+
     /** @param inProcess the address is an in-process client's name, which no API key is asked of */
     Decision handle(String address, String apiKey, boolean inProcess, Rows rows, boolean probabilities) {
         if (model == null) {
@@ -379,12 +384,14 @@ public final class Guard implements AutoCloseable {
      * Steps 5 to 7: the detectors, the hardening and the audit line for the model's answer to an admitted request.
      *
      * @param proba  the model's own probabilities of the ticket's rows, or null for a label-only model
-     * @param labels the model's class indices when {@code proba} is null
+     * @param labels the model's class indices: required when {@code proba} is null; when both are given these are
+     *               the answer's labels (a service whose decision is not the most probable class keeps its own)
      */
     public Decision answer(Ticket ticket, double[][] proba, int[] labels) {
         Validate.notNull(ticket, "ticket");
         int n = ticket.rows.length;
-        Validate.isTrue(proba == null ? labels != null && labels.length == n : proba.length == n,
+        Validate.isTrue(proba == null ? labels != null && labels.length == n
+                        : proba.length == n && (labels == null || labels.length == n),
                 "the model's answer must have one row per admitted row (" + n + ")");
         List<String> raised = List.of();
         try {
@@ -403,7 +410,7 @@ public final class Guard implements AutoCloseable {
             int[] k = new int[n];
             double[][] shown = ticket.probabilities && proba != null ? new double[n][] : null;
             for (int i = 0; i < n; i++) {
-                k[i] = proba != null ? Classifier.argmax(proba[i]) : labels[i];
+                k[i] = labels != null ? labels[i] : Classifier.argmax(proba[i]);
                 Validate.isTrue(k[i] >= 0 && k[i] < schema.classes().size(), "the model answered class index " + k[i]
                         + "; it has " + schema.classes().size() + " classes");
                 if (shown != null) {

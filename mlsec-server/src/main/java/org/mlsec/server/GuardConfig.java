@@ -39,19 +39,25 @@ import org.mlsec.internal.Validate;
  * @param minBodyBytesPerSecond a body arriving slower than this on average is cut off (408; 0: no minimum)
  * @param maxDecompressedBodyBytes a {@code Content-Encoding: gzip} body inflating to more than this is refused (413),
  *                        counted while it is inflated, never after; {@code max_body_bytes} bounds the compressed bytes
+ * @param upstreamTimeoutMs for a guarding proxy ({@link UpstreamModel}): an upstream that has not answered in full
+ *                        after this long is given up on (504)
+ * @param upstreamMaxInFlight for a guarding proxy: requests sent to the upstream at once; a request that cannot be
+ *                        sent within {@code upstream_timeout_ms} because so many are in flight is refused (503)
  */
 public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys,
                           boolean trustProxy, double ratePerSecond, int burst, long quotaRows, String output, int decimals,
                           double noise, double reverseSigmoid, boolean detect, String onAlert, String auditLog,
                           long idleTimeoutMs, int maxClients, java.util.List<String> trustedProxies,
                           String onAuditFailure, long requestDeadlineMs, long minBodyBytesPerSecond,
-                          long maxDecompressedBodyBytes) {
+                          long maxDecompressedBodyBytes, long upstreamTimeoutMs, int upstreamMaxInFlight) {
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
     public static final long DEFAULT_REQUEST_DEADLINE_MS = 30_000;
     public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 4096;
     /** 8 MiB: a gzip body may inflate to eight times the default body limit, and no further. */
     public static final long DEFAULT_MAX_DECOMPRESSED_BODY_BYTES = 8L << 20;
+    public static final long DEFAULT_UPSTREAM_TIMEOUT_MS = 5_000;
+    public static final int DEFAULT_UPSTREAM_MAX_IN_FLIGHT = 64;
 
     /** The settings with the default client bound, proxies, audit policy and body deadlines. */
     public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
@@ -59,7 +65,8 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                        double reverseSigmoid, boolean detect, String onAlert, String auditLog, long idleTimeoutMs) {
         this(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows, output, decimals, noise,
                 reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, DEFAULT_MAX_CLIENTS, java.util.List.of(),
-                "refuse", DEFAULT_REQUEST_DEADLINE_MS, DEFAULT_MIN_BODY_BYTES_PER_SECOND, DEFAULT_MAX_DECOMPRESSED_BODY_BYTES);
+                "refuse", DEFAULT_REQUEST_DEADLINE_MS, DEFAULT_MIN_BODY_BYTES_PER_SECOND, DEFAULT_MAX_DECOMPRESSED_BODY_BYTES,
+                DEFAULT_UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_MAX_IN_FLIGHT);
     }
 
     /** The settings with the default idle timeout. */
@@ -86,6 +93,8 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
         Validate.isTrue(requestDeadlineMs > 0, "request_deadline_ms must be positive");
         Validate.isTrue(minBodyBytesPerSecond >= 0, "min_body_bytes_per_second must not be negative");
         Validate.isTrue(maxDecompressedBodyBytes > 0, "max_decompressed_body_bytes must be positive");
+        Validate.isTrue(upstreamTimeoutMs > 0, "upstream_timeout_ms must be positive");
+        Validate.isTrue(upstreamMaxInFlight > 0, "upstream_max_in_flight must be positive");
     }
 
     /** The on_alert setting as a policy. */
@@ -129,34 +138,47 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
     public GuardConfig withAuditLog(String path) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, path, idleTimeoutMs, maxClients, trustedProxies,
-                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes);
+                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes,
+                upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
     public GuardConfig withIdleTimeout(long ms) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, ms, maxClients, trustedProxies,
-                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes);
+                onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes,
+                upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
     /** These settings with other bounds on clients and on slow bodies. */
     public GuardConfig withLimits(int clients, long deadlineMs, long minBytesPerSecond) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, clients, trustedProxies,
-                onAuditFailure, deadlineMs, minBytesPerSecond, maxDecompressedBodyBytes);
+                onAuditFailure, deadlineMs, minBytesPerSecond, maxDecompressedBodyBytes,
+                upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
     /** These settings with X-Forwarded-For believed from exactly these proxies, and an audit failure policy. */
     public GuardConfig withProxies(java.util.List<String> proxies, String auditFailurePolicy) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, !proxies.isEmpty(), ratePerSecond, burst,
                 quotaRows, output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
-                proxies, auditFailurePolicy, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes);
+                proxies, auditFailurePolicy, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes,
+                upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
     /** These settings with another bound on what a gzip body may inflate to. */
     public GuardConfig withMaxDecompressed(long bytes) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
-                trustedProxies, onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, bytes);
+                trustedProxies, onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, bytes,
+                upstreamTimeoutMs, upstreamMaxInFlight);
+    }
+
+    /** These settings with another upstream timeout and bound on requests in flight (for a guarding proxy). */
+    public GuardConfig withUpstream(long timeoutMs, int maxInFlight) {
+        return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
+                output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
+                trustedProxies, onAuditFailure, requestDeadlineMs, minBodyBytesPerSecond, maxDecompressedBodyBytes,
+                timeoutMs, maxInFlight);
     }
 
     public static GuardConfig read(Path file) {

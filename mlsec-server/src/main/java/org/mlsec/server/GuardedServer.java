@@ -20,6 +20,11 @@ import org.mlsec.model.Classifier;
  * The guarded model server. {@code POST /predict} takes a JSON list of records and answers
  * {@code {"prediction": [...]}} like the talk's Flask app; {@code POST /predict_proba} adds {@code "probability"};
  * {@code GET /health}, {@code GET /metrics} (Prometheus text) and {@code GET /openapi.json} describe it.
+ * <p>
+ * As a guarding proxy ({@link #proxy}) the same server stands in front of an existing scoring API: each request is
+ * {@link Guard#admit admitted} (authenticated, limited, validated: nothing that fails reaches the upstream), the
+ * validated rows are sent to the {@link UpstreamModel}, and its answer goes through {@link Guard#answer} (the
+ * detectors, output hardening, the audit line). An upstream that fails is answered 502, 503 or 504 with the cause.
  */
 public final class GuardedServer implements AutoCloseable {
     static {
@@ -30,6 +35,7 @@ public final class GuardedServer implements AutoCloseable {
     }
 
     private final Classifier model;
+    private final UpstreamModel upstream;
     private final GuardConfig config;
     private final Guard guard;
     private final RateLimiter limiter;
@@ -50,9 +56,30 @@ public final class GuardedServer implements AutoCloseable {
 
     /** @param reference genuine rows (in the model's schema) whose feature dependencies the detector expects */
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config, org.mlsec.data.Dataset reference) {
+        this(org.mlsec.internal.Validate.notNull(model, "model"), null, schema, config, reference);
+    }
+
+    /**
+     * A guarding proxy: every guard of the server in front of another service's scoring API.
+     *
+     * @param upstream  the API requests are forwarded to (its schema names the features sent and its classes)
+     * @param schema    the input schema rows are validated against before anything is forwarded
+     * @param config    the guards (with {@code upstream_timeout_ms} and {@code upstream_max_in_flight})
+     * @param reference genuine rows in the upstream's schema whose dependencies the detectors expect, or null
+     */
+    public static GuardedServer proxy(UpstreamModel upstream, InputSchema schema, GuardConfig config,
+                                      org.mlsec.data.Dataset reference) {
+        return new GuardedServer(null, org.mlsec.internal.Validate.notNull(upstream, "upstream"), schema, config,
+                reference);
+    }
+
+    private GuardedServer(Classifier model, UpstreamModel upstream, InputSchema schema, GuardConfig config,
+                          org.mlsec.data.Dataset reference) {
         this.model = model;
+        this.upstream = upstream;
         this.config = config;
-        this.guard = new Guard(model, schema, config, reference);
+        this.guard = model != null ? new Guard(model, schema, config, reference)
+                : new Guard(upstream.schema(), schema, config, reference);
         this.limiter = guard.limiter();
         this.audit = guard.audit();
         this.forwarded = new ForwardedFor(config.effectiveProxies());
@@ -136,7 +163,9 @@ public final class GuardedServer implements AutoCloseable {
             // With API keys the key names the client; the address (behind trusted proxies) only without them.
             String address = config.apiKeys().isEmpty()
                     ? forwarded.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")) : ctx.req().getRemoteAddr();
-            Guard.Decision d = guard.handleBody(address, ctx.header("X-API-Key"), () -> deadline.body(ctx), proba);
+            Guard.Decision d = upstream == null
+                    ? guard.handleBody(address, ctx.header("X-API-Key"), () -> deadline.body(ctx), proba)
+                    : forward(guard.admitText(address, ctx.header("X-API-Key"), () -> deadline.body(ctx), proba));
             status = d.status();
             for (String a : d.alerts()) {
                 alerts.labelValues(a).inc();
@@ -156,6 +185,25 @@ public final class GuardedServer implements AutoCloseable {
             latency.labelValues(endpoint).observe((System.nanoTime() - t0) / 1e9);
             ctx.req().setAttribute(AUDITED, Boolean.TRUE);
         }
+    }
+
+    /** A proxied request: an admitted one is sent upstream and its answer guarded; a refused one never leaves. */
+    private Guard.Decision forward(Guard.Admission a) {
+        if (!a.admitted()) {
+            return a.refusal();
+        }
+        Guard.Ticket t = a.ticket();
+        org.mlsec.model.remote.HttpClassifier.Answer answer;
+        try {
+            answer = upstream.call(t.rows());
+        } catch (UpstreamModel.Failure f) {
+            ApiError e = new ApiError(f.status(), f.getMessage());
+            if (f.status() == 503) {
+                e.header("Retry-After", "1");
+            }
+            return guard.refuse(t, e);
+        }
+        return guard.answer(t, answer.probabilities(), answer.labels());
     }
 
     /** Request attribute set once the handler has written the request's audit line. */
@@ -180,7 +228,10 @@ public final class GuardedServer implements AutoCloseable {
         Map<String, Object> h = new LinkedHashMap<>();
         boolean auditOk = audit == null || !audit.failing();
         h.put("status", auditOk ? "ok" : "refuse".equals(config.onAuditFailure()) ? "refusing" : "degraded");
-        h.put("features", model.schema().width());
+        h.put("features", guard.schema().width());
+        if (upstream != null) {
+            h.put("upstream", upstream.endpoint().toString());
+        }
         h.put("clients", limiter.clients());
         h.put("max_clients", config.maxClients());
         if (audit != null) {
@@ -228,11 +279,11 @@ public final class GuardedServer implements AutoCloseable {
 
     private Map<String, Object> openApi() {
         Map<String, Object> props = new LinkedHashMap<>();
-        for (Column c : model.schema().features()) {
+        for (Column c : guard.schema().features()) {
             props.put(c.name(), c.isCategorical() ? Map.of("enum", c.categories())
                     : Map.of("type", c.type() == org.mlsec.data.ColumnType.INTEGER ? "integer" : "number"));
         }
-        Map<String, Object> record = Map.of("type", "object", "required", model.schema().featureNames(), "properties", props,
+        Map<String, Object> record = Map.of("type", "object", "required", guard.schema().featureNames(), "properties", props,
                 "additionalProperties", false);
         Map<String, Object> request = Map.of("content", Map.of("application/json", Map.of("schema",
                 Map.of("type", "array", "maxItems", config.maxBatch(), "items", record))));
@@ -241,7 +292,8 @@ public final class GuardedServer implements AutoCloseable {
                         "probability", Map.of("type", "array"))))));
         Map<String, Object> responses = new LinkedHashMap<>();
         responses.put("200", ok);
-        for (String code : List.of("400", "401", "403", "413", "422", "429")) {
+        for (String code : upstream == null ? List.of("400", "401", "403", "413", "422", "429")
+                : List.of("400", "401", "403", "413", "422", "429", "502", "503", "504")) {
             responses.put(code, Map.of("description", "refused; the JSON body names the error, row, field and rule"));
         }
         Map<String, Object> post = Map.of("requestBody", request, "responses", responses);

@@ -238,15 +238,69 @@ public final class Evasion {
             }
             return out;
         }
+
+        /**
+         * The row as the JSON reports write it: row, success, cost, queries, exact, then refused, lower_bound and
+         * certified_radius when known, and the changes.
+         *
+         * @param schema the model's schema, to write the values
+         * @return the row's JSON object
+         */
+        public Map<String, Object> toJson(org.mlsec.data.Schema schema) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("row", row);
+            m.put("success", success);
+            m.put("cost", cost);
+            m.put("queries", queries);
+            m.put("exact", exact);
+            if (refused != null) {
+                m.put("refused", refused);
+            }
+            if (!Double.isNaN(lowerBound)) {
+                m.put("lower_bound", lowerBound);
+            }
+            double radius = Certificates.radius(this);
+            if (!Double.isNaN(radius)) {
+                m.put("certified_radius", radius);
+            }
+            m.put("changes", changeRecords(schema));
+            return m;
+        }
     }
 
     /**
      * The aggregate result and every attacked row.
      *
-     * @param result the aggregate figures
+     * @param result   the aggregate figures
      * @param examples every attacked row, in data order
+     * @param schema   the schema of the attacked rows, to write them
      */
-    public record Outcome(Result result, List<Example> examples) {
+    public record Outcome(Result result, List<Example> examples, org.mlsec.data.Schema schema) {
+        /**
+         * Validates the outcome.
+         *
+         * @param result   the aggregate figures
+         * @param examples every attacked row
+         * @param schema   the schema of the rows
+         */
+        public Outcome {
+            Validate.notNull(result, "result");
+            examples = List.copyOf(examples);
+            Validate.notNull(schema, "schema");
+        }
+
+        /**
+         * What {@code mlsec attack evade --json} writes: the result's figures and every attacked row under
+         * {@code examples}.
+         *
+         * @return the result's JSON with the rows added
+         */
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = result.toJson();
+            m.put("examples", examples.stream().map(e -> e.toJson(schema)).toList());
+            return m;
+        }
+
         /**
          * The successful changed rows, with the original rows' labels (for adversarial training or validation).
          *
@@ -318,7 +372,8 @@ public final class Evasion {
             progress.update("evasion (" + method.key() + ")", done.incrementAndGet(), rows.length);
             return e;
         });
-        return new Outcome(summarise(model, feas, method, c, examples, selectionQueries, invalid), examples);
+        return new Outcome(summarise(model, feas, method, c, examples, selectionQueries, invalid), examples,
+                feas.schema());
     }
 
     /**
@@ -641,27 +696,7 @@ public final class Evasion {
                     .metric("rows_with_positive_bound", bounds.stream().filter(b -> b > 0).count());
         }
         Certificates.summary(examples).forEach(r::metric);
-        List<Map<String, Object>> ex = new ArrayList<>();
-        for (Example e : examples) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("row", e.row());
-            m.put("success", e.success());
-            m.put("cost", e.cost());
-            m.put("queries", e.queries());
-            m.put("exact", e.exact());
-            if (e.refused() != null) {
-                m.put("refused", e.refused());
-            }
-            if (!Double.isNaN(e.lowerBound())) {
-                m.put("lower_bound", e.lowerBound());
-            }
-            if (!Double.isNaN(Certificates.radius(e))) {
-                m.put("certified_radius", Certificates.radius(e));
-            }
-            m.put("changes", e.changeRecords(feas.schema()));
-            ex.add(m);
-        }
-        r.metric("invalid_rows_skipped", invalidRows).metric("examples", ex);
+        r.metric("invalid_rows_skipped", invalidRows);
         r.detail(String.format("%d of %d rows changed to %s (%.1f%%), median %s cost %.4g", ok, examples.size(),
                 model.classes().get(c.to()), 100 * rate, feas.norm().key(), quantile(costs, 0.5)));
         return r.build();

@@ -45,7 +45,158 @@ public final class Extraction {
     public record Stolen(LocalModel surrogate, Result result) {
     }
 
+    /** The extraction strategies; {@link #extract} runs any of them. */
+    public enum Strategy {
+        /** Trains a copy on the answers to queries drawn like the attacker's known rows ({@link Extraction#learn}). */
+        LEARN("learn"),
+        /** Like {@link #LEARN}, with half of the budget spent on rows near the copy's own decision boundary. */
+        LEARN_ACTIVE("learn-active"),
+        /** Queries a grid over some features, the others fixed ({@link Extraction#sweep}). */
+        SWEEP("sweep"),
+        /** Finds a tree model's decision paths from labels alone ({@link Extraction#path}); tree models only. */
+        PATH("path"),
+        /** Solves for a two-class logistic regression's weights from its probabilities ({@link Extraction#equation}). */
+        EQUATION("equation");
+
+        private final String key;
+
+        Strategy(String key) {
+            this.key = key;
+        }
+
+        /**
+         * The name in tables and JSON, as {@code attack steal} reports it.
+         *
+         * @return the strategy's key, such as {@code learn-active}
+         */
+        public String key() {
+            return key;
+        }
+
+        /**
+         * The strategy of a key.
+         *
+         * @param key a strategy's {@link #key()}
+         * @return the strategy
+         * @throws InputException naming every key if {@code key} is none of them
+         */
+        public static Strategy of(String key) {
+            for (Strategy s : values()) {
+                if (s.key.equals(key)) {
+                    return s;
+                }
+            }
+            throw InputException.about("unknown strategy '" + key + "' (expected "
+                    + String.join(", ", java.util.Arrays.stream(values()).map(Strategy::key).toList()) + ")", "strategy");
+        }
+    }
+
+    /**
+     * What an extraction needs besides the target: the strategy and its settings. Settings a strategy does not use
+     * are ignored ({@code vary} and {@code fix} are the sweep's; {@code surrogate} is the family trained by learning
+     * and sweeping).
+     *
+     * @param strategy  the strategy
+     * @param known     the attacker's rows (query marginals, cells, medians), or null
+     * @param budget    queries allowed
+     * @param surrogate the surrogate's family and hyperparameters (learn, sweep)
+     * @param vary      sweep: feature name to the values it takes (see {@link #values})
+     * @param fix       sweep: feature name to its fixed value
+     * @param seed      of every random choice
+     */
+    public record Plan(Strategy strategy, Dataset known, int budget, TrainConfig surrogate,
+                       Map<String, List<String>> vary, Map<String, String> fix, long seed) {
+        /**
+         * Validates the plan.
+         *
+         * @param strategy  the strategy
+         * @param known     the attacker's rows, or null
+         * @param budget    queries allowed, positive
+         * @param surrogate the surrogate's family and hyperparameters
+         * @param vary      sweep: the varied features (at least one for a sweep)
+         * @param fix       sweep: the fixed features
+         * @param seed      of every random choice
+         * @throws InputException if the budget is not positive or a sweep varies nothing
+         */
+        public Plan {
+            Validate.notNull(strategy, "strategy");
+            Validate.positive(budget, "budget");
+            Validate.notNull(surrogate, "surrogate");
+            // Copies that keep the caller's order: the sweep's grid runs through the varied features in it.
+            vary = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vary == null ? Map.of() : vary));
+            fix = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fix == null ? Map.of() : fix));
+            Validate.isTrue(strategy != Strategy.SWEEP || !vary.isEmpty(),
+                    "a sweep needs at least one varied feature", "vary");
+        }
+
+        /**
+         * A plan for a strategy that needs no grid (any but {@link Strategy#SWEEP}, see {@link #sweep}): a
+         * random-forest surrogate, nothing varied or fixed.
+         *
+         * @param strategy the strategy
+         * @param known    the attacker's rows, or null
+         * @param budget   queries allowed
+         * @param seed     of every random choice
+         * @return the plan
+         */
+        public static Plan of(Strategy strategy, Dataset known, int budget, long seed) {
+            return new Plan(strategy, known, budget, TrainConfig.defaults(org.mlsec.model.Algorithm.RF).withSeed(seed),
+                    Map.of(), Map.of(), seed);
+        }
+
+        /**
+         * A plan for the grid sweep, with a random-forest surrogate.
+         *
+         * @param vary   feature name to the values it takes, in order (at least one feature)
+         * @param fix    feature name to its fixed value; the others take {@code known}'s medians
+         * @param known  the attacker's rows, or null
+         * @param budget most rows asked
+         * @param seed   of the surrogate
+         * @return the plan
+         */
+        public static Plan sweep(Map<String, List<String>> vary, Map<String, String> fix, Dataset known, int budget,
+                                 long seed) {
+            return new Plan(Strategy.SWEEP, known, budget,
+                    TrainConfig.defaults(org.mlsec.model.Algorithm.RF).withSeed(seed), vary, fix, seed);
+        }
+
+        /**
+         * This plan with another surrogate family and hyperparameters.
+         *
+         * @param config the surrogate's configuration
+         * @return the new plan
+         */
+        public Plan withSurrogate(TrainConfig config) {
+            return new Plan(strategy, known, budget, config, vary, fix, seed);
+        }
+
+    }
+
     private Extraction() {
+    }
+
+    /**
+     * Steals the target with the plan's strategy: the one verb for every extraction strategy.
+     *
+     * @param target   the model to steal, only queried (labels, or probabilities for equation solving)
+     * @param plan     the strategy and its settings
+     * @param progress told the queries spent (learning and path-finding)
+     * @return the surrogate and the strategy's figures
+     * @throws InputException if the strategy cannot run on this target or its answers teach nothing
+     */
+    public static Stolen extract(Classifier target, Plan plan, Progress progress) {
+        switch (plan.strategy()) {
+            case LEARN:
+            case LEARN_ACTIVE:
+                return learn(target, plan.known(), plan.budget(), plan.strategy() == Strategy.LEARN_ACTIVE,
+                        plan.surrogate(), plan.seed(), progress);
+            case SWEEP:
+                return sweep(target, plan.vary(), plan.fix(), plan.known(), plan.budget(), plan.surrogate());
+            case PATH:
+                return path(target, plan.known(), plan.budget(), plan.seed(), progress);
+            default:
+                return equation(target, plan.seed());
+        }
     }
 
     /** Fidelity (agreement with the target on rows it never trained on) and, when labelled, the surrogate's accuracy. */

@@ -207,23 +207,102 @@ public final class HttpClassifier implements Classifier {
             }
             checkLength(probs, out.length - from, "probability");
             for (int i = 0; i < probs.size() && from + i < out.length; i++) {
-                JsonNode p = probs.get(i);
-                double[] row = new double[k];
-                if (p.isArray() && p.size() == k) {
-                    for (int c = 0; c < k; c++) {
-                        row[c] = number(p.get(c), "probability");
-                    }
-                } else if (p.isNumber() && k == 2) {
-                    row[1] = number(p, "probability");
-                    row[0] = 1 - row[1];
-                } else {
-                    throw new MlsecException(config.endpoint() + " answered a probability of unexpected shape: "
-                            + abbreviate(p.toString()));
-                }
-                out[from + i] = row;
+                out[from + i] = probabilityRow(probs.get(i), k);
             }
         });
         return out;
+    }
+
+    /** One row's probabilities: a per-class list, or the positive class's number for two classes. */
+    private double[] probabilityRow(JsonNode p, int k) {
+        double[] row = new double[k];
+        if (p.isArray() && p.size() == k) {
+            for (int c = 0; c < k; c++) {
+                row[c] = number(p.get(c), "probability");
+            }
+        } else if (p.isNumber() && k == 2) {
+            row[1] = number(p, "probability");
+            row[0] = 1 - row[1];
+        } else {
+            throw new MlsecException(config.endpoint() + " answered a probability of unexpected shape: "
+                    + abbreviate(p.toString()));
+        }
+        return row;
+    }
+
+    /**
+     * One answer of the API read as this classifier reads its answers: the labels mapped to the schema's classes
+     * and, when configured and present, the probabilities.
+     *
+     * @param labels        one class index per row
+     * @param probabilities one row of per-class probabilities per row; null when the answer has none
+     */
+    public record Answer(int[] labels, double[][] probabilities) {
+        /**
+         * Checks there are labels.
+         *
+         * @param labels one class index per row
+         * @param probabilities per-class probabilities per row, or null
+         */
+        public Answer {
+            Validate.notNull(labels, "labels");
+        }
+    }
+
+    /**
+     * The request body this classifier sends for the rows: a JSON list of records, categories as their text (a
+     * number when it looks like one). For a service that calls the API itself (a proxy) and reads the answer with
+     * {@link #read}.
+     *
+     * @param rows the rows, as the schema's features
+     * @return the JSON text
+     */
+    public String requestBody(double[][] rows) {
+        return body(rows);
+    }
+
+    /**
+     * Reads the API's answer to {@code rows} rows, as sent by {@link #requestBody}; nothing is sent and no query is
+     * counted.
+     *
+     * @param json the answer's body
+     * @param rows the rows asked about
+     * @return the labels and, when the answer has them, the probabilities
+     * @throws MlsecException naming what is wrong when the answer is not JSON, lacks the labels, answers another number
+     *                        of rows, a class not in the schema or a probability that is not a number
+     */
+    public Answer read(String json, int rows) {
+        JsonNode answer;
+        try {
+            answer = Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            answer = null;
+        }
+        if (answer == null || !answer.isContainerNode()) {
+            throw new MlsecException(config.endpoint() + " answered something that is not JSON: " + abbreviate(json));
+        }
+        JsonNode labels = field(answer, config.predictionPath(), "prediction");
+        if (!labels.isArray() || labels.size() != rows) {
+            throw new MlsecException(config.endpoint() + " answered " + (labels.isArray() ? labels.size() : 0)
+                    + " prediction values for " + rows + " rows");
+        }
+        int[] k = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            k[i] = classOf(labels.get(i));
+        }
+        double[][] p = null;
+        JsonNode probs = hasProbabilities() ? answer.at(pointer(config.probabilityPath())) : null;
+        if (probs != null && !probs.isMissingNode() && !probs.isNull()) {
+            if (!probs.isArray() || probs.size() != rows) {
+                throw new MlsecException(config.endpoint() + " answered " + (probs.isArray() ? probs.size() : 0)
+                        + " probability values for " + rows + " rows");
+            }
+            p = new double[rows][];
+            for (int i = 0; i < rows; i++) {
+                p[i] = probabilityRow(probs.get(i), schema.classes().size());
+            }
+        }
+        return new Answer(k, p);
     }
 
     private interface BatchHandler {

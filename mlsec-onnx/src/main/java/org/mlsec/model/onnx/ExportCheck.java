@@ -37,6 +37,11 @@ public final class ExportCheck {
      * @param firstDiffering    the first such row (0-based), -1 when none
      */
     public record Result(int rows, double maxAbsDifference, int labelsDiffering, int firstDiffering) {
+        /**
+         * Whether ONNX Runtime answered mlsec's label on every row.
+         *
+         * @return true when no row's label differs
+         */
         public boolean labelsAgree() {
             return labelsDiffering == 0;
         }
@@ -45,7 +50,15 @@ public final class ExportCheck {
     private ExportCheck() {
     }
 
-    /** Compares the ONNX model (file content) with {@code model} on schema-ordered rows. */
+    /**
+     * Compares the ONNX model (file content) with {@code model} on schema-ordered rows, in batches of 8,192.
+     *
+     * @param model the mlsec model that was exported
+     * @param onnx  the ONNX file's content, run by ONNX Runtime
+     * @param rows  rows in the model's schema order
+     * @return the largest probability difference and the rows whose labels differ
+     * @throws org.mlsec.MlsecException if ONNX Runtime cannot run the model or answers another number of classes
+     */
     public static Result compare(LocalModel model, byte[] onnx, double[][] rows) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OnnxLabels labels = OnnxLabels.of(model.classes());
@@ -97,6 +110,12 @@ public final class ExportCheck {
      * uniform in [min, max] (whole numbers for integer columns), or, for half of the values of a column the model
      * splits on, one of its thresholds or the next double below or above it. Infinite ranges (imported models
      * without ranges) are replaced by the span of the thresholds, widened by one.
+     *
+     * @param model the model whose schema and thresholds the rows follow
+     * @param rows  how many rows, positive
+     * @param seed  the seed of every random choice
+     * @return {@code rows} rows in the schema's order
+     * @throws InputException if {@code rows} is not positive
      */
     public static double[][] sample(LocalModel model, int rows, long seed) {
         if (rows < 1) {

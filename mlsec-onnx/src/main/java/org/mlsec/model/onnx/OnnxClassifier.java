@@ -38,6 +38,13 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     private final boolean doubleInput;
     private final AtomicLong queries = new AtomicLong();
 
+    /**
+     * Opens an ONNX model in ONNX Runtime as a black-box classifier.
+     *
+     * @param file   the ONNX file
+     * @param schema the schema of the rows it is asked about
+     * @throws InputException if the file does not exist or ONNX Runtime cannot open it
+     */
     public OnnxClassifier(Path file, Schema schema) {
         this.schema = schema;
         if (!Files.isRegularFile(file)) {

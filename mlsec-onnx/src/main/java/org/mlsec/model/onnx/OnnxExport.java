@@ -31,6 +31,7 @@ public final class OnnxExport {
     static final int IR_VERSION = 8;
     static final int OPSET = 15;
     static final int ML_OPSET = 3;
+    /** The name of the graph's one input: the encoded features as doubles. */
     public static final String INPUT = "features";
 
     /**
@@ -51,19 +52,37 @@ public final class OnnxExport {
     private OnnxExport() {
     }
 
-    /** Writes the model as an ONNX file (atomically: a temporary file then a rename). */
+    /**
+     * Writes the model as an ONNX file (atomically: a temporary file then a rename).
+     *
+     * @param model the model exported
+     * @param file  where the ONNX file goes
+     * @return what was written
+     * @throws InputException if the model cannot be exported
+     */
     public static Exported export(LocalModel model, Path file) {
         Exported e = toOnnx(model);
         write(e, file);
         return e;
     }
 
-    /** Writes an exported model (atomically: a temporary file then a rename), creating the folder. */
+    /**
+     * Writes an exported model (atomically: a temporary file then a rename), creating the folder.
+     *
+     * @param e    the exported model
+     * @param file where it goes
+     */
     public static void write(Exported e, Path file) {
         org.mlsec.internal.AtomicFiles.write(file, out -> out.write(e.bytes()));
     }
 
-    /** The model as ONNX bytes; an InputException names what cannot be exported. */
+    /**
+     * The model as ONNX bytes.
+     *
+     * @param model the model exported
+     * @return the ONNX file's content and what the graph holds
+     * @throws InputException naming what cannot be exported
+     */
     public static Exported toOnnx(LocalModel model) {
         int width = model.encoder().width();
         int k = model.classes().size();

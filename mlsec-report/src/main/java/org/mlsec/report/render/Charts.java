@@ -25,7 +25,12 @@ public final class Charts {
     private Charts() {
     }
 
-    /** The chart of the data. */
+    /**
+     * The chart of the data.
+     *
+     * @param data what to draw: ROC curves, histograms, evasion costs, importances, fairness rates or a fidelity curve
+     * @return the XChart chart
+     */
     public static org.knowm.xchart.internal.chartpart.Chart<?, ?> draw(ChartData data) {
         if (data instanceof ChartData.RocCurves r) {
             return rocLogLog(r.title(), r.names(), r.rocs());
@@ -168,7 +173,13 @@ public final class Charts {
         return chart;
     }
 
-    /** The chart as SVG text (for inlining in the HTML report). */
+    /**
+     * The chart as SVG text (for inlining in the HTML report).
+     *
+     * @param data what to draw
+     * @return the SVG element's text
+     * @throws MlsecException if the chart cannot be drawn
+     */
     public static String svg(ChartData data) {
         try {
             Path tmp = Files.createTempFile("mlsec-chart", ".svg");
@@ -182,7 +193,13 @@ public final class Charts {
         }
     }
 
-    /** Writes the chart as an SVG file (the folders above it made as needed). */
+    /**
+     * Writes the chart as an SVG file (the folders above it made as needed).
+     *
+     * @param data what to draw
+     * @param file the SVG file written
+     * @throws MlsecException if the file cannot be written
+     */
     public static void writeSvg(ChartData data, Path file) {
         org.knowm.xchart.internal.chartpart.Chart<?, ?> chart = draw(data);
         try {

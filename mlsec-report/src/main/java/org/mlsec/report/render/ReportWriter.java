@@ -20,6 +20,15 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
+    /**
+     * Writes the audit's {@code report.json}, {@code report.sarif} and self-contained {@code report.html} into
+     * {@code dir}, creating it.
+     *
+     * @param r        the audit's report
+     * @param dir      the folder written
+     * @param artifact the SARIF artifact location of the model, as given (relative to the source root)
+     * @throws org.mlsec.MlsecException if a file cannot be written
+     */
     public static void write(Audit.Report r, Path dir, String artifact) {
         write(r, dir, Map.of("uri", artifact, "uriBaseId", "%SRCROOT%"));
     }
@@ -28,6 +37,12 @@ public final class ReportWriter {
      * As {@link #write(Audit.Report, Path, String)}, with the SARIF artifact location of {@code artifact} relative to
      * {@code sourceRoot} (the repository root), as GitHub code scanning requires; an absolute {@code file:} URI when
      * the artifact lies outside it.
+     *
+     * @param r          the audit's report
+     * @param dir        the folder written
+     * @param sourceRoot the repository root
+     * @param artifact   the model file audited
+     * @throws org.mlsec.MlsecException if a file cannot be written
      */
     public static void write(Audit.Report r, Path dir, Path sourceRoot, Path artifact) {
         write(r, dir, org.mlsec.scan.ScanReport.artifactLocation(sourceRoot, artifact.toString()));
