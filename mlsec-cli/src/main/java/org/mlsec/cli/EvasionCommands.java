@@ -43,6 +43,12 @@ final class EvasionCommands {
         String norm;
 
         Feasibility feasibility(Schema model, Dataset scaleData) {
+            return feasibility(schema, immutable, costs, norm, model, scaleData);
+        }
+
+        /** The attacker's feasibility from these options' values (train's robust options share it). */
+        static Feasibility feasibility(Path schema, List<String> immutable, Path costs, String norm, Schema model,
+                                       Dataset scaleData) {
             Costs c = costs == null ? Costs.defaults(Norm.LINF) : Costs.read(costs);
             if (norm != null) {
                 c = c.withNorm(Norm.parse(norm));

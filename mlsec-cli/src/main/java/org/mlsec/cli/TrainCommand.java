@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.InputException;
+import org.mlsec.attacks.evasion.Feasibility;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
 import org.mlsec.defences.trainer.DpRandomForest;
@@ -63,11 +64,27 @@ final class TrainCommand implements Callable<Integer> {
     String composition;
 
     @Option(names = "--schema", paramLabel = "FILE",
-            description = "dp-rf: public bounds of the columns (an mlsec input schema, e.g. edited from `mlsec schema infer`).")
+            description = {"dp-rf: public bounds of the columns (an mlsec input schema, e.g. edited from `mlsec schema infer`);",
+                    "robust training: the evader's feasible ranges, categories and rules, as for evade."})
     Path schema;
 
     @Option(names = "--bounds-from-data", description = "dp-rf: take the bounds from the training rows; they leak and epsilon does not cover them.")
     boolean boundsFromData;
+
+    @Option(names = "--robust-radius", paramLabel = "R",
+            description = {"rf/tree: grow every split against an evader who may move each feature by R in the evasion",
+                    "cost units (default: one standard deviation per unit; --costs, --immutable and --schema as evade)."})
+    Double robustRadius;
+
+    @Option(names = "--robust-budget", paramLabel = "COL=R,...", split = ",",
+            description = "rf/tree: per-column robust budgets that replace --robust-radius for those columns.")
+    Map<String, String> robustBudget;
+
+    @Option(names = "--immutable", paramLabel = "A,B", split = ",", description = "Robust training: features the evader cannot change.")
+    List<String> immutable = new java.util.ArrayList<>();
+
+    @Option(names = "--costs", paramLabel = "FILE", description = "Robust training: the evasion cost model (costs.json).")
+    Path costs;
 
     @Option(names = "--features", paramLabel = "A,B,...", split = ",", description = "Train on these columns only.")
     List<String> features;
@@ -99,9 +116,16 @@ final class TrainCommand implements Callable<Integer> {
             all = all.select(features);
         }
         if ("dp-rf".equalsIgnoreCase(algo)) {
+            if (robustRadius != null || robustBudget != null) {
+                throw new InputException("--robust-radius/--robust-budget grow rf and tree models, not dp-rf");
+            }
             return trainDp(all);
         }
         TrainConfig config = config(Algorithm.parse(algo));
+        if (robustRadius != null || robustBudget != null) {
+            Feasibility feas = EvasionCommands.ConstraintOptions.feasibility(schema, immutable, costs, null, all.schema(), all);
+            config = config.withRobust(feas.robustness(robustRadius == null ? 0 : robustRadius, parseBudgets(robustBudget)));
+        }
         TrainAndTest.Tested r = TrainAndTest.run(all, config, testFraction, data.data.toString(), Output.progress());
         LocalModel trained = r.model().withProvenance(r.model().provenance().withMissing(data.lastMissing));
         ModelIo.save(trained, out);
@@ -112,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
                 r.heldOut() ? Output.pct(r.testAccuracy()) : "n/a (no rows held out)", r.seconds());
         if (!config.monotone().isEmpty()) {
             System.out.println("  monotone constraints " + config.monotone());
+        }
+        if (config.robust() != null) {
+            System.out.printf("  robust splits: radius %s%s in evasion cost units, %d of %d columns movable%n",
+                    Output.num(config.robust().radius()), config.robust().budgets().isEmpty() ? ""
+                            : ", budgets " + config.robust().budgets(), config.robust().reach().size(), all.schema().width());
         }
         System.out.println("  saved to " + out);
         Map<String, Object> res = r.toJson();
@@ -192,6 +221,19 @@ final class TrainCommand implements Callable<Integer> {
             c = c.withMonotone(parseDirections(monotone));
         }
         return c;
+    }
+
+    /** Reads {@code --robust-budget}: column to a cost (Robustness checks the range and the columns). */
+    static Map<String, Double> parseBudgets(Map<String, String> spec) {
+        Map<String, Double> budgets = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : spec == null ? Map.<String, String>of().entrySet() : spec.entrySet()) {
+            try {
+                budgets.put(e.getKey().trim(), Double.parseDouble(e.getValue().trim()));
+            } catch (NumberFormatException ex) {
+                throw new InputException("--robust-budget " + e.getKey() + "=" + e.getValue() + ": the budget must be a number");
+            }
+        }
+        return budgets;
     }
 
     /** Reads the directions of {@code --monotone}: +1, 1, -1 or 0 (TrainConfig checks the range and the columns). */

@@ -155,6 +155,44 @@ class EvasionCliTest {
     }
 
     @Test
+    void robustTrainingIsWiredThroughTrainAndDefend() throws Exception {
+        Path model = dir.resolve("robust.mlsec");
+        Cli r = Cli.run("train", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--algo", "tree",
+                "--max-depth", "4", "--robust-radius", "0.3", "--robust-budget", "PAY_0=1", "--immutable", IMMUTABLE,
+                "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("robust splits: radius 0.3"), r.out());
+        java.util.Map<String, String> h = org.mlsec.model.ModelIo.load(model).provenance().hyperparameters();
+        assertEquals("0.3", h.get("robust_radius"));
+        assertEquals("{\"PAY_0\":1.0}", h.get("robust_budget"));
+        assertTrue(h.get("robust_reach").contains("\"PAY_2\"") && !h.get("robust_reach").contains("\"SEX\""), h.toString());
+        String[] base = {"train", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--out",
+                dir.resolve("x.mlsec").toString()};
+        assertEquals(2, Cli.run(concat(base, "--algo", "gbt", "--robust-radius", "0.3")).code());
+        assertEquals(2, Cli.run(concat(base, "--robust-radius", "-1")).code());
+        assertEquals(2, Cli.run(concat(base, "--robust-budget", "PAY_0=abc")).code());
+        assertEquals(2, Cli.run(concat(base, "--algo", "dp-rf", "--epsilon", "1", "--bounds-from-data",
+                "--robust-radius", "0.3")).code());
+        Cli unknown = Cli.run(concat(base, "--robust-budget", "NO_SUCH=1"));
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("NO_SUCH"), unknown.err());
+
+        Path json = dir.resolve("defend-robust.json");
+        Cli d = Cli.run("defend", "evasion", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees",
+                "5", "--max-depth", "3", "--min-leaf", "100", "--immutable", IMMUTABLE, "--rows", "40",
+                "--adversarial-rows", "100", "--rounds", "1", "--robust-radius", "0.5,1", "--json", json.toString());
+        assertEquals(0, d.code(), d.err());
+        JsonNode rows = CliTest.json(json).get("defences");
+        assertEquals(4, rows.size(), rows.toString());
+        assertTrue(rows.get(2).get("defence").asText().startsWith("robust splits (radius 0.5"), rows.toString());
+        assertTrue(rows.get(3).get("defence").asText().startsWith("robust splits (radius 1"), rows.toString());
+        for (JsonNode row : rows) {
+            assertTrue(row.get("training_seconds").asDouble() > 0 && row.has("median_cost"), row.toString());
+        }
+        assertTrue(d.out().contains("train s"), d.out());
+    }
+
+    @Test
     void badOptionsAreUsageErrors() throws Exception {
         Path model = dir.resolve("bad.mlsec");
         Cli.run("train", "--data", train.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "3", "--max-depth", "2",

@@ -30,15 +30,24 @@ import org.mlsec.internal.Validate;
  * @param monotone     monotone constraints of tree models: schema column name to +1 (the probability of the last
  *                     class, "default" in a binary problem, never falls as the column grows) or -1 (never rises);
  *                     empty for none. Zero entries mean "unconstrained" and are dropped.
+ * @param robust       robust tree training against evasion (rf and tree only): the attacker's budget and reach that
+ *                     every split is chosen against; null for ordinary training
  */
 public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
-                          double learningRate, double l2, long seed, int threads, Map<String, Integer> monotone) {
+                          double learningRate, double l2, long seed, int threads, Map<String, Integer> monotone,
+                          Robustness robust) {
     /** The {@code maxFeatures} value meaning the square root of the number of features. */
     public static final double SQRT = -1;
     /** The seed of the defaults. */
     public static final long DEFAULT_SEED = 42;
     /** The hyperparameter under which monotone constraints are saved: a JSON object such as {"months_late":1}. */
     public static final String MONOTONE_KEY = "monotone_constraints";
+    /** The hyperparameter of the robust training radius (absent for ordinary training). */
+    public static final String ROBUST_RADIUS_KEY = "robust_radius";
+    /** The hyperparameter of the per-column robust budgets: a JSON object of column name to cost. */
+    public static final String ROBUST_BUDGET_KEY = "robust_budget";
+    /** The hyperparameter of the per-column reach: a JSON object of column name to {down, up, lo, hi, whole}. */
+    public static final String ROBUST_REACH_KEY = "robust_reach";
 
     /**
      * Checks every setting's range; monotone constraints are for tree models only.
@@ -55,6 +64,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @param monotone monotone constraints of tree models: schema column name to +1 (the probability of the last class,
      *     "default" in a binary problem, never falls as the column grows) or -1 (never rises); empty for none. Zero
      *     entries mean "unconstrained" and are dropped.
+     * @param robust robust tree training against evasion (rf and tree only), or null for ordinary training
      */
     public TrainConfig {
         Validate.notNull(algorithm, "algorithm");
@@ -70,6 +80,29 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         monotone = checkedMonotone(monotone);
         Validate.isTrue(monotone.isEmpty() || algorithm != Algorithm.LR,
                 "monotone constrains tree models (rf, tree, gbt), not " + algorithm.flag(), "monotone");
+        Validate.isTrue(robust == null || algorithm == Algorithm.RF || algorithm == Algorithm.TREE,
+                "robust training grows forests and single trees (rf, tree), not " + algorithm.flag(), "robust-radius");
+        Validate.isTrue(robust == null || monotone.isEmpty(),
+                "robust training and monotone constraints cannot be combined", "robust-radius");
+    }
+
+    /**
+     * A configuration without robust training.
+     *
+     * @param algorithm model family
+     * @param trees trees in a forest, or boosting rounds
+     * @param maxDepth deepest level of a tree
+     * @param minLeaf fewest training rows in a leaf
+     * @param maxFeatures share of features drawn at each split, or {@link #SQRT}
+     * @param learningRate shrinkage of boosting steps
+     * @param l2 L2 penalty
+     * @param seed every random choice follows from it
+     * @param threads worker threads (0: one per core)
+     * @param monotone monotone constraints of tree models, column name to direction; empty for none
+     */
+    public TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
+                       double learningRate, double l2, long seed, int threads, Map<String, Integer> monotone) {
+        this(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone, null);
     }
 
     /**
@@ -87,7 +120,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      */
     public TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minLeaf, double maxFeatures,
                        double learningRate, double l2, long seed, int threads) {
-        this(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, Map.of());
+        this(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, Map.of(), null);
     }
 
     /**
@@ -116,7 +149,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withTrees(int n) {
-        return new TrainConfig(algorithm, n, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone);
+        return new TrainConfig(algorithm, n, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone, robust);
     }
 
     /**
@@ -126,7 +159,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withMaxDepth(int d) {
-        return new TrainConfig(algorithm, trees, d, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone);
+        return new TrainConfig(algorithm, trees, d, minLeaf, maxFeatures, learningRate, l2, seed, threads, monotone, robust);
     }
 
     /**
@@ -136,7 +169,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withMinLeaf(int k) {
-        return new TrainConfig(algorithm, trees, maxDepth, k, maxFeatures, learningRate, l2, seed, threads, monotone);
+        return new TrainConfig(algorithm, trees, maxDepth, k, maxFeatures, learningRate, l2, seed, threads, monotone, robust);
     }
 
     /**
@@ -146,7 +179,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withMaxFeatures(double f) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, f, learningRate, l2, seed, threads, monotone);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, f, learningRate, l2, seed, threads, monotone, robust);
     }
 
     /**
@@ -156,7 +189,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withLearningRate(double r) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, r, l2, seed, threads, monotone);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, r, l2, seed, threads, monotone, robust);
     }
 
     /**
@@ -166,7 +199,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withL2(double v) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, v, seed, threads, monotone);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, v, seed, threads, monotone, robust);
     }
 
     /**
@@ -176,7 +209,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, s, threads, monotone);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, s, threads, monotone, robust);
     }
 
     /**
@@ -186,7 +219,7 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      * @return the new configuration
      */
     public TrainConfig withThreads(int t) {
-        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, t, monotone);
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, t, monotone, robust);
     }
 
     /**
@@ -197,7 +230,18 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
      */
     public TrainConfig withMonotone(Map<String, Integer> constraints) {
         return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads,
-                constraints);
+                constraints, robust);
+    }
+
+    /**
+     * The same settings with robust tree training against this attacker (null: ordinary training).
+     *
+     * @param r the attacker's budget and reach
+     * @return the new configuration
+     */
+    public TrainConfig withRobust(Robustness r) {
+        return new TrainConfig(algorithm, trees, maxDepth, minLeaf, maxFeatures, learningRate, l2, seed, threads,
+                monotone, r);
     }
 
     /**
@@ -227,8 +271,9 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
                 }
                 m.put("max_depth", maxDepth == Integer.MAX_VALUE ? "none" : Integer.toString(maxDepth));
                 m.put("min_leaf", Integer.toString(minLeaf));
-                m.put("criterion", "gini");
+                m.put("criterion", robust == null ? "gini" : "adversarial_gini");
                 putMonotone(m);
+                putRobust(m);
                 break;
             case GBT:
                 m.put("trees", Integer.toString(trees));
@@ -281,6 +326,9 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         }
         if (h.containsKey(MONOTONE_KEY)) {
             c = c.withMonotone(parseMonotone(h.get(MONOTONE_KEY)));
+        }
+        if (h.containsKey(ROBUST_RADIUS_KEY)) {
+            c = c.withRobust(parseRobust(h));
         }
         return c;
     }
@@ -353,6 +401,50 @@ public record TrainConfig(Algorithm algorithm, int trees, int maxDepth, int minL
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private void putRobust(Map<String, String> m) {
+        if (robust == null) {
+            return;
+        }
+        m.put(ROBUST_RADIUS_KEY, Values.format(robust.radius()));
+        try {
+            if (!robust.budgets().isEmpty()) {
+                m.put(ROBUST_BUDGET_KEY, Json.MAPPER.writeValueAsString(robust.budgets()));
+            }
+            m.put(ROBUST_REACH_KEY, Json.MAPPER.writeValueAsString(robust.reach()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Robustness parseRobust(Map<String, String> h) {
+        String text = h.get(ROBUST_RADIUS_KEY) + " " + h.get(ROBUST_BUDGET_KEY) + " " + h.get(ROBUST_REACH_KEY);
+        try {
+            double radius = Double.parseDouble(h.get(ROBUST_RADIUS_KEY));
+            Map<String, Double> budgets = new LinkedHashMap<>();
+            if (h.containsKey(ROBUST_BUDGET_KEY)) {
+                for (Map.Entry<String, JsonNode> e : Json.MAPPER.readTree(h.get(ROBUST_BUDGET_KEY)).properties()) {
+                    budgets.put(e.getKey(), e.getValue().asDouble());
+                }
+            }
+            Map<String, Robustness.Reach> reach = new LinkedHashMap<>();
+            JsonNode node = Json.MAPPER.readTree(h.getOrDefault(ROBUST_REACH_KEY, "{}"));
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                JsonNode r = e.getValue();
+                reach.put(e.getKey(), new Robustness.Reach(r.path("down").asDouble(), r.path("up").asDouble(),
+                        number(r.path("lo"), Double.NEGATIVE_INFINITY), number(r.path("hi"), Double.POSITIVE_INFINITY),
+                        r.path("whole").asBoolean()));
+            }
+            return new Robustness(radius, budgets, reach);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new InputException("malformed robust hyperparameters '" + text + "': " + e.getMessage());
+        }
+    }
+
+    /** A saved bound: a number, or null/text for an infinite one. */
+    private static double number(JsonNode n, double missing) {
+        return n.isNumber() ? n.asDouble() : n.isTextual() ? Double.parseDouble(n.asText()) : missing;
     }
 
     private static Map<String, Integer> parseMonotone(String json) {

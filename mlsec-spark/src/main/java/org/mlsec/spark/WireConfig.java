@@ -22,6 +22,11 @@ final class WireConfig implements Serializable {
 
     /** @param threads worker threads of one task (an executor runs several tasks side by side) */
     WireConfig(TrainConfig c, int threads) {
+        if (c.robust() != null) {
+            // Rebuilt without it, the executors would train ordinary trees under a robust model's name.
+            throw new org.mlsec.InputException("the Spark engine does not train robust trees (robust_radius "
+                    + c.robust().radius() + "); use the local engine");
+        }
         algorithm = c.algorithm().name();
         trees = c.trees();
         maxDepth = c.maxDepth();

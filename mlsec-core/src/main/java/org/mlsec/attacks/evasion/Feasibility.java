@@ -456,4 +456,38 @@ public final class Feasibility {
         }
         return out;
     }
+    /**
+     * The reach of robust tree training against this attacker: per column, how far a budget moves a row (the
+     * budget over the column's unit cost; nothing for an immutable column; only in a one-way column's direction;
+     * within the feasible range; a categorical column anywhere when one change costs at most the budget). Rules over
+     * several columns are not folded in, so the reach is a box that contains every feasible change of that cost.
+     *
+     * @param radius  the budget of every column, in this cost model's units
+     * @param budgets per-column budgets that replace the radius (column name to cost); may be empty
+     * @return the settings {@link org.mlsec.model.TrainConfig#withRobust(org.mlsec.model.Robustness)} takes
+     */
+    public org.mlsec.model.Robustness robustness(double radius, Map<String, Double> budgets) {
+        org.mlsec.model.Robustness check = new org.mlsec.model.Robustness(radius, budgets, Map.of());
+        for (String name : check.budgets().keySet()) {
+            schema.require(name);
+        }
+        Map<String, org.mlsec.model.Robustness.Reach> reach = new java.util.LinkedHashMap<>();
+        for (int j = 0; j < width(); j++) {
+            String name = schema.feature(j).name();
+            double budget = check.budget(name);
+            if (!mutable[j] || budget <= 0) {
+                continue;
+            }
+            if (categorical(j)) {
+                if (unitCost[j] <= budget) {
+                    reach.put(name, new org.mlsec.model.Robustness.Reach(1, 1, 0, 1, true));
+                }
+                continue;
+            }
+            double d = reach(j, budget);
+            reach.put(name, new org.mlsec.model.Robustness.Reach(direction[j] > 0 ? 0 : d, direction[j] < 0 ? 0 : d,
+                    lo[j], hi[j], integer[j]));
+        }
+        return new org.mlsec.model.Robustness(radius, check.budgets(), reach);
+    }
 }

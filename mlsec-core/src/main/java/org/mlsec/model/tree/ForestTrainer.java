@@ -72,7 +72,8 @@ public final class ForestTrainer {
         int[] y = pool.y();
         int k = pool.schema().classes().size();
         TreeParams params = TreeParams.classification(c.maxDepth(), c.minLeaf(),
-                forest ? c.featureShare(grower.features()) : 1.0).withMonotone(c.monotoneDirections(pool.schema()));
+                forest ? c.featureShare(grower.features()) : 1.0).withMonotone(c.monotoneDirections(pool.schema()))
+                .withRobust(c.robust() == null ? null : c.robust().perturbation(pool.schema()));
         AtomicInteger done = new AtomicInteger();
         List<Tree> built = Parallel.map(trees, c.threads(), t -> {
             SplittableRandom rng = new SplittableRandom(mix(c.seed(), t));

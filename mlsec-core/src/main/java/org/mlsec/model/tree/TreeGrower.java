@@ -17,6 +17,25 @@ import java.util.SplittableRandom;
  * [lo, mid], the right [mid, hi]), while other splits hand the bounds down unchanged. Leaves are clipped into their
  * bounds, so every leaf left of a constrained split is at most every leaf right of it and the tree is monotone.
  * Without constraints nothing of this runs and the trees are exactly the unconstrained ones.
+ *
+ * <p>Robust growth ({@link TreeParams#robust()}, binary classification) chooses each split against an attacker who
+ * may move every row within its feasible {@link Perturbation}, following Chen, Zhang, Boning and Hsieh, "Robust
+ * Decision Trees Against Adversarial Examples" (ICML 2019) and GROOT (Vos and Verwer, "Efficient Training of Robust
+ * Decision Trees Against Adversarial Examples", ICML 2021). For a threshold t on feature f a row whose reachable
+ * interval on f lies at or below t certainly goes left, one whose interval lies above t certainly goes right, and
+ * one whose interval contains t is uncertain: the attacker puts it on whichever side hurts most. A split is scored
+ * by GROOT's adversarial Gini impurity, the children's weighted impurity after the attacker's worst placement of the
+ * uncertain rows (a concave function of the numbers of each class moved, maximised exactly for up to 24 uncertain
+ * rows of the rarer class and by its continuous, conservative bound above, at the box's edges), and
+ * only a split with a positive adversarial gain is taken. The uncertain rows then go where the attacker put them
+ * (GROOT), and each child remembers the side: its box on f ends at t (left) or starts above it (right), and every
+ * later split intersects a row's reachable interval with its node's box, so an attacker is never credited with
+ * moving a row to both sides of one threshold. The reachable intervals are monotone in the row's value, so the
+ * presorted order still serves: certainly-left rows are a prefix and certainly-right rows a suffix of it, and the
+ * thresholds worth trying are the midpoints between consecutive distinct interval ends, found in one merge. The
+ * perturbation is a box per row (each feature moved up to its own reach), which contains the attacker's cost ball
+ * under every norm; it honours immutable features (radius 0), one-way features, feasible ranges and whole numbers.
+ * With no movable feature the trees are exactly the ordinary ones.
  */
 public final class TreeGrower {
     private final double[][] cols;
@@ -120,6 +139,106 @@ public final class TreeGrower {
         return Math.rint(share * 0x1p24) * 0x1p-24;
     }
 
+    /** Uncertain rows of the rarer class up to which the attacker's placement is searched exactly. */
+    static final int EXACT_UNCERTAIN = 24;
+
+    /** Weighted Gini impurity of a node of a class-0 and b class-1 weight: (a + b) gini = 2ab / (a + b). */
+    static double impurity(double a, double b) {
+        double s = a + b;
+        return s > 0 ? 2 * a * b / s : 0;
+    }
+
+    /**
+     * GROOT's adversarial Gini impurity of a binary split (Vos &amp; Verwer 2021): l0, l1 weight of each class is
+     * certainly left, r0, r1 certainly right, and u0, u1 uncertain (the attacker may put it on either side). The
+     * attacker moves x of the u0 and y of the u1 to the left so as to maximise the children's weighted impurity
+     * G(x, y) = imp(l0 + x, l1 + y) + imp(r0 + u0 - x, r1 + u1 - y). G is concave (imp is concave and 1-homogeneous),
+     * so for a fixed x its best whole y is the floor or ceiling of its stationary point, where both children have the
+     * same class shares: y = ((l0 + x)(r1 + u1) - (r0 + u0 - x) l1) / (l0 + r0 + u0), clipped into [0, u1]. The
+     * four edges of the box are searched so; when the rarer uncertain class has at most {@link #EXACT_UNCERTAIN}
+     * weight, every x (or y) is tried and the maximum is exact. Above that, the continuous maximum over the box (on
+     * its boundary, since the unconstrained maximum is a whole line that, if it meets the box, also crosses its
+     * boundary) is returned: never below the attacker's best whole placement, so the split is judged
+     * conservatively.
+     *
+     * @param enough a value at which the search may stop (the split is then of no use), +infinity for none
+     * @param move receives the attacker's best whole placement found (x, y)
+     * @return the attacker's maximum weighted impurity (or at least {@code enough})
+     */
+    static double attack(double l0, double l1, double u0, double u1, double r0, double r1, double enough,
+                         double[] move) {
+        move[0] = 0;
+        move[1] = 0;
+        double best = impurity(l0, l1) + impurity(r0 + u0, r1 + u1);
+        if (u0 == 0 && u1 == 0) {
+            return best;
+        }
+        best = Math.max(best, placeY(l0, l1, u0, u1, r0, r1, 0, best, move));
+        best = Math.max(best, placeY(l0, l1, u0, u1, r0, r1, u0, best, move));
+        best = Math.max(best, placeX(l0, l1, u0, u1, r0, r1, 0, best, move));
+        best = Math.max(best, placeX(l0, l1, u0, u1, r0, r1, u1, best, move));
+        if (best >= enough) {
+            return best;
+        }
+        if (Math.min(u0, u1) <= EXACT_UNCERTAIN) {
+            if (u0 <= u1) {
+                for (double x = 1; x < u0; x++) {
+                    best = Math.max(best, placeY(l0, l1, u0, u1, r0, r1, x, best, move));
+                }
+            } else {
+                for (double y = 1; y < u1; y++) {
+                    best = Math.max(best, placeX(l0, l1, u0, u1, r0, r1, y, best, move));
+                }
+            }
+            return best;
+        }
+        double a0 = l0 + r0 + u0;
+        double a1 = l1 + r1 + u1;
+        double cont = best;
+        for (double x : new double[] {0, u0}) {
+            double y = a0 > 0 ? clamp(((l0 + x) * (r1 + u1) - (r0 + u0 - x) * l1) / a0, 0, u1) : 0;
+            cont = Math.max(cont, impurity(l0 + x, l1 + y) + impurity(r0 + u0 - x, r1 + u1 - y));
+        }
+        for (double y : new double[] {0, u1}) {
+            double x = a1 > 0 ? clamp(((l1 + y) * (r0 + u0) - (r1 + u1 - y) * l0) / a1, 0, u0) : 0;
+            cont = Math.max(cont, impurity(l0 + x, l1 + y) + impurity(r0 + u0 - x, r1 + u1 - y));
+        }
+        return cont;
+    }
+
+    /** The attacker's best whole y for x class-0 rows moved left; updates move when it beats best. */
+    private static double placeY(double l0, double l1, double u0, double u1, double r0, double r1, double x,
+                                 double best, double[] move) {
+        return place(l0, l1, u0, u1, r0, r1, x, best, move, 0, 1);
+    }
+
+    /** The attacker's best whole x for y class-1 rows moved left: placeY with the classes swapped. */
+    private static double placeX(double l0, double l1, double u0, double u1, double r0, double r1, double y,
+                                 double best, double[] move) {
+        return place(l1, l0, u1, u0, r1, r0, y, best, move, 1, 0);
+    }
+
+    /**
+     * For {@code fixed} rows of the first class moved left, the best whole number of the second class to move: the
+     * floor or ceiling of the stationary point; writes (fixed, it) to move[first], move[second] when it beats best.
+     */
+    private static double place(double l0, double l1, double u0, double u1, double r0, double r1, double fixed,
+                                double best, double[] move, int first, int second) {
+        double a0 = l0 + r0 + u0;
+        double stationary = a0 > 0 ? ((l0 + fixed) * (r1 + u1) - (r0 + u0 - fixed) * l1) / a0 : 0;
+        double top = best;
+        for (double other : new double[] {Math.floor(stationary), Math.ceil(stationary)}) {
+            other = clamp(other, 0, u1);
+            double g = impurity(l0 + fixed, l1 + other) + impurity(r0 + u0 - fixed, r1 + u1 - other);
+            if (g > top) {
+                top = g;
+                move[first] = fixed;
+                move[second] = other;
+            }
+        }
+        return top;
+    }
+
     static int[] argsort(double[] v) {
         int n = v.length;
         // Sort (value, index) pairs through order-preserving 64-bit keys: no boxing, no comparator.
@@ -157,6 +276,24 @@ public final class TreeGrower {
         final int mtry;
         /** Monotone direction per feature, or null when nothing is constrained. */
         final int[] monotone;
+        /** The attacker's perturbation of robust growth, or null for ordinary CART. */
+        final Perturbation robust;
+        // Robust scan buffers (null without robust growth): reachable interval ends, class-weight prefix sums,
+        // merged interval ends.
+        double[] reachLo;
+        double[] reachHi;
+        double[] cum0;
+        double[] cum1;
+        double[] events;
+        final double[] move = new double[2];
+        // The best robust split of the node being scanned.
+        double bScore;
+        int bFeature;
+        double bThreshold;
+        int bCertainLeft;
+        int bUncertainEnd;
+        double bMove0;
+        double bMove1;
         // Growing node arrays.
         int count;
         int[] feature = new int[64];
@@ -198,6 +335,18 @@ public final class TreeGrower {
             }
             this.mtry = p.featuresPerSplit(features);
             this.monotone = directions(p.monotone());
+            Perturbation pert = p.robust();
+            if (pert != null && pert.width() != features) {
+                throw new IllegalArgumentException("a perturbation of " + pert.width() + " features for " + features);
+            }
+            this.robust = pert != null && pert.any() ? pert : null;
+            if (robust != null) {
+                reachLo = new double[m];
+                reachHi = new double[m];
+                cum0 = new double[m + 1];
+                cum1 = new double[m + 1];
+                events = new double[2 * m];
+            }
         }
 
         int newNode() {
@@ -248,6 +397,10 @@ public final class TreeGrower {
             if (monotone != null && k != 2) {
                 throw new IllegalArgumentException("monotone constraints need two classes, not " + k);
             }
+            if (robust != null && (k != 2 || monotone != null)) {
+                throw new IllegalArgumentException(k != 2 ? "robust splits need two classes, not " + k
+                        : "robust splits and monotone constraints cannot be combined");
+            }
             width = k;
             value = new double[64 * k];
             int root = newNode();
@@ -265,12 +418,21 @@ public final class TreeGrower {
             double[][] stackCounts = new double[64][];
             double[] stackLo = new double[64];
             double[] stackHi = new double[64];
+            // Robust growth: per node, the box the attacker's changes are held in by the splits above it.
+            double[][] stackBoxLo = new double[64][];
+            double[][] stackBoxHi = new double[64][];
             int sp = 0;
             stackNode[sp] = root;
             stackStart[sp] = 0;
             stackEnd[sp] = m;
             stackDepth[sp] = 0;
             stackCounts[sp] = rootCounts;
+            if (robust != null) {
+                stackBoxLo[sp] = new double[features];
+                stackBoxHi[sp] = new double[features];
+                Arrays.fill(stackBoxLo[sp], Double.NEGATIVE_INFINITY);
+                Arrays.fill(stackBoxHi[sp], Double.POSITIVE_INFINITY);
+            }
             stackLo[sp] = 0;
             stackHi[sp] = 1;
             sp++;
@@ -285,6 +447,8 @@ public final class TreeGrower {
                 double[] counts = stackCounts[sp];
                 double lo = stackLo[sp];
                 double hi = stackHi[sp];
+                double[] boxLo = stackBoxLo[sp];
+                double[] boxHi = stackBoxHi[sp];
                 int n = end - start;
                 System.arraycopy(counts, 0, value, node * k, k);
                 samples[node] = n;
@@ -305,96 +469,114 @@ public final class TreeGrower {
                     parentScore += c * c;
                 }
                 parentScore /= total;
-                // Any split is taken, even one that leaves the Gini impurity as it is (as scikit-learn does): a node
-                // of XOR-like rows only becomes separable one level further down, and a fully grown tree must get there.
-                double bestScore = Double.NEGATIVE_INFINITY;
-                int bestFeature = -1;
-                int bestLeftRows = 0;
-                double bestThreshold = 0;
-                int visited = 0;
-                for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
-                    int pick = drawn + rng.nextInt(features - drawn);
-                    int f = featurePool[pick];
-                    featurePool[pick] = featurePool[drawn];
-                    featurePool[drawn] = f;
-                    int[] ord = order[f];
-                    double[] col = cols[f];
-                    if (col[ord[start]] == col[ord[end - 1]]) {
-                        continue; // constant here: does not count as a drawn feature, as in scikit-learn
-                    }
-                    visited++;
-                    int direction = monotone == null ? 0 : monotone[f];
-                    Arrays.fill(leftW, 0);
-                    double wl = 0;
-                    int minLeaf = p.minLeaf();
-                    for (int i = start; i < end - 1; i++) {
-                        int r = ord[i];
-                        double w = weight[r];
-                        leftW[y[r]] += w;
-                        wl += w;
-                        int nLeft = i - start + 1;
-                        if (nLeft < minLeaf) {
-                            continue;
-                        }
-                        if (n - nLeft < minLeaf) {
-                            break;
-                        }
-                        double v = col[r];
-                        double next = col[ord[i + 1]];
-                        if (v == next) {
-                            continue;
-                        }
-                        double wr = total - wl;
-                        double sl = 0;
-                        double sr = 0;
-                        for (int c = 0; c < k; c++) {
-                            double a = leftW[c];
-                            double b = counts[c] - a;
-                            sl += a * a;
-                            sr += b * b;
-                        }
-                        double score = sl / wl + sr / wr;
-                        // The constraint is checked only for a better split, so it costs nothing in the scan.
-                        if (score > bestScore && (direction == 0 || ordered(direction,
-                                clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
-                            bestScore = score;
-                            bestFeature = f;
-                            bestLeftRows = nLeft;
-                            double t = (v + next) / 2;
-                            bestThreshold = t >= next ? v : t;
-                            System.arraycopy(leftW, 0, bestLeft, 0, k);
-                        }
-                    }
-                }
-                if (bestFeature < 0) {
-                    boundLeaf(node, lo, hi);
-                    continue;
-                }
-                double[] lc = bestLeft.clone();
-                double[] rc = new double[k];
-                for (int c = 0; c < k; c++) {
-                    rc[c] = counts[c] - lc[c];
-                }
+                double[] lc;
+                double[] rc;
+                int mid;
                 double leftLo = lo;
                 double leftHi = hi;
                 double rightLo = lo;
                 double rightHi = hi;
-                int direction = monotone == null ? 0 : monotone[bestFeature];
-                if (direction != 0) {
-                    double l = clamp(lc[1] / (lc[0] + lc[1]), lo, hi);
-                    double r = clamp(rc[1] / (rc[0] + rc[1]), lo, hi);
-                    double middle = onShareGrid((l + r) / 2);
-                    if (direction > 0) {
-                        leftHi = middle;
-                        rightLo = middle;
-                    } else {
-                        leftLo = middle;
-                        rightHi = middle;
+                double[][] boxes = null;
+                if (robust != null) {
+                    if (!growRobust(node, y, counts, total, parentScore, start, end, boxLo, boxHi)) {
+                        continue;
                     }
+                    mid = partition(node, bFeature, bThreshold, start, end, -1);
+                    lc = new double[2];
+                    int[] ord = order[bFeature];
+                    for (int i = start; i < mid; i++) {
+                        lc[y[ord[i]]] += weight[ord[i]];
+                    }
+                    rc = new double[] {counts[0] - lc[0], counts[1] - lc[1]};
+                    boxes = childBoxes(bFeature, bThreshold, boxLo, boxHi);
+                } else {
+                    // Any split is taken, even one that leaves the Gini impurity as it is (as scikit-learn does): a node
+                    // of XOR-like rows only becomes separable one level further down, and a fully grown tree must get there.
+                    double bestScore = Double.NEGATIVE_INFINITY;
+                    int bestFeature = -1;
+                    int bestLeftRows = 0;
+                    double bestThreshold = 0;
+                    int visited = 0;
+                    for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
+                        int pick = drawn + rng.nextInt(features - drawn);
+                        int f = featurePool[pick];
+                        featurePool[pick] = featurePool[drawn];
+                        featurePool[drawn] = f;
+                        int[] ord = order[f];
+                        double[] col = cols[f];
+                        if (col[ord[start]] == col[ord[end - 1]]) {
+                            continue; // constant here: does not count as a drawn feature, as in scikit-learn
+                        }
+                        visited++;
+                        int direction = monotone == null ? 0 : monotone[f];
+                        Arrays.fill(leftW, 0);
+                        double wl = 0;
+                        int minLeaf = p.minLeaf();
+                        for (int i = start; i < end - 1; i++) {
+                            int r = ord[i];
+                            double w = weight[r];
+                            leftW[y[r]] += w;
+                            wl += w;
+                            int nLeft = i - start + 1;
+                            if (nLeft < minLeaf) {
+                                continue;
+                            }
+                            if (n - nLeft < minLeaf) {
+                                break;
+                            }
+                            double v = col[r];
+                            double next = col[ord[i + 1]];
+                            if (v == next) {
+                                continue;
+                            }
+                            double wr = total - wl;
+                            double sl = 0;
+                            double sr = 0;
+                            for (int c = 0; c < k; c++) {
+                                double a = leftW[c];
+                                double b = counts[c] - a;
+                                sl += a * a;
+                                sr += b * b;
+                            }
+                            double score = sl / wl + sr / wr;
+                            // The constraint is checked only for a better split, so it costs nothing in the scan.
+                            if (score > bestScore && (direction == 0 || ordered(direction,
+                                    clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
+                                bestScore = score;
+                                bestFeature = f;
+                                bestLeftRows = nLeft;
+                                double t = (v + next) / 2;
+                                bestThreshold = t >= next ? v : t;
+                                System.arraycopy(leftW, 0, bestLeft, 0, k);
+                            }
+                        }
+                    }
+                    if (bestFeature < 0) {
+                        boundLeaf(node, lo, hi);
+                        continue;
+                    }
+                    lc = bestLeft.clone();
+                    rc = new double[k];
+                    for (int c = 0; c < k; c++) {
+                        rc[c] = counts[c] - lc[c];
+                    }
+                    int direction = monotone == null ? 0 : monotone[bestFeature];
+                    if (direction != 0) {
+                        double l = clamp(lc[1] / (lc[0] + lc[1]), lo, hi);
+                        double r = clamp(rc[1] / (rc[0] + rc[1]), lo, hi);
+                        double middle = onShareGrid((l + r) / 2);
+                        if (direction > 0) {
+                            leftHi = middle;
+                            rightLo = middle;
+                        } else {
+                            leftLo = middle;
+                            rightHi = middle;
+                        }
+                    }
+                    // Weighted Gini decrease: total*gini(parent) - wl*gini(left) - wr*gini(right) = scores' difference.
+                    gain[node] = Math.max(0, bestScore - parentScore);
+                    mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 }
-                // Weighted Gini decrease: total*gini(parent) - wl*gini(left) - wr*gini(right) = scores' difference.
-                gain[node] = Math.max(0, bestScore - parentScore);
-                int mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 if (sp + 2 > stackNode.length) {
                     int s = stackNode.length * 2;
                     stackNode = Arrays.copyOf(stackNode, s);
@@ -404,6 +586,8 @@ public final class TreeGrower {
                     stackCounts = Arrays.copyOf(stackCounts, s);
                     stackLo = Arrays.copyOf(stackLo, s);
                     stackHi = Arrays.copyOf(stackHi, s);
+                    stackBoxLo = Arrays.copyOf(stackBoxLo, s);
+                    stackBoxHi = Arrays.copyOf(stackBoxHi, s);
                 }
                 stackNode[sp] = right[node];
                 stackStart[sp] = mid;
@@ -412,6 +596,8 @@ public final class TreeGrower {
                 stackCounts[sp] = rc;
                 stackLo[sp] = rightLo;
                 stackHi[sp] = rightHi;
+                stackBoxLo[sp] = boxes == null ? null : boxes[2];
+                stackBoxHi[sp] = boxes == null ? null : boxes[3];
                 sp++;
                 stackNode[sp] = left[node];
                 stackStart[sp] = start;
@@ -420,6 +606,8 @@ public final class TreeGrower {
                 stackCounts[sp] = lc;
                 stackLo[sp] = leftLo;
                 stackHi[sp] = leftHi;
+                stackBoxLo[sp] = boxes == null ? null : boxes[0];
+                stackBoxHi[sp] = boxes == null ? null : boxes[1];
                 sp++;
             }
             return finish();
@@ -435,12 +623,6 @@ public final class TreeGrower {
 
         /** Records the split, makes the two children and partitions every feature's rows; returns the middle. */
         int split(int node, int f, double t, int start, int end, int nLeft) {
-            feature[node] = f;
-            threshold[node] = t;
-            int l = newNode();
-            int r = newNode();
-            left[node] = l;
-            right[node] = r;
             int mid = start + nLeft;
             int[] ord = order[f];
             for (int i = start; i < mid; i++) {
@@ -449,8 +631,24 @@ public final class TreeGrower {
             for (int i = mid; i < end; i++) {
                 goesLeft[ord[i]] = false;
             }
+            partition(node, f, t, start, end, f);
+            return mid;
+        }
+
+        /**
+         * Records the split, makes the two children and stably partitions every feature's rows but {@code skip}'s
+         * (already in place, or -1 for none) by {@link #goesLeft}; returns the middle.
+         */
+        int partition(int node, int f, double t, int start, int end, int skip) {
+            feature[node] = f;
+            threshold[node] = t;
+            int l = newNode();
+            int r = newNode();
+            left[node] = l;
+            right[node] = r;
+            int mid = start;
             for (int g = 0; g < features; g++) {
-                if (g == f) {
+                if (g == skip) {
                     continue;
                 }
                 int[] o = order[g];
@@ -465,8 +663,139 @@ public final class TreeGrower {
                     }
                 }
                 System.arraycopy(buffer, 0, o, a, b);
+                mid = a;
             }
             return mid;
+        }
+
+
+        // ---- robust classification ----
+
+        /**
+         * Finds the node's best robust split over the drawn features and sets {@link #goesLeft} for its rows as the
+         * attacker would place them; false (and the node made a leaf) when no split has a positive adversarial gain.
+         */
+        boolean growRobust(int node, int[] y, double[] counts, double total, double parentScore, int start, int end,
+                           double[] boxLo, double[] boxHi) {
+            // Only a split that still helps when the attacker places the uncertain rows is taken.
+            bScore = parentScore + 1e-10 * total;
+            bFeature = -1;
+            int visited = 0;
+            for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
+                int pick = drawn + rng.nextInt(features - drawn);
+                int f = featurePool[pick];
+                featurePool[pick] = featurePool[drawn];
+                featurePool[drawn] = f;
+                int[] ord = order[f];
+                double[] col = cols[f];
+                if (col[ord[start]] == col[ord[end - 1]]) {
+                    continue;
+                }
+                visited++;
+                scanRobust(f, y, counts, total, start, end, boxLo[f], boxHi[f]);
+            }
+            if (bFeature < 0) {
+                return false;
+            }
+            gain[node] = bScore - parentScore;
+            int[] ord = order[bFeature];
+            double moved0 = 0;
+            double moved1 = 0;
+            for (int i = start; i < end; i++) {
+                int r = ord[i];
+                int offset = i - start;
+                if (offset < bCertainLeft) {
+                    goesLeft[r] = true;
+                } else if (offset >= bUncertainEnd) {
+                    goesLeft[r] = false;
+                } else if (y[r] == 0) {
+                    goesLeft[r] = moved0 + weight[r] <= bMove0;
+                    moved0 += goesLeft[r] ? weight[r] : 0;
+                } else {
+                    goesLeft[r] = moved1 + weight[r] <= bMove1;
+                    moved1 += goesLeft[r] ? weight[r] : 0;
+                }
+            }
+            return true;
+        }
+
+        /** The boxes of a split's children: the left child's feature f ends at t, the right child's starts above it. */
+        double[][] childBoxes(int f, double t, double[] boxLo, double[] boxHi) {
+            double[] leftHi = boxHi.clone();
+            double[] rightLo = boxLo.clone();
+            leftHi[f] = Math.min(boxHi[f], robust.whole(f) ? Math.floor(t) : t);
+            rightLo[f] = Math.max(boxLo[f], robust.whole(f) ? Math.floor(t) + 1 : t);
+            return new double[][] {boxLo, leftHi, rightLo, boxHi};
+        }
+
+        /**
+         * One feature's robust scan. Each row's reachable interval [lo, hi] (its perturbation, held in the node's box)
+         * has ends that never fall along the presorted order, so for a threshold t the rows with hi &lt;= t (certainly
+         * left) form a prefix and those with lo &gt; t (certainly right) a suffix; the rows between are uncertain.
+         * These sets change only where t crosses an interval's end, so one threshold is tried between each two
+         * consecutive distinct ends (their midpoint), in one merge of the two sorted lists of ends.
+         */
+        void scanRobust(int f, int[] y, double[] counts, double total, int start, int end, double boxLo, double boxHi) {
+            int n = end - start;
+            int[] ord = order[f];
+            double[] col = cols[f];
+            boolean whole = robust.whole(f);
+            for (int i = 0; i < n; i++) {
+                int r = ord[start + i];
+                double x = col[r];
+                double l = Math.max(robust.low(f, x), boxLo);
+                double h = Math.min(robust.high(f, x), boxHi);
+                reachLo[i] = whole ? Math.ceil(l) : l;
+                reachHi[i] = whole ? Math.floor(h) : h;
+                double w = weight[r];
+                cum0[i + 1] = cum0[i] + (y[r] == 0 ? w : 0);
+                cum1[i + 1] = cum1[i] + (y[r] == 0 ? 0 : w);
+            }
+            int ne = 0;
+            for (int a = 0, b = 0; a < n || b < n; ) {
+                double v = b >= n || (a < n && reachHi[a] <= reachLo[b]) ? reachHi[a++] : reachLo[b++];
+                if (ne == 0 || v != events[ne - 1]) {
+                    events[ne++] = v;
+                }
+            }
+            double tot0 = counts[0];
+            double tot1 = counts[1];
+            int minLeaf = p.minLeaf();
+            int certainLeft = 0;
+            int uncertainEnd = 0;
+            for (int e = 0; e + 1 < ne; e++) {
+                double t = (events[e] + events[e + 1]) / 2;
+                if (t >= events[e + 1]) {
+                    t = events[e];
+                }
+                while (certainLeft < n && reachHi[certainLeft] <= t) {
+                    certainLeft++;
+                }
+                while (uncertainEnd < n && reachLo[uncertainEnd] <= t) {
+                    uncertainEnd++;
+                }
+                if (certainLeft < minLeaf) {
+                    continue;
+                }
+                if (n - uncertainEnd < minLeaf) {
+                    break;
+                }
+                double l0 = cum0[certainLeft];
+                double l1 = cum1[certainLeft];
+                double u0 = cum0[uncertainEnd] - l0;
+                double u1 = cum1[uncertainEnd] - l1;
+                double impurity = attack(l0, l1, u0, u1, tot0 - l0 - u0, tot1 - l1 - u1, total - bScore, move);
+                double score = total - impurity;
+                if (score > bScore) {
+                    bScore = score;
+                    bFeature = f;
+                    bThreshold = t;
+                    bCertainLeft = certainLeft;
+                    bUncertainEnd = uncertainEnd;
+                    bMove0 = move[0];
+                    bMove1 = move[1];
+                }
+            }
         }
 
         // ---- boosting ----
