@@ -3,14 +3,7 @@ package org.mlsec.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -27,21 +20,14 @@ class FlaskAuditTest {
     Path dir;
 
     static boolean flaskAvailable() {
-        try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import flask, sklearn").redirectErrorStream(true).start();
-            return p.waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return TalkApi.unavailable() == null;
     }
 
     @Test
     void anAuditOfAFlaskApiFinishesWithinTheTimeItStates() throws Exception {
         Assumptions.assumeTrue(flaskAvailable(), "python3 with flask and scikit-learn is not installed");
-        int port = freePort();
-        Process api = startApi(dir, AnyDataTest.csv("iris"), "species", port);
-        try {
-            String url = "http://127.0.0.1:" + port;
+        try (TalkApi api = TalkApi.start(Path.of(AnyDataTest.csv("iris")), "species", dir)) {
+            String url = api.url("");
             Path out = dir.resolve("audit");
             long t0 = System.nanoTime();
             Cli a = Cli.run("audit", "--data", AnyDataTest.csv("iris"), "--label", "species", "--target", url + "/predict",
@@ -64,58 +50,6 @@ class FlaskAuditTest {
             // "About": the local part is one timed training scaled; a few seconds of slack for JIT and start-up.
             assertTrue(seconds <= stated + 5, seconds + " s against the stated " + stated + " s");
             assertTrue(report.toString().contains("Stand-in trained like the model"), "the stand-in is named");
-        } finally {
-            stop(api);
         }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Starts talk_api.py on {@code data} (its log in {@code dir}) and waits until it answers /health. */
-    static Process startApi(Path dir, String data, String label, int port, String... options) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3",
-                "src/main/resources/org/mlsec/cli/talk_api.py", "--data", data, "--label", label, "--port", Integer.toString(port)));
-        command.addAll(java.util.List.of(options));
-        Process api = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("flask.log").toFile()).start();
-        try {
-            awaitHealthy("http://127.0.0.1:" + port + "/health", api);
-        } catch (Exception | AssertionError e) {
-            stop(api);
-            throw e;
-        }
-        return api;
-    }
-
-    static void stop(Process api) throws InterruptedException {
-        api.destroy();
-        if (!api.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            api.destroyForcibly();
-        }
-    }
-
-    static void awaitHealthy(String health, Process api) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!api.isAlive()) {
-                throw new AssertionError("the Flask API exited with " + api.exitValue());
-            }
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(health)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the Flask API did not start within 60 s");
     }
 }

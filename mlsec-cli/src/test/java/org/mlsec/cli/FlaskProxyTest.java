@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,7 @@ class FlaskProxyTest {
 
     @TempDir
     static Path dir;
-    static Process api;
+    static TalkApi api;
     static String flask;
     static InputSchema schema;
 
@@ -67,25 +66,15 @@ class FlaskProxyTest {
         columns(dir.resolve("known.csv"), "known-unlabelled.csv", c -> !c.equals("DEFAULT"));
         columns(dir.resolve("eval.csv"), "eval-unlabelled.csv", c -> !c.equals("DEFAULT"));
         schema = InputSchema.infer(CsvReader.read(dir.resolve("a.csv"), CsvOptions.labelled("DEFAULT", "ID")));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        api = new ProcessBuilder("/usr/bin/python3", "src/main/resources/org/mlsec/cli/talk_api.py", "--data",
-                dir.resolve("train-talk.csv").toString(), "--label", "DEFAULT", "--port", Integer.toString(port),
-                "--trees", "5", "--max-depth", "3", "--min-leaf", "100")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("flask.log").toFile()).start();
-        flask = "http://127.0.0.1:" + port + "/predict";
-        FlaskAuditTest.awaitHealthy("http://127.0.0.1:" + port + "/health", api);
+        api = TalkApi.start(dir.resolve("train-talk.csv"), "DEFAULT", dir, "--trees", "5", "--max-depth", "3",
+                "--min-leaf", "100");
+        flask = api.url("/predict");
     }
 
     @AfterAll
     static void stopFlask() throws InterruptedException {
         if (api != null) {
-            api.destroy();
-            if (!api.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                api.destroyForcibly();
-            }
+            api.close();
         }
     }
 

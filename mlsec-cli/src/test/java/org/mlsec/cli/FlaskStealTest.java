@@ -43,10 +43,8 @@ class FlaskStealTest {
         Path eval = UnlabelledAttacksCliTest.copyColumns(dir.resolve("eval.csv"), dir.resolve("eval-unlabelled.csv"),
                 c -> !c.equals("DEFAULT"));
         assertEquals(7_501, Files.readAllLines(known).size());
-        int port = FlaskAuditTest.freePort();
-        Process api = FlaskAuditTest.startApi(dir, apiData.toString(), "DEFAULT", port, "--trees", "5", "--max-depth", "3");
-        try {
-            String url = "http://127.0.0.1:" + port + "/predict";
+        try (TalkApi api = TalkApi.start(apiData, "DEFAULT", dir, "--trees", "5", "--max-depth", "3")) {
+            String url = api.url("/predict");
             Path json = dir.resolve("steal.json");
             Path copy = dir.resolve("copy.mlsec");
             Cli s = Cli.run("attack", "steal", "--target", url, "--data", known.toString(), "--drop", "ID",
@@ -80,8 +78,6 @@ class FlaskStealTest {
                     "--classes", "0,1,2");
             assertEquals(2, three.code(), three.err());
             assertTrue(three.err().contains("answers 2 probabilities per row, but 3 classes [0, 1, 2]"), three.err());
-        } finally {
-            FlaskAuditTest.stop(api);
         }
     }
 }
