@@ -57,10 +57,26 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         return connect(conf);
     }
 
-    /** A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}. */
+    /**
+     * A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}; when this JVM
+     * already runs a session (a notebook, a test class, an application embedding mlsec) that session is used and
+     * left running, provided it runs on the master asked for.
+     */
     public static SparkReferenceEngine connect(SparkConf conf) {
         conf.setIfMissing("spark.app.name", "mlsec");
         conf.setIfMissing("spark.ui.enabled", "false");
+        var existing = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession()
+                : SparkSession.getDefaultSession();
+        if (existing.isDefined()) {
+            SparkSession s = existing.get();
+            String asked = conf.get("spark.master", null);
+            if (asked != null && !asked.equals(s.sparkContext().master())) {
+                throw new InputException("this JVM already runs a Spark session on " + s.sparkContext().master()
+                        + "; it cannot also connect to " + asked);
+            }
+            return new SparkReferenceEngine(s, false, Integer.parseInt(s.sparkContext().getConf()
+                    .get("spark.task.cpus", "1")));
+        }
         return new SparkReferenceEngine(SparkSession.builder().config(conf).getOrCreate(), true,
                 Integer.parseInt(conf.get("spark.task.cpus", "1")));
     }
@@ -105,6 +121,12 @@ public final class SparkReferenceEngine implements ReferenceEngine {
             }
             poolB.destroy();
         }
+    }
+
+    /** Parquet files and folders, folders of CSV parts and cluster URIs, read by this session ({@link SparkTables}). */
+    @Override
+    public java.util.Optional<org.mlsec.data.TableReader> tables() {
+        return java.util.Optional.of(new SparkTables(spark));
     }
 
     /** Executors the session has now (the driver not counted). */
