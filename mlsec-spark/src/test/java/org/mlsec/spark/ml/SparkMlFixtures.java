@@ -59,12 +59,16 @@ public final class SparkMlFixtures {
         }
     }
 
-    static <M extends Model<M> & MLWritable> void save(Path dir, M model, Dataset<Row> test) throws IOException {
+    static void delete(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    static <M extends Model<M> & MLWritable> void save(Path dir, M model, Dataset<Row> test) throws IOException {
+        delete(dir);
         model.write().save(dir.resolve("model").toString());
         StringBuilder csv = new StringBuilder();
         for (Row r : model.transform(test).select("features", "probability").collectAsList()) {
