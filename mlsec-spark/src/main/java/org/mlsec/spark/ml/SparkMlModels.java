@@ -79,7 +79,7 @@ public final class SparkMlModels {
      */
     public static LocalModel read(Path dir) {
         String cls = className(dir);
-        boolean own = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        boolean own = org.mlsec.spark.SparkReferenceEngine.running().isEmpty();
         SparkSession spark = own ? SparkSession.builder().master("local[1]").appName("mlsec-read")
                 .config("spark.ui.enabled", "false").getOrCreate() : null;
         try {
