@@ -21,6 +21,12 @@ class SparkCliTest {
     @TempDir
     Path dir;
 
+    /** The command line's --engine spark --master local[2] runs use the shared test session. */
+    @org.junit.jupiter.api.BeforeAll
+    static void session() {
+        TestSpark.local();
+    }
+
     static JsonNode withoutSeconds(Path json) throws IOException {
         ObjectNode j = (ObjectNode) new ObjectMapper().readTree(json.toFile());
         j.remove("seconds");

@@ -2,7 +2,6 @@ package org.mlsec.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +26,7 @@ import org.mlsec.model.Models;
 /**
  * Parquet and CSV folders read by Spark ({@link SparkTables}; fixtures made by real Spark: {@link SparkTableFixtures})
  * give exactly the rows of the local CSV twins, and bad tables are refused in one line naming the column and file.
- * One Spark session for the class; the command line's {@code --engine spark} runs use it.
+ * The shared test session ({@link TestSpark}); the command line's {@code --engine spark} runs use it.
  */
 class SparkTablesTest {
     static final Path T = Path.of("src/test/resources/tables");
@@ -40,16 +38,11 @@ class SparkTablesTest {
 
     @BeforeAll
     static void start() {
-        engine = SparkReferenceEngine.connect("local[2]");
+        engine = new SparkReferenceEngine(TestSpark.local(), false, 1);
         tables = engine.tables().orElseThrow();
         model = dir.resolve("target.mlsec");
         assertEquals(0, Main.run("train", "--data", T.resolve("members.csv").toString(), "--label", "DEFAULT",
                 "--drop", "ID", "--test-fraction", "0", "--trees", "8", "--out", model.toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        engine.close();
     }
 
     record Run(int code, String err) {
@@ -87,7 +80,7 @@ class SparkTablesTest {
         assertEquals(0, c.code(), c.err());
         assertEquals(SparkCliTest.withoutSeconds(local), SparkCliTest.withoutSeconds(parquet));
         assertEquals(SparkCliTest.withoutSeconds(local), SparkCliTest.withoutSeconds(parts));
-        assertFalse(engine.executors() < 0, "the command line used the class's session and left it running");
+        assertTrue(SparkReferenceEngine.running().isPresent(), "the command line used the shared session and left it running");
     }
 
     @Test
