@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -30,8 +28,7 @@ import org.mlsec.demo.LaymanBrothers;
 public final class SparkTableFixtures {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "src/test/resources/tables");
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("fixtures")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = org.mlsec.spark.ml.SparkMlFixtures.session();
         try {
             Dataset all = LaymanBrothers.generate(600, 11);
             Dataset members = all.subset(range(0, 300));
@@ -122,10 +119,6 @@ public final class SparkTableFixtures {
     }
 
     static void delete(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        org.mlsec.spark.ml.SparkMlFixtures.delete(dir);
     }
 }

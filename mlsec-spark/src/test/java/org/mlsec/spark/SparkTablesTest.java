@@ -95,26 +95,27 @@ class SparkTablesTest {
                 .contains("EDUCATION"));
     }
 
+    /** The attack on Spark with these non-members exits 2 with one line containing {@code expected}. */
+    static void assertRefused(String nonMembers, String expected) {
+        Run r = cli(attack("members.parquet", nonMembers, "--engine", "spark", "--master", "local[2]"));
+        assertEquals(2, r.code(), r.err());
+        assertOneLine(r.err(), expected);
+    }
+
     @Test
     void aMissingColumnIsOneLineNamingTheColumnAndTheFile() {
-        Run r = cli(attack("members.parquet", "missing-column.parquet", "--engine", "spark", "--master", "local[2]"));
-        assertEquals(2, r.code());
-        assertOneLine(r.err(), "missing-column.parquet has no column 'AGE', which the model needs");
+        assertRefused("missing-column.parquet", "missing-column.parquet has no column 'AGE', which the model needs");
     }
 
     @Test
     void aNumericFeatureHeldAsTextIsOneLine() {
-        Run r = cli(attack("members.parquet", "wrong-type.parquet", "--engine", "spark", "--master", "local[2]"));
-        assertEquals(2, r.code());
-        assertOneLine(r.err(), "wrong-type.parquet, column 'AGE': Spark type string, but the model's feature 'AGE' is"
-                + " numeric");
+        assertRefused("wrong-type.parquet", "wrong-type.parquet, column 'AGE': Spark type string, but the model's"
+                + " feature 'AGE' is numeric");
     }
 
     @Test
     void nullAndNanAreMissingValuesUnderThePolicy() {
-        Run r = cli(attack("members.parquet", "empty-cells.parquet", "--engine", "spark", "--master", "local[2]"));
-        assertEquals(2, r.code());
-        assertOneLine(r.err(), "empty-cells.parquet row 3, column 'LIMIT_BAL': missing value");
+        assertRefused("empty-cells.parquet", "empty-cells.parquet row 3, column 'LIMIT_BAL': missing value");
         Schema s = Models.load(model).schema();
         String where = T.resolve("empty-cells.parquet").toString();
         var dropped = tables.read(where, s, options(MissingValues.of(MissingValues.Policy.DROP)));
@@ -143,9 +144,7 @@ class SparkTablesTest {
 
     @Test
     void aMissingPathIsNoSuchFile() {
-        Run r = cli(attack("members.parquet", "nowhere.parquet", "--engine", "spark", "--master", "local[2]"));
-        assertEquals(2, r.code());
-        assertOneLine(r.err(), "no such file: ");
+        assertRefused("nowhere.parquet", "no such file: ");
     }
 
     static void assertOneLine(String err, String expected) {

@@ -93,8 +93,8 @@ final class SparkMlPipelines {
                         throw new InputException(dir + ": StringIndexer " + name + " keeps unseen labels as an extra"
                                 + " index (handleInvalid=keep); mlsec reads indexers that refuse or skip them");
                     }
-                    String[] in = m.isSet(m.inputCols()) ? m.getInputCols() : new String[] {m.getInputCol()};
-                    String[] out = m.isSet(m.outputCols()) ? m.getOutputCols() : new String[] {m.getOutputCol()};
+                    String[] in = columns(m, "inputCol", "inputCols");
+                    String[] out = columns(m, "outputCol", "outputCols");
                     String[][] labels = m.labelsArray();
                     for (int j = 0; j < in.length; j++) {
                         List<String> ls = new ArrayList<>();
@@ -114,8 +114,8 @@ final class SparkMlPipelines {
                         throw new InputException(dir + ": OneHotEncoder " + name + " keeps an extra slot for invalid"
                                 + " values (handleInvalid=keep); mlsec reads encoders that refuse them");
                     }
-                    String[] in = m.isSet(m.inputCols()) ? m.getInputCols() : new String[] {m.getInputCol()};
-                    String[] out = m.isSet(m.outputCols()) ? m.getOutputCols() : new String[] {m.getOutputCol()};
+                    String[] in = columns(m, "inputCol", "inputCols");
+                    String[] out = columns(m, "outputCol", "outputCols");
                     int[] sizes = m.categorySizes();
                     for (int j = 0; j < in.length; j++) {
                         Indexed ix = indexed.get(in[j]);
@@ -202,6 +202,16 @@ final class SparkMlPipelines {
                     + slot.length + " features");
         }
         return SparkMlModels.classifier(clf, new SparkMlModels.Layout(schema, slot), dir);
+    }
+
+    /** A stage's columns: its multi-column parameter when set, else its one column. */
+    @SuppressWarnings("unchecked")
+    private static String[] columns(org.apache.spark.ml.param.Params m, String one, String many) {
+        var multi = (org.apache.spark.ml.param.Param<String[]>) (Object) m.getParam(many);
+        if (m.isSet(multi)) {
+            return m.getOrDefault(multi);
+        }
+        return new String[] {(String) m.getOrDefault(m.getParam(one))};
     }
 
     /** The stage folders in pipeline order, from the pipeline's metadata (stageUids) and {@code stages/}. */

@@ -40,8 +40,7 @@ public final class SparkPipelineFixtures {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "src/test/resources/sparkml/pipelines");
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("fixtures")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = org.mlsec.spark.ml.SparkMlFixtures.session();
         try {
             org.mlsec.data.Dataset d = LaymanBrothers.generate(400, 9);
             List<String> names = new ArrayList<>(d.schema().featureNames());
