@@ -38,10 +38,11 @@ import org.mlsec.data.Values;
  * local CSV read, with "row N" for the line. A null cell is missing, and so is NaN (as Spark ML's {@code Imputer}
  * takes it); an infinite number is not a finite number, as in a CSV file.
  */
-final class SparkTables implements TableReader {
+public final class SparkTables implements TableReader {
     private final SparkSession spark;
 
-    SparkTables(SparkSession spark) {
+    /** @param spark the session that reads the tables */
+    public SparkTables(SparkSession spark) {
         this.spark = spark;
     }
 
@@ -79,13 +80,14 @@ final class SparkTables implements TableReader {
                         .option("mode", "FAILFAST").option("enforceSchema", "false").csv(location);
             }
             return spark.read().parquet(location);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its (Scala-unchecked) SparkException too
             throw new InputException(location + ": Spark cannot read it as " + (isCsv(location) ? "CSV" : "Parquet")
                     + ": " + firstLine(e));
         }
     }
 
-    static String firstLine(Throwable e) {
+    /** The first line of an exception's message (Spark's are long), at most 300 characters, for a one-line error. */
+    public static String firstLine(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t.getMessage().isBlank())) {
             t = t.getCause();
@@ -138,7 +140,7 @@ final class SparkTables implements TableReader {
             cols.add(functions.monotonically_increasing_id());
             kept.forEach(n -> cols.add(functions.col("`" + n.replace("`", "``") + "`")));
             rows = new ArrayList<>(df.select(cols.toArray(new org.apache.spark.sql.Column[0])).collectAsList());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its (Scala-unchecked) SparkException too
             throw new InputException(location + ": Spark could not read its rows: " + firstLine(e));
         }
         rows.sort(Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparingLong(r -> r.getLong(1))

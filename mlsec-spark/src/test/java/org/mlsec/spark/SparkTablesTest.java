@@ -93,6 +93,18 @@ class SparkTablesTest {
         assertArrayEquals(csv.y(), pq.y());
         assertTrue(tables.columns(T.resolve("non-members.parquet").toString(), options(MissingValues.ERROR))
                 .contains("EDUCATION"));
+        String uri = T.resolve("non-members.parquet").toAbsolutePath().toUri().toString();
+        assertTrue(uri.startsWith("file:/") && tables.reads(uri), uri);
+        assertArrayEquals(csv.x(), tables.read(uri, s, options(MissingValues.ERROR)).data().x(), "the same table by URI");
+    }
+
+    @Test
+    void aFileThatIsNotParquetIsOneLine() throws java.io.IOException {
+        Path bad = dir.resolve("bad.parquet");
+        java.nio.file.Files.writeString(bad, "ID,AGE\n1,30\n");
+        var e = assertThrows(InputException.class, () -> tables.read(bad.toString(), Models.load(model).schema(),
+                options(MissingValues.ERROR)));
+        assertTrue(e.getMessage().startsWith(bad + ": Spark ") && !e.getMessage().contains("\n"), e.getMessage());
     }
 
     /** The attack on Spark with these non-members exits 2 with one line containing {@code expected}. */

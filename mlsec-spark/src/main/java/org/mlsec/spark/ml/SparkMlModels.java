@@ -84,6 +84,11 @@ public final class SparkMlModels {
                 .config("spark.ui.enabled", "false").getOrCreate() : null;
         try {
             return read(dir, cls);
+        } catch (InputException e) {
+            throw e;
+        } catch (Exception e) { // a damaged folder: Spark's reader throws SparkException, Jackson or IO errors
+            throw new InputException(dir + ": Spark ML could not read the saved " + cls.substring(cls.lastIndexOf('.')
+                    + 1) + ": " + org.mlsec.spark.SparkTables.firstLine(e));
         } finally {
             if (spark != null) {
                 spark.stop();

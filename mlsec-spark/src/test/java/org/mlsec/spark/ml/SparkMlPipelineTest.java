@@ -66,17 +66,7 @@ class SparkMlPipelineTest {
 
     @Test
     void anUnknownStageIsRefusedBeforeAnyStageIsLoaded(@TempDir Path dir) throws IOException {
-        Path copy = dir.resolve("lr");
-        try (Stream<Path> s = Files.walk(P.resolve("lr"))) {
-            for (Path f : s.toList()) {
-                Path to = copy.resolve(P.resolve("lr").relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path copy = copy(P.resolve("lr"), dir.resolve("lr"));
         Path stage0;
         Path stage4;
         try (Stream<Path> s = Files.list(copy.resolve("stages"))) {
@@ -94,6 +84,37 @@ class SparkMlPipelineTest {
         var e = assertThrows(InputException.class, () -> Models.load(copy));
         assertTrue(e.getMessage().contains("stage 4") && e.getMessage().contains("is a com.example.Evil;"),
                 e.getMessage());
+    }
+
+    @Test
+    void aDamagedStageIsOneLine(@TempDir Path dir) throws IOException {
+        Path copy = copy(P.resolve("lr"), dir.resolve("lr"));
+        Path stage0;
+        try (Stream<Path> s = Files.list(copy.resolve("stages"))) {
+            stage0 = s.sorted().findFirst().orElseThrow();
+        }
+        try (Stream<Path> s = Files.list(stage0.resolve("data"))) {
+            for (Path f : s.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+                Files.writeString(f, "not parquet");
+            }
+        }
+        var e = assertThrows(InputException.class, () -> Models.load(copy));
+        assertTrue(e.getMessage().startsWith(copy + ": Spark ML could not read the saved PipelineModel: ")
+                && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path f : s.toList()) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else if (!f.getFileName().toString().endsWith(".crc")) {
+                    Files.copy(f, t);
+                }
+            }
+        }
+        return to;
     }
 
     @Test
