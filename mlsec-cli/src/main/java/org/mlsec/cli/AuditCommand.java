@@ -28,6 +28,9 @@ final class AuditCommand implements Callable<Integer> {
     DataOptions data;
 
     @Mixin
+    EngineOptions engine;
+
+    @Mixin
     RulesOption rules;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "The model to audit (else one is trained with --algo).")
@@ -71,6 +74,13 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (org.mlsec.attacks.inference.ReferenceEngine e = engine.open()) {
+            data.tables = e.tables().orElse(null);
+            return run(e);
+        }
+    }
+
+    private Integer run(org.mlsec.attacks.inference.ReferenceEngine referenceEngine) {
         org.mlsec.report.Severity failAt = org.mlsec.report.Severity.lookup(failOn);
         int threshold = failAt == null ? -1 : failAt.ordinal();
         if (threshold < 1) {
@@ -129,7 +139,7 @@ final class AuditCommand implements Callable<Integer> {
             audited = new org.mlsec.model.remote.HttpClassifier(d.schema(),
                     org.mlsec.model.remote.HttpClassifier.Config.of(target));
         }
-        Dataset ref = reference == null || unlabelled ? null : org.mlsec.data.CsvReader.read(reference, d.schema(),
+        Dataset ref = reference == null || unlabelled ? null : data.readAs(reference, d.schema(),
                 new org.mlsec.data.CsvOptions(data.options(null).delimiter(), d.schema().label(), null, null, null));
         long t0 = System.nanoTime();
         List<String> threats = only == null ? org.mlsec.report.Threat.keys() : only;
@@ -172,7 +182,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         Audit.Report r = Audit.Request.of(d).model(audited).modelFile(model).signature(sig).trainedLike(config)
                 .reference(ref).protect(protectedColumns).only(threats).budget(b).rules(rules.read()).seed(seed)
-                .progress(Output.progress()).run();
+                .progress(Output.progress()).run(referenceEngine);
         if (plan != null) {
             r.context().put("query_plan_rows", plan.rows());
             r.context().put("estimated_api_seconds", estimate);

@@ -11,6 +11,7 @@ import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.MissingValues;
 import org.mlsec.data.Schema;
+import org.mlsec.data.TableReader;
 import picocli.CommandLine.Option;
 
 /** The options that say how to read a CSV file, shared by every command that reads data. */
@@ -73,9 +74,33 @@ public final class DataOptions {
         return recorded != null && recorded.policy() == p ? recorded : MissingValues.of(p);
     }
 
+    /** The engine's reader of Parquet, CSV folders and cluster URIs (--engine spark); null: local CSV files only. */
+    TableReader tables;
+
+    /** The location a cluster reader is given: a URI's "scheme://" as typed (a Path keeps one slash of two). */
+    static String location(Path file) {
+        String s = file.toString();
+        return s.matches("^[A-Za-z][A-Za-z0-9+.-]+:/[^/].*") && !s.startsWith("file:") ? s.replaceFirst(":/", "://") : s;
+    }
+
+    /** The engine's reader if it reads {@code file}; null for a local CSV file; refuses a table without one. */
+    private TableReader tableReader(Path file) {
+        String loc = location(file);
+        if (tables != null && tables.reads(loc)) {
+            return tables;
+        }
+        if (TableReader.needsEngine(loc) && !java.nio.file.Files.isRegularFile(file) || loc.toLowerCase().endsWith(".parquet")) {
+            throw new InputException(loc + " is a Parquet file, a folder or a URI: mlsec reads those with --engine spark"
+                    + " (see docs/scale.md); without it, give a CSV file");
+        }
+        return null;
+    }
+
     /** Reads, and says on stderr what was filled or dropped. */
     Dataset read(Path file, Schema schema, CsvOptions options) {
-        CsvReader.Report r = schema == null ? CsvReader.readReport(file, options) : CsvReader.readReport(file, schema, options);
+        TableReader t = tableReader(file);
+        CsvReader.Report r = t != null ? t.read(location(file), schema, options)
+                : schema == null ? CsvReader.readReport(file, options) : CsvReader.readReport(file, schema, options);
         lastMissing = r.missing();
         lastReport = r;
         if (!r.summary().isEmpty()) {
@@ -126,10 +151,20 @@ public final class DataOptions {
         if (l == null) {
             throw new InputException("--label COLUMN is required: the model file does not name its label column");
         }
-        return CsvReader.read(file, schema, options(l));
+        return readAs(file, schema, options(l));
+    }
+
+    /** Reads into {@code schema} with these options, by the engine's reader where it reads the file. */
+    Dataset readAs(Path file, Schema schema, CsvOptions options) {
+        TableReader t = tableReader(file);
+        return t != null ? t.read(location(file), schema, options).data() : CsvReader.read(file, schema, options);
     }
 
     private boolean hasColumn(Path file, String column) {
-        return column != null && CsvReader.header(file, options(null)).contains(column);
+        if (column == null) {
+            return false;
+        }
+        TableReader t = tableReader(file);
+        return (t != null ? t.columns(location(file), options(null)) : CsvReader.header(file, options(null))).contains(column);
     }
 }

@@ -48,6 +48,9 @@ final class DefendCommand extends GroupCommand {
         @Mixin
         DataOptions data;
 
+        @Mixin
+        EngineOptions engine;
+
         @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "rf", description = "The undefended model (default: ${DEFAULT-VALUE}).")
         String algo;
 
@@ -81,6 +84,13 @@ final class DefendCommand extends GroupCommand {
 
         @Override
         public Integer call() {
+            try (org.mlsec.attacks.inference.ReferenceEngine e = engine.open()) {
+                data.tables = e.tables().orElse(null);
+                return run(e);
+            }
+        }
+
+        private Integer run(org.mlsec.attacks.inference.ReferenceEngine e) {
             Dataset all = data.readLabelled();
             TrainConfig base = TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
             if (trees != null) {
@@ -95,7 +105,7 @@ final class DefendCommand extends GroupCommand {
                     ? MembershipDefences.DpForests.of(bounds, String.valueOf(schema))
                     : new MembershipDefences.DpForests(bounds, String.valueOf(schema), dpEpsilons);
             List<Result> rows = MembershipDefences.study(all, base, MembershipMethod.parse(method), references, seed,
-                    Output.progress(), dp, outputModes(outputs));
+                    Output.progress(), dp, outputModes(outputs), e);
             System.out.printf("Membership-inference defences on %s (members: a random half; attack: %s, %d references)%n",
                     data.data, method, references);
             System.out.printf("  %-70s %9s %-19s %-16s %9s %8s  %s%n", "defence", "accuracy", "AUC [95% CI]",

@@ -69,6 +69,13 @@ final class MembershipCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (ReferenceEngine e = engine.open()) {
+            data.tables = e.tables().orElse(null);
+            return run(e);
+        }
+    }
+
+    private Integer run(ReferenceEngine e) {
         if (data.label == null) {
             data.label = null; // the model's label column is used
         }
@@ -96,9 +103,9 @@ final class MembershipCommand implements Callable<Integer> {
             }
             in = t.data();
             String l = in.labelled() ? in.schema().label() : null;
-            out = org.mlsec.data.CsvReader.read(nonMembers, in.schema(), data.options(l));
+            out = data.readAs(nonMembers, in.schema(), data.options(l));
             pop = population == null ? null
-                    : org.mlsec.data.CsvReader.read(population, in.schema(), data.options(l));
+                    : data.readAs(population, in.schema(), data.options(l));
             if (!in.labelled()) {
                 // No ground truth: the rows are labelled with the API's answers, as an attacker would label them.
                 HttpClassifier api = (HttpClassifier) target;
@@ -114,9 +121,7 @@ final class MembershipCommand implements Callable<Integer> {
         }
         MembershipInference.Config config = new MembershipInference.Config(MembershipMethod.parse(method), references, seed);
         MembershipInference.Report r;
-        try (ReferenceEngine e = engine.open()) {
-            r = MembershipInference.infer(target, in, out, pop, config, trainer, e, Output.progress());
-        }
+        r = MembershipInference.infer(target, in, out, pop, config, trainer, e, Output.progress());
         var m = r.result();
         System.out.printf("Membership inference (%s, %d references) on %d members and %d non-members:%n", config.method().key(),
                 references, in.rows(), out.rows());

@@ -103,12 +103,15 @@ public final class CsvReader {
      * @return the rows and what was filled or dropped
      */
     public static Report readReport(Path file, Schema schema, CsvOptions options) {
-        Parsed p = parse(file, options, schema);
+        return conform(parse(file, options, schema), schema, options);
+    }
+
+    private static Report conform(Parsed p, Schema schema, CsvOptions options) {
         List<String> classes = schema.classes();
         if (p.labelKept >= 0 && classes.isEmpty()) {
             classes = p.columns.get(p.labelKept).classes();
         }
-        return p.report(p.toDataset(file, new Schema(schema.features(), options.label(), classes)));
+        return p.report(p.toDataset(p.file, new Schema(schema.features(), options.label(), classes)));
     }
 
     /**
@@ -119,16 +122,19 @@ public final class CsvReader {
      * @return the rows and what was filled or dropped
      */
     public static Report readReport(Path file, CsvOptions options) {
-        Parsed p = parse(file, options, null);
+        return infer(parse(file, options, null), options);
+    }
+
+    private static Report infer(Parsed p, CsvOptions options) {
         List<Column> features = new ArrayList<>();
         for (ColumnValues c : p.columns) {
             if (!c.isLabel) {
-                features.add(c.infer(file, options));
+                features.add(c.infer(p.file, options));
             }
         }
         List<String> classes = p.labelKept < 0 ? List.of() : p.columns.get(p.labelKept).classes();
         Schema schema = new Schema(features, options.label(), classes);
-        return p.report(p.toDataset(file, schema));
+        return p.report(p.toDataset(p.file, schema));
     }
 
     /**
@@ -142,6 +148,66 @@ public final class CsvReader {
      */
     public static Dataset read(Path file, Schema schema, CsvOptions options) {
         return readReport(file, schema, options).data();
+    }
+
+    /**
+     * Reads a table that another reader has already split into cells (a Parquet file read by Spark, say) exactly as
+     * a CSV file with these columns and cells would be read: the same schema checks, category and class mapping,
+     * missing-value policy ({@code ""} is an empty cell) and messages, which name {@code source} and a 1-based row
+     * number ("data.parquet row 7, column 'age': ...") instead of a line. Cells should be in {@link Values#format}
+     * form for numbers; they are trimmed.
+     *
+     * @param source how messages name the table (a path or URI)
+     * @param names the column names, in table order
+     * @param rows each row's cells, in {@code names} order
+     * @param schema the schema to read into (columns found by name), or null to infer one as CSV reading does
+     * @param options label, columns to drop or type, missing values (the delimiter is not used)
+     * @return the rows and what was filled or dropped
+     */
+    public static Report readRows(String source, List<String> names, java.util.Iterator<List<String>> rows,
+                                  Schema schema, CsvOptions options) {
+        Source file = new Source(source, false);
+        if (names.size() > MAX_COLUMNS) {
+            throw new InputException(source + ": more than " + MAX_COLUMNS + " columns; refused");
+        }
+        checkHeader(file, names, options);
+        Parsed p = new Parsed(names, options, schema, file);
+        List<String> cells = new ArrayList<>(names.size());
+        long row = 0;
+        while (rows.hasNext()) {
+            List<String> r = rows.next();
+            row++;
+            if (r.size() != names.size()) {
+                throw new InputException(file.at(row) + ": expected " + names.size() + " cells, found " + r.size());
+            }
+            cells.clear();
+            for (String c : r) {
+                cells.add(c == null ? "" : c.trim());
+            }
+            p.add(cells, row);
+        }
+        p.finish();
+        return schema == null ? infer(p, options) : conform(p, schema, options);
+    }
+
+    /** How messages name where a value was: a CSV file's line, or another table's row. */
+    private record Source(String name, boolean isCsv) {
+        static Source csv(Path file) {
+            return new Source(file.toString(), true);
+        }
+
+        String at(long n) {
+            return name + (isCsv ? " line " : " row ") + n;
+        }
+
+        String header() {
+            return isCsv ? name + " line 1" : name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /**
@@ -161,7 +227,7 @@ public final class CsvReader {
                 header = header.substring(1);
             }
             List<String> names = new ArrayList<>();
-            new Tokenizer(options.delimiter()).split(header, file, 1, names);
+            new Tokenizer(options.delimiter()).split(header, Source.csv(file), 1, names);
             return names;
         } catch (NoSuchFileException e) {
             throw new InputException("no such file: " + file);
@@ -170,9 +236,10 @@ public final class CsvReader {
         }
     }
 
-    private static Parsed parse(Path file, CsvOptions options, Schema target) {
+    private static Parsed parse(Path path, CsvOptions options, Schema target) {
+        Source file = Source.csv(path);
         long lineNo = 0;
-        try (LineReader in = new LineReader(Files.newInputStream(file), file, LineReader.MAX_LINE_BYTES)) {
+        try (LineReader in = new LineReader(Files.newInputStream(path), path, LineReader.MAX_LINE_BYTES)) {
             String header = in.next();
             lineNo = 1;
             if (header == null || header.isBlank()) {
@@ -202,10 +269,6 @@ public final class CsvReader {
                 }
                 p.add(cells, lineNo);
             }
-            if (p.rows == 0) {
-                throw new InputException(file + " has a header but no data rows"
-                        + (p.dropped > 0 ? " left (" + p.dropped + " dropped for an empty cell)" : ""));
-            }
             p.finish();
             return p;
         } catch (NoSuchFileException e) {
@@ -215,8 +278,8 @@ public final class CsvReader {
         }
     }
 
-    private static void checkHeader(Path file, List<String> names, CsvOptions options) {
-        if (names.size() == 1) {
+    private static void checkHeader(Source file, List<String> names, CsvOptions options) {
+        if (names.size() == 1 && file.isCsv()) {
             String h = names.get(0);
             for (char d : new char[] {';', '\t', '|', ','}) {
                 if (d != options.delimiter() && h.indexOf(d) >= 0) {
@@ -230,10 +293,10 @@ public final class CsvReader {
         for (int j = 0; j < names.size(); j++) {
             String n = names.get(j);
             if (n.isEmpty()) {
-                throw new InputException(file + " line 1, column " + (j + 1) + ": empty column name");
+                throw new InputException(file.header() + ", column " + (j + 1) + ": empty column name");
             }
             if (!seen.add(n)) {
-                throw new InputException(file + " line 1: column name '" + n + "' appears twice");
+                throw new InputException(file.header() + ": column name '" + n + "' appears twice");
             }
         }
         if (options.label() != null && !seen.contains(options.label())) {
@@ -270,7 +333,7 @@ public final class CsvReader {
             this.delimiter = delimiter;
         }
 
-        void split(String line, Path file, long lineNo, List<String> out) {
+        void split(String line, Source file, long lineNo, List<String> out) {
             int n = line.length();
             if (n > 0 && line.charAt(n - 1) == '\r') {
                 n--;
@@ -345,7 +408,7 @@ public final class CsvReader {
             this.target = target;
         }
 
-        void add(int row, String cell, Path file, long line) {
+        void add(int row, String cell, Source file, long line) {
             if (row == nums.length) {
                 nums = Arrays.copyOf(nums, row * 2);
                 if (codes != null) {
@@ -353,7 +416,7 @@ public final class CsvReader {
                 }
             }
             if (cell.isEmpty()) {
-                throw new InputException(file + " line " + line + ", column '" + name + "': missing value"
+                throw new InputException(file.at(line) + ", column '" + name + "': missing value"
                         + (isLabel ? "" : " (choose a missing-value policy to drop such rows or impute them)"));
             }
             double v = Values.parse(cell);
@@ -385,7 +448,7 @@ public final class CsvReader {
             Integer code = dict.get(cell);
             if (code == null) {
                 if (dict.size() >= MAX_CATEGORIES) {
-                    throw InputException.about(file + " line " + line + ", column '" + name + "': more than "
+                    throw InputException.about(file.at(line) + ", column '" + name + "': more than "
                             + MAX_CATEGORIES + " distinct text values; an identifier? (drop " + name + ")", "drop");
                 }
                 code = dict.size();
@@ -421,7 +484,7 @@ public final class CsvReader {
         }
 
         /** The fill for this column's empty cells under the policy: the lower median or the most frequent value. */
-        String fill(MissingValues.Policy policy, Path file) {
+        String fill(MissingValues.Policy policy, Source file) {
             if (numericCount + textCount == 0) {
                 throw new InputException(file + ", column '" + name + "': every cell is empty; nothing to impute from");
             }
@@ -453,7 +516,7 @@ public final class CsvReader {
         }
 
         /** Puts the fill text into every empty cell, as if the file had held it. */
-        void fillMissing(String text, Path file) {
+        void fillMissing(String text, Source file) {
             boolean[] rowsToFill = new boolean[rows];
             missing.stream().forEach(i -> rowsToFill[i] = true);
             java.util.BitSet was = missing;
@@ -466,7 +529,7 @@ public final class CsvReader {
             missing = was;
         }
 
-        private void overwrite(int row, String cell, Path file) {
+        private void overwrite(int row, String cell, Source file) {
             double v = Values.parse(cell);
             if (!Double.isNaN(v)) {
                 nums[row] = v;
@@ -498,10 +561,10 @@ public final class CsvReader {
             textCount++;
         }
 
-        InputException notANumber(Path file, long line, String cell) {
+        InputException notANumber(Source file, long line, String cell) {
             String why = cell.equalsIgnoreCase("nan") || cell.toLowerCase().contains("inf")
                     ? "is not a finite number" : "is not a number";
-            return new InputException(file + " line " + line + ", column '" + name + "': '" + abbreviate(cell)
+            return new InputException(file.at(line) + ", column '" + name + "': '" + abbreviate(cell)
                     + "' " + why + " (the column is numeric)");
         }
 
@@ -534,7 +597,7 @@ public final class CsvReader {
             return cs;
         }
 
-        Column infer(Path file, CsvOptions options) {
+        Column infer(Source file, CsvOptions options) {
             boolean forceCat = options.categorical().contains(name);
             boolean forceNum = options.numeric().contains(name);
             if (textCount > 0 && !isText() && !forceCat) {
@@ -570,7 +633,7 @@ public final class CsvReader {
     private static final class Parsed {
         final List<String> names;
         final List<ColumnValues> columns = new ArrayList<>();
-        final Path file;
+        final Source file;
         int rows;
         long[] lines = new long[1024];
 
@@ -581,7 +644,7 @@ public final class CsvReader {
         /** Per categorical column, the text of categories the target schema does not know, by row (first ones kept). */
         final Map<String, Map<Integer, String>> unseen = new java.util.LinkedHashMap<>();
 
-        Parsed(List<String> names, CsvOptions options, Schema target, Path file) {
+        Parsed(List<String> names, CsvOptions options, Schema target, Source file) {
             this.names = names;
             this.file = file;
             this.policy = options.missing();
@@ -627,7 +690,7 @@ public final class CsvReader {
                             return;
                         }
                         if (columns.get(k).isLabel) {
-                            throw new InputException(file + " line " + line + ", column '" + names.get(j)
+                            throw new InputException(file.at(line) + ", column '" + names.get(j)
                                     + "': missing label (labels are never imputed; drop such rows)");
                         }
                     }
@@ -649,6 +712,10 @@ public final class CsvReader {
 
         /** Called once all rows are read: empty cells get their column's fill. */
         void finish() {
+            if (rows == 0) {
+                throw new InputException(file + " has a header but no data rows"
+                        + (dropped > 0 ? " left (" + dropped + " dropped for an empty cell)" : ""));
+            }
             for (ColumnValues c : columns) {
                 c.rows = rows;
                 if (c.missing != null && !c.missing.isEmpty()) {
@@ -675,7 +742,7 @@ public final class CsvReader {
             return new Report(d, policy.withFills(all), filled, dropped, unseen, Arrays.copyOf(lines, rows));
         }
 
-        Dataset toDataset(Path file, Schema schema) {
+        Dataset toDataset(Source file, Schema schema) {
             int d = schema.width();
             ColumnValues[] byFeature = new ColumnValues[d];
             for (int f = 0; f < d; f++) {
@@ -725,7 +792,7 @@ public final class CsvReader {
                 for (int i = 0; i < rows; i++) {
                     Integer k = index.get(lc.text(i));
                     if (k == null) {
-                        throw new InputException(file + " line " + lines[i] + ", column '" + lc.name + "': label '"
+                        throw new InputException(file.at(lines[i]) + ", column '" + lc.name + "': label '"
                                 + abbreviate(lc.text(i)) + "' is not one of the model's classes " + schema.classes());
                     }
                     y[i] = k;

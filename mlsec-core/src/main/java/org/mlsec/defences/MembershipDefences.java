@@ -2,21 +2,20 @@ package org.mlsec.defences;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.mlsec.Progress;
 import org.mlsec.Result;
 import org.mlsec.attacks.inference.MembershipInference;
 import org.mlsec.attacks.inference.MembershipMethod;
+import org.mlsec.attacks.inference.ReferenceEngine;
+import org.mlsec.attacks.inference.ReferenceRecipe;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
 import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.TrainConfig;
-import org.mlsec.defences.postprocessor.HardenedOutput;
 import org.mlsec.defences.postprocessor.OutputHardening;
 import org.mlsec.defences.postprocessor.OutputMode;
-import org.mlsec.defences.trainer.DpLogisticRegression;
 import org.mlsec.defences.trainer.DpRandomForest;
 import org.mlsec.data.Schema;
 
@@ -28,12 +27,19 @@ import org.mlsec.data.Schema;
  * models are trained with the defence itself, so the attacker knows the defence.
  */
 public final class MembershipDefences {
-    /** One way of training and exposing the model. */
-    record Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output,
-                   boolean labelOnly, String guarantee) {
+    /**
+     * One way of training and exposing the model, as a {@link ReferenceRecipe} (parameters only), so that an engine
+     * rebuilds the defence's trainer for the attack's reference models wherever it trains them.
+     */
+    record Defence(String name, ReferenceRecipe recipe, boolean labelOnly, String guarantee) {
         /** A defence without a formal guarantee. */
-        Defence(String name, MembershipInference.ReferenceTrainer trainer, UnaryOperator<Classifier> output, boolean labelOnly) {
-            this(name, trainer, output, labelOnly, "none");
+        Defence(String name, ReferenceRecipe recipe, boolean labelOnly) {
+            this(name, recipe, labelOnly, "none");
+        }
+
+        /** What the defence does to a trained model's answers (the identity when it hardens none). */
+        java.util.function.UnaryOperator<Classifier> output() {
+            return recipe.output();
         }
     }
 
@@ -84,8 +90,8 @@ public final class MembershipDefences {
                         : "DP random forest, epsilon " + label(eps) + note;
                 String guarantee = Double.isInfinite(eps) ? "none" : "epsilon-DP, epsilon = " + label(eps)
                         + (bounds != null ? "" : " (bounds from data not covered)");
-                list.add(new Defence(name, (pool, rows, seed) -> DpRandomForest.train(pool.subset(rows), b, src,
-                        DpRandomForest.Config.of(eps, seed)).model(), m -> m, false, guarantee));
+                list.add(new Defence(name, ReferenceRecipe.dpForest(b, src, DpRandomForest.Config.of(eps, 0)), false,
+                        guarantee));
             }
         }
     }
@@ -95,32 +101,28 @@ public final class MembershipDefences {
 
     static List<Defence> defences(TrainConfig base, int n, List<OutputMode> outputs, long noiseSeed) {
         List<Defence> list = new ArrayList<>();
-        UnaryOperator<Classifier> plain = m -> m;
-        list.add(new Defence("none (" + base.algorithm().flag() + ", as trained)", MembershipInference.like(base), plain, false));
+        list.add(new Defence("none (" + base.algorithm().flag() + ", as trained)", ReferenceRecipe.like(base), false));
         if (base.algorithm() == Algorithm.RF || base.algorithm() == Algorithm.TREE || base.algorithm() == Algorithm.GBT) {
             // The leaf sizes of 30,000 rows (20 and 100 of a 15,000-row half), scaled down for small data.
             int half = Math.max(1, n / 2);
             int leaf = Math.max(2, Math.min(20, half / 750));
             int strong = Math.max(3, Math.min(100, half / 150));
             list.add(new Defence("regularised: max depth 8, min leaf " + leaf,
-                    MembershipInference.like(base.withMaxDepth(8).withMinLeaf(leaf)), plain, false));
+                    ReferenceRecipe.like(base.withMaxDepth(8).withMinLeaf(leaf)), false));
             list.add(new Defence("strongly regularised: max depth 4, min leaf " + strong + ", 20 trees",
-                    MembershipInference.like(base.withMaxDepth(4).withMinLeaf(strong).withTrees(20)), plain, false));
+                    ReferenceRecipe.like(base.withMaxDepth(4).withMinLeaf(strong).withTrees(20)), false));
         }
         for (OutputMode mode : outputs) {
             // Each model gets its own hardening (and noise generator), so reference models trained in parallel
             // draw the same noise in every run.
             list.add(new Defence("output: " + OutputHardening.forStudies(mode, noiseSeed).describe(),
-                    MembershipInference.like(base), m -> HardenedOutput.of(m, OutputHardening.forStudies(mode, noiseSeed)),
-                    mode == OutputMode.LABEL));
+                    ReferenceRecipe.like(base).withOutput(mode, noiseSeed), mode == OutputMode.LABEL));
         }
         TrainConfig lr = TrainConfig.defaults(Algorithm.LR);
-        list.add(new Defence("logistic regression (no DP)", MembershipInference.like(lr), plain, false));
+        list.add(new Defence("logistic regression (no DP)", ReferenceRecipe.like(lr), false));
         for (double eps : new double[] {8, 1}) {
-            double e = eps;
-            list.add(new Defence("DP logistic regression, epsilon " + (int) eps,
-                    (pool, rows, seed) -> DpLogisticRegression.train(pool.subset(rows), e, 1e-3, seed), plain, false,
-                    "epsilon-DP, epsilon = " + (int) eps + " (standardisation from data not covered)"));
+            list.add(new Defence("DP logistic regression, epsilon " + (int) eps, ReferenceRecipe.dpLogistic(eps, 1e-3),
+                    false, "epsilon-DP, epsilon = " + (int) eps + " (standardisation from data not covered)"));
         }
         return list;
     }
@@ -175,6 +177,27 @@ public final class MembershipDefences {
      */
     public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
                                      long seed, Progress progress, DpForests dp, List<OutputMode> outputs) {
+        return study(data, base, method, references, seed, progress, dp, outputs, ReferenceEngine.LOCAL);
+    }
+
+    /**
+     * The study with the attack's reference models trained by {@code engine} (each defence's trainer is rebuilt
+     * there from its {@link ReferenceRecipe}); the results do not depend on the engine.
+     *
+     * @param data       the data, split at random into members and non-members
+     * @param base       the target's training configuration; the undefended row and the regularised rows use it
+     * @param method     the membership attack (label-only defences are attacked label-only)
+     * @param references the number of reference models the attack trains
+     * @param seed       seed of the split, the training, the output noise and the attack
+     * @param progress   receives one update per defence measured
+     * @param dp         the DP random forests to add to the defences
+     * @param outputs    the output hardening modes to measure, one row each
+     * @param engine     where the reference models are trained
+     * @return one result per defence, in the order the defences were tried
+     */
+    public static List<Result> study(Dataset data, TrainConfig base, MembershipMethod method, int references,
+                                     long seed, Progress progress, DpForests dp, List<OutputMode> outputs,
+                                     ReferenceEngine engine) {
         Split halves = Split.random(data, 0.5, seed);
         Dataset members = halves.train();
         Dataset nonMembers = halves.test();
@@ -188,12 +211,11 @@ public final class MembershipDefences {
         int done = 0;
         for (Defence d : defences) {
             long t0 = System.nanoTime();
-            Classifier target = d.output().apply(d.trainer().train(members, all, seed));
+            Classifier target = d.recipe().trainer().train(members, all, seed);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            MembershipInference.ReferenceTrainer refs = (pool, r, s) -> d.output().apply(d.trainer().train(pool, r, s));
             MembershipMethod m = d.labelOnly() ? MembershipMethod.LABEL_ONLY : method;
             MembershipInference.Report rep = MembershipInference.infer(target, members, nonMembers, null,
-                    new MembershipInference.Config(m, references, seed), refs, Progress.NONE);
+                    new MembershipInference.Config(m, references, seed), d.recipe().trainer(), engine, Progress.NONE);
             double acc = Evaluation.accuracy(target, nonMembers);
             Result.Builder b = Result.of("membership-inference", "defence").metric("defence", d.name())
                     .metric("attack", m.key()).metric("test_accuracy", acc)

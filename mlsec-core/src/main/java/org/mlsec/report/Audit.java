@@ -343,6 +343,17 @@ public final class Audit {
         public Report run() {
             return Audit.run(this);
         }
+
+        /**
+         * Runs the audit with the membership attack's reference models trained by {@code engine}; the findings
+         * do not depend on it.
+         *
+         * @param engine where the reference models are trained
+         * @return the findings and charts
+         */
+        public Report run(org.mlsec.attacks.inference.ReferenceEngine engine) {
+            return Audit.run(this, engine);
+        }
     }
 
     /**
@@ -352,6 +363,19 @@ public final class Audit {
      * @return the findings and charts
      */
     public static Report run(Request request) {
+        return run(request, org.mlsec.attacks.inference.ReferenceEngine.LOCAL);
+    }
+
+    /**
+     * Runs every check the request asks for, the membership attack's reference models trained by {@code engine}
+     * (rebuilt there from their recipe); the findings do not depend on the engine.
+     *
+     * @param request what to audit and how
+     * @param engine  where the reference models are trained
+     * @return the findings and charts
+     */
+    public static Report run(Request request, org.mlsec.attacks.inference.ReferenceEngine engine) {
+        org.mlsec.internal.Validate.notNull(engine, "engine");
         Dataset data = request.data();
         org.mlsec.model.Classifier model = request.model();
         Path modelFile = request.modelFile();
@@ -417,7 +441,8 @@ public final class Audit {
         // 2. Membership inference, on a copy trained like the model on a known half
         if (only.contains("membership-inference")) {
             MembershipInference.Report mia = MembershipInference.infer(target, halves.train(), halves.test(), null,
-                    new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, Progress.NONE);
+                    new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, engine,
+                    Progress.NONE);
             Result m = mia.result();
             // Severity on what the data supports: the AUC's lower bound, a low-FPR rate only where measurable.
             boolean lowFpr = Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_001_supported"));

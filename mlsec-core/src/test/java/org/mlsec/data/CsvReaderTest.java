@@ -168,4 +168,27 @@ class CsvReaderTest {
         assertEquals(d.schema(), back.schema());
         assertArrayEquals(d.row(0), back.row(0));
     }
+
+    @Test
+    void rowsFromAnotherReaderAreReadAsTheSameCsvWouldBeWithRowNumbersInMessages() throws IOException {
+        String text = "ID,amount,city,y\n1,1.5,Lagos,0\n2,,Accra,1\n3,3,Lagos,0\n";
+        CsvOptions o = CsvOptions.labelled("y", "ID").withMissing(MissingValues.of(MissingValues.Policy.IMPUTE_MEDIAN));
+        CsvReader.Report fromCsv = CsvReader.readReport(csv(text), o);
+        List<String> names = List.of("ID", "amount", "city", "y");
+        List<List<String>> rows = List.of(List.of("1", "1.5", "Lagos", "0"), List.of("2", "", " Accra ", "1"),
+                List.of("3", "3", "Lagos", "0"));
+        CsvReader.Report fromRows = CsvReader.readRows("t.parquet", names, rows.iterator(), null, o);
+        assertEquals(fromCsv.data().schema(), fromRows.data().schema());
+        assertArrayEquals(fromCsv.data().x(), fromRows.data().x());
+        assertEquals(fromCsv.filledCells(), fromRows.filledCells());
+        Schema s = fromCsv.data().schema();
+        CsvReader.Report into = CsvReader.readRows("t.parquet", names, rows.iterator(), s, o);
+        assertArrayEquals(fromCsv.data().x(), into.data().x());
+        var e = assertThrows(InputException.class, () -> CsvReader.readRows("t.parquet", names,
+                List.of(List.of("1", "x", "Lagos", "0")).iterator(), s, CsvOptions.labelled("y", "ID")));
+        assertEquals("t.parquet row 1, column 'amount': 'x' is not a number (the column is numeric)", e.getMessage());
+        e = assertThrows(InputException.class, () -> CsvReader.readRows("t.parquet", names,
+                List.<List<String>>of().iterator(), s, CsvOptions.labelled("y", "ID")));
+        assertEquals("t.parquet has a header but no data rows", e.getMessage());
+    }
 }

@@ -14,7 +14,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.mlsec.InputException;
 import org.mlsec.Progress;
-import org.mlsec.attacks.inference.MembershipInference;
+import org.mlsec.attacks.inference.ReferenceRecipe;
 import org.mlsec.attacks.inference.MembershipMethod;
 import org.mlsec.attacks.inference.ReferenceEngine;
 import org.mlsec.attacks.inference.ReferencePlan;
@@ -24,7 +24,7 @@ import scala.Tuple2;
 /**
  * Reference models as Spark tasks. The driver fixes every reference's half and seed ({@link ReferencePlan}); the
  * training data and the candidate pool are broadcast once; task {@code k} rebuilds them on its executor, trains
- * reference {@code k} with mlsec's own trainer ({@link MembershipInference#like}) and returns only its scores on
+ * reference {@code k} with mlsec's own trainer (rebuilt from its {@link ReferenceRecipe}) and returns only its scores on
  * the pool. The driver then does exactly what local mode does, so results are identical to
  * {@link ReferenceEngine#LOCAL} bit for bit. One partition per reference: Spark schedules them over the executors'
  * cores, and a failed task is retried by Spark with the same inputs (so with the same result).
@@ -57,27 +57,54 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         return connect(conf);
     }
 
-    /** A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}. */
+    /**
+     * A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}; when this JVM
+     * already runs a session (a notebook, a test class, an application embedding mlsec) that session is used and
+     * left running, provided it runs on the master asked for.
+     */
     public static SparkReferenceEngine connect(SparkConf conf) {
         conf.setIfMissing("spark.app.name", "mlsec");
         conf.setIfMissing("spark.ui.enabled", "false");
+        java.util.Optional<SparkSession> existing = running();
+        if (existing.isPresent()) {
+            SparkSession s = existing.get();
+            String asked = conf.get("spark.master", null);
+            if (asked != null && !asked.equals(s.sparkContext().master())) {
+                throw new InputException("this JVM already runs a Spark session on " + s.sparkContext().master()
+                        + "; it cannot also connect to " + asked);
+            }
+            return new SparkReferenceEngine(s, false, Integer.parseInt(s.sparkContext().getConf()
+                    .get("spark.task.cpus", "1")));
+        }
         return new SparkReferenceEngine(SparkSession.builder().config(conf).getOrCreate(), true,
                 Integer.parseInt(conf.get("spark.task.cpus", "1")));
     }
 
+    /** The session this JVM runs (the thread's active one, else the default one), unless it was stopped. */
+    public static java.util.Optional<SparkSession> running() {
+        for (var o : List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+            if (o.isDefined() && !o.get().sparkContext().isStopped()) {
+                return java.util.Optional.of(o.get());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public List<ReferenceScores> run(ReferencePlan plan, Progress progress) {
-        if (!(plan.trainer() instanceof MembershipInference.Like)) {
-            throw new InputException("the Spark engine trains reference models with mlsec's own trainer "
-                    + "(MembershipInference.like), not with a custom trainer");
+        if (!(plan.trainer() instanceof ReferenceRecipe.Described described)) {
+            throw new InputException("the Spark engine trains reference models with mlsec's own trainers, rebuilt on"
+                    + " the executors from a ReferenceRecipe (MembershipInference.like, the defences' recipes), not"
+                    + " with a custom trainer");
         }
+        ReferenceRecipe recipe = described.recipe().withThreads(threadsPerTask);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         WireDataset pool = new WireDataset(plan.pool());
         Broadcast<WireDataset> poolB = jsc.broadcast(pool);
         Broadcast<WireDataset> trainB = plan.trainingData() == plan.pool() ? poolB
                 : jsc.broadcast(new WireDataset(plan.trainingData()));
-        Task task = new Task(plan.method().name(), plan.seed(), plan.halves(), plan.seeds(),
-                new WireConfig(((MembershipInference.Like) plan.trainer()).config(), threadsPerTask), poolB, trainB);
+        Task task = new Task(plan.method().name(), plan.seed(), plan.halves(), plan.seeds(), recipe.kind(),
+                new java.util.TreeMap<>(recipe.params()), poolB, trainB);
         int n = plan.references();
         AtomicInteger done = new AtomicInteger();
         SparkListener listener = new SparkListener() {
@@ -107,6 +134,12 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         }
     }
 
+    /** Parquet files and folders, folders of CSV parts and cluster URIs, read by this session ({@link SparkTables}). */
+    @Override
+    public java.util.Optional<org.mlsec.data.TableReader> tables() {
+        return java.util.Optional.of(new SparkTables(spark));
+    }
+
     /** Executors the session has now (the driver not counted). */
     public int executors() {
         return spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
@@ -119,14 +152,18 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         }
     }
 
-    /** What one task needs: shipped with the closure (small), the data by broadcast. */
-    private record Task(String method, long seed, int[][] halves, long[] seeds, WireConfig config,
-                        Broadcast<WireDataset> pool, Broadcast<WireDataset> training) implements Serializable {
+    /**
+     * What one task needs: shipped with the closure (small), the data by broadcast. The trainer travels as its
+     * recipe (text parameters) and is parsed back into one of mlsec's own trainers on the executor.
+     */
+    private record Task(String method, long seed, int[][] halves, long[] seeds, String recipeKind,
+                        java.util.TreeMap<String, String> recipeParams, Broadcast<WireDataset> pool,
+                        Broadcast<WireDataset> training) implements Serializable {
         Scores score(int k) {
             var pl = pool.value().toDataset();
             var tr = training == pool ? pl : training.value().toDataset();
             ReferencePlan plan = new ReferencePlan(MembershipMethod.valueOf(method), seed, tr, pl, halves, seeds,
-                    MembershipInference.like(config.toConfig()));
+                    new ReferenceRecipe(recipeKind, recipeParams).trainer());
             ReferenceScores s = plan.score(k);
             return new Scores(k, s.pTrue(), s.proba());
         }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,12 +36,7 @@ class SparkReferenceEngineTest {
 
     @BeforeAll
     static void setUp() {
-        spark = SparkReferenceEngine.connect("local[2]");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        spark.close();
+        spark = new SparkReferenceEngine(TestSpark.local(), false, 1);
     }
 
     static int[] range(int from, int to) {

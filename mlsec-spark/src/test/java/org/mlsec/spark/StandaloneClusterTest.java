@@ -25,6 +25,7 @@ class StandaloneClusterTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        TestSpark.stop(); // a JVM runs one Spark context: the shared local one is started again by the next class
         cluster = new LocalCluster(dir, 2, "768m", Duration.ofSeconds(60));
     }
 

@@ -93,18 +93,16 @@ public final class MembershipInference {
 
     /**
      * Reference models trained like a local target: same family and hyperparameters, read from its provenance; a
-     * DP random forest's references are DP random forests on the bounds it records (a custom trainer: the Spark
-     * engine, which rebuilds only {@link Like} trainers on executors, refuses it).
+     * DP random forest's references are DP random forests on the bounds it records. Either way the trainer is
+     * {@link ReferenceRecipe.Described}, so engines rebuild it elsewhere from its parameters.
      *
      * @param target the white-box target
      * @return a trainer of look-alikes
      */
-    public static ReferenceTrainer like(LocalModel target) {
+    public static ReferenceRecipe.Described like(LocalModel target) {
         if ("dp_random_forest".equals(target.provenance().algorithm())) { // the attacker knows the defence
-            org.mlsec.defences.trainer.DpRandomForest.Config c = org.mlsec.defences.trainer.DpRandomForest.configOf(target);
-            return (pool, rows, seed) -> org.mlsec.defences.trainer.DpRandomForest.train(pool.subset(rows),
-                    target.schema(), "the target's bounds", new org.mlsec.defences.trainer.DpRandomForest.Config(
-                            c.trees(), c.maxDepth(), c.epsilon(), c.delta(), c.composition(), seed)).model();
+            return ReferenceRecipe.dpForest(target.schema(), "the target's bounds",
+                    org.mlsec.defences.trainer.DpRandomForest.configOf(target)).trainer();
         }
         Algorithm a = Algorithm.ofKind(target.kind());
         return like(TrainConfig.fromHyperparameters(a, target.provenance().hyperparameters()));
@@ -121,7 +119,7 @@ public final class MembershipInference {
     }
 
     /** Reference models trained by mlsec's own trainer with fixed settings; engines may rebuild it from them. */
-    public static final class Like implements ReferenceTrainer {
+    public static final class Like implements ReferenceRecipe.Described {
         private final TrainConfig config;
         private Dataset cachedPool;
         private TreeGrower grower;
@@ -137,6 +135,11 @@ public final class MembershipInference {
          */
         public TrainConfig config() {
             return config;
+        }
+
+        @Override
+        public ReferenceRecipe recipe() {
+            return ReferenceRecipe.like(config);
         }
 
         @Override

@@ -32,6 +32,16 @@ public interface ReferenceEngine extends AutoCloseable {
      */
     List<ReferenceScores> run(ReferencePlan plan, Progress progress);
 
+    /**
+     * The engine's reader of tables where they live (Parquet, folders of CSV parts, cluster filesystems), if it
+     * has one; the local engine has none.
+     *
+     * @return the reader, or empty
+     */
+    default Optional<org.mlsec.data.TableReader> tables() {
+        return Optional.empty();
+    }
+
     /** Releases what the engine holds (a cluster connection); the local engine holds nothing. */
     @Override
     default void close() {

@@ -12,7 +12,9 @@ import java.util.Map;
 import org.apache.spark.ml.classification.DecisionTreeClassificationModel;
 import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.classification.RandomForestClassificationModel;
+import org.apache.spark.ml.tree.CategoricalSplit;
 import org.apache.spark.ml.tree.ContinuousSplit;
 import org.apache.spark.ml.tree.InternalNode;
 import org.apache.spark.ml.tree.LeafNode;
@@ -77,11 +79,16 @@ public final class SparkMlModels {
      */
     public static LocalModel read(Path dir) {
         String cls = className(dir);
-        boolean own = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        boolean own = org.mlsec.spark.SparkReferenceEngine.running().isEmpty();
         SparkSession spark = own ? SparkSession.builder().master("local[1]").appName("mlsec-read")
                 .config("spark.ui.enabled", "false").getOrCreate() : null;
         try {
             return read(dir, cls);
+        } catch (InputException e) {
+            throw e;
+        } catch (Exception e) { // a damaged folder: Spark's reader throws SparkException, Jackson or IO errors
+            throw new InputException(dir + ": Spark ML could not read the saved " + cls.substring(cls.lastIndexOf('.')
+                    + 1) + ": " + org.mlsec.spark.SparkTables.firstLine(e));
         } finally {
             if (spark != null) {
                 spark.stop();
@@ -89,27 +96,80 @@ public final class SparkMlModels {
         }
     }
 
+    static final String PIPELINE = "org.apache.spark.ml.PipelineModel";
+    static final List<String> CLASSIFIERS = List.of(
+            "org.apache.spark.ml.classification.RandomForestClassificationModel",
+            "org.apache.spark.ml.classification.DecisionTreeClassificationModel",
+            "org.apache.spark.ml.classification.GBTClassificationModel",
+            "org.apache.spark.ml.classification.LogisticRegressionModel");
+
     private static LocalModel read(Path dir, String cls) {
+        if (PIPELINE.equals(cls)) {
+            return SparkMlPipelines.read(dir);
+        }
+        if (!CLASSIFIERS.contains(cls)) {
+            throw new InputException(dir + " is a Spark ML " + cls + "; mlsec reads RandomForestClassificationModel,"
+                    + " GBTClassificationModel, DecisionTreeClassificationModel, LogisticRegressionModel and a"
+                    + " PipelineModel ending in one of them");
+        }
+        ProbabilisticClassificationModel<?, ?> m = loadClassifier(dir, cls);
+        return classifier(m, Layout.bare(m.numFeatures(), m.numClasses()), dir);
+    }
+
+    /** Loads a classifier with its own class's reader (which checks the class its metadata names). */
+    static ProbabilisticClassificationModel<?, ?> loadClassifier(Path dir, String cls) {
         String path = dir.toAbsolutePath().toString();
-        switch (cls) {
-            case "org.apache.spark.ml.classification.RandomForestClassificationModel":
-                return forest(RandomForestClassificationModel.load(path), dir);
-            case "org.apache.spark.ml.classification.DecisionTreeClassificationModel":
-                return tree(DecisionTreeClassificationModel.load(path), dir);
-            case "org.apache.spark.ml.classification.GBTClassificationModel":
-                return boosted(GBTClassificationModel.load(path), dir);
-            case "org.apache.spark.ml.classification.LogisticRegressionModel":
-                return logistic(LogisticRegressionModel.load(path), dir);
-            default:
-                throw new InputException(dir + " is a Spark ML " + cls + "; mlsec reads RandomForestClassificationModel,"
-                        + " GBTClassificationModel, DecisionTreeClassificationModel and LogisticRegressionModel");
+        return switch (cls) {
+            case "org.apache.spark.ml.classification.RandomForestClassificationModel" ->
+                    RandomForestClassificationModel.load(path);
+            case "org.apache.spark.ml.classification.DecisionTreeClassificationModel" ->
+                    DecisionTreeClassificationModel.load(path);
+            case "org.apache.spark.ml.classification.GBTClassificationModel" -> GBTClassificationModel.load(path);
+            case "org.apache.spark.ml.classification.LogisticRegressionModel" -> LogisticRegressionModel.load(path);
+            default -> throw new IllegalArgumentException(cls);
+        };
+    }
+
+    /** The classifier as an mlsec model whose inputs are laid out by {@code l}. */
+    static LocalModel classifier(ProbabilisticClassificationModel<?, ?> m, Layout l, Path dir) {
+        if (m instanceof RandomForestClassificationModel rf) {
+            return forest(rf, l, dir);
+        }
+        if (m instanceof DecisionTreeClassificationModel dt) {
+            return tree(dt, l, dir);
+        }
+        if (m instanceof GBTClassificationModel gbt) {
+            return boosted(gbt, l, dir);
+        }
+        return logistic((LogisticRegressionModel) m, l, dir);
+    }
+
+    /**
+     * How a classifier's input vector maps onto an mlsec schema: {@code slot[s]} is the encoded mlsec feature
+     * (see {@link org.mlsec.model.FeatureEncoder}) that Spark's vector slot {@code s} holds.
+     *
+     * @param schema the mlsec schema (named columns, classes)
+     * @param slot   per Spark vector slot, its encoded mlsec feature
+     */
+    record Layout(Schema schema, int[] slot) {
+        /** A bare model: slot j is numeric feature fj; classes 0..k-1. */
+        static Layout bare(int features, int classes) {
+            int[] id = new int[features];
+            for (int j = 0; j < features; j++) {
+                id[j] = j;
+            }
+            return new Layout(SparkMlModels.schema(features, classes), id);
+        }
+
+        int encodedWidth() {
+            return new org.mlsec.model.FeatureEncoder(schema).width();
         }
     }
 
-    static ForestModel forest(RandomForestClassificationModel m, Path dir) {
+    static ForestModel forest(RandomForestClassificationModel m, Layout l, Path dir) {
         List<Tree> trees = new ArrayList<>();
         for (DecisionTreeClassificationModel t : m.trees()) {
-            trees.add(translate(t.rootNode(), m.numClasses(), 0, dir));
+            trees.add(translate(t.rootNode(), m.numClasses(), 0, l.slot(), dir));
         }
         Map<String, String> h = new LinkedHashMap<>();
         h.put("trees", Integer.toString(m.getNumTrees()));
@@ -122,29 +182,27 @@ public final class SparkMlModels {
         h.put("spark.featureSubsetStrategy", m.getFeatureSubsetStrategy());
         h.put("spark.subsamplingRate", Double.toString(m.getSubsamplingRate()));
         h.put("spark.impurity", m.getImpurity());
-        return new ForestModel(ForestModel.RANDOM_FOREST, schema(m.numFeatures(), m.numClasses()),
-                provenance("random_forest", h, m.numFeatures(), -1, dir), trees);
+        return new ForestModel(ForestModel.RANDOM_FOREST, l.schema(), provenance("random_forest", h, l, -1, dir), trees);
     }
 
-    static ForestModel tree(DecisionTreeClassificationModel m, Path dir) {
+    static ForestModel tree(DecisionTreeClassificationModel m, Layout l, Path dir) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("max_depth", Integer.toString(m.getMaxDepth()));
         h.put("min_leaf", Integer.toString(m.getMinInstancesPerNode()));
         h.put("spark.impurity", m.getImpurity());
         int rows = rows(m.rootNode().impurityStats().count());
-        return new ForestModel(ForestModel.DECISION_TREE, schema(m.numFeatures(), m.numClasses()),
-                provenance("decision_tree", h, m.numFeatures(), rows, dir),
-                List.of(translate(m.rootNode(), m.numClasses(), 0, dir)));
+        return new ForestModel(ForestModel.DECISION_TREE, l.schema(), provenance("decision_tree", h, l, rows, dir),
+                List.of(translate(m.rootNode(), m.numClasses(), 0, l.slot(), dir)));
     }
 
-    static BoostedModel boosted(GBTClassificationModel m, Path dir) {
+    static BoostedModel boosted(GBTClassificationModel m, Layout l, Path dir) {
         if (!"logistic".equals(m.getLossType())) {
             throw new InputException(dir + ": a GBT with loss '" + m.getLossType() + "'; mlsec reads log loss");
         }
         List<Tree> trees = new ArrayList<>();
         double[] w = m.treeWeights();
         for (int t = 0; t < w.length; t++) {
-            trees.add(translate(m.trees()[t].rootNode(), 1, 2 * w[t], dir));
+            trees.add(translate(m.trees()[t].rootNode(), 1, 2 * w[t], l.slot(), dir));
         }
         Map<String, String> h = new LinkedHashMap<>();
         h.put("trees", Integer.toString(m.getNumTrees()));
@@ -152,30 +210,29 @@ public final class SparkMlModels {
         h.put("min_leaf", Integer.toString(m.getMinInstancesPerNode()));
         h.put("learning_rate", Double.toString(m.getStepSize()));
         h.put("spark.subsamplingRate", Double.toString(m.getSubsamplingRate()));
-        return new BoostedModel(schema(m.numFeatures(), 2), provenance("gradient_boosting", h, m.numFeatures(), -1, dir),
-                trees, new double[] {0});
+        return new BoostedModel(l.schema(), provenance("gradient_boosting", h, l, -1, dir), trees, new double[] {0});
     }
 
-    static LogisticModel logistic(LogisticRegressionModel m, Path dir) {
+    static LogisticModel logistic(LogisticRegressionModel m, Layout l, Path dir) {
         if (m.numClasses() != 2 || m.coefficientMatrix().numRows() != 1) {
             throw new InputException(dir + ": a multinomial logistic regression (" + m.numClasses()
                     + " classes); mlsec reads binary ones");
         }
-        int d = m.numFeatures();
+        int d = l.encodedWidth();
         double[] mean = new double[d];
         double[] scale = new double[d];
+        java.util.Arrays.fill(scale, 1);
         double[] weights = new double[d + 1];
         weights[0] = m.intercept();
         double[] c = m.coefficients().toArray();
-        for (int j = 0; j < d; j++) {
-            scale[j] = 1;
-            weights[j + 1] = c[j];
+        for (int s = 0; s < c.length; s++) {
+            weights[l.slot()[s] + 1] = c[s]; // an encoded feature no slot holds (a dropped last category) weighs 0
         }
         Map<String, String> h = new LinkedHashMap<>();
         h.put("l2", Double.toString(m.getRegParam() * (1 - m.getElasticNetParam())));
         h.put("spark.regParam", Double.toString(m.getRegParam()));
         h.put("spark.elasticNetParam", Double.toString(m.getElasticNetParam()));
-        return new LogisticModel(schema(d, 2), provenance("logistic_regression", h, d, -1, dir), mean, scale,
+        return new LogisticModel(l.schema(), provenance("logistic_regression", h, l, -1, dir), mean, scale,
                 new double[][] {weights});
     }
 
@@ -183,13 +240,14 @@ public final class SparkMlModels {
      * One Spark tree as an mlsec tree. Classification leaves hold Spark's class counts ({@code scale} 0); regression
      * leaves (GBT) hold {@code scale} times the prediction.
      */
-    static Tree translate(Node root, int width, double scale, Path dir) {
+    static Tree translate(Node root, int width, double scale, int[] slot, Path dir) {
         TreeArrays a = new TreeArrays(width);
-        add(a, root, -1, false, width, scale, dir);
+        add(a, root, -1, false, width, scale, slot, dir);
         return a.build(0);
     }
 
-    private static void add(TreeArrays a, Node node, int parent, boolean isLeft, int width, double scale, Path dir) {
+    private static void add(TreeArrays a, Node node, int parent, boolean isLeft, int width, double scale, int[] slot,
+                            Path dir) {
         int id = a.add();
         a.link(parent, isLeft, id);
         int count = node.impurityStats() == null ? 0 : rows(node.impurityStats().count());
@@ -207,14 +265,31 @@ public final class SparkMlModels {
             return;
         }
         InternalNode in = (InternalNode) node;
-        if (!(in.split() instanceof ContinuousSplit split)) {
-            throw new InputException(dir + ": a categorical split on feature " + in.split().featureIndex()
-                    + "; mlsec reads trees with threshold splits (one-hot encode categories before training)");
+        int f = in.split().featureIndex();
+        if (f >= slot.length) {
+            throw new InputException(dir + ": a split on feature " + f + " of " + slot.length);
         }
-        a.branch(id, split.featureIndex(), split.threshold(), false);
+        double threshold;
+        boolean swap = false;
+        if (in.split() instanceof ContinuousSplit split) {
+            threshold = split.threshold();
+        } else {
+            // A binary feature (a one-hot slot: Spark's trees take it as a category of 2) goes left on {0} or {1}:
+            // x <= 0.5 to the {0} side.
+            CategoricalSplit c = (CategoricalSplit) in.split();
+            double[] leftCats = c.leftCategories();
+            if (c.numCategories() != 2 || leftCats.length != 1) {
+                throw new InputException(dir + ": a categorical split on feature " + f + " (" + c.numCategories()
+                        + " categories); mlsec reads trees with threshold splits and binary one-hot slots (one-hot"
+                        + " encode categories before training)");
+            }
+            threshold = 0.5;
+            swap = leftCats[0] == 1;
+        }
+        a.branch(id, slot[f], threshold, false);
         a.stats(id, count, in.gain());
-        add(a, in.leftChild(), id, true, width, scale, dir);
-        add(a, in.rightChild(), id, false, width, scale, dir);
+        add(a, swap ? in.rightChild() : in.leftChild(), id, true, width, scale, slot, dir);
+        add(a, swap ? in.leftChild() : in.rightChild(), id, false, width, scale, slot, dir);
     }
 
     /** Spark's (weighted) training count of a node as a row count. */
@@ -252,11 +327,8 @@ public final class SparkMlModels {
         return new Schema(cols, "label", names);
     }
 
-    static Provenance provenance(String algorithm, Map<String, String> h, int features, int rows, Path dir) {
-        List<String> names = new ArrayList<>();
-        for (int j = 0; j < features; j++) {
-            names.add("f" + j);
-        }
+    static Provenance provenance(String algorithm, Map<String, String> h, Layout l, int rows, Path dir) {
+        List<String> names = l.schema().featureNames();
         return Provenance.imported("spark-ml", org.apache.spark.package$.MODULE$.SPARK_VERSION(), algorithm, h, names,
                 rows, new Provenance.Imported("Spark ML", dir.toString(), sha256(dir),
                         List.of("sha256 over the folder's files, in path order: each relative path, then its bytes")));

@@ -35,8 +35,7 @@ import org.mlsec.demo.LaymanBrothers;
 public final class SparkMlFixtures {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "src/test/resources/sparkml");
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("fixtures")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = session();
         try {
             org.mlsec.data.Dataset d = LaymanBrothers.generate(400, 5);
             List<Row> rows = new ArrayList<>();
@@ -59,12 +58,23 @@ public final class SparkMlFixtures {
         }
     }
 
-    static <M extends Model<M> & MLWritable> void save(Path dir, M model, Dataset<Row> test) throws IOException {
+    /** The one-core session the fixture makers write with (stopped by them). */
+    public static SparkSession session() {
+        return SparkSession.builder().master("local[1]").appName("fixtures").config("spark.ui.enabled", "false")
+                .getOrCreate();
+    }
+
+    /** Deletes a fixture folder before it is written again. */
+    public static void delete(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    static <M extends Model<M> & MLWritable> void save(Path dir, M model, Dataset<Row> test) throws IOException {
+        delete(dir);
         model.write().save(dir.resolve("model").toString());
         StringBuilder csv = new StringBuilder();
         for (Row r : model.transform(test).select("features", "probability").collectAsList()) {
