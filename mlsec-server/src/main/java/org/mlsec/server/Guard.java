@@ -84,7 +84,8 @@ public final class Guard implements AutoCloseable {
         this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows(), config.maxClients());
         this.output = config.outputHardening();
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
-        this.profile = ExtractionProfile.of(this.schema, reference == null ? null : reference.x());
+        // The reference rows teach the detectors (a calibration of about a second): only when they watch.
+        this.profile = ExtractionProfile.of(this.schema, reference == null || !config.detect() ? null : reference.x());
         this.monitor = new ExtractionMonitor(profile, config.alertPolicy(), config.maxClients());
     }
 
