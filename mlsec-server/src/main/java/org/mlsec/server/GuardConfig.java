@@ -36,7 +36,9 @@ import org.mlsec.internal.Validate;
  * @param onAuditFailure  when the audit log cannot be written: refuse (answer 503 until it can) or alarm (serve, and
  *                        report the lost lines in /health and /metrics)
  * @param requestDeadlineMs a request whose body has not fully arrived after this long is cut off (408)
- * @param minBodyBytesPerSecond a body arriving slower than this on average is cut off (408; 0: no minimum)
+ * @param minBodyBytesPerSecond a body arriving slower than this is cut off (408; 0: no minimum), counted from its
+ *                        first byte after a grace of one second (the first rate × 1 s bytes are free); a body whose
+ *                        Content-Length has all arrived is never too slow
  * @param maxDecompressedBodyBytes a {@code Content-Encoding: gzip} body inflating to more than this is refused (413),
  *                        counted while it is inflated, never after; {@code max_body_bytes} bounds the compressed bytes
  * @param upstreamTimeoutMs for a guarding proxy ({@link UpstreamModel}): an upstream that has not answered in full

@@ -102,7 +102,7 @@ public final class GuardedServer implements AutoCloseable {
         this.audit = guard.audit();
         this.forwarded = new ForwardedFor(config.effectiveProxies());
         this.deadline = new BodyDeadline(config.requestDeadlineMs(), config.maxBodyBytes(),
-                config.maxDecompressedBodyBytes());
+                config.maxDecompressedBodyBytes(), config.minBodyBytesPerSecond());
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -117,8 +117,9 @@ public final class GuardedServer implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             // A body that stops arriving is the client's fault: 408, not Javalin's default 500.
             cfg.jetty.timeoutStatus = 408;
-            // A body dripping in below this rate is cut off (408) however long the idle timeout.
-            cfg.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(config.minBodyBytesPerSecond()));
+            // The minimum body rate is BodyDeadline's, with a grace: Jetty's own, measured from the first byte with
+            // none, refused small bodies sent in two pieces or read late on a loaded host.
+            cfg.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(0));
             // Requests Jetty refuses before any handler runs (431, a bad Content-Length, CL+TE, a malformed chunk)
             // still get their audit line.
             cfg.jetty.modifyServer(s -> s.setRequestLog(this::auditRejected));
