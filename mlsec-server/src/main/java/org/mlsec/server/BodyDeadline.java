@@ -15,8 +15,8 @@ import org.eclipse.jetty.io.EndPoint;
  * fails, the thread is free again, and the request is logged as 408.
  * <p>
  * A minimum data rate ({@code min_body_bytes_per_second}) cuts a body that keeps arriving, but too slowly, well before
- * the deadline (408, and the connection is closed {@value #CLOSE_AFTER_MS} ms later). Its clock starts at the body's first byte and it allows a grace of
- * {@link #RATE_GRACE_MS}: a body is too slow when, at a read, fewer than {@code rate × (elapsed − grace)} bytes have
+ * the deadline (408, and the connection is closed {@value #CLOSE_AFTER_MS} ms later). Its clock starts at the body's
+ * first byte and it allows a grace of {@link #RATE_GRACE_MS} ms: a body is too slow when, at a read, fewer than {@code rate × (elapsed − grace)} bytes have
  * arrived. A body that has arrived in full (its Content-Length reached) is never too slow. Without the grace (Jetty's
  * own minimum request data rate, measured from the first byte) a small body sent in two pieces 200 ms apart, or one
  * whose end-of-body read is delayed by a few milliseconds on a loaded host, fell below the rate and was refused.
@@ -188,7 +188,7 @@ final class BodyDeadline implements AutoCloseable {
                 return;
             }
             long elapsedMs = (System.nanoTime() - firstByte) / 1_000_000;
-            long owed = elapsedMs <= RATE_GRACE_MS ? 0 : rate * (elapsedMs - RATE_GRACE_MS) / 1000;
+            double owed = elapsedMs <= RATE_GRACE_MS ? 0 : (double) rate * (elapsedMs - RATE_GRACE_MS) / 1000;
             if (count < owed) {
                 throw new ApiError(408, "the request body arrived too slowly: " + count + " bytes in " + elapsedMs
                         + " ms, under min_body_bytes_per_second " + rate + " after a grace of " + RATE_GRACE_MS + " ms")
