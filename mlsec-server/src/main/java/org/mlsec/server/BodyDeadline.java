@@ -13,11 +13,23 @@ import org.eclipse.jetty.io.EndPoint;
  * a body that drips one byte just under it, or a chunked body that never ends, would hold a thread for as long
  * as the client likes. Reading the body is given {@code deadlineMs}: after it the connection is closed, the read
  * fails, the thread is free again, and the request is logged as 408.
+ * <p>
+ * A minimum data rate ({@code min_body_bytes_per_second}) cuts a body that keeps arriving, but too slowly, well before
+ * the deadline (408, and the connection is closed {@value #CLOSE_AFTER_MS} ms later). Its clock starts at the body's
+ * first byte and it allows a grace of {@link #RATE_GRACE_MS} ms: a body is too slow when, at a read, fewer than {@code rate × (elapsed − grace)} bytes have
+ * arrived. A body that has arrived in full (its Content-Length reached) is never too slow. Without the grace (Jetty's
+ * own minimum request data rate, measured from the first byte) a small body sent in two pieces 200 ms apart, or one
+ * whose end-of-body read is delayed by a few milliseconds on a loaded host, fell below the rate and was refused.
  */
 final class BodyDeadline implements AutoCloseable {
     /** Status logged for a connection the client dropped before its body arrived. */
     static final int DROPPED = 499;
+    /** The first second after a body's first byte is not held to the minimum rate: rate × 1 s bytes are free. */
+    static final long RATE_GRACE_MS = 1_000;
+    /** How long the 408 of a too-slow body has to be written before its connection is closed. */
+    private static final long CLOSE_AFTER_MS = 200;
     private final long deadlineMs;
+    private final long minBytesPerSecond;
     private final long maxBodyBytes;
     private final long maxDecompressedBytes;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -26,16 +38,14 @@ final class BodyDeadline implements AutoCloseable {
         return t;
     });
 
-    BodyDeadline(long deadlineMs) {
-        this(deadlineMs, Long.MAX_VALUE, Long.MAX_VALUE);
-    }
-
     /**
      * @param maxBodyBytes         bytes on the wire (compressed or not, chunked or not) beyond which the body is refused
      * @param maxDecompressedBytes bytes a gzip body may inflate to, counted as it inflates
+     * @param minBytesPerSecond    the minimum data rate on the wire after the grace (0: none)
      */
-    BodyDeadline(long deadlineMs, long maxBodyBytes, long maxDecompressedBytes) {
+    BodyDeadline(long deadlineMs, long maxBodyBytes, long maxDecompressedBytes, long minBytesPerSecond) {
         this.deadlineMs = deadlineMs;
+        this.minBytesPerSecond = minBytesPerSecond;
         this.maxBodyBytes = maxBodyBytes;
         this.maxDecompressedBytes = maxDecompressedBytes;
     }
@@ -52,6 +62,11 @@ final class BodyDeadline implements AutoCloseable {
         try {
             return read(ctx);
         } catch (ApiError e) {
+            if (e.status == 408 && endPoint != null) {
+                // Too slow: the 408 is sent, then the connection closed. Jetty would otherwise keep reading and
+                // discarding the rest of the body for as long as the client trickles it in.
+                timer.schedule((Runnable) endPoint::close, CLOSE_AFTER_MS, TimeUnit.MILLISECONDS);
+            }
             throw e;
         } catch (Corrupt e) {
             if (cut.get()) {
@@ -118,7 +133,8 @@ final class BodyDeadline implements AutoCloseable {
         if (declared > maxBodyBytes) {
             throw new ApiError(413, "body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
         }
-        java.io.InputStream raw = new Counted(ctx.req().getInputStream(), maxBodyBytes, "body", "");
+        Counted raw = new Counted(ctx.req().getInputStream(), maxBodyBytes, "body", "");
+        raw.minRate(minBytesPerSecond, declared);
         java.io.InputStream in = raw;
         if (gzip) {
             try {
@@ -156,6 +172,29 @@ final class BodyDeadline implements AutoCloseable {
         private final String setting;
         private final boolean wire;
         private long count;
+        private long rate;
+        private long declared = -1;
+        private long firstByte;
+
+        /** Holds the stream to {@code bytesPerSecond} (0: no minimum) after the grace, up to {@code declared} bytes. */
+        void minRate(long bytesPerSecond, long declaredLength) {
+            this.rate = bytesPerSecond;
+            this.declared = declaredLength;
+        }
+
+        /** 408 when, past the grace after the first byte, fewer bytes have come than the rate asks for. */
+        private void checkRate() {
+            if (rate <= 0 || count == 0 || (declared >= 0 && count >= declared)) {
+                return;
+            }
+            long elapsedMs = (System.nanoTime() - firstByte) / 1_000_000;
+            double owed = elapsedMs <= RATE_GRACE_MS ? 0 : (double) rate * (elapsedMs - RATE_GRACE_MS) / 1000;
+            if (count < owed) {
+                throw new ApiError(408, "the request body arrived too slowly: " + count + " bytes in " + elapsedMs
+                        + " ms, under min_body_bytes_per_second " + rate + " after a grace of " + RATE_GRACE_MS + " ms")
+                        .header("Connection", "close");
+            }
+        }
 
         Counted(java.io.InputStream in, long limit, String what, String setting) {
             super(in);
@@ -174,6 +213,7 @@ final class BodyDeadline implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws java.io.IOException {
+            checkRate();
             int n;
             try {
                 n = super.read(b, off, len);
@@ -183,6 +223,9 @@ final class BodyDeadline implements AutoCloseable {
                 throw wire ? new Wire(e) : e;
             }
             if (n > 0) {
+                if (count == 0) {
+                    firstByte = System.nanoTime();
+                }
                 count += n;
                 if (count > limit) {
                     throw new ApiError(413, what + " exceeds the limit of " + limit + " bytes" + setting);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.mlsec.InputException;
 import org.mlsec.MlsecException;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
@@ -58,6 +59,7 @@ public final class Guard implements AutoCloseable {
      *                  than the model reads
      * @param config    the guards
      * @param reference genuine rows in the model's schema whose dependencies the detectors expect, or null
+     * @throws InputException if {@code model} or {@code config} is null
      */
     public Guard(Classifier model, InputSchema schema, GuardConfig config, Dataset reference) {
         this(Validate.notNull(model, "model"), model.schema(), schema, config, reference);
@@ -67,6 +69,10 @@ public final class Guard implements AutoCloseable {
      * A guard for a model that another service calls itself (use {@link #admit} and {@link #answer}).
      *
      * @param modelSchema the model's inputs and classes
+     * @param schema      the input schema rows are validated against (with {@code validate} on)
+     * @param config      the guards
+     * @param reference   genuine rows in the model's schema whose dependencies the detectors expect, or null
+     * @throws InputException if {@code modelSchema} or {@code config} is null
      */
     public Guard(Schema modelSchema, InputSchema schema, GuardConfig config, Dataset reference) {
         this(null, modelSchema, schema, config, reference);
@@ -116,40 +122,74 @@ public final class Guard implements AutoCloseable {
             this.classes = classes;
         }
 
+        /**
+         * The HTTP status: 200 when answered, else the refusal's (401, 403, 408, 413, 429, 4xx for invalid rows, 503).
+         *
+         * @return the status code
+         */
         public int status() {
             return status;
         }
 
+        /**
+         * Whether the model's answer is given.
+         *
+         * @return true for status 200
+         */
         public boolean answered() {
             return status == 200;
         }
 
-        /** Headers to answer with (Retry-After on a 429). */
+        /**
+         * Headers to answer with (Retry-After on a 429).
+         *
+         * @return header name to value, possibly empty
+         */
         public Map<String, String> headers() {
             return headers;
         }
 
-        /** The keys of the extraction alerts this request raised ({@link ExtractionAlert#key()}). */
+        /**
+         * The keys of the extraction alerts this request raised ({@link ExtractionAlert#key()}).
+         *
+         * @return the alert keys, empty when none was raised
+         */
         public List<String> alerts() {
             return alerts;
         }
 
-        /** Rows read from the request (0 when it was refused before they were). */
+        /**
+         * Rows read from the request (0 when it was refused before they were).
+         *
+         * @return the row count
+         */
         public int rows() {
             return rows;
         }
 
-        /** The predicted class indices, or null when refused. */
+        /**
+         * The predicted class indices, into the model schema's classes.
+         *
+         * @return a copy of the labels, one per row, or null when refused
+         */
         public int[] labels() {
             return labels == null ? null : labels.clone();
         }
 
-        /** The hardened probabilities, or null when refused or not asked for. */
+        /**
+         * The hardened probabilities, one row of class probabilities per request row.
+         *
+         * @return the probabilities, or null when refused or not asked for
+         */
         public double[][] probabilities() {
             return probabilities;
         }
 
-        /** The refusal's message, or null when answered. */
+        /**
+         * The refusal's one-line message.
+         *
+         * @return the message, or null when answered
+         */
         public String error() {
             return error == null ? null : (String) error.get("error");
         }
@@ -157,6 +197,8 @@ public final class Guard implements AutoCloseable {
         /**
          * The body: {@code {"prediction": [...]}} (and {@code "probability"}) when answered, {@code {"error": ...}}
          * with {@code row}, {@code field} and {@code rule} where they apply when refused.
+         *
+         * @return the body as JSON text
          */
         public String json() {
             if (error != null) {
@@ -181,7 +223,12 @@ public final class Guard implements AutoCloseable {
             return body.toString();
         }
 
-        /** {@link #json()} as maps and lists. */
+        /**
+         * {@link #json()} as maps and lists.
+         *
+         * @return the body, unmodifiable when refused
+         * @throws MlsecException if the answer cannot be read back (not expected)
+         */
         @SuppressWarnings("unchecked")
         public Map<String, Object> body() {
             if (error != null) {
@@ -222,19 +269,37 @@ public final class Guard implements AutoCloseable {
             this.started = started;
         }
 
-        /** The client: its API key's name, or its address. */
+        /**
+         * The client: its API key's name, or its address.
+         *
+         * @return the client's name
+         */
         public String client() {
             return client;
         }
 
-        /** The validated rows, in the model's schema order. */
+        /**
+         * The validated rows, in the model's schema order: what the model is to be called on.
+         *
+         * @return the rows (not copied)
+         */
         public double[][] rows() {
             return rows;
         }
     }
 
-    /** What {@link #admit} decided: a ticket to answer, or the refusal (already audited). */
+    /**
+     * What {@link #admit} decided: a ticket to answer, or the refusal (already audited).
+     *
+     * @param ticket  the admitted request, or null when refused
+     * @param refusal the refusal to send, or null when admitted
+     */
     public record Admission(Ticket ticket, Decision refusal) {
+        /**
+         * Whether the request was let through.
+         *
+         * @return true when there is a ticket to answer
+         */
         public boolean admitted() {
             return ticket != null;
         }
@@ -249,6 +314,11 @@ public final class Guard implements AutoCloseable {
             this.decision = decision;
         }
 
+        /**
+         * The refusal: its status, message and headers.
+         *
+         * @return the decision (not serialized with the exception)
+         */
         public Decision decision() {
             return decision;
         }
@@ -265,13 +335,26 @@ public final class Guard implements AutoCloseable {
      *
      * @param address       the caller's address (the client when no API keys are configured)
      * @param apiKey        the key the caller sent, or null
+     * @param json          the request body
      * @param probabilities whether probabilities are asked for ({@code /predict_proba}) or labels only
+     * @return the answer or the refusal, already audited
+     * @throws IllegalStateException if this guard has no model of its own
+     * @throws RuntimeException      what the model throws (audited as 500)
      */
     public Decision handle(String address, String apiKey, String json, boolean probabilities) {
         return handle(address, apiKey, false, () -> reader.read(json, config.maxBatch()), probabilities);
     }
 
-    /** {@link #handle(String, String, String, boolean)} on records already parsed: field name to value. */
+    /**
+     * {@link #handle(String, String, String, boolean)} on records already parsed: field name to value.
+     *
+     * @param address       the caller's address (the client when no API keys are configured)
+     * @param apiKey        the key the caller sent, or null
+     * @param records       the records, field name to value
+     * @param probabilities whether probabilities are asked for or labels only
+     * @return the answer or the refusal, already audited
+     * @throws IllegalStateException if this guard has no model of its own
+     */
     public Decision handle(String address, String apiKey, List<Map<String, Object>> records, boolean probabilities) {
         return handle(address, apiKey, false, () -> reader.read(Json.MAPPER.valueToTree(records), config.maxBatch()),
                 probabilities);
@@ -309,7 +392,12 @@ public final class Guard implements AutoCloseable {
         return answer(t, p, labels);
     }
 
-    /** The audit line of an admitted request that the model did not answer: the service's own error status. */
+    /**
+     * The audit line of an admitted request that the model did not answer: the service's own error status.
+     *
+     * @param ticket the admitted request
+     * @param status the status the service answered it with (e.g. 500 or 502)
+     */
     public void fail(Ticket ticket, int status) {
         log(ticket.client, ticket.endpoint, ticket.rows.length, status, List.of(), ticket.started);
     }
@@ -322,6 +410,12 @@ public final class Guard implements AutoCloseable {
     /**
      * Steps 1 to 3 for a service that calls its model itself: authenticates, limits and validates a JSON body. Then
      * call the model on the admitted request and pass its answer to {@link #answer}.
+     *
+     * @param address       the caller's address (the client when no API keys are configured)
+     * @param apiKey        the key the caller sent, or null
+     * @param json          the request body: a list of records, or one
+     * @param probabilities whether probabilities are asked for or labels only
+     * @return the ticket, or the refusal (already audited)
      */
     public Admission admit(String address, String apiKey, String json, boolean probabilities) {
         return admit(address, apiKey, false, () -> reader.read(json, config.maxBatch()), probabilities);
@@ -384,9 +478,14 @@ public final class Guard implements AutoCloseable {
     /**
      * Steps 5 to 7: the detectors, the hardening and the audit line for the model's answer to an admitted request.
      *
+     * @param ticket the admitted request
      * @param proba  the model's own probabilities of the ticket's rows, or null for a label-only model
      * @param labels the model's class indices: required when {@code proba} is null; when both are given these are
      *               the answer's labels (a service whose decision is not the most probable class keeps its own)
+     * @return the answer, or the refusal (403) when the request raised an alert under {@code on_alert: block};
+     *         audited either way
+     * @throws InputException if the answer does not have one row per admitted row, or names a class index the model
+     *                        lacks (that one audited as 500)
      */
     public Decision answer(Ticket ticket, double[][] proba, int[] labels) {
         Validate.notNull(ticket, "ticket");
@@ -432,6 +531,10 @@ public final class Guard implements AutoCloseable {
      * The guard around its own model, in-process, for {@code client}: every call to {@code predict} or
      * {@code predictProba} is a request that is validated, limited, watched by the detectors, hardened and audited,
      * and a refused one throws {@link Refused}. {@link Classifier#queries()} counts the rows answered.
+     *
+     * @param client the name the calls are limited, watched and audited under
+     * @return the guarded classifier
+     * @throws IllegalStateException if this guard has no model of its own
      */
     public Classifier asClassifier(String client) {
         if (model == null) {
@@ -490,16 +593,29 @@ public final class Guard implements AutoCloseable {
         }
     }
 
-    /** The input schema's fields the model does not read, as one line; null when it fits. */
+    /**
+     * The input schema's fields the model does not read, as one line.
+     *
+     * @return the note, or null when the schemas fit
+     */
     public String schemaNote() {
         return reader.schemaNote;
     }
 
-    /** What the implausible-rows detector can see, when detection is on; null when there is nothing to say. */
+    /**
+     * What the implausible-rows detector can see, when detection is on.
+     *
+     * @return the note, or null when there is nothing to say
+     */
     public String detectorNote() {
         return config.detect() ? profile.note() : null;
     }
 
+    /**
+     * The guards' settings.
+     *
+     * @return the settings this guard was made with
+     */
     public GuardConfig config() {
         return config;
     }

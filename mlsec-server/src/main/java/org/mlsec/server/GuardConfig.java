@@ -36,7 +36,9 @@ import org.mlsec.internal.Validate;
  * @param onAuditFailure  when the audit log cannot be written: refuse (answer 503 until it can) or alarm (serve, and
  *                        report the lost lines in /health and /metrics)
  * @param requestDeadlineMs a request whose body has not fully arrived after this long is cut off (408)
- * @param minBodyBytesPerSecond a body arriving slower than this on average is cut off (408; 0: no minimum)
+ * @param minBodyBytesPerSecond a body arriving slower than this is cut off (408; 0: no minimum), counted from its
+ *                        first byte after a grace of one second (the first rate × 1 s bytes are free); a body whose
+ *                        Content-Length has all arrived is never too slow
  * @param maxDecompressedBodyBytes a {@code Content-Encoding: gzip} body inflating to more than this is refused (413),
  *                        counted while it is inflated, never after; {@code max_body_bytes} bounds the compressed bytes
  * @param upstreamTimeoutMs for a guarding proxy ({@link UpstreamModel}): an upstream that has not answered in full
@@ -50,16 +52,44 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                           long idleTimeoutMs, int maxClients, java.util.List<String> trustedProxies,
                           String onAuditFailure, long requestDeadlineMs, long minBodyBytesPerSecond,
                           long maxDecompressedBodyBytes, long upstreamTimeoutMs, int upstreamMaxInFlight) {
+    /** 10 s: {@code idle_timeout_ms} when it is not set. */
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+    /** {@code max_clients} when it is not set: the state of 10,000 clients is kept. */
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
+    /** 30 s: {@code request_deadline_ms} when it is not set. */
     public static final long DEFAULT_REQUEST_DEADLINE_MS = 30_000;
+    /** 4 KiB/s: {@code min_body_bytes_per_second} when it is not set. */
     public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 4096;
     /** 8 MiB: a gzip body may inflate to eight times the default body limit, and no further. */
     public static final long DEFAULT_MAX_DECOMPRESSED_BODY_BYTES = 8L << 20;
+    /** 5 s: {@code upstream_timeout_ms} when it is not set. */
     public static final long DEFAULT_UPSTREAM_TIMEOUT_MS = 5_000;
+    /** {@code upstream_max_in_flight} when it is not set: 64 requests at once to the upstream. */
     public static final int DEFAULT_UPSTREAM_MAX_IN_FLIGHT = 64;
 
-    /** The settings with the default client bound, proxies, audit policy and body deadlines. */
+    /**
+     * The settings with the default client bound ({@link #DEFAULT_MAX_CLIENTS}), no named proxies, the
+     * {@code refuse} audit policy, the default body deadline, rate and decompressed size, and the default upstream
+     * bounds.
+     *
+     * @param validate       check every row against the input schema
+     * @param maxBatch       rows per request (positive)
+     * @param maxBodyBytes   request body size in bytes (positive)
+     * @param apiKeys        API key to client name; null or empty: no keys required
+     * @param trustProxy     take the client address from X-Forwarded-For, believed from the loopback proxies
+     * @param ratePerSecond  sustained requests per second per client (0: unlimited)
+     * @param burst          requests a client may send at once
+     * @param quotaRows      rows a client may query in all (0: unlimited)
+     * @param output         an {@link OutputMode} key
+     * @param decimals       decimals kept by the {@code rounded} output
+     * @param noise          standard deviation of the noise added by the {@code noise} output
+     * @param reverseSigmoid strength of the reverse-sigmoid perturbation
+     * @param detect         run the extraction detectors
+     * @param onAlert        an {@link OnAlert} key: log, throttle or block
+     * @param auditLog       path of the JSON-lines audit log, or null for none
+     * @param idleTimeoutMs  milliseconds a connection may send nothing before it is closed (positive)
+     * @throws InputException if a setting is out of range or names no known mode or policy
+     */
     public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
                        double ratePerSecond, int burst, long quotaRows, String output, int decimals, double noise,
                        double reverseSigmoid, boolean detect, String onAlert, String auditLog, long idleTimeoutMs) {
@@ -69,7 +99,28 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 DEFAULT_UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_MAX_IN_FLIGHT);
     }
 
-    /** The settings with the default idle timeout. */
+    /**
+     * The settings with the default idle timeout ({@link #DEFAULT_IDLE_TIMEOUT_MS}) and the defaults of
+     * {@link #GuardConfig(boolean, int, long, Map, boolean, double, int, long, String, int, double, double, boolean,
+     * String, String, long)}.
+     *
+     * @param validate       check every row against the input schema
+     * @param maxBatch       rows per request (positive)
+     * @param maxBodyBytes   request body size in bytes (positive)
+     * @param apiKeys        API key to client name; null or empty: no keys required
+     * @param trustProxy     take the client address from X-Forwarded-For, believed from the loopback proxies
+     * @param ratePerSecond  sustained requests per second per client (0: unlimited)
+     * @param burst          requests a client may send at once
+     * @param quotaRows      rows a client may query in all (0: unlimited)
+     * @param output         an {@link OutputMode} key
+     * @param decimals       decimals kept by the {@code rounded} output
+     * @param noise          standard deviation of the noise added by the {@code noise} output
+     * @param reverseSigmoid strength of the reverse-sigmoid perturbation
+     * @param detect         run the extraction detectors
+     * @param onAlert        an {@link OnAlert} key: log, throttle or block
+     * @param auditLog       path of the JSON-lines audit log, or null for none
+     * @throws InputException if a setting is out of range or names no known mode or policy
+     */
     public GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map<String, String> apiKeys, boolean trustProxy,
                        double ratePerSecond, int burst, long quotaRows, String output, int decimals, double noise,
                        double reverseSigmoid, boolean detect, String onAlert, String auditLog) {
@@ -77,6 +128,38 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 reverseSigmoid, detect, onAlert, auditLog, DEFAULT_IDLE_TIMEOUT_MS);
     }
 
+    /**
+     * Validates the settings; null {@code apiKeys}, {@code trustedProxies} and {@code onAuditFailure} become empty,
+     * empty and {@code refuse}.
+     *
+     * @param validate                 check every row against the input schema
+     * @param maxBatch                 rows per request (positive)
+     * @param maxBodyBytes             request body size in bytes (positive)
+     * @param apiKeys                  API key to client name; null or empty: no keys required
+     * @param trustProxy               take the client address from X-Forwarded-For
+     * @param ratePerSecond            sustained requests per second per client (0: unlimited)
+     * @param burst                    requests a client may send at once (not negative)
+     * @param quotaRows                rows a client may query in all (0: unlimited)
+     * @param output                   an {@link OutputMode} key
+     * @param decimals                 decimals kept by the {@code rounded} output
+     * @param noise                    standard deviation of the noise added by the {@code noise} output
+     * @param reverseSigmoid           strength of the reverse-sigmoid perturbation
+     * @param detect                   run the extraction detectors
+     * @param onAlert                  an {@link OnAlert} key: log, throttle or block
+     * @param auditLog                 path of the JSON-lines audit log, or null for none
+     * @param idleTimeoutMs            milliseconds a connection may send nothing before it is closed (positive)
+     * @param maxClients               clients whose state is kept (positive)
+     * @param trustedProxies           addresses of the trusted reverse proxies, or null
+     * @param onAuditFailure           {@code refuse}, {@code alarm}, or null for {@code refuse}
+     * @param requestDeadlineMs        milliseconds a request body may take to arrive in full (positive)
+     * @param minBodyBytesPerSecond    average body rate in bytes per second below which a request is cut off
+     *                                 (0: no minimum)
+     * @param maxDecompressedBodyBytes most bytes a gzip body may inflate to (positive)
+     * @param upstreamTimeoutMs        milliseconds a guarding proxy's upstream has to answer in full (positive)
+     * @param upstreamMaxInFlight      requests a guarding proxy sends to its upstream at once (positive)
+     * @throws InputException naming the setting (by its JSON key) that is out of range or names no known mode or
+     *                        policy
+     */
     public GuardConfig {
         apiKeys = apiKeys == null ? Map.of() : Map.copyOf(apiKeys);
         Validate.isTrue(maxBatch > 0, "max_batch must be positive");
@@ -97,12 +180,20 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
         Validate.isTrue(upstreamMaxInFlight > 0, "upstream_max_in_flight must be positive");
     }
 
-    /** The on_alert setting as a policy. */
+    /**
+     * The on_alert setting as a policy.
+     *
+     * @return the policy {@code onAlert} names
+     */
     public OnAlert alertPolicy() {
         return OnAlert.parse(onAlert);
     }
 
-    /** The output setting as a mode. */
+    /**
+     * The output setting as a mode.
+     *
+     * @return the mode {@code output} names
+     */
     public OutputMode outputMode() {
         return OutputMode.parse(output);
     }
@@ -110,12 +201,18 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
     /**
      * The output hardening these settings ask for; its noise is seeded with 42, so a server's run of noised answers
      * is reproducible.
+     *
+     * @return the hardening of the {@code output}, {@code decimals}, {@code noise} and {@code reverse_sigmoid} settings
      */
     public OutputHardening outputHardening() {
         return new OutputHardening(outputMode(), decimals, noise, reverseSigmoid, 42);
     }
 
-    /** The proxies whose X-Forwarded-For is believed: none without trust_proxy, loopback when none are named. */
+    /**
+     * The proxies whose X-Forwarded-For is believed: none without trust_proxy, loopback when none are named.
+     *
+     * @return the proxies' addresses, possibly empty
+     */
     public java.util.List<String> effectiveProxies() {
         if (!trustProxy) {
             return java.util.List.of();
@@ -123,18 +220,35 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
         return trustedProxies.isEmpty() ? java.util.List.of("127.0.0.1", "::1") : trustedProxies;
     }
 
-    /** Every guard on, with moderate limits. */
+    /**
+     * Every guard on, with moderate limits: validation, at most 1000 rows and 1 MiB per request, 100 requests per
+     * second (burst 200) per client, no row quota and no API keys, probabilities with noise 0.05 and reverse sigmoid
+     * 0.5, the detectors logging their alerts, no audit log, and the default timeouts and bounds.
+     *
+     * @return the default settings (those of a settings file with no keys)
+     */
     public static GuardConfig defaults() {
         return new GuardConfig(true, 1000, 1 << 20, Map.of(), false, 100, 200, 0, "probabilities", 2, 0.05, 0.5,
                 true, "log", null);
     }
 
-    /** Every guard off: the bare model behind HTTP (for comparisons). */
+    /**
+     * Every guard off: the bare model behind HTTP (for comparisons). Requests are still bounded (100,000 rows and
+     * 64 MiB) and the connection timeouts and body deadlines still apply.
+     *
+     * @return settings with validation, rate limits, output hardening and detection off
+     */
     public static GuardConfig off() {
         return new GuardConfig(false, 100_000, 64L << 20, Map.of(), false, 0, 0, 0, "probabilities", 2, 0, 0, false,
                 "log", null);
     }
 
+    /**
+     * These settings with another audit log.
+     *
+     * @param path the JSON-lines file every request is logged to, or null for none
+     * @return the new settings
+     */
     public GuardConfig withAuditLog(String path) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, path, idleTimeoutMs, maxClients, trustedProxies,
@@ -142,6 +256,13 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
+    /**
+     * These settings with another idle timeout.
+     *
+     * @param ms milliseconds a connection may send nothing before it is closed (positive)
+     * @return the new settings
+     * @throws InputException if {@code ms} is not positive
+     */
     public GuardConfig withIdleTimeout(long ms) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, ms, maxClients, trustedProxies,
@@ -149,7 +270,15 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
-    /** These settings with other bounds on clients and on slow bodies. */
+    /**
+     * These settings with other bounds on clients and on slow bodies.
+     *
+     * @param clients           clients whose state is kept (positive)
+     * @param deadlineMs        milliseconds a request body may take to arrive in full (positive)
+     * @param minBytesPerSecond average body rate below which a request is cut off (0: no minimum)
+     * @return the new settings
+     * @throws InputException if a bound is out of range
+     */
     public GuardConfig withLimits(int clients, long deadlineMs, long minBytesPerSecond) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, clients, trustedProxies,
@@ -157,7 +286,14 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
-    /** These settings with X-Forwarded-For believed from exactly these proxies, and an audit failure policy. */
+    /**
+     * These settings with X-Forwarded-For believed from exactly these proxies, and an audit failure policy.
+     *
+     * @param proxies            addresses of the trusted reverse proxies; empty turns trust_proxy off
+     * @param auditFailurePolicy {@code refuse} or {@code alarm}
+     * @return the new settings
+     * @throws InputException if the policy is neither
+     */
     public GuardConfig withProxies(java.util.List<String> proxies, String auditFailurePolicy) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, !proxies.isEmpty(), ratePerSecond, burst,
                 quotaRows, output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
@@ -165,7 +301,13 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
-    /** These settings with another bound on what a gzip body may inflate to. */
+    /**
+     * These settings with another bound on what a gzip body may inflate to.
+     *
+     * @param bytes most bytes a compressed body may inflate to (positive)
+     * @return the new settings
+     * @throws InputException if {@code bytes} is not positive
+     */
     public GuardConfig withMaxDecompressed(long bytes) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
@@ -173,7 +315,14 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 upstreamTimeoutMs, upstreamMaxInFlight);
     }
 
-    /** These settings with another upstream timeout and bound on requests in flight (for a guarding proxy). */
+    /**
+     * These settings with another upstream timeout and bound on requests in flight (for a guarding proxy).
+     *
+     * @param timeoutMs   milliseconds the upstream has to answer in full (positive)
+     * @param maxInFlight requests sent to the upstream at once (positive)
+     * @return the new settings
+     * @throws InputException if a bound is not positive
+     */
     public GuardConfig withUpstream(long timeoutMs, int maxInFlight) {
         return new GuardConfig(validate, maxBatch, maxBodyBytes, apiKeys, trustProxy, ratePerSecond, burst, quotaRows,
                 output, decimals, noise, reverseSigmoid, detect, onAlert, auditLog, idleTimeoutMs, maxClients,
@@ -181,6 +330,14 @@ public record GuardConfig(boolean validate, int maxBatch, long maxBodyBytes, Map
                 timeoutMs, maxInFlight);
     }
 
+    /**
+     * Reads a settings file: a JSON object whose snake_case keys override {@link #defaults()}.
+     *
+     * @param file the JSON file
+     * @return the settings
+     * @throws InputException if the file cannot be read, is not a JSON object, has a key that is no setting (the
+     *                        known ones are listed) or a setting out of range
+     */
     public static GuardConfig read(Path file) {
         try {
             com.fasterxml.jackson.databind.node.ObjectNode base = Json.MAPPER.valueToTree(defaults());

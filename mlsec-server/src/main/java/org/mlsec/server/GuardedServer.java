@@ -50,11 +50,27 @@ public final class GuardedServer implements AutoCloseable {
     private final Histogram latency;
     private final Javalin app;
 
+    /**
+     * A server around a model, with no reference rows for the detectors.
+     *
+     * @param model  the model answered with
+     * @param schema the input schema rows are validated against (with {@code validate} on)
+     * @param config the guards
+     * @throws org.mlsec.InputException if {@code model} or {@code config} is null
+     */
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config) {
         this(model, schema, config, null);
     }
 
-    /** @param reference genuine rows (in the model's schema) whose feature dependencies the detector expects */
+    /**
+     * A server around a model. It does not listen before {@link #start}.
+     *
+     * @param model     the model answered with
+     * @param schema    the input schema rows are validated against (with {@code validate} on)
+     * @param config    the guards
+     * @param reference genuine rows (in the model's schema) whose feature dependencies the detector expects, or null
+     * @throws org.mlsec.InputException if {@code model} or {@code config} is null
+     */
     public GuardedServer(Classifier model, InputSchema schema, GuardConfig config, org.mlsec.data.Dataset reference) {
         this(org.mlsec.internal.Validate.notNull(model, "model"), null, schema, config, reference);
     }
@@ -66,6 +82,8 @@ public final class GuardedServer implements AutoCloseable {
      * @param schema    the input schema rows are validated against before anything is forwarded
      * @param config    the guards (with {@code upstream_timeout_ms} and {@code upstream_max_in_flight})
      * @param reference genuine rows in the upstream's schema whose dependencies the detectors expect, or null
+     * @return the proxy, not yet listening ({@link #start})
+     * @throws org.mlsec.InputException if {@code upstream} or {@code config} is null
      */
     public static GuardedServer proxy(UpstreamModel upstream, InputSchema schema, GuardConfig config,
                                       org.mlsec.data.Dataset reference) {
@@ -84,7 +102,7 @@ public final class GuardedServer implements AutoCloseable {
         this.audit = guard.audit();
         this.forwarded = new ForwardedFor(config.effectiveProxies());
         this.deadline = new BodyDeadline(config.requestDeadlineMs(), config.maxBodyBytes(),
-                config.maxDecompressedBodyBytes());
+                config.maxDecompressedBodyBytes(), config.minBodyBytesPerSecond());
         requests = Counter.builder().name("mlsec_requests_total").help("Requests by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         rows = Counter.builder().name("mlsec_rows_total").help("Rows scored").register(registry);
@@ -99,8 +117,9 @@ public final class GuardedServer implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             // A body that stops arriving is the client's fault: 408, not Javalin's default 500.
             cfg.jetty.timeoutStatus = 408;
-            // A body dripping in below this rate is cut off (408) however long the idle timeout.
-            cfg.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(config.minBodyBytesPerSecond()));
+            // The minimum body rate is BodyDeadline's, with a grace: Jetty's own, measured from the first byte with
+            // none, refused small bodies sent in two pieces or read late on a loaded host.
+            cfg.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(0));
             // Requests Jetty refuses before any handler runs (431, a bad Content-Length, CL+TE, a malformed chunk)
             // still get their audit line.
             cfg.jetty.modifyServer(s -> s.setRequestLog(this::auditRejected));
@@ -114,23 +133,36 @@ public final class GuardedServer implements AutoCloseable {
     }
 
     /**
-     * The input schema's fields (and the rules that mention them) that are not inputs of the model and are ignored,
-     * as one line; null when the schema fits the model.
-     */
-    /**
      * What the implausible-rows detector can see, said once at start when detection is on: it checks the feature pairs
      * the reference shows strongly correlated, so on data without them only rows with several extreme features alarm
      * it, and uniform queries inside the ranges go unnoticed by it (the other detectors still apply). Null when
      * there is nothing to say.
+     *
+     * @return the note, or null
      */
     public String detectorNote() {
         return guard.detectorNote();
     }
 
+    /**
+     * The input schema's fields (and the rules that mention them) that are not inputs of the model and are ignored,
+     * as one line.
+     *
+     * @return the note, or null when the schema fits the model
+     */
     public String schemaNote() {
         return guard.schemaNote();
     }
 
+    /**
+     * Starts listening, with the idle timeout of the settings on every connector.
+     *
+     * @param host the address to bind (an address or a name that resolves; {@code 0.0.0.0} for every interface)
+     * @param port the port, 0 to 65535 (0: any free port, see {@link #port()})
+     * @return this server
+     * @throws org.mlsec.InputException if the host does not resolve or the port is out of range
+     * @throws RuntimeException         Javalin's, if the port cannot be bound
+     */
     public GuardedServer start(String host, int port) {
         try {
             java.net.InetAddress.getByName(org.mlsec.internal.Validate.notNull(host, "host"));
@@ -150,6 +182,11 @@ public final class GuardedServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The port listened on: the one given to {@link #start}, or the one chosen for port 0.
+     *
+     * @return the port
+     */
     public int port() {
         return app.port();
     }

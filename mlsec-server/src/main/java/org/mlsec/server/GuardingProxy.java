@@ -96,17 +96,29 @@ public final class GuardingProxy {
         return new GuardingProxy(server, up, notes);
     }
 
-    /** The server; {@code start} it to listen. */
+    /**
+     * The server; {@code start} it to listen.
+     *
+     * @return the guarded server in front of the API
+     */
     public GuardedServer server() {
         return server;
     }
 
-    /** The API behind it. */
+    /**
+     * The API behind it.
+     *
+     * @return the upstream the admitted rows are sent to
+     */
     public UpstreamModel upstream() {
         return upstream;
     }
 
-    /** What was decided while setting up, one line each (fields ignored, classes, what the detectors see). */
+    /**
+     * What was decided while setting up, one line each (fields ignored, classes, what the detectors see).
+     *
+     * @return the notes, possibly empty
+     */
     public List<String> notes() {
         return notes;
     }

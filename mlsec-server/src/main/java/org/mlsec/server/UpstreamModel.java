@@ -53,11 +53,14 @@ public final class UpstreamModel {
     private final AtomicLong sent = new AtomicLong();
 
     /**
+     * The upstream API at {@code config}'s address, bounded in time and in requests at once.
+     *
      * @param schema      the features sent (in this order) and the classes the upstream answers
      * @param config      the upstream's address, answer paths and extra headers (its batch size, retries and
      *                    timeout are not used: the proxy sends each admitted request once, within the timeout below)
-     * @param timeoutMs   how long an answer may take in full
-     * @param maxInFlight requests sent to the upstream at once
+     * @param timeoutMs   milliseconds an answer may take in full (positive)
+     * @param maxInFlight requests sent to the upstream at once (positive)
+     * @throws org.mlsec.InputException if the schema has no classes, or a bound is not positive
      */
     public UpstreamModel(Schema schema, HttpClassifier.Config config, long timeoutMs, int maxInFlight) {
         this.schema = Validate.notNull(schema, "schema");
@@ -83,26 +86,49 @@ public final class UpstreamModel {
         return t;
     }
 
-    /** The model a guarding proxy's {@link GuardConfig} asks for: its timeout and bound on requests in flight. */
+    /**
+     * The model a guarding proxy's {@link GuardConfig} asks for: its timeout and bound on requests in flight.
+     *
+     * @param schema the features sent (in this order) and the classes the upstream answers
+     * @param config the upstream's address, answer paths and extra headers
+     * @param guards the settings whose {@code upstream_timeout_ms} and {@code upstream_max_in_flight} apply
+     * @return the upstream
+     * @throws org.mlsec.InputException if the schema has no classes
+     */
     public static UpstreamModel of(Schema schema, HttpClassifier.Config config, GuardConfig guards) {
         return new UpstreamModel(schema, config, guards.upstreamTimeoutMs(), guards.upstreamMaxInFlight());
     }
 
+    /**
+     * The features sent and the classes answered.
+     *
+     * @return the upstream's schema
+     */
     public Schema schema() {
         return schema;
     }
 
+    /**
+     * Where the rows are sent.
+     *
+     * @return the upstream's address
+     */
     public URI endpoint() {
         return endpoint;
     }
 
-    /** Requests sent to the upstream so far. */
+    /**
+     * Requests sent to the upstream so far (answered or not).
+     *
+     * @return the count since this object was made
+     */
     public long sent() {
         return sent.get();
     }
 
     /** The upstream could not answer: the proxy's status (502, 503 or 504) and the cause. */
     public static final class Failure extends MlsecException {
+        /** The HTTP status the proxy answers with. */
         private final int status;
 
         Failure(int status, String message) {
@@ -110,6 +136,12 @@ public final class UpstreamModel {
             this.status = status;
         }
 
+        /**
+         * The status the proxy answers with: 502 for a refused connection or an unusable answer, 503 when too many
+         * requests are in flight (or the wait for a slot is interrupted), 504 for an answer not complete in time.
+         *
+         * @return 502, 503 or 504
+         */
         public int status() {
             return status;
         }

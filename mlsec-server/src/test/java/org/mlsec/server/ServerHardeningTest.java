@@ -31,7 +31,10 @@ import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
 
-/** The attacks of issue 20 on the server: unbounded state, forged identities, lost audit lines, slow bodies, 500s. */
+/**
+ * The attacks of issue 20 on the server: unbounded state, forged identities, lost audit lines, slow bodies, 500s;
+ * and the minimum body rate against real sockets (a small body late or in pieces is answered, a trickle is cut).
+ */
 class ServerHardeningTest {
     @TempDir
     static Path dir;
@@ -290,5 +293,89 @@ class ServerHardeningTest {
         assertEquals(3, lines.size());
         Json.MAPPER.readTree(lines.get(0));
         assertEquals("b", Json.MAPPER.readTree(lines.get(2)).path("client").asText());
+    }
+
+    /** Default rate (4096 B/s) and a 30 s deadline: only the rate can cut a body off within a test's time. */
+    void startAtTheDefaultRate(Path log) {
+        GuardConfig c = base().withAuditLog(log.toString());
+        assertEquals(GuardConfig.DEFAULT_MIN_BODY_BYTES_PER_SECOND, c.minBodyBytesPerSecond());
+        start(c);
+    }
+
+    /** Sends the headers and the body's first {@code split} bytes, waits, sends the rest; returns the status line. */
+    String send(String body, int split, long pauseMs) throws Exception {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                    + "Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(b, 0, split);
+            out.flush();
+            Thread.sleep(pauseMs);
+            out.write(b, split, b.length - split);
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return answer.lines().findFirst().orElse("");
+        }
+    }
+
+    @Test
+    void aSmallBodyArrivingLateAfterItsHeadersIsAnswered() throws Exception {
+        startAtTheDefaultRate(dir.resolve("late.jsonl"));
+        for (long pause : new long[] {50, 200}) {
+            assertEquals("HTTP/1.1 200 OK", send(row(), 0, pause), "body " + pause + " ms after the headers");
+        }
+    }
+
+    @Test
+    void aSmallBodyArrivingInTwoPiecesIsAnswered() throws Exception {
+        // The first byte starts the rate's clock; the rest comes 50 to 200 ms later (a slow or lossy network). A body
+        // of a few hundred bytes is below 4096 B/s after any pause: only a grace period lets it through.
+        startAtTheDefaultRate(dir.resolve("pieces.jsonl"));
+        String body = row();
+        assertTrue(body.length() < 4096, body.length() + " bytes");
+        for (long pause : new long[] {50, 200}) {
+            assertEquals("HTTP/1.1 200 OK", send(body, 1, pause), "second piece " + pause + " ms after the first");
+        }
+    }
+
+    @Test
+    void aLargeBodyTricklingInBelowTheRateIsCutOff() throws Exception {
+        Path log = dir.resolve("trickle.jsonl");
+        startAtTheDefaultRate(log);
+        long t0 = System.nanoTime();
+        String answer = "";
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500000"
+                    + "\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] chunk = " ".repeat(100).getBytes(StandardCharsets.US_ASCII); // 1000 B/s: a quarter of the rate
+            try {
+                for (int i = 0; i < 150; i++) { // 15 s if never cut: past the idle timeout's reach, under the deadline
+                    Thread.sleep(100);
+                    out.write(chunk);
+                    out.flush();
+                }
+            } catch (IOException cut) {
+                // the server closed the connection: what we want
+            }
+            try {
+                answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException reset) {
+                // closed by the server
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(seconds < 5, "a body at a quarter of the minimum rate was held " + seconds + " s; answer: "
+                + answer + "; audit: " + (Files.exists(log) ? Files.readString(log) : "none"));
+        assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 408"), answer);
+        server.close();
+        server = null;
+        JsonNode line = Json.MAPPER.readTree(Files.readAllLines(log).get(0));
+        assertEquals(408, line.path("status").asInt(), line.toString());
     }
 }
