@@ -349,6 +349,21 @@ public final class TreeGrower {
             }
         }
 
+        /** The next candidate feature: one step of a seeded partial Fisher-Yates shuffle of the feature pool. */
+        private int draw(int drawn) {
+            int pick = drawn + rng.nextInt(features - drawn);
+            int f = featurePool[pick];
+            featurePool[pick] = featurePool[drawn];
+            featurePool[drawn] = f;
+            return f;
+        }
+
+        /** Whether the feature takes one value on the node's rows {@code [start, end)} of its sorted order. */
+        private boolean constantOn(int f, int start, int end) {
+            int[] ord = order[f];
+            return cols[f][ord[start]] == cols[f][ord[end - 1]];
+        }
+
         int newNode() {
             if (count == feature.length) {
                 int n = count * 2;
@@ -498,15 +513,12 @@ public final class TreeGrower {
                     double bestThreshold = 0;
                     int visited = 0;
                     for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
-                        int pick = drawn + rng.nextInt(features - drawn);
-                        int f = featurePool[pick];
-                        featurePool[pick] = featurePool[drawn];
-                        featurePool[drawn] = f;
-                        int[] ord = order[f];
-                        double[] col = cols[f];
-                        if (col[ord[start]] == col[ord[end - 1]]) {
+                        int f = draw(drawn);
+                        if (constantOn(f, start, end)) {
                             continue; // constant here: does not count as a drawn feature, as in scikit-learn
                         }
+                        int[] ord = order[f];
+                        double[] col = cols[f];
                         visited++;
                         int direction = monotone == null ? 0 : monotone[f];
                         Arrays.fill(leftW, 0);
@@ -682,13 +694,8 @@ public final class TreeGrower {
             bFeature = -1;
             int visited = 0;
             for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
-                int pick = drawn + rng.nextInt(features - drawn);
-                int f = featurePool[pick];
-                featurePool[pick] = featurePool[drawn];
-                featurePool[drawn] = f;
-                int[] ord = order[f];
-                double[] col = cols[f];
-                if (col[ord[start]] == col[ord[end - 1]]) {
+                int f = draw(drawn);
+                if (constantOn(f, start, end)) {
                     continue;
                 }
                 visited++;
@@ -856,15 +863,12 @@ public final class TreeGrower {
                 double bestHl = 0;
                 int visited = 0;
                 for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
-                    int pick = drawn + rng.nextInt(features - drawn);
-                    int f = featurePool[pick];
-                    featurePool[pick] = featurePool[drawn];
-                    featurePool[drawn] = f;
-                    int[] ord = order[f];
-                    double[] col = cols[f];
-                    if (col[ord[start]] == col[ord[end - 1]]) {
+                    int f = draw(drawn);
+                    if (constantOn(f, start, end)) {
                         continue;
                     }
+                    int[] ord = order[f];
+                    double[] col = cols[f];
                     visited++;
                     int direction = monotone == null ? 0 : monotone[f];
                     double gl = 0;
