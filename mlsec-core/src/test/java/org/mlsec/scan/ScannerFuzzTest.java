@@ -34,7 +34,7 @@ class ScannerFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "3m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "8m", maxExecutions = 1_000_000)
     void pickle(byte[] data) {
         check(data, "model.pkl");
     }
@@ -66,7 +66,7 @@ class ScannerFuzzTest {
         check(data, "config.json");
     }
 
-    @FuzzTest(maxDuration = "3m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "8m", maxExecutions = 1_000_000)
     void archives(byte[] data) {
         check(data, "m.7z");
         check(data, "m.tar");
