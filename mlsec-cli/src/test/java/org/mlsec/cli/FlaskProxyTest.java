@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlsec.attacks.extraction.Extraction;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
@@ -161,19 +162,18 @@ class FlaskProxyTest {
     }
 
     private static void steal(String strategy, HttpClassifier target, Dataset known, TrainConfig surrogate) {
-        switch (strategy) {
-            case "learn" -> org.mlsec.attacks.extraction.Extraction.learn(target, known, 2000, true, surrogate, 1,
-                    org.mlsec.Progress.NONE);
-            case "path" -> org.mlsec.attacks.extraction.Extraction.path(target, known, 2000, 1, org.mlsec.Progress.NONE);
-            case "sweep" -> {
-                // The talk's curl loops: PAY_0 x PAY_2, in this order (a Map.of would order them by the JVM's salt).
-                Map<String, List<String>> vary = new LinkedHashMap<>();
-                vary.put("PAY_0", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
-                vary.put("PAY_2", org.mlsec.attacks.extraction.Extraction.values("-2..8"));
-                org.mlsec.attacks.extraction.Extraction.sweep(target, vary, Map.of(), known, 2000, surrogate);
-            }
-            default -> org.mlsec.attacks.extraction.Extraction.equation(target, 1);
+        var chosen = Extraction.Strategy.of(strategy.equals("learn") ? "learn-active" : strategy);
+        Extraction.Plan plan;
+        if (chosen == Extraction.Strategy.SWEEP) {
+            // The talk's curl loops: PAY_0 x PAY_2, in this order (a Map.of would order them by the JVM's salt).
+            Map<String, List<String>> vary = new LinkedHashMap<>();
+            vary.put("PAY_0", Extraction.values("-2..8"));
+            vary.put("PAY_2", Extraction.values("-2..8"));
+            plan = Extraction.Plan.sweep(vary, Map.of(), known, 2000, 1);
+        } else {
+            plan = Extraction.Plan.of(chosen, known, 2000, 1);
         }
+        Extraction.extract(target, plan.withSurrogate(surrogate), org.mlsec.Progress.NONE);
     }
 
     @Test
