@@ -528,44 +528,49 @@ final class DemoCommand implements Callable<Integer> {
         var flaskRun = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> flask(r.model(), train, known, eval, schema, flaskLines));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String strategy : twoClasses ? List.of("sweep", "learn", "path", "equation") : List.of("sweep", "learn", "path")) {
-            LocalModel target = strategy.equals("equation") ? lr : r.model();
-            StringBuilder line = new StringBuilder(String.format("  %-9s", strategy));
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("strategy", strategy);
-            for (boolean guarded : new boolean[] {false, true}) {
-                var config = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0,
-                        strategy.equals("equation") ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
-                try (var server = new org.mlsec.server.GuardedServer(target, schema, config, train).start("127.0.0.1", 0)) {
-                    var api = new org.mlsec.model.remote.HttpClassifier(target.schema(), org.mlsec.model.remote.HttpClassifier.Config
-                            .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (strategy.equals("equation")
-                                    ? "/predict_proba" : "/predict"))).withPaths("prediction",
-                                    strategy.equals("equation") ? "probability" : null)
-                            .withBatchSize(strategy.equals("equation") ? 1000 : 1).withRetries(0, java.time.Duration.ofMillis(1)));
-                    String outcome;
-                    try {
-                        var stolen = steal(strategy, api, known);
-                        var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, target, eval);
-                        outcome = String.format("fidelity %s after %d queries", Output.pct(measured.metric("fidelity")),
-                                (long) measured.metric("queries"));
-                        row.put(guarded ? "guarded_fidelity" : "fidelity", measured.metric("fidelity"));
-                    } catch (org.mlsec.InputException e) {
-                        // The answers an attack collected may teach nothing (one class everywhere on a sweep's grid).
-                        outcome = "no copy (" + e.getMessage() + ")";
-                        row.put(guarded ? "guarded_failed" : "failed", e.getMessage());
-                    } catch (org.mlsec.model.remote.RefusedException e) {
-                        if (e.status() != 403) {
-                            throw e;
+        try {
+            for (String strategy : twoClasses ? List.of("sweep", "learn", "path", "equation") : List.of("sweep", "learn", "path")) {
+                LocalModel target = strategy.equals("equation") ? lr : r.model();
+                StringBuilder line = new StringBuilder(String.format("  %-9s", strategy));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("strategy", strategy);
+                for (boolean guarded : new boolean[] {false, true}) {
+                    var config = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0,
+                            strategy.equals("equation") ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
+                    try (var server = new org.mlsec.server.GuardedServer(target, schema, config, train).start("127.0.0.1", 0)) {
+                        var api = new org.mlsec.model.remote.HttpClassifier(target.schema(), org.mlsec.model.remote.HttpClassifier.Config
+                                .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (strategy.equals("equation")
+                                        ? "/predict_proba" : "/predict"))).withPaths("prediction",
+                                        strategy.equals("equation") ? "probability" : null)
+                                .withBatchSize(strategy.equals("equation") ? 1000 : 1).withRetries(0, java.time.Duration.ofMillis(1)));
+                        String outcome;
+                        try {
+                            var stolen = steal(strategy, api, known);
+                            var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, target, eval);
+                            outcome = String.format("fidelity %s after %d queries", Output.pct(measured.metric("fidelity")),
+                                    (long) measured.metric("queries"));
+                            row.put(guarded ? "guarded_fidelity" : "fidelity", measured.metric("fidelity"));
+                        } catch (org.mlsec.InputException e) {
+                            // The answers an attack collected may teach nothing (one class everywhere on a sweep's grid).
+                            outcome = "no copy (" + e.getMessage() + ")";
+                            row.put(guarded ? "guarded_failed" : "failed", e.getMessage());
+                        } catch (org.mlsec.model.remote.RefusedException e) {
+                            if (e.status() != 403) {
+                                throw e;
+                            }
+                            outcome = api.queries() == 0 ? "blocked (HTTP 403) at its first request"
+                                    : "blocked (HTTP 403) after " + api.queries() + " queries";
+                            row.put(guarded ? "guarded_blocked_after" : "blocked_after", api.queries());
                         }
-                        outcome = api.queries() == 0 ? "blocked (HTTP 403) at its first request"
-                                : "blocked (HTTP 403) after " + api.queries() + " queries";
-                        row.put(guarded ? "guarded_blocked_after" : "blocked_after", api.queries());
+                        line.append(guarded ? "; guarded: " : "open: ").append(outcome);
                     }
-                    line.append(guarded ? "; guarded: " : "open: ").append(outcome);
                 }
+                say(line.toString());
+                rows.add(row);
             }
-            say(line.toString());
-            rows.add(row);
+        } catch (RuntimeException | Error e) {
+            flaskRun.handle((v, x) -> null).join(); // the Flask API is stopped before the error goes on
+            throw e;
         }
         say("Other guards validate inputs, rate-limit API keys and harden outputs (`mlsec serve --config guard.json`).");
         m.put("strategies", rows);
@@ -653,6 +658,10 @@ final class DemoCommand implements Callable<Integer> {
                         + (long) measured.metric("queries") + " label queries);");
                 lines.add("  behind `mlsec serve --upstream` with detection on, the same attack is " + guarded + ".");
             }
+        } catch (org.mlsec.model.remote.RefusedException e) {
+            // not a missing dependency: the API or the proxy in front of it answered with an error
+            lines.add("  Flask API: the attack failed (" + e.getMessage() + ").");
+            m.put("failed", e.getMessage());
         } catch (java.io.IOException | org.mlsec.MlsecException e) {
             lines.add("  Flask API: skipped (" + e.getMessage() + ").");
             m.put("skipped", e.getMessage());

@@ -58,6 +58,10 @@ final class Hdf5Attributes {
     private int lengthSize;
     private int messages;
     private int blocks;
+    private long produced;
+    private long heapObjects;
+    /** Each global heap collection read once: object index to its data offset and size. */
+    private final Map<Long, Map<Long, long[]>> heaps = new java.util.HashMap<>();
 
     private Hdf5Attributes(SeekableByteChannel file) throws IOException {
         this.file = file;
@@ -103,7 +107,7 @@ final class Hdf5Attributes {
             lengthSize = u8(at + 14);
             checkSizes();
             long p = at + 24 + (version == 1 ? 4 : 0);
-            base = offset(p);
+            base = at; // as the HDF5 library does: addresses count from the signature, whatever the field says
             // base, free-space, end-of-file and driver addresses, then the root group's symbol table entry:
             // its link name offset, then its object header address
             return address(p + 4L * offsetSize + offsetSize);
@@ -113,7 +117,7 @@ final class Hdf5Attributes {
             lengthSize = u8(at + 10);
             checkSizes();
             long p = at + 12;
-            base = offset(p);
+            base = at;
             return address(p + 3L * offsetSize);
         }
         throw new Unsupported("HDF5 superblock version " + version + " is not read");
@@ -213,7 +217,7 @@ final class Hdf5Attributes {
         if (++blocks > MAX_BLOCKS) {
             throw new Malformed("more than " + MAX_BLOCKS + " object header blocks");
         }
-        if (length < 0 || start < 0 || start + length > size) {
+        if (length < 0 || start < 0 || start > size || length > size - start) {
             throw new Malformed("an object header block at offset " + start + " of " + length
                     + " bytes lies outside the file (" + size + " bytes)");
         }
@@ -268,9 +272,16 @@ final class Hdf5Attributes {
         if (p > end) {
             throw new Malformed("attribute '" + name + "' at offset " + at + " is longer than its message");
         }
+        if (out.containsKey(name)) {
+            // HDF5 opens the first attribute of a name: a second one is there to be read instead by someone else
+            throw new Malformed("the root group has two attributes named '" + name + "'");
+        }
         long count = elements(space);
         int cls = u8(type) & 0x0f;
         long elementSize = u32(type + 4);
+        if ((cls == 3 || cls == 9) && elementSize == 0) {
+            throw new Malformed("attribute '" + name + "' has a string type of size 0");
+        }
         if (cls == 3) { // fixed-length string
             long total = Math.multiplyExact(count, elementSize);
             if (total > MAX_VALUE || p + total > end) {
@@ -281,7 +292,7 @@ final class Hdf5Attributes {
             for (long i = 0; i < count; i++) {
                 text.append(i == 0 ? "" : "\n").append(cString(raw, (int) (i * elementSize), (int) elementSize));
             }
-            out.put(name, text.toString());
+            out.put(name, produced(text.toString()));
         } else if (cls == 9 && (u8(type + 1) & 0x0f) == 1) { // variable-length string
             int ref = 4 + offsetSize + 4;
             if (p + count * ref > end) {
@@ -291,9 +302,21 @@ final class Hdf5Attributes {
             for (long i = 0; i < count; i++) {
                 long r = p + i * ref;
                 text.append(i == 0 ? "" : "\n").append(heapObject(address(r + 4), u32(r + 4 + offsetSize), name));
+                if (text.length() > MAX_VALUE) {
+                    throw new Malformed("attribute '" + name + "' holds more than " + MAX_VALUE + " bytes of text");
+                }
             }
-            out.put(name, text.toString());
+            out.put(name, produced(text.toString()));
         }
+    }
+
+    /** Counts the text an attribute gives against the file's budget of {@link #MAX_VALUE} bytes. */
+    private String produced(String text) throws Malformed {
+        produced += text.length();
+        if (produced > MAX_VALUE) {
+            throw new Malformed("the root group's attributes hold more than " + MAX_VALUE + " bytes of text");
+        }
+        return text;
     }
 
     /** The elements of a dataspace: 1 for a scalar, the product of the dimensions otherwise. */
@@ -307,7 +330,7 @@ final class Hdf5Attributes {
         long n = 1;
         for (int d = 0; d < rank; d++) {
             long v = length(dims + (long) d * lengthSize);
-            if (v < 0 || (n = n * v) > MAX_VALUE) {
+            if (v < 0 || v > MAX_VALUE || (n = n * v) > MAX_VALUE) {
                 throw new Malformed("an attribute's dataspace at offset " + at + " has too many elements");
             }
         }
@@ -316,36 +339,51 @@ final class Hdf5Attributes {
 
     /** Object {@code index} of the global heap collection at {@code collection}, as text. */
     private String heapObject(long collection, long index, String attribute) throws Malformed, IOException {
+        Map<Long, long[]> objects = heaps.get(collection);
+        if (objects == null) {
+            objects = collection(collection);
+            heaps.put(collection, objects);
+        }
+        long[] object = objects.get(index);
+        if (object == null) {
+            throw new Malformed("attribute '" + attribute + "' names global heap object " + index
+                    + ", which the collection at offset " + collection + " does not hold");
+        }
+        if (object[1] > MAX_VALUE) {
+            throw new Malformed("attribute '" + attribute + "' is " + object[1] + " bytes long");
+        }
+        return new String(bytes(object[0], (int) object[1]), StandardCharsets.UTF_8);
+    }
+
+    /** The objects of the global heap collection at {@code collection}: index to data offset and size. */
+    private Map<Long, long[]> collection(long collection) throws Malformed, IOException {
         if (!java.util.Arrays.equals(bytes(collection, 4), new byte[] {'G', 'C', 'O', 'L'})) {
-            throw new Malformed("attribute '" + attribute + "' points to offset " + collection
-                    + ", which is not a global heap collection");
+            throw new Malformed("an attribute points to offset " + collection + ", which is not a global heap collection");
         }
         long collectionSize = length(collection + 8);
-        long end = collection + collectionSize;
-        if (collectionSize < 16 || end > size) {
+        if (collectionSize < 16 || collectionSize > size - collection) {
             throw new Malformed("the global heap collection at offset " + collection + " lies outside the file");
         }
+        long end = collection + collectionSize;
+        Map<Long, long[]> objects = new java.util.HashMap<>();
         long p = collection + 8 + lengthSize;
-        for (int seen = 0; p + 8 + lengthSize <= end && seen < MAX_MESSAGES; seen++) {
+        while (p + 8 + lengthSize <= end) {
+            if (++heapObjects > MAX_MESSAGES) {
+                throw new Malformed("more than " + MAX_MESSAGES + " global heap objects");
+            }
             int id = u16(p);
             long objectSize = length(p + 8);
             long data = p + 8 + lengthSize;
             if (id == 0) {
                 break; // free space: the last object
             }
-            if (objectSize < 0 || data + objectSize > end) {
+            if (objectSize < 0 || objectSize > end - data) {
                 throw new Malformed("global heap object " + id + " at offset " + p + " runs past its collection");
             }
-            if (id == index) {
-                if (objectSize > MAX_VALUE) {
-                    throw new Malformed("attribute '" + attribute + "' is " + objectSize + " bytes long");
-                }
-                return new String(bytes(data, (int) objectSize), StandardCharsets.UTF_8);
-            }
+            objects.putIfAbsent((long) id, new long[] {data, objectSize});
             p = data + align(objectSize, 8);
         }
-        throw new Malformed("attribute '" + attribute + "' names global heap object " + index
-                + ", which the collection at offset " + collection + " does not hold");
+        return objects;
     }
 
     private static String cString(byte[] b, int from, int length) {
@@ -408,7 +446,7 @@ final class Hdf5Attributes {
     }
 
     private byte[] bytes(long at, int n) throws Malformed, IOException {
-        if (at < 0 || at + n > size) {
+        if (n < 0 || at < 0 || at > size - n) {
             throw new Malformed("the structure reads " + n + " bytes at offset " + at + ", past the end of the file ("
                     + size + " bytes)");
         }

@@ -119,7 +119,7 @@ public final class ModelScanner {
                                       ScanReport report, Claim claim) {
         Budget budget = new Budget(source, report);
         try {
-            byte[] head = new byte[512];
+            byte[] head = new byte[HEAD];
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(head);
             while (bb.hasRemaining() && ch.read(bb) > 0) {
                 // the first bytes decide the format
@@ -150,6 +150,9 @@ public final class ModelScanner {
         return null;
     }
 
+    /** Bytes read to tell a format: enough for an HDF5 signature after a user block of up to 2 KiB. */
+    static final int HEAD = 2048 + 8;
+
     /** How an error note that is a bug of mlsec's (not of the file) begins. */
     static final String INTERNAL = "internal error: ";
 
@@ -163,7 +166,7 @@ public final class ModelScanner {
     static Format scanAny(InputStream raw, String name, String source, ScanReport report, Budget budget, int depth,
                            Claim claim) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-        byte[] head = peek(in, 512);
+        byte[] head = peek(in, HEAD);
         String compression = Sniff.compression(head);
         String plainName = name;
         int layers = 0;
@@ -174,7 +177,7 @@ public final class ModelScanner {
             }
             in = new BufferedInputStream(budget.track(Sniff.decompress(compression, in, Budget.MAX_DECODER_KIB), source), 1 << 16);
             plainName = plainName.replaceAll("(?i)\\.(gz|z|zlib|bz2|xz|lzma)$", "");
-            head = peek(in, 512);
+            head = peek(in, HEAD);
             compression = Sniff.compression(head);
         }
         Format f = Format.detect(head, plainName);
@@ -367,6 +370,12 @@ public final class ModelScanner {
             }
             if (n.endsWith(".onnx")) {
                 return ONNX;
+            }
+            for (int at = 512; at + 8 <= h.length; at *= 2) {
+                // an HDF5 file may start with a user block: the library looks for its signature at 512, 1024, 2048
+                if ((h[at] & 0xff) == 0x89 && h[at + 1] == 'H' && h[at + 2] == 'D' && h[at + 3] == 'F') {
+                    return HDF5;
+                }
             }
             if (n.matches(".*\\.(pkl|pickle|joblib|dill|sav|pt|pth|bin|ckpt|p|pck|pcl|mdl|model)$")
                     || n.endsWith("data.pkl")) {
