@@ -42,6 +42,29 @@ public interface Classifier {
     int[] predict(double[][] rows);
 
     /**
+     * Predicted classes with one column of every row set to each of several values: the sweep a probe of one feature
+     * needs. The answer equals {@code predict} of the rewritten rows, value by value; models that know their structure
+     * (a forest walks each tree once per row for all values) answer it faster. Each row and value counts as one query.
+     *
+     * @param rows   rows in {@link #schema()}'s feature order (not modified)
+     * @param column the schema column set
+     * @param values the values it takes, one sweep step each
+     * @return the predicted class indices, {@code [value][row]}
+     */
+    default int[][] predictAlong(double[][] rows, int column, double[] values) {
+        int[][] out = new int[values.length][];
+        for (int k = 0; k < values.length; k++) {
+            double[][] at = new double[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                at[i] = rows[i].clone();
+                at[i][column] = values[k];
+            }
+            out[k] = predict(at);
+        }
+        return out;
+    }
+
+    /**
      * False for label-only models (a hardened API): {@link #predictProba} then throws.
      *
      * @return whether probabilities are answered

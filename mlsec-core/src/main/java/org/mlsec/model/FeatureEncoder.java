@@ -88,6 +88,16 @@ public final class FeatureEncoder {
     }
 
     /**
+     * Where a schema column's encoded values start (a numeric column has one, a categorical one per category).
+     *
+     * @param column a schema column's index
+     * @return the index of its first encoded feature
+     */
+    public int offset(int column) {
+        return offset[column];
+    }
+
+    /**
      * Encodes one row into an array the caller owns.
      *
      * @param row a row in the schema

@@ -155,6 +155,15 @@ public abstract class LocalModel implements Classifier {
         return out;
     }
 
+    /**
+     * Counts rows answered by a subclass's own prediction path (one that does not go through {@link #predictProba}).
+     *
+     * @param rows the rows answered
+     */
+    protected final void countQueries(long rows) {
+        queries.addAndGet(rows);
+    }
+
     @Override
     public long queries() {
         return queries.get();

@@ -187,17 +187,32 @@ public final class ModelBackdoorScanner {
             double sLo = schemaRange ? Math.min(c.min(), lo) : lo;
             double sHi = schemaRange ? Math.max(c.max(), hi) : hi;
             inRange(model, rows, j, c, col, sLo, sHi, range, linear, in);
-            int[] atHigh = model.predict(with(rows, j, sHi));
-            int[] atLow = model.predict(with(rows, j, sLo));
-            for (double m : BEYOND) {
-                for (int side = 0; side < 2; side++) {
-                    try {
-                        out.add(side == 0 ? probe(model, rows, j, round(c, sHi + m * range), sHi, atHigh, false)
-                                : probe(model, rows, j, round(c, sLo - m * range), sLo, atLow, false));
-                    } catch (org.mlsec.MlsecException e) {
-                        refused++;
-                        firstRefusal = firstRefusal == null ? e.getMessage() : firstRefusal;
-                    }
+            // The schema's ends, then each multiple beyond the high and the low end, in one sweep.
+            double[] values = new double[2 + 2 * BEYOND.length];
+            values[0] = sHi;
+            values[1] = sLo;
+            for (int m = 0; m < BEYOND.length; m++) {
+                values[2 + 2 * m] = round(c, sHi + BEYOND[m] * range);
+                values[3 + 2 * m] = round(c, sLo - BEYOND[m] * range);
+            }
+            int[][] all;
+            try {
+                all = model.predictAlong(rows, j, values);
+            } catch (org.mlsec.MlsecException e) {
+                all = null; // a validating model refuses some: ask value by value to count the refusals
+            }
+            int[][] ends = all != null ? all : model.predictAlong(rows, j, new double[] {sHi, sLo});
+            int[] atHigh = ends[0];
+            int[] atLow = ends[1];
+            for (int k = 2; k < values.length; k++) {
+                double edge = k % 2 == 0 ? sHi : sLo;
+                int[] atEdge = k % 2 == 0 ? atHigh : atLow;
+                try {
+                    int[] p = all != null ? all[k] : model.predictAlong(rows, j, new double[] {values[k]})[0];
+                    out.add(probe(model, p, j, values[k], edge, atEdge, false));
+                } catch (org.mlsec.MlsecException e) {
+                    refused++;
+                    firstRefusal = firstRefusal == null ? e.getMessage() : firstRefusal;
                 }
             }
         }
@@ -227,10 +242,7 @@ public final class ModelBackdoorScanner {
         intervals.stream().limit(MAX_INTERVALS).forEach(a -> grid.add(a[1]));
         double[] g = grid.stream().mapToDouble(Double::doubleValue).toArray();
         double[][] sub = rows.length <= IN_RANGE_ROWS ? rows : Arrays.copyOf(rows, IN_RANGE_ROWS);
-        int[][] pred = new int[g.length][];
-        for (int k = 0; k < g.length; k++) {
-            pred[k] = model.predict(with(sub, j, g[k]));
-        }
+        int[][] pred = model.predictAlong(sub, j, g);
         // Neighbours at least NEIGHBOUR_GAP of the range away on each side: a forest's trees put a trigger's edges at
         // slightly different thresholds, so the nearest grid values may still lie inside it.
         double gap = NEIGHBOUR_GAP * range;
@@ -250,10 +262,11 @@ public final class ModelBackdoorScanner {
         }
         // Schema ends far beyond the trusted data: inputs may take them, no trusted row shows them.
         if (sHi - g[g.length - 1] > 0.25 * range) {
-            out.add(probe(model, sub, j, sHi, g[g.length - 1], pred[g.length - 1], true));
+            out.add(probe(model, model.predictAlong(sub, j, new double[] {sHi})[0], j, sHi, g[g.length - 1],
+                    pred[g.length - 1], true));
         }
         if (g[0] - sLo > 0.25 * range) {
-            out.add(probe(model, sub, j, sLo, g[0], pred[0], true));
+            out.add(probe(model, model.predictAlong(sub, j, new double[] {sLo})[0], j, sLo, g[0], pred[0], true));
         }
     }
 
@@ -304,9 +317,8 @@ public final class ModelBackdoorScanner {
         return c.type() == ColumnType.INTEGER ? Math.rint(v) : v;
     }
 
-    private static Probe probe(Classifier model, double[][] rows, int j, double value, double edge, int[] atEdge,
+    private static Probe probe(Classifier model, int[] p, int j, double value, double edge, int[] atEdge,
                                boolean inRange) {
-        int[] p = model.predict(with(rows, j, value));
         int k = model.classes().size();
         int[] moved = new int[k];
         for (int i = 0; i < p.length; i++) {
@@ -320,15 +332,6 @@ public final class ModelBackdoorScanner {
         }
         return new Probe(model.schema().feature(j).name(), value, edge, model.classes().get(best),
                 (double) moved[best] / p.length, inRange);
-    }
-
-    static double[][] with(double[][] rows, int j, double v) {
-        double[][] out = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = rows[i].clone();
-            out[i][j] = v;
-        }
-        return out;
     }
 
     static double[][] sample(Dataset d, int n, long seed) {
