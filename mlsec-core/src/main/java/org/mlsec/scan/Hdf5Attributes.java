@@ -82,6 +82,31 @@ final class Hdf5Attributes {
         return new Hdf5Attributes(file).read();
     }
 
+    /**
+     * Where the HDF5 library finds a superblock: the first of offsets 0, 512, 1024, 2048, ... (doubling to the end)
+     * that holds the signature; the bytes before it are a user block, which may be any other file (a pickle, say).
+     *
+     * @param file the file, read at those offsets only
+     * @param from the first offset tried (0, or 512 to ask for a signature after a user block)
+     * @return the offset, or -1 when the file has no HDF5 signature where the library looks
+     * @throws IOException if the file cannot be read
+     */
+    static long signature(SeekableByteChannel file, long from) throws IOException {
+        long size = file.size();
+        byte[] b = new byte[SIGNATURE.length];
+        for (long p = from; p + b.length <= size; p = p == 0 ? 512 : p * 2) {
+            ByteBuffer bb = ByteBuffer.wrap(b);
+            file.position(p);
+            while (bb.hasRemaining() && file.read(bb) > 0) {
+                // eight bytes
+            }
+            if (!bb.hasRemaining() && java.util.Arrays.equals(b, SIGNATURE)) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
     private Map<String, String> read() throws Malformed, Unsupported, IOException {
         long root = superblock();
         Map<String, String> out = new LinkedHashMap<>();
@@ -91,13 +116,7 @@ final class Hdf5Attributes {
 
     /** Finds the superblock (at 0, 512, 1024, ...) and returns the root group's object header address. */
     private long superblock() throws Malformed, Unsupported, IOException {
-        long at = -1;
-        for (long p = 0; p + 8 <= size; p = p == 0 ? 512 : p * 2) {
-            if (java.util.Arrays.equals(bytes(p, 8), SIGNATURE)) {
-                at = p;
-                break;
-            }
-        }
+        long at = signature(file, 0);
         if (at < 0) {
             throw new Malformed("no HDF5 superblock signature at offset 0, 512, 1024, ...");
         }

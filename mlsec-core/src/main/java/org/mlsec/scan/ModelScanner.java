@@ -125,17 +125,27 @@ public final class ModelScanner {
                 // the first bytes decide the format
             }
             head = java.util.Arrays.copyOf(head, bb.position());
-            ch.position(0);
             Format f = Format.detect(head, name);
+            // HDF5 finds its superblock after a user block of any size, which may be a whole other file
+            long h5 = f == Format.HDF5 ? -1 : Hdf5Attributes.signature(ch, 512);
+            ch.position(0);
             if (f == Format.ZIP || f == Format.SEVEN_Z) {
                 Archives.seekable(f, ch, name, source, report, budget, 0);
-            } else if (f == Format.HDF5 && ch instanceof java.nio.channels.FileChannel fc) {
-                KerasScanner.scanH5(fc, source, report); // read at the offsets its structure gives
+            } else if (f == Format.HDF5 || (f == Format.UNKNOWN && h5 >= 0)) {
+                KerasScanner.scanH5(ch, source, report); // read at the offsets its structure gives
+                f = Format.HDF5;
+                h5 = -1;
             } else {
                 f = scanAny(java.nio.channels.Channels.newInputStream(ch), name, source, report, budget, 0, claim);
                 if (f == null) {
                     return null;
                 }
+            }
+            if (h5 >= 0 && !(f == Format.HDF5 || report.findings.stream().anyMatch(x -> x.rule() == Rule.POLYGLOT
+                    && x.source().equals(source)))) { // (scanAny has scanned both when the signature was in its head)
+                polyglot(f, h5, source, report);
+                ch.position(0);
+                KerasScanner.scanH5(ch, source, report);
             }
             report.scanned.add(source);
             return f;
@@ -148,6 +158,12 @@ public final class ModelScanner {
                     + Budget.describe(e), source));
         }
         return null;
+    }
+
+    private static void polyglot(Format f, long h5, String source, ScanReport report) {
+        report.findings.add(new Finding(Rule.POLYGLOT, Severity.MEDIUM, "read as " + f.name().toLowerCase(Locale.ROOT)
+                + " by its first bytes, and as HDF5 (a Keras .h5 model) by its superblock at offset " + h5
+                + ": both were scanned", "structure", "", source, "mlsec.ModelScanner"));
     }
 
     /** Bytes read to tell a format: enough for an HDF5 signature after a user block of up to 2 KiB. */
@@ -192,6 +208,22 @@ public final class ModelScanner {
                         source));
             }
             return null;
+        }
+        int h5 = f == Format.HDF5 ? -1 : Format.userBlockHdf5(head);
+        if (h5 > 0) { // also an HDF5 file after a user block: both loaders' readings are scanned, from one copy
+            byte[] all = in.readNBytes(KerasScanner.IN_MEMORY + 1);
+            if (all.length <= KerasScanner.IN_MEMORY) {
+                scanStream(f, new java.io.ByteArrayInputStream(all), plainName, source, report, budget, depth);
+                polyglot(f, h5, source, report);
+                KerasScanner.scanH5(new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(all), source,
+                        report);
+                return f;
+            }
+            report.skipped.add(new ScanReport.Note(ScanReport.UNSUPPORTED, "also an HDF5 file after a user block at"
+                    + " offset " + h5 + ", larger than " + (KerasScanner.IN_MEMORY >> 20) + " MiB inside another file:"
+                    + " scanned as " + f.name().toLowerCase(Locale.ROOT) + " only", source));
+            in = new BufferedInputStream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(all), in),
+                    1 << 16);
         }
         scanStream(f, new java.io.FilterInputStream(in) {
             @Override
@@ -371,11 +403,8 @@ public final class ModelScanner {
             if (n.endsWith(".onnx")) {
                 return ONNX;
             }
-            for (int at = 512; at + 8 <= h.length; at *= 2) {
-                // an HDF5 file may start with a user block: the library looks for its signature at 512, 1024, 2048
-                if ((h[at] & 0xff) == 0x89 && h[at + 1] == 'H' && h[at + 2] == 'D' && h[at + 3] == 'F') {
-                    return HDF5;
-                }
+            if (userBlockHdf5(h) > 0) {
+                return HDF5;
             }
             if (n.matches(".*\\.(pkl|pickle|joblib|dill|sav|pt|pth|bin|ckpt|p|pck|pcl|mdl|model)$")
                     || n.endsWith("data.pkl")) {
@@ -383,6 +412,19 @@ public final class ModelScanner {
                 return h.length == 0 || PickleScanner.isOpcode(h[0] & 0xff) ? PICKLE : UNKNOWN;
             }
             return UNKNOWN;
+        }
+
+        /**
+         * An HDF5 file may start with a user block: the library looks for its signature at 512, 1024, 2048, ...
+         * Where these first bytes show one, or -1.
+         */
+        static int userBlockHdf5(byte[] h) {
+            for (int at = 512; at + 8 <= h.length; at *= 2) {
+                if ((h[at] & 0xff) == 0x89 && h[at + 1] == 'H' && h[at + 2] == 'D' && h[at + 3] == 'F') {
+                    return at;
+                }
+            }
+            return -1;
         }
 
         private static boolean looksLikeJson(byte[] h) {

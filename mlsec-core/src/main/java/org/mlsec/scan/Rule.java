@@ -36,7 +36,11 @@ public enum Rule {
     /** A Keras file loads code, turns safe mode off or carries files Keras never needs. */
     KERAS_CODE_LOADING("MLS011", "keras-code-loading", Severity.CRITICAL,
             "A Keras config imports from a module that runs code, wraps a pickled torch module, downloads a file,"
-                    + " turns safe mode off, or the archive carries files Keras never needs.");
+                    + " turns safe mode off, or the archive carries files Keras never needs."),
+    /** One file that two loaders read as two different formats. */
+    POLYGLOT("MLS012", "polyglot-model-file", Severity.MEDIUM,
+            "The file is two formats at once (a pickle, zip or other file whose bytes also hold an HDF5 file after a"
+                    + " user block): pickle.load and h5py/Keras each load a different model from it. Both were scanned.");
 
     private final String id;
     private final String name;

@@ -113,6 +113,54 @@ class HdfStructureTest {
         assertTrue(f.findings().stream().anyMatch(x -> x.description().contains("outside the file")), f.findings().toString());
     }
 
+    /** h5py leaves a user block free for the user; a pickle written there loads with pickle.load, the rest with h5py. */
+    static byte[] polyglot(String fixture, byte[] pickle) throws IOException {
+        byte[] b = Files.readAllBytes(FIXTURES.resolve(fixture));
+        assertEquals(512, ModelScanner.Format.userBlockHdf5(b), "the fixture has its superblock after a 512-byte user block");
+        System.arraycopy(pickle, 0, b, 0, pickle.length);
+        return b;
+    }
+
+    static final byte[] BENIGN_PICKLE = {(byte) 0x80, 2, 'K', 1, '.'}; // pickle.dumps(1, protocol=2)
+
+    @Test
+    void aPickleInAUserBlockIsScannedAsAPickleAndAsTheKerasModelBehindIt() throws IOException {
+        byte[] b = polyglot("lambda_userblock.h5", BENIGN_PICKLE);
+        Path f = dir.resolve("model.pkl");
+        Files.write(f, b);
+        for (ScanReport r : List.of(scan(f), ModelScanner.scanBytes(b, "model.pkl"))) {
+            assertTrue(r.findings().stream().anyMatch(x -> x.rule() == Rule.POLYGLOT
+                    && x.description().contains("pickle") && x.description().contains("offset 512")), r.findings().toString());
+            assertTrue(r.findings().stream().anyMatch(x -> x.rule() == Rule.KERAS_LAMBDA), r.findings().toString());
+        }
+        // the same file as an entry of a zip, read as a stream
+        Path zip = dir.resolve("bundle.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("model.pkl"));
+            out.write(b);
+            out.closeEntry();
+        }
+        ScanReport z = scan(zip);
+        assertTrue(z.findings().stream().anyMatch(x -> x.rule() == Rule.KERAS_LAMBDA), z.findings().toString());
+        assertTrue(z.findings().stream().anyMatch(x -> x.rule() == Rule.POLYGLOT), z.findings().toString());
+    }
+
+    @Test
+    void aHarmlessPolyglotIsStillAFindingAndAMaliciousPickleInTheUserBlockIsCritical() throws IOException {
+        ScanReport benign = ModelScanner.scanBytes(polyglot("benign_userblock.h5", BENIGN_PICKLE), "model.h5");
+        assertTrue(benign.findings().stream().anyMatch(x -> x.rule() == Rule.POLYGLOT), benign.findings().toString());
+        // (the user block's zeros after the pickle's STOP read as a broken second pickle: medium, as torch's chained
+        // pickles are read)
+        assertTrue(benign.findings().stream().allMatch(x -> x.severity() == Severity.MEDIUM), benign.findings().toString());
+        assertEquals(ScanReport.FINDINGS, benign.exitCode());
+        // protocol 2: GLOBAL 'os system', the command, TUPLE1, REDUCE, STOP
+        byte[] evil = "\u0080\u0002cos\nsystem\nX\u0002\u0000\u0000\u0000id\u0085R.".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        ScanReport r = ModelScanner.scanBytes(polyglot("benign_userblock.h5", evil), "model.h5");
+        assertTrue(r.findings().stream().anyMatch(x -> x.severity() == Severity.CRITICAL), r.findings().toString());
+        assertTrue(r.findings().stream().anyMatch(x -> x.rule() == Rule.POLYGLOT), r.findings().toString());
+    }
+
     @Test
     void randomlyDamagedFilesNeverCrashHangOrReadAsClean() throws IOException {
         byte[] clean = Files.readAllBytes(FIXTURES.resolve("lambda.h5"));
