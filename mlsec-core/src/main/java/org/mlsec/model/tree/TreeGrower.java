@@ -426,44 +426,29 @@ public final class TreeGrower {
             if (m == 0) {
                 return finish();
             }
-            int[] stackNode = new int[64];
-            int[] stackStart = new int[64];
-            int[] stackEnd = new int[64];
-            int[] stackDepth = new int[64];
-            double[][] stackCounts = new double[64][];
-            double[] stackLo = new double[64];
-            double[] stackHi = new double[64];
-            // Robust growth: per node, the box the attacker's changes are held in by the splits above it.
-            double[][] stackBoxLo = new double[64][];
-            double[][] stackBoxHi = new double[64][];
-            int sp = 0;
-            stackNode[sp] = root;
-            stackStart[sp] = 0;
-            stackEnd[sp] = m;
-            stackDepth[sp] = 0;
-            stackCounts[sp] = rootCounts;
-            if (robust != null) {
-                stackBoxLo[sp] = new double[features];
-                stackBoxHi[sp] = new double[features];
-                Arrays.fill(stackBoxLo[sp], Double.NEGATIVE_INFINITY);
-                Arrays.fill(stackBoxHi[sp], Double.POSITIVE_INFINITY);
+            Pending stack = new Pending();
+            double[] rootBoxLo = null;
+            double[] rootBoxHi = null;
+            if (robust != null) { // robust growth: per node, the box the splits above it hold the attacker's changes in
+                rootBoxLo = new double[features];
+                rootBoxHi = new double[features];
+                Arrays.fill(rootBoxLo, Double.NEGATIVE_INFINITY);
+                Arrays.fill(rootBoxHi, Double.POSITIVE_INFINITY);
             }
-            stackLo[sp] = 0;
-            stackHi[sp] = 1;
-            sp++;
+            stack.push(root, 0, m, 0, rootCounts, 0, 1, rootBoxLo, rootBoxHi);
             double[] leftW = new double[k];
             double[] bestLeft = new double[k];
-            while (sp > 0) {
-                sp--;
-                int node = stackNode[sp];
-                int start = stackStart[sp];
-                int end = stackEnd[sp];
-                int depth = stackDepth[sp];
-                double[] counts = stackCounts[sp];
-                double lo = stackLo[sp];
-                double hi = stackHi[sp];
-                double[] boxLo = stackBoxLo[sp];
-                double[] boxHi = stackBoxHi[sp];
+            while (stack.size > 0) {
+                int sp = --stack.size;
+                int node = stack.node[sp];
+                int start = stack.start[sp];
+                int end = stack.end[sp];
+                int depth = stack.depth[sp];
+                double[] counts = stack.counts[sp];
+                double lo = stack.lo[sp];
+                double hi = stack.hi[sp];
+                double[] boxLo = stack.boxLo[sp];
+                double[] boxHi = stack.boxHi[sp];
                 int n = end - start;
                 System.arraycopy(counts, 0, value, node * k, k);
                 samples[node] = n;
@@ -589,38 +574,10 @@ public final class TreeGrower {
                     gain[node] = Math.max(0, bestScore - parentScore);
                     mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
                 }
-                if (sp + 2 > stackNode.length) {
-                    int s = stackNode.length * 2;
-                    stackNode = Arrays.copyOf(stackNode, s);
-                    stackStart = Arrays.copyOf(stackStart, s);
-                    stackEnd = Arrays.copyOf(stackEnd, s);
-                    stackDepth = Arrays.copyOf(stackDepth, s);
-                    stackCounts = Arrays.copyOf(stackCounts, s);
-                    stackLo = Arrays.copyOf(stackLo, s);
-                    stackHi = Arrays.copyOf(stackHi, s);
-                    stackBoxLo = Arrays.copyOf(stackBoxLo, s);
-                    stackBoxHi = Arrays.copyOf(stackBoxHi, s);
-                }
-                stackNode[sp] = right[node];
-                stackStart[sp] = mid;
-                stackEnd[sp] = end;
-                stackDepth[sp] = depth + 1;
-                stackCounts[sp] = rc;
-                stackLo[sp] = rightLo;
-                stackHi[sp] = rightHi;
-                stackBoxLo[sp] = boxes == null ? null : boxes[2];
-                stackBoxHi[sp] = boxes == null ? null : boxes[3];
-                sp++;
-                stackNode[sp] = left[node];
-                stackStart[sp] = start;
-                stackEnd[sp] = mid;
-                stackDepth[sp] = depth + 1;
-                stackCounts[sp] = lc;
-                stackLo[sp] = leftLo;
-                stackHi[sp] = leftHi;
-                stackBoxLo[sp] = boxes == null ? null : boxes[0];
-                stackBoxHi[sp] = boxes == null ? null : boxes[1];
-                sp++;
+                stack.push(right[node], mid, end, depth + 1, rc, rightLo, rightHi, boxes == null ? null : boxes[2],
+                        boxes == null ? null : boxes[3]);
+                stack.push(left[node], start, mid, depth + 1, lc, leftLo, leftHi, boxes == null ? null : boxes[0],
+                        boxes == null ? null : boxes[1]);
             }
             return finish();
         }
@@ -815,28 +772,16 @@ public final class TreeGrower {
                 return finish();
             }
             double lambda = p.lambda();
-            int[] stackNode = new int[64];
-            int[] stackStart = new int[64];
-            int[] stackEnd = new int[64];
-            int[] stackDepth = new int[64];
-            double[] stackLo = new double[64];
-            double[] stackHi = new double[64];
-            int sp = 0;
-            stackNode[sp] = root;
-            stackStart[sp] = 0;
-            stackEnd[sp] = m;
-            stackDepth[sp] = 0;
-            stackLo[sp] = Double.NEGATIVE_INFINITY;
-            stackHi[sp] = Double.POSITIVE_INFINITY;
-            sp++;
-            while (sp > 0) {
-                sp--;
-                int node = stackNode[sp];
-                int start = stackStart[sp];
-                int end = stackEnd[sp];
-                int depth = stackDepth[sp];
-                double lo = stackLo[sp];
-                double hi = stackHi[sp];
+            Pending stack = new Pending();
+            stack.push(root, 0, m, 0, null, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, null, null);
+            while (stack.size > 0) {
+                int sp = --stack.size;
+                int node = stack.node[sp];
+                int start = stack.start[sp];
+                int end = stack.end[sp];
+                int depth = stack.depth[sp];
+                double lo = stack.lo[sp];
+                double hi = stack.hi[sp];
                 int n = end - start;
                 double gSum = 0;
                 double hSum = 0;
@@ -934,31 +879,53 @@ public final class TreeGrower {
                     }
                 }
                 int mid = split(node, bestFeature, bestThreshold, start, end, bestLeftRows);
-                if (sp + 2 > stackNode.length) {
-                    int s = stackNode.length * 2;
-                    stackNode = Arrays.copyOf(stackNode, s);
-                    stackStart = Arrays.copyOf(stackStart, s);
-                    stackEnd = Arrays.copyOf(stackEnd, s);
-                    stackDepth = Arrays.copyOf(stackDepth, s);
-                    stackLo = Arrays.copyOf(stackLo, s);
-                    stackHi = Arrays.copyOf(stackHi, s);
-                }
-                stackNode[sp] = right[node];
-                stackStart[sp] = mid;
-                stackEnd[sp] = end;
-                stackDepth[sp] = depth + 1;
-                stackLo[sp] = rightLo;
-                stackHi[sp] = rightHi;
-                sp++;
-                stackNode[sp] = left[node];
-                stackStart[sp] = start;
-                stackEnd[sp] = mid;
-                stackDepth[sp] = depth + 1;
-                stackLo[sp] = leftLo;
-                stackHi[sp] = leftHi;
-                sp++;
+                stack.push(right[node], mid, end, depth + 1, null, rightLo, rightHi, null, null);
+                stack.push(left[node], start, mid, depth + 1, null, leftLo, leftHi, null, null);
             }
             return finish();
+        }
+    }
+
+    /**
+     * The nodes still to grow, depth first (the classification and boosting loops share it): each node's rows
+     * {@code [start, end)} in the feature orders, its depth, its class counts (classification), the bounds monotone
+     * constraints put on its value, and the box the splits above it hold the attacker's changes in (robust growth).
+     */
+    private static final class Pending {
+        int size;
+        int[] node = new int[64];
+        int[] start = new int[64];
+        int[] end = new int[64];
+        int[] depth = new int[64];
+        double[][] counts = new double[64][];
+        double[] lo = new double[64];
+        double[] hi = new double[64];
+        double[][] boxLo = new double[64][];
+        double[][] boxHi = new double[64][];
+
+        void push(int n, int from, int to, int d, double[] c, double low, double high, double[] bl, double[] bh) {
+            if (size == node.length) {
+                int grown = size * 2;
+                node = Arrays.copyOf(node, grown);
+                start = Arrays.copyOf(start, grown);
+                end = Arrays.copyOf(end, grown);
+                depth = Arrays.copyOf(depth, grown);
+                counts = Arrays.copyOf(counts, grown);
+                lo = Arrays.copyOf(lo, grown);
+                hi = Arrays.copyOf(hi, grown);
+                boxLo = Arrays.copyOf(boxLo, grown);
+                boxHi = Arrays.copyOf(boxHi, grown);
+            }
+            node[size] = n;
+            start[size] = from;
+            end[size] = to;
+            depth[size] = d;
+            counts[size] = c;
+            lo[size] = low;
+            hi[size] = high;
+            boxLo[size] = bl;
+            boxHi[size] = bh;
+            size++;
         }
     }
 }
