@@ -4,29 +4,33 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mlsec.internal.Validate;
+import org.mlsec.report.Threat;
 
 /**
  * What every attack and defence returns: which threat and technique, whether it is a finding (an attack that
  * worked, a check that failed), the measured figures under the key names of the CLI's JSON output, and
  * plain-language details (such as the first rows or files that differ).
  *
- * @param threat    supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing, evasion
+ * @param threat    the threat the attack or defence answers (written to JSON as its key, such as {@code evasion})
  * @param technique the attack or defence, such as "tamper:flip-classes" or "canary-check"
  * @param finding   true when the attack succeeded or the check failed
  * @param metrics   figures, in insertion order
  * @param details   human-readable lines
  */
-public record Result(String threat, String technique, boolean finding, Map<String, Object> metrics, List<String> details) {
+public record Result(Threat threat, String technique, boolean finding, Map<String, Object> metrics, List<String> details) {
     /**
      * Copies the metrics (keeping their order) and the details.
      *
-     * @param threat supply-chain, membership-inference, backdoor, model-inversion, poisoning, model-stealing, evasion
+     * @param threat the threat the attack or defence answers
      * @param technique the attack or defence, such as "tamper:flip-classes" or "canary-check"
      * @param finding true when the attack succeeded or the check failed
      * @param metrics figures, in insertion order
      * @param details human-readable lines
      */
     public Result {
+        Validate.notNull(threat, "threat");
+        Validate.notNull(technique, "technique");
         metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         details = List.copyOf(details);
     }
@@ -34,11 +38,11 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
     /**
      * Starts a result: no finding, no figures, no details yet.
      *
-     * @param threat the threat, such as {@code evasion}
+     * @param threat the threat, such as {@link Threat#EVASION}
      * @param technique the attack or defence
      * @return the builder
      */
-    public static Builder of(String threat, String technique) {
+    public static Builder of(Threat threat, String technique) {
         return new Builder(threat, technique);
     }
 
@@ -49,7 +53,7 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
      */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("threat", threat);
+        m.put("threat", threat.key());
         m.put("technique", technique);
         m.put("finding", finding);
         m.putAll(metrics);
@@ -118,13 +122,13 @@ public record Result(String threat, String technique, boolean finding, Map<Strin
 
     /** Collects figures and details, then {@link #build()}s the result. */
     public static final class Builder {
-        private final String threat;
+        private final Threat threat;
         private final String technique;
         private boolean finding;
         private final Map<String, Object> metrics = new LinkedHashMap<>();
         private final List<String> details = new ArrayList<>();
 
-        Builder(String threat, String technique) {
+        Builder(Threat threat, String technique) {
             this.threat = threat;
             this.technique = technique;
         }

@@ -8,6 +8,7 @@ import org.mlsec.data.Dataset;
 import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Models;
+import org.mlsec.report.Threat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +46,7 @@ final class AttackCommand extends GroupCommand {
             LocalModel before = Models.load(model);
             Tamper.tamper(model, out, m);
             LocalModel after = Models.loadAsIs(out);
-            Result.Builder r = Result.of("supply-chain", "tamper:" + m.key()).metric("mode", m.key())
+            Result.Builder r = Result.of(Threat.SUPPLY_CHAIN, "tamper:" + m.key()).metric("mode", m.key())
                     .metric("model", model.toString()).metric("tampered_model", out.toString());
             System.out.println("Tampered " + model + " (" + m.key() + "); the result loads and predicts: " + out);
             if (data.data != null) {

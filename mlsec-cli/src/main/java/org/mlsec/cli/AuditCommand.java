@@ -14,6 +14,7 @@ import org.mlsec.model.remote.ClassDiscovery;
 import org.mlsec.model.remote.HttpClassifier;
 import org.mlsec.report.Audit;
 import org.mlsec.report.Finding;
+import org.mlsec.report.Threat;
 import org.mlsec.report.render.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -142,10 +143,10 @@ final class AuditCommand implements Callable<Integer> {
         Dataset ref = reference == null || unlabelled ? null : data.readAs(reference, d.schema(),
                 new org.mlsec.data.CsvOptions(data.options(null).delimiter(), d.schema().label(), null, null, null));
         long t0 = System.nanoTime();
-        List<String> threats = only == null ? org.mlsec.report.Threat.keys() : only;
+        List<String> threats = only == null ? Threat.keys() : only;
         for (String t : threats) {
-            if (!org.mlsec.report.Threat.keys().contains(t)) {
-                throw new InputException("--only " + t + ": expected one of " + org.mlsec.report.Threat.keys());
+            if (!Threat.keys().contains(t)) {
+                throw new InputException("--only " + t + ": expected one of " + Threat.keys());
             }
         }
         if (unlabelled && threats.contains("poisoning")) {

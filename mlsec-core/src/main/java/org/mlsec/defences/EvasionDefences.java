@@ -13,6 +13,7 @@ import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
+import org.mlsec.report.Threat;
 
 /**
  * Evasion defences measured with the same (adaptive, white-box) attack: each defended model is trained on one half
@@ -114,7 +115,7 @@ public final class EvasionDefences {
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (java.util.Arrays.stream(m.predict(halves.test().x())).noneMatch(c -> c == from)) {
                 // A defence can buy robustness by never answering the evaders' class: nothing to evade, nothing caught.
-                out.add(Result.of("evasion", "defence").metric("defence", d.name())
+                out.add(Result.of(Threat.EVASION, "defence").metric("defence", d.name())
                         .metric("test_accuracy", Evaluation.accuracy(m, halves.test())).metric("training_seconds", seconds)
                         .metric("method", "none").metric("rows", 0).metric("success_rate", Double.NaN)
                         .metric("median_cost", Double.NaN).metric("p90_cost", Double.NaN)
@@ -127,7 +128,7 @@ public final class EvasionDefences {
             Evasion.Outcome o = Evasion.evade(m, halves.test(), feas, Evasion.Config.defaults(to).withFrom(from)
                     .withRows(attackRows).withSeed(seed), Progress.NONE);
             Result r = o.result();
-            Result.Builder b = Result.of("evasion", "defence").finding(r.finding())
+            Result.Builder b = Result.of(Threat.EVASION, "defence").finding(r.finding())
                     .metric("defence", d.name())
                     .metric("test_accuracy", Evaluation.accuracy(m, halves.test()))
                     .metric("training_seconds", seconds);

@@ -18,6 +18,7 @@ import org.mlsec.defences.postprocessor.OutputHardening;
 import org.mlsec.defences.postprocessor.OutputMode;
 import org.mlsec.defences.trainer.DpRandomForest;
 import org.mlsec.data.Schema;
+import org.mlsec.report.Threat;
 
 /**
  * Membership-inference defences measured with the same attack: each defence trains the target on one random half
@@ -217,7 +218,7 @@ public final class MembershipDefences {
             MembershipInference.Report rep = MembershipInference.infer(target, members, nonMembers, null,
                     new MembershipInference.Config(m, references, seed), d.recipe().trainer(), engine, Progress.NONE);
             double acc = Evaluation.accuracy(target, nonMembers);
-            Result.Builder b = Result.of("membership-inference", "defence").metric("defence", d.name())
+            Result.Builder b = Result.of(Threat.MEMBERSHIP_INFERENCE, "defence").metric("defence", d.name())
                     .metric("attack", m.key()).metric("test_accuracy", acc)
                     .metric("training_seconds", seconds).metric("guarantee", d.guarantee());
             rep.result().metrics().forEach((k, v) -> {

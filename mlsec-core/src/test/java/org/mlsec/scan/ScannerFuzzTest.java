@@ -57,7 +57,7 @@ class ScannerFuzzTest {
         check(n, "a.npy");
     }
 
-    @FuzzTest(maxDuration = "3m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "50m", maxExecutions = 1_000_000)
     void keras(byte[] data) {
         byte[] n = new byte[data.length + 8];
         System.arraycopy(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, 0, n, 0, 8);
@@ -66,7 +66,7 @@ class ScannerFuzzTest {
         check(data, "config.json");
     }
 
-    @FuzzTest(maxDuration = "8m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "20m", maxExecutions = 1_000_000)
     void archives(byte[] data) {
         check(data, "m.7z");
         check(data, "m.tar");

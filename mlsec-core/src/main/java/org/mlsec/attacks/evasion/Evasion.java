@@ -16,6 +16,7 @@ import org.mlsec.internal.Validate;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.linear.LogisticModel;
 import org.mlsec.model.remote.HttpClassifier;
+import org.mlsec.report.Threat;
 
 /**
  * The evasion facade: for rows the model answers with one class, the cheapest feasible change it answers with
@@ -675,7 +676,7 @@ public final class Evasion {
             }
         }
         double rate = (double) ok / examples.size();
-        Result.Builder r = Result.of("evasion", "evade:" + method.key())
+        Result.Builder r = Result.of(Threat.EVASION, "evade:" + method.key())
                 .finding(rate > 0)
                 .metric("method", method.key())
                 .metric("norm", feas.norm().key())

@@ -20,6 +20,7 @@ import org.mlsec.model.Provenance;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
 import org.mlsec.model.linear.LogisticModel;
+import org.mlsec.report.Threat;
 
 /**
  * Model stealing through the prediction API (Tramèr et al. 2016). Every strategy only queries the target and
@@ -201,7 +202,7 @@ public final class Extraction {
 
     /** Fidelity (agreement with the target on rows it never trained on) and, when labelled, the surrogate's accuracy. */
     static Result.Builder measure(String strategy, Classifier target, LocalModel surrogate, long queries, Dataset eval) {
-        Result.Builder r = Result.of("model-stealing", strategy).metric("strategy", strategy).metric("queries", queries);
+        Result.Builder r = Result.of(Threat.MODEL_STEALING, strategy).metric("strategy", strategy).metric("queries", queries);
         if (eval != null) {
             String[] t = Evaluation.predictedNames(target, eval.x());
             String[] s = Evaluation.predictedNames(surrogate, eval.x());

@@ -22,6 +22,7 @@ import org.mlsec.model.Trainer;
 import org.mlsec.model.tree.BoostedModel;
 import org.mlsec.model.tree.ForestModel;
 import org.mlsec.model.tree.Tree;
+import org.mlsec.report.Threat;
 
 /**
  * Attribute inference (model inversion): the attacker knows a person's other features and true label, can query the
@@ -193,7 +194,7 @@ public final class AttributeInference {
             double freeAccNon = Metrics.accuracy(truthNon, freeNon);
             double[] ciMem = bootstrapAdvantage(truthMem, gMem, freeMem, seed);
             double[] ciNon = bootstrapAdvantage(truthNon, gNon, freeNon, seed + 1);
-            out.add(Result.of("model-inversion", m.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            out.add(Result.of(Threat.MODEL_INVERSION, m.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                     .metric("method", m.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                     .metric("sensitive", sensitive)
                     .metric("values", List.of(cand.names()))

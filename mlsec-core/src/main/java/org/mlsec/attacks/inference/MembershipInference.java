@@ -18,6 +18,7 @@ import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
 import org.mlsec.model.tree.ForestTrainer;
 import org.mlsec.model.tree.TreeGrower;
+import org.mlsec.report.Threat;
 
 /**
  * Membership inference: was a given row in the target's training data? All attacks are black-box. Reference (or
@@ -255,7 +256,7 @@ public final class MembershipInference {
         boolean at01 = Roc.supports(0.01, nOut);
         double tpr001 = roc.tprAtFpr(0.001);
         double[] tpr001Ci = Roc.wilson(tpr001, nIn);
-        Result.Builder b = Result.of("membership-inference", c.method().key())
+        Result.Builder b = Result.of(Threat.MEMBERSHIP_INFERENCE, c.method().key())
                 .metric("method", c.method().key())
                 .metric("references", c.references())
                 .metric("auc", roc.auc())

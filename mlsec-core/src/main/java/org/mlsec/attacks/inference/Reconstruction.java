@@ -11,6 +11,7 @@ import org.mlsec.data.Schema;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.linear.LogisticModel;
+import org.mlsec.report.Threat;
 
 /**
  * Class-prototype reconstruction: what the model thinks a member of a class looks like, found inside the feasible
@@ -67,7 +68,7 @@ public final class Reconstruction {
         for (int j = 0; j < d; j++) {
             proto.put(s.feature(j).name(), s.feature(j).format(best[j]));
         }
-        Result.Builder r = Result.of("model-inversion", "reconstruct").metric("method", method)
+        Result.Builder r = Result.of(Threat.MODEL_INVERSION, "reconstruct").metric("method", method)
                 .metric("class", s.classes().get(targetClass)).metric("prototype", proto).metric("confidence", conf)
                 .metric("queries", model.queries() - q0);
         if (data != null) {

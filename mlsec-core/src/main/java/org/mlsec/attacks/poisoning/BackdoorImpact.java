@@ -13,6 +13,7 @@ import org.mlsec.internal.Validate;
 import org.mlsec.metrics.Evaluation;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.Trainer;
+import org.mlsec.report.Threat;
 
 /**
  * What a trigger backdoor does to the model trained on the poisoned data. The data is split (stratified, seeded);
@@ -121,7 +122,7 @@ public final class BackdoorImpact {
          * @return the result of the measurement
          */
         public Result toResult() {
-            return Result.of("backdoor", "trigger-poisoning")
+            return Result.of(Threat.BACKDOOR, "trigger-poisoning")
                     .metric("clean_accuracy_clean_model", accuracyClean)
                     .metric("clean_accuracy_backdoored_model", accuracyBackdoored)
                     .metric("poisoned_rows", train.poisonedRows())

@@ -16,6 +16,7 @@ import org.mlsec.model.Inspection;
 import org.mlsec.model.LocalModel;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
+import org.mlsec.report.Threat;
 
 /**
  * What a poisoning does to the model trained on the poisoned data. The data is split (stratified, seeded); the
@@ -182,7 +183,7 @@ public final class PoisoningImpact {
         public Result toResult() {
             Map<String, Object> rates = new LinkedHashMap<>();
             groupRates.forEach(g -> rates.put(g.group(), g.toJson()));
-            return Result.of("poisoning", technique.key())
+            return Result.of(Threat.POISONING, technique.key())
                     .metric("clean_accuracy_before", accuracyBefore).metric("clean_accuracy_after", accuracyAfter)
                     .metric("poisoned_rows", train.changedRows()).metric("poisoned_rows_in_file", file.changedRows())
                     .metric("group_rates", rates)

@@ -9,6 +9,7 @@ import org.mlsec.data.Column;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Values;
 import org.mlsec.model.Classifier;
+import org.mlsec.report.Threat;
 
 /**
  * Fairness audit of a model on labelled data, per protected attribute, for one favourable answer (by default the
@@ -152,7 +153,7 @@ public final class Fairness {
                 m.put("label_rate", g.labelRate());
                 perGroup.put(g.name(), m);
             }
-            Result.Builder r = Result.of("poisoning", "fairness").metric("attribute", attribute)
+            Result.Builder r = Result.of(Threat.POISONING, "fairness").metric("attribute", attribute)
                     .metric("favourable", favourable)
                     .metric("demographic_parity_difference", demographicParityDifference)
                     .metric("equal_opportunity_difference", equalOpportunityDifference)

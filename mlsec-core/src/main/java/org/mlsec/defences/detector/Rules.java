@@ -14,6 +14,7 @@ import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.model.Classifier;
+import org.mlsec.report.Threat;
 
 /**
  * "Unacceptable cases": a small rule file, one rule a line, {@code CONDITION => reject} (such inputs must be
@@ -130,7 +131,7 @@ public final class Rules {
                     rows.add(x);
                 }
             }
-            Result.Builder b = Result.of("backdoor", "rule").metric("rule", r.toString()).metric("line", r.line())
+            Result.Builder b = Result.of(Threat.BACKDOOR, "rule").metric("rule", r.toString()).metric("line", r.line())
                     .metric("rows", rows.size());
             if (rows.isEmpty()) {
                 out.add(b.finding(true).detail("no test row satisfies the condition").build());

@@ -19,6 +19,7 @@ import org.mlsec.data.Values;
 import org.mlsec.internal.Json;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.Classifier;
+import org.mlsec.report.Threat;
 
 /**
  * "Model unit tests": fixed inputs with the labels and probabilities the trusted model gives them. A model that was
@@ -134,7 +135,7 @@ public final class Canaries {
         }
         double[][] p = model.hasProbabilities() ? model.predictProba(rows) : null;
         int[] labels = p == null ? model.predict(rows) : null;
-        Result.Builder r = Result.of("supply-chain", "canary-check");
+        Result.Builder r = Result.of(Threat.SUPPLY_CHAIN, "canary-check");
         int failed = 0;
         double maxDiff = 0;
         for (int i = 0; i < cs.size(); i++) {

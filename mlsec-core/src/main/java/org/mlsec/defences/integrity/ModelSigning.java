@@ -29,6 +29,7 @@ import org.mlsec.InputException;
 import org.mlsec.MlsecException;
 import org.mlsec.Result;
 import org.mlsec.internal.Json;
+import org.mlsec.report.Threat;
 
 /**
  * Signs and verifies model files and folders in the OpenSSF model-signing format (the {@code model_signing} tool,
@@ -199,7 +200,7 @@ public final class ModelSigning {
 
     private static Result verify(Path model, byte[] content, Path signature, PublicKey key, List<String> ignore,
                                  boolean ignoreUnsigned) {
-        Result.Builder r = Result.of("supply-chain", "signature-verify").metric("model", model.toString())
+        Result.Builder r = Result.of(Threat.SUPPLY_CHAIN, "signature-verify").metric("model", model.toString())
                 .metric("signature", signature.toString());
         JsonNode bundle;
         try {
