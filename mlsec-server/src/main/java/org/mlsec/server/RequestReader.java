@@ -1,7 +1,11 @@
 package org.mlsec.server;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +18,10 @@ import org.mlsec.internal.Json;
 
 /**
  * Turns a request body — a JSON list of records {@code [{"FEATURE": value, ...}]}, or one record — into rows in the
- * model's schema order, and refuses anything else with a 4xx naming the row, the field and the rule.
+ * model's schema order, and refuses anything else with a 4xx naming the row, the field and the rule. A body is read
+ * as a stream: only the records up to {@code max_batch} are kept, each with only the model's fields and their scalar
+ * values, so what a request costs in memory is bounded by the batch limit and the schema, not by the body (8 MiB of
+ * {@code [{},{},...]} or of unknown fields would otherwise become a tree of hundreds of megabytes before any check).
  */
 final class RequestReader {
     private final Schema schema;
@@ -65,25 +72,103 @@ final class RequestReader {
     }
 
     double[][] read(String body, int maxBatch) {
-        return read(parse(body), maxBatch);
-    }
-
-    /** The body as JSON, or a 400 naming what is malformed. */
-    static JsonNode parse(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
+        List<ObjectNode> records = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        try (JsonParser p = Json.MAPPER.createParser(body)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new ApiError(400, "empty body: expected a JSON list of records");
+            }
+            if (t == JsonToken.START_OBJECT) {
+                record(p, records, unknown);
+            } else if (t == JsonToken.START_ARRAY) {
+                int n = 0;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t == null) {
+                        throw new ApiError(400, "malformed JSON: the list of records is not closed");
+                    }
+                    if (++n > maxBatch) { // counted to the end (the body is bounded), nothing more is kept
+                        p.skipChildren();
+                    } else if (t == JsonToken.START_OBJECT) {
+                        record(p, records, unknown);
+                    } else {
+                        p.skipChildren();
+                        records.add(null);
+                        unknown.add(null);
+                    }
+                }
+                if (n > maxBatch) {
+                    throw new ApiError(413, "batch of " + n + " records exceeds the limit of " + maxBatch);
+                }
+            } else {
+                throw new ApiError(400, "expected a JSON list of records, got " + kind(t));
+            }
         } catch (JsonProcessingException e) {
             // Also Jackson's limits (nesting deeper than 1,000, numbers longer than 1,000 digits), which carry no
             // location: a 400 naming the problem, never a 500.
             throw new ApiError(400, "malformed JSON: " + Json.describe(e));
-        } catch (RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof ApiError a) {
+                throw a;
+            }
             throw new ApiError(400, "malformed JSON: " + e.getClass().getSimpleName());
         }
-        if (root == null) {
-            throw new ApiError(400, "empty body: expected a JSON list of records");
+        if (records.isEmpty()) {
+            throw new ApiError(422, "the list of records is empty");
         }
-        return root;
+        double[][] rows = new double[records.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            if (records.get(i) == null) {
+                throw new ApiError(422, "record is not a JSON object").at(i, null);
+            }
+            if (unknown.get(i) != null) {
+                throw unknownField(i, unknown.get(i));
+            }
+            rows[i] = row(records.get(i), i);
+        }
+        return rows;
+    }
+
+    /**
+     * One record from the stream, its opening brace read: the model's fields with their values (an array or object
+     * value is skipped and kept as an empty one, which no field accepts), the first unknown field's name or null.
+     */
+    private void record(JsonParser p, List<ObjectNode> records, List<String> unknown) throws java.io.IOException {
+        ObjectNode rec = Json.MAPPER.createObjectNode();
+        String firstUnknown = null;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            if (t == null) {
+                throw new ApiError(400, "malformed JSON: a record is not closed");
+            }
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            boolean structured = v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT;
+            if (!names.contains(f)) {
+                firstUnknown = firstUnknown == null ? f : firstUnknown;
+                p.skipChildren();
+            } else if (structured) {
+                p.skipChildren();
+                rec.set(f, v == JsonToken.START_ARRAY ? Json.MAPPER.createArrayNode() : Json.MAPPER.createObjectNode());
+            } else {
+                rec.set(f, p.readValueAsTree());
+            }
+        }
+        records.add(rec);
+        unknown.add(firstUnknown);
+    }
+
+    private static String kind(JsonToken t) {
+        return switch (t) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_STRING -> "string";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private ApiError unknownField(int row, String field) {
+        return new ApiError(422, "unknown field").at(row, field).rule("fields are " + schema.featureNames());
     }
 
     /** The records of a parsed body (a list of them, or one) as rows in the model's order. */
@@ -100,7 +185,7 @@ final class RequestReader {
         if (root.size() > maxBatch) {
             throw new ApiError(413, "batch of " + root.size() + " records exceeds the limit of " + maxBatch);
         }
-        double[][] rows = new double[root.size()][schema.width()];
+        double[][] rows = new double[root.size()][];
         for (int i = 0; i < root.size(); i++) {
             JsonNode rec = root.get(i);
             if (!rec.isObject()) {
@@ -110,26 +195,33 @@ final class RequestReader {
             while (fields.hasNext()) {
                 String f = fields.next();
                 if (!names.contains(f)) {
-                    throw new ApiError(422, "unknown field").at(i, f).rule("fields are " + schema.featureNames());
+                    throw unknownField(i, f);
                 }
             }
-            for (int j = 0; j < schema.width(); j++) {
-                Column c = schema.feature(j);
-                JsonNode v = rec.get(c.name());
-                if (v == null || v.isNull()) {
-                    String fill = fills.get(c.name());
-                    if (fill == null) {
-                        throw new ApiError(422, "missing field").at(i, c.name());
-                    }
-                    // Filled as the model's training data was (its recorded statistics), then validated like any value.
-                    v = c.isCategorical() || Double.isNaN(Values.parse(fill)) ? Json.MAPPER.getNodeFactory().textNode(fill)
-                            : Json.MAPPER.getNodeFactory().numberNode(Values.parse(fill));
-                }
-                rows[i][j] = value(c, v, i);
-            }
-            validate(i, rows[i]);
+            rows[i] = row(rec, i);
         }
         return rows;
+    }
+
+    /** A record whose fields are all the model's, as a row in the model's order, filled and validated. */
+    private double[] row(JsonNode rec, int i) {
+        double[] row = new double[schema.width()];
+        for (int j = 0; j < schema.width(); j++) {
+            Column c = schema.feature(j);
+            JsonNode v = rec.get(c.name());
+            if (v == null || v.isNull()) {
+                String fill = fills.get(c.name());
+                if (fill == null) {
+                    throw new ApiError(422, "missing field").at(i, c.name());
+                }
+                // Filled as the model's training data was (its recorded statistics), then validated like any value.
+                v = c.isCategorical() || Double.isNaN(Values.parse(fill)) ? Json.MAPPER.getNodeFactory().textNode(fill)
+                        : Json.MAPPER.getNodeFactory().numberNode(Values.parse(fill));
+            }
+            row[j] = value(c, v, i);
+        }
+        validate(i, row);
+        return row;
     }
 
     /**
