@@ -196,7 +196,7 @@ public final class Extraction {
             case PATH:
                 return path(target, plan.known(), plan.budget(), plan.seed(), progress);
             default:
-                return equation(target, plan.seed());
+                return equation(target, plan.budget(), plan.seed());
         }
     }
 
@@ -339,6 +339,22 @@ public final class Extraction {
      * @return the recovered logistic regression and the queries spent
      */
     public static Stolen equation(Classifier target, long seed) {
+        return equation(target, Integer.MAX_VALUE, seed);
+    }
+
+    /**
+     * {@link #equation(Classifier, long)} within a query budget: it needs one query per unknown, and spends at most
+     * {@code budget} however many retries linearly dependent queries would call for.
+     *
+     * @param target a logistic regression answering probabilities, only queried
+     * @param budget queries allowed, positive
+     * @param seed of the query rows
+     * @return the recovered logistic regression and the queries spent
+     * @throws InputException if the budget is below the number of unknowns, or the queries it allows never reach full
+     *                        rank
+     */
+    public static Stolen equation(Classifier target, int budget, long seed) {
+        Validate.positive(budget, "budget");
         Validate.isTrue(target.hasProbabilities(), "equation solving needs probability outputs");
         Validate.isTrue(target.classes().size() == 2, "equation solving handles two classes");
         Schema s = target.schema();
@@ -357,13 +373,15 @@ public final class Extraction {
             }
         }
         int unknowns = cols.size() + 1;
+        Validate.isTrue(unknowns <= budget, "equation solving needs at least " + unknowns + " queries (one per"
+                + " unknown: " + cols.size() + " encoded features and the intercept); the budget is " + budget, "budget");
         SplittableRandom rng = new SplittableRandom(seed);
         long q0 = target.queries();
         List<double[]> design = new ArrayList<>();
         List<Double> logits = new ArrayList<>();
         double[] w = null;
-        for (int attempt = 0; attempt < 5 && w == null; attempt++) {
-            int need = unknowns - design.size() + (attempt == 0 ? 0 : unknowns / 2);
+        for (int attempt = 0; attempt < 5 && w == null && design.size() < budget; attempt++) {
+            int need = Math.min(budget - design.size(), unknowns - design.size() + (attempt == 0 ? 0 : unknowns / 2));
             double[][] q = new double[need][];
             for (int i = 0; i < need; i++) {
                 q[i] = sample(s, null, rng);
@@ -377,7 +395,8 @@ public final class Extraction {
             w = leastSquares(design, logits);
         }
         if (w == null) {
-            throw new InputException("the queries never reached full rank: is the target really linear?");
+            throw new InputException("the " + design.size() + " queries" + (design.size() >= budget ? " the budget allows"
+                    : "") + " never reached full rank: is the target really linear?");
         }
         LogisticModel surrogate = toModel(s, target, w, cols, cats);
         return new Stolen(surrogate, measure("equation", target, surrogate, target.queries() - q0, null).build());

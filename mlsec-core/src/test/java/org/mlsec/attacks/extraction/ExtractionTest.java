@@ -1,6 +1,7 @@
 package org.mlsec.attacks.extraction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -45,6 +46,22 @@ class ExtractionTest {
             assertEquals(a[j], b[j], 1e-6 * Math.max(1, Math.abs(a[j])), "coefficient " + j);
         }
         assertEquals(1.0, Extraction.evaluate(s, target, d).metric("fidelity"));
+    }
+
+    @Test
+    void equationSolvingKeepsToThePlansBudget() {
+        Dataset d = numeric(3_000, 1);
+        LogisticModel target = (LogisticModel) Trainer.train(d, TrainConfig.defaults(Algorithm.LR), "t", Progress.NONE);
+        int unknowns = d.schema().width() + 1;
+        var exact = Extraction.extract(target, Extraction.Plan.of(Extraction.Strategy.EQUATION, null, unknowns, 7),
+                Progress.NONE);
+        assertEquals(unknowns, (long) exact.result().metric("queries"));
+        long before = target.queries();
+        org.mlsec.InputException e = assertThrows(org.mlsec.InputException.class, () -> Extraction.extract(target,
+                Extraction.Plan.of(Extraction.Strategy.EQUATION, null, unknowns - 1, 7), Progress.NONE));
+        assertTrue(e.getMessage().contains("needs at least " + unknowns + " queries")
+                && e.getMessage().contains("the budget is " + (unknowns - 1)), e.getMessage());
+        assertEquals(before, target.queries(), "refused before a query is spent");
     }
 
     @Test
