@@ -89,7 +89,9 @@ class WideCategoriesTest {
         }
         System.err.printf("3M categories, 200 rows: %.2f s, heap peak %d MiB (%d MiB before)%n", seconds,
                 peak >> 20, before >> 20);
-        assertTrue(seconds < 10, "took " + seconds + " s");
+        // a guard against a hang, not a speed target (2.1 s on a quiet machine, 40 s once under a load of 12;
+        // the figure is docs/reliability.md's)
+        assertTrue(seconds < 120, "took " + seconds + " s");
         // 200 one-hot rows of 3M doubles at once are 4.8 GB; blocks of 2^20 values keep the growth to a few hundred MiB
         // (garbage the collector has not taken yet included: the peak is measured, not the live set, so the bound is
         // loose enough for a busy JVM and still far below what encoding all rows at once needs)
@@ -99,7 +101,8 @@ class WideCategoriesTest {
         for (int i = 0; i < 200_000; i++) {
             assertEquals(i * 13 % CATEGORIES, city.categoryIndex("c" + (i * 13 % CATEGORIES)));
         }
-        assertTrue((System.nanoTime() - t1) / 1e9 < 5, "lookups too slow");
+        // (a scan of 3M names per lookup would take hours, so a minute on the busiest machine tells them apart)
+        assertTrue((System.nanoTime() - t1) / 1e9 < 60, "lookups too slow");
         assertEquals(-1, city.categoryIndex("nowhere"));
         assertEquals("city=c2999999", model.encoder().names().get(w - 1));
         assertEquals(1, model.encoder().sourceColumn(w - 1));
