@@ -19,6 +19,7 @@ import org.mlsec.model.Algorithm;
 import org.mlsec.model.Classifier;
 import org.mlsec.model.TrainConfig;
 import org.mlsec.model.Trainer;
+import org.mlsec.report.Threat;
 
 /**
  * Poisoning defences measured against an adaptive attacker with the same budget of label flips. The data is split
@@ -162,7 +163,7 @@ public final class PoisoningDefences {
             }
             double accBefore = Evaluation.accuracy(clean, test);
             double accAfter = Evaluation.accuracy(bad, test);
-            Result.Builder b = Result.of("poisoning", "defence").metric("defence", d.name()).metric("attack", d.attack())
+            Result.Builder b = Result.of(Threat.POISONING, "defence").metric("defence", d.name()).metric("attack", d.attack())
                     .metric("guarantee", d.guarantee()).metric("budget", config.budget())
                     .metric("poisoned_rows", poisoned.changedRows())
                     .metric("clean_accuracy_before", accBefore).metric("clean_accuracy_after", accAfter)
@@ -214,7 +215,8 @@ public final class PoisoningDefences {
         return n;
     }
 
-    private static int undone(Poisoning.Poisoned p, UnaryOperator<Dataset> sanitise) {
+    /** How many of the poisoning's flips {@code sanitise} changes again. */
+    static int undone(Poisoning.Poisoned p, UnaryOperator<Dataset> sanitise) {
         int[] y = sanitise.apply(p.data()).y();
         int n = 0;
         for (int i = 0; i < y.length; i++) {
