@@ -85,8 +85,9 @@ final class DefendPoisoning implements Callable<Integer> {
             System.out.printf("  %s: %s, %d flips, %d ms%n", r.text("defence"), r.text("attack"),
                     (long) r.metric("poisoned_rows"), (long) r.metric("attack_ms"));
             if (r.has("flips_undone")) {
-                System.out.printf("    the sanitiser relabels %d clean training rows and undoes %d of the attack's flips%n",
-                        (long) r.metric("relabelled_clean"), (long) r.metric("flips_undone"));
+                System.out.printf("    the sanitiser relabels %d clean training rows and undoes %d of these flips (of the"
+                                + " greedy flips that do not know it: %d)%n", (long) r.metric("relabelled_clean"),
+                        (long) r.metric("flips_undone"), (long) r.metric("greedy_flips_undone"));
             }
             if (r.has("certified_rows_changed")) {
                 System.out.printf("    certified rows whose answer the attack changed: %d (the certificate holds for any"

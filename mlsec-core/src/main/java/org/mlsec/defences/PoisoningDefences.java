@@ -101,8 +101,9 @@ public final class PoisoningDefences {
      * Trains, poisons and retrains each defence; one Result per defence, in the order no defence, sanitisation,
      * partition aggregation. Metrics: {@code defence, attack, guarantee, budget, poisoned_rows, clean_accuracy_before,
      * clean_accuracy_after, accuracy_drop, answers_changed, auc_before, auc_after, training_ms, attack_ms}; the
-     * sanitisation row adds {@code relabelled_clean} (rows it relabels in the clean data) and {@code flips_undone}
-     * (attack flips it still undoes); the partition row {@code partitions, median_certified_size,
+     * sanitisation row adds {@code relabelled_clean} (rows it relabels in the clean data), {@code flips_undone}
+     * (the filter-aware attack's flips it still undoes) and {@code greedy_flips_undone} (how many of the undefended
+     * row's greedy flips, which do not know the filter, it undoes); the partition row {@code partitions, median_certified_size,
      * certified_share_at_budget, certified_rows_changed} (held-out rows certified at the budget whose answer the
      * attack changed: 0 unless the certificate is wrong).
      *
@@ -147,6 +148,7 @@ public final class PoisoningDefences {
                         "certified poisoning size per row", null));
         List<Result> out = new ArrayList<>();
         int done = 0;
+        Poisoning.Poisoned greedy = null; // the undefended row's flips: what a filter catches of an attack unaware of it
         for (Defence d : defences) {
             long t0 = System.nanoTime();
             Classifier clean = d.pipeline().apply(train);
@@ -154,6 +156,7 @@ public final class PoisoningDefences {
             long t1 = System.nanoTime();
             Poisoning.Poisoned poisoned = d.poison().apply(train);
             long attackMs = (System.nanoTime() - t1) / 1_000_000;
+            greedy = greedy == null ? poisoned : greedy;
             Classifier bad = d.pipeline().apply(poisoned.data());
             int[] before = clean.predict(test.x());
             int[] after = bad.predict(test.x());
@@ -178,6 +181,7 @@ public final class PoisoningDefences {
             if (d.filter() != null) {
                 b.metric("relabelled_clean", relabelled(train, d.filter()));
                 b.metric("flips_undone", undone(poisoned, d.filter()));
+                b.metric("greedy_flips_undone", undone(greedy, d.filter()));
             }
             out.add(b.finding(accBefore - accAfter > 0.01).build());
             progress.update("poisoning defences", ++done, defences.size());

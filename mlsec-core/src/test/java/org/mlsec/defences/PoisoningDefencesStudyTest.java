@@ -43,6 +43,7 @@ class PoisoningDefencesStudyTest {
         assertTrue(rows.get(0).metric("answers_changed") > 0, "greedy flips move the undefended model");
         Result san = rows.get(1);
         assertTrue(san.metric("flips_undone") <= san.metric("poisoned_rows"), san.metrics().toString());
+        assertTrue(san.metric("greedy_flips_undone") <= rows.get(0).metric("poisoned_rows"), san.metrics().toString());
         assertTrue(san.metric("relabelled_clean") >= 0);
         Result dpa = rows.get(2);
         assertEquals(30, dpa.metric("partitions"), 1e-9);
