@@ -201,10 +201,7 @@ public final class PoisoningDefences {
                 beaten += before[i] != after[i] ? 1 : 0;
             }
         }
-        int[] sorted = sizes.clone();
-        Arrays.sort(sorted);
-        double median = sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+        double median = Metrics.quantile(Arrays.stream(sizes).asDoubleStream().toArray(), 0.5);
         b.metric("partitions", dpa.partitions()).metric("median_certified_size", median)
                 .metric("certified_share_at_budget", (double) atBudget / Math.max(1, sizes.length))
                 .metric("certified_rows_changed", beaten);

@@ -20,8 +20,7 @@ class PoisoningDefencesStudyTest {
     static final TrainConfig SMALL = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMinLeaf(5);
 
     static Dataset data() {
-        Dataset d = LaymanBrothers.generate(1_500, 11);
-        return d.select(d.schema().featureNames().stream().filter(n -> !n.equals("ID")).toList());
+        return LaymanBrothers.generate(1_500, 11).select(org.mlsec.TestData.TALK_FEATURES);
     }
 
     @Test
