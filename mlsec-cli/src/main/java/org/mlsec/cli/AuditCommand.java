@@ -73,6 +73,11 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
+    @Option(names = "--certify-radius", paramLabel = "R",
+            description = "Report the share of the evasion check's attacked rows certified robust beyond this cost"
+                    + " (its units: standard deviations, largest change of one column).")
+    Double certifyRadius;
+
     @Override
     public Integer call() {
         try (org.mlsec.attacks.inference.ReferenceEngine e = engine.open()) {
@@ -181,9 +186,10 @@ final class AuditCommand implements Callable<Integer> {
                     HttpClassifier.Config.of(target).batchSize(), 1000 * perRequest, apiSeconds, plan.trainings(),
                     localSeconds, estimate);
         }
-        Audit.Report r = Audit.Request.of(d).model(audited).modelFile(model).signature(sig).trainedLike(config)
+        Audit.Request request = Audit.Request.of(d).model(audited).modelFile(model).signature(sig).trainedLike(config)
                 .reference(ref).protect(protectedColumns).only(threats).budget(b).rules(rules.read()).seed(seed)
-                .progress(Output.progress()).run(referenceEngine);
+                .progress(Output.progress());
+        Audit.Report r = (certifyRadius == null ? request : request.certifyRadius(certifyRadius)).run(referenceEngine);
         if (plan != null) {
             r.context().put("query_plan_rows", plan.rows());
             r.context().put("estimated_api_seconds", estimate);

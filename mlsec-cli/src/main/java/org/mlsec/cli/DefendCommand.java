@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "defend", mixinStandardHelpOptions = true, description = "Measure defences against an attack, with what they cost.",
         subcommands = {DefendCommand.Membership.class, InversionCommands.DefendInversion.class, DefendEvasion.class,
-            DefendExtraction.class})
+            DefendExtraction.class, DefendPoisoning.class})
 final class DefendCommand extends GroupCommand {
     static final String OUTPUTS_HELP = "Output-hardening rows: rounded (1 decimal), label, top1, reverse-sigmoid (beta 0.5),"
             + " noise (sd 0.05); default rounded,label.";

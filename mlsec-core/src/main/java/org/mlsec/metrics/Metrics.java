@@ -142,4 +142,24 @@ public final class Metrics {
         }
         return used == 0 ? Double.NaN : sum / used;
     }
+
+    /**
+     * The {@code q} quantile of {@code values}, interpolated linearly between the two nearest order statistics (the
+     * median of an even count is the mean of the middle two).
+     *
+     * @param values the values, not changed
+     * @param q      the quantile, 0 to 1
+     * @return the quantile, or NaN for no values
+     */
+    public static double quantile(double[] values, double q) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        double pos = q * (v.length - 1);
+        int i = (int) Math.floor(pos);
+        double frac = pos - i;
+        return i + 1 < v.length ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
+    }
 }

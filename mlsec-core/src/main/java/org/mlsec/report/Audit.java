@@ -160,10 +160,13 @@ public final class Audit {
      * @param rules            the user's domain rules, which the evasion check's feasible changes respect
      * @param seed             every random choice
      * @param progress         reports the checks as they run
+     * @param certifyRadius    a cost: the evasion check reports the share of attacked rows certified robust beyond
+     *                         it, as {@code certify_radius} and {@code certified_share} (null: not reported)
      */
     public record Request(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature,
                           TrainConfig config, Dataset reference, List<String> protectedColumns, List<String> only,
-                          Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress) {
+                          Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress,
+                          Double certifyRadius) {
         /**
          * Validates the request and copies its lists.
          *
@@ -179,8 +182,11 @@ public final class Audit {
          * @param rules            the user's domain rules
          * @param seed             every random choice
          * @param progress         reports the checks as they run
+         * @param certifyRadius    a cost: the evasion check reports the share of attacked rows certified robust
+         *                         beyond it (null: not reported)
          * @throws org.mlsec.InputException if a required part is null, {@code only} names an unknown threat, a
-         *                                  protected column is missing or the model's schema does not fit the data
+         *                                  protected column is missing, the model's schema does not fit the data or
+         *                                  {@code certifyRadius} is negative or not finite
          */
         public Request {
             org.mlsec.internal.Validate.notNull(data, "data");
@@ -200,6 +206,8 @@ public final class Audit {
             if (model != null) {
                 model.schema().requireCompatible(data.schema(), "data");
             }
+            org.mlsec.internal.Validate.isTrue(certifyRadius == null || certifyRadius >= 0 && Double.isFinite(certifyRadius),
+                    "certifyRadius must be a finite cost >= 0, got " + certifyRadius, "certifyRadius");
         }
 
         /**
@@ -211,7 +219,7 @@ public final class Audit {
         public static Request of(Dataset data) {
             return new Request(data, null, null, null, TrainConfig.defaults(org.mlsec.model.Algorithm.RF), null,
                     List.of(), Threat.keys(), Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
-                    Progress.NONE);
+                    Progress.NONE, null);
         }
 
         /**
@@ -222,7 +230,7 @@ public final class Audit {
          */
         public Request model(org.mlsec.model.Classifier model) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -233,7 +241,7 @@ public final class Audit {
          */
         public Request modelFile(Path modelFile) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -244,7 +252,7 @@ public final class Audit {
          */
         public Request signature(Result signature) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -255,7 +263,7 @@ public final class Audit {
          */
         public Request trainedLike(TrainConfig config) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -266,7 +274,7 @@ public final class Audit {
          */
         public Request reference(Dataset reference) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -277,7 +285,7 @@ public final class Audit {
          */
         public Request protect(List<String> protectedColumns) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -288,7 +296,7 @@ public final class Audit {
          */
         public Request only(List<String> only) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -299,7 +307,7 @@ public final class Audit {
          */
         public Request budget(Budget budget) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -310,7 +318,7 @@ public final class Audit {
          */
         public Request rules(org.mlsec.defences.preprocessor.DomainRules rules) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -321,7 +329,7 @@ public final class Audit {
          */
         public Request seed(long seed) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
         }
 
         /**
@@ -332,7 +340,20 @@ public final class Audit {
          */
         public Request progress(Progress progress) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress);
+                    rules, seed, progress, certifyRadius);
+        }
+
+        /**
+         * Reports, in the evasion check, the share of attacked rows whose certified radius (the exact search's
+         * minimal change, or its verified lower bound) exceeds {@code radius}; rows without a certificate count as
+         * not certified.
+         *
+         * @param radius a cost in the evasion check's units, finite and not negative
+         * @return the changed request
+         */
+        public Request certifyRadius(double radius) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress, radius);
         }
 
         /**
@@ -616,7 +637,7 @@ public final class Audit {
 
         // 7. Evasion: the cheapest feasible change that flips the adverse answer
         if (only.contains("evasion")) {
-            out.add(evasion(audited, halves, protectedColumns, rules, budget, seed, charts));
+            out.add(evasion(audited, halves, protectedColumns, rules, budget, seed, request.certifyRadius(), charts));
         }
         progress.update("audit", ++step, steps);
 
@@ -677,7 +698,7 @@ public final class Audit {
      */
     private static Finding evasion(org.mlsec.model.Classifier audited, Split halves, List<String> protectedColumns,
                                    org.mlsec.defences.preprocessor.DomainRules rules,
-                                   Budget budget, long seed, Map<String, ChartData> charts) {
+                                   Budget budget, long seed, Double certifyRadius, Map<String, ChartData> charts) {
         var feas = org.mlsec.attacks.evasion.Feasibility.of(audited.schema(),
                 org.mlsec.defences.preprocessor.InputSchema.infer(halves.train()).withRules(rules), halves.train(),
                 org.mlsec.attacks.evasion.Costs.defaults(org.mlsec.attacks.evasion.Norm.LINF).withImmutable(protectedColumns));
@@ -689,9 +710,15 @@ public final class Audit {
         Result r;
         List<Double> costs = new ArrayList<>();
         List<Map<String, Object>> certificates = new ArrayList<>();
+        double certifiedShare = Double.NaN;
+        int attacked = 0;
         try {
             var o = org.mlsec.attacks.evasion.Evasion.evade(audited, halves.test(), feas, config, Progress.NONE);
             r = o.result();
+            attacked = o.examples().size();
+            if (certifyRadius != null) {
+                certifiedShare = org.mlsec.attacks.evasion.Certificates.shareAbove(o.examples(), certifyRadius);
+            }
             o.examples().stream().filter(e -> e.success()).forEach(e -> costs.add(e.cost()));
             for (var e : o.examples()) { // the robustness certificate of each attacked row, where the search gives one
                 double radius = org.mlsec.attacks.evasion.Certificates.radius(e);
@@ -712,13 +739,22 @@ public final class Audit {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("certificates", certificates);
         metrics.putAll(r.metrics());
+        String certified = "";
+        if (certifyRadius != null) {
+            metrics.put("certify_radius", certifyRadius);
+            metrics.put("certified_share", certifiedShare);
+            certified = String.format(Locale.ROOT, " %.1f%% of the %d attacked rows are certified robust beyond a change"
+                    + " of %s (no feasible change of that cost or less flips them).", 100 * certifiedShare,
+                    attacked, org.mlsec.data.Values.format(certifyRadius));
+        }
         return new Finding(Threat.EVASION, severity, String.format(Locale.ROOT,
                         "%.0f%% of '%s' answers flip to '%s' with a median change of %.3g standard deviations",
                         100 * rate, cls, audited.classes().get(0), median),
                 "Applicants can game the model: small feasible edits" + (protectedColumns.isEmpty() ? ""
                         : " (with " + String.join(", ", protectedColumns) + " unchanged)")
                         + " change its answer (" + r.metrics().get("method") + " search, "
-                        + (long) r.metric("exact_rows") + " of " + (long) r.metric("rows") + " rows certified minimal).",
+                        + (long) r.metric("exact_rows") + " of " + (long) r.metric("rows") + " rows certified minimal)."
+                        + certified,
                 "Train with adversarial examples or monotone constraints, validate inputs at the server, and watch for"
                         + " boundary probing (mlsec defend evasion compares them).",
                 binary ? "mlsec attack evade --model M --data D --from " + audited.classes().get(1) + " --immutable ..."

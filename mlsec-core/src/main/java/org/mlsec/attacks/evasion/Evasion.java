@@ -704,15 +704,7 @@ public final class Evasion {
     }
 
     static double quantile(List<Double> values, double q) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        double pos = q * (v.length - 1);
-        int i = (int) Math.floor(pos);
-        double frac = pos - i;
-        return i + 1 < v.length ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
+        return org.mlsec.metrics.Metrics.quantile(values.stream().mapToDouble(Double::doubleValue).toArray(), q);
     }
 
     private static int[] sample(List<Integer> eligible, int n, long seed) {

@@ -139,31 +139,152 @@ public final class Poisoning {
         int done = 0;
         for (int round = 0; round < rounds; round++) {
             int step = (budget - done) / (rounds - round);
-            LocalModel m = Trainer.train(new Dataset(data.schema(), data.x(), y), victim.withSeed(seed + round), "victim",
-                    Progress.NONE);
-            double[][] p = m.predictProba(data.x());
-            Integer[] idx = new Integer[y.length];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = i;
-            }
-            // The model's confidence in each row's current label: flipping confident, correctly fit rows moves the
-            // decision most, and rows of the minority class count double (they shape the positive predictions).
-            int[] yy = y;
-            double[] share = data.classShares();
-            Arrays.sort(idx, (a, b) -> Double.compare(weight(p[b], yy[b], share), weight(p[a], yy[a], share)));
-            int flipped = 0;
-            for (int q = 0; q < idx.length && flipped < step; q++) {
-                int i = idx[q];
-                if (!changed[i]) {
-                    y[i] = 1 - Math.min(1, y[i]);
-                    changed[i] = true;
-                    flipped++;
-                }
-            }
+            int flipped = flipMostConfident(data, y, changed, changed, step, victim.withSeed(seed + round));
             done += flipped;
             progress.update("flipping rounds", round + 1, rounds);
         }
         return new Poisoned(new Dataset(data.schema(), data.x(), y), changed, done);
+    }
+
+    /**
+     * Budgeted label flipping against a pipeline that filters its training data first (such as
+     * {@link org.mlsec.defences.trainer.Sanitizer}): the attacker knows the filter and runs it. Each round trains the
+     * victim on the labels flipped so far, flips the most confidently fit rows not tried before (as
+     * {@link #flipBudget}), runs the filter over the poisoned data, and takes back the flips the filter relabels, to
+     * spend that budget on other rows in the next round. After the last round the flips that the filter still undoes
+     * stay in place (they cost the attacker nothing more), so the result always has {@code budget} labels flipped.
+     *
+     * @param data     the clean data, not changed
+     * @param budget   how many labels to flip, between 1 and the number of rows minus one
+     * @param victim   how the victim trains its model after filtering
+     * @param filter   the victim's filter: the data it is given with some labels changed (the same rows, in order)
+     * @param rounds   rounds of flipping and filtering, at least 1
+     * @param seed     seed of the victim's models; round r uses {@code seed + r}
+     * @param progress receives one update per round
+     * @return the poisoned copy with {@code budget} labels flipped
+     * @throws org.mlsec.InputException if the budget or the rounds are out of range, or the filter changes the rows
+     */
+    public static Poisoned flipPastFilter(Dataset data, int budget, TrainConfig victim,
+                                          java.util.function.UnaryOperator<Dataset> filter, int rounds, long seed,
+                                          Progress progress) {
+        Validate.isTrue(budget > 0 && budget < data.rows(), "budget must be between 1 and the number of rows minus one,"
+                + " got " + budget, "budget");
+        Validate.positive(rounds, "rounds");
+        Validate.notNull(filter, "filter");
+        int[] y = data.y().clone();
+        boolean[] changed = new boolean[y.length];
+        boolean[] tried = new boolean[y.length];
+        int remaining = budget;
+        for (int round = 0; round < rounds && remaining > 0; round++) {
+            remaining -= flipMostConfident(data, y, changed, tried, remaining, victim.withSeed(seed + round));
+            if (round == rounds - 1) {
+                progress.update("filter-aware flipping rounds", round + 1, rounds);
+                break;
+            }
+            Dataset filtered = filter.apply(new Dataset(data.schema(), data.x(), y));
+            Validate.isTrue(filtered.rows() == y.length, "filter must keep every row, in order", "filter");
+            for (int i = 0; i < y.length; i++) {
+                if (changed[i] && filtered.y()[i] != y[i]) { // caught: take the flip back, spend it elsewhere
+                    y[i] = data.y()[i];
+                    changed[i] = false;
+                    remaining++;
+                }
+            }
+            progress.update("filter-aware flipping rounds", round + 1, rounds);
+        }
+        int count = 0;
+        for (boolean c : changed) {
+            count += c ? 1 : 0;
+        }
+        return new Poisoned(new Dataset(data.schema(), data.x(), y), changed, count);
+    }
+
+    /**
+     * Budgeted label flipping against a partition ensemble ({@link org.mlsec.defences.trainer.PartitionAggregation})
+     * by an attacker who knows how rows are assigned to parts: a part whose rows all have one class votes that class
+     * for every row, so the budget is spent on turning whole parts, cheapest first. A part costs the rows of its most
+     * common class, which are flipped to its second most common (with two classes: the other class); what is left
+     * of the budget when no further part can be bought flips as many of the next part's rows.
+     *
+     * @param data        the clean data, not changed
+     * @param budget      how many labels to flip, between 1 and the number of rows minus one
+     * @param partitionOf the part of each row (from its feature values)
+     * @return the poisoned copy with {@code budget} labels flipped
+     * @throws org.mlsec.InputException if the budget is out of range
+     */
+    public static Poisoned flipPartitions(Dataset data, int budget, java.util.function.ToIntFunction<double[]> partitionOf) {
+        Validate.isTrue(budget > 0 && budget < data.rows(), "budget must be between 1 and the number of rows minus one,"
+                + " got " + budget, "budget");
+        Validate.notNull(partitionOf, "partitionOf");
+        int k = data.schema().classes().size();
+        java.util.Map<Integer, List<Integer>> parts = new java.util.TreeMap<>();
+        for (int i = 0; i < data.rows(); i++) {
+            parts.computeIfAbsent(partitionOf.applyAsInt(data.row(i)), p -> new ArrayList<>()).add(i);
+        }
+        record Part(List<Integer> rows, int major, int second, int cost) {
+        }
+        List<Part> plan = new ArrayList<>();
+        for (List<Integer> rows : parts.values()) {
+            int[] counts = new int[k];
+            rows.forEach(i -> counts[data.y()[i]]++);
+            int major = 0;
+            for (int c = 1; c < k; c++) {
+                major = counts[c] > counts[major] ? c : major;
+            }
+            int second = major == 0 ? 1 : 0;
+            for (int c = 0; c < k; c++) {
+                second = c != major && counts[c] > counts[second] ? c : second;
+            }
+            plan.add(new Part(rows, major, second, counts[major]));
+        }
+        plan.sort(java.util.Comparator.comparingInt(Part::cost)); // stable: equal costs stay in part order
+        int[] y = data.y().clone();
+        boolean[] changed = new boolean[y.length];
+        int left = budget;
+        for (Part p : plan) {
+            if (left == 0) {
+                break;
+            }
+            for (int i : p.rows()) {
+                if (left > 0 && y[i] == p.major()) {
+                    y[i] = p.second();
+                    changed[i] = true;
+                    left--;
+                }
+            }
+        }
+        return new Poisoned(new Dataset(data.schema(), data.x(), y), changed, budget - left);
+    }
+
+    /**
+     * Trains the victim on the current labels {@code y} and flips up to {@code count} rows that are not
+     * {@code blocked}, those it fits most confidently first; marks them changed and blocked.
+     *
+     * @return how many rows were flipped
+     */
+    private static int flipMostConfident(Dataset data, int[] y, boolean[] changed, boolean[] blocked, int count,
+                                         TrainConfig victim) {
+        LocalModel m = Trainer.train(new Dataset(data.schema(), data.x(), y), victim, "victim", Progress.NONE);
+        double[][] p = m.predictProba(data.x());
+        Integer[] idx = new Integer[y.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        // The model's confidence in each row's current label: flipping confident, correctly fit rows moves the
+        // decision most, and rows of the minority class count double (they shape the positive predictions).
+        double[] share = data.classShares();
+        Arrays.sort(idx, (a, b) -> Double.compare(weight(p[b], y[b], share), weight(p[a], y[a], share)));
+        int flipped = 0;
+        for (int q = 0; q < idx.length && flipped < count; q++) {
+            int i = idx[q];
+            if (!blocked[i]) {
+                y[i] = 1 - Math.min(1, y[i]);
+                changed[i] = true;
+                blocked[i] = true;
+                flipped++;
+            }
+        }
+        return flipped;
     }
 
     private static double weight(double[] p, int label, double[] share) {
