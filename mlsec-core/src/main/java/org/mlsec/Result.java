@@ -64,6 +64,31 @@ public record Result(Threat threat, String technique, boolean finding, Map<Strin
     }
 
     /**
+     * Reads back what {@link #toJson()} wrote (a row of a command's {@code --json} file, say).
+     *
+     * @param json threat (its key), technique, finding, the metrics, and optionally details
+     * @return the result
+     * @throws InputException if the threat, technique or finding is missing or of the wrong type
+     */
+    public static Result fromJson(Map<String, ?> json) {
+        Map<String, Object> metrics = new LinkedHashMap<>(json);
+        Object threat = metrics.remove("threat");
+        Object technique = metrics.remove("technique");
+        Object finding = metrics.remove("finding");
+        Object details = metrics.remove("details");
+        Validate.isTrue(threat instanceof String, "a result needs its threat as text, got " + threat, "threat");
+        Validate.isTrue(technique instanceof String, "a result needs its technique as text, got " + technique,
+                "technique");
+        Validate.isTrue(finding instanceof Boolean, "a result needs finding true or false, got " + finding, "finding");
+        Validate.isTrue(details == null || details instanceof List, "details must be a list of lines", "details");
+        List<String> lines = new ArrayList<>();
+        if (details != null) {
+            ((List<?>) details).forEach(l -> lines.add(String.valueOf(l)));
+        }
+        return new Result(Threat.of((String) threat), (String) technique, (Boolean) finding, metrics, lines);
+    }
+
+    /**
      * The figure under {@code key}. A key this result does not have fails loudly (an {@link IllegalArgumentException}
      * listing the keys it has), so a typo never reads as NaN; a figure recorded as null (not measurable) reads NaN.
      *

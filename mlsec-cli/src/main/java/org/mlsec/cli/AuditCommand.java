@@ -78,6 +78,12 @@ final class AuditCommand implements Callable<Integer> {
                     + " (its units: standard deviations, largest change of one column).")
     Double certifyRadius;
 
+    @Option(names = "--defence-study", paramLabel = "FILE",
+            description = "A defence study to chart in the report (repeatable): the --json file of defend membership,"
+                    + " inversion, evasion or poisoning; its trade-off of utility against the adaptive attack is drawn"
+                    + " under its threat.")
+    List<Path> defenceStudies = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         try (org.mlsec.attacks.inference.ReferenceEngine e = engine.open()) {
@@ -91,6 +97,16 @@ final class AuditCommand implements Callable<Integer> {
         int threshold = failAt == null ? -1 : failAt.ordinal();
         if (threshold < 1) {
             throw new InputException("--fail-on must be low, medium, high or critical, got " + failOn);
+        }
+        List<org.mlsec.defences.DefenceStudy> studies = new java.util.ArrayList<>();
+        for (Path f : defenceStudies) { // read before any work, so a bad file costs nothing
+            org.mlsec.defences.DefenceStudy study = org.mlsec.defences.DefenceStudy.read(f);
+            try {
+                study.tradeOff();
+            } catch (InputException e) {
+                throw new InputException("--defence-study " + f + ": " + e.getMessage());
+            }
+            studies.add(study);
         }
         Audit.Budget b;
         try {
@@ -188,7 +204,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         Audit.Request request = Audit.Request.of(d).model(audited).modelFile(model).signature(sig).trainedLike(config)
                 .reference(ref).protect(protectedColumns).only(threats).budget(b).rules(rules.read()).seed(seed)
-                .progress(Output.progress());
+                .progress(Output.progress()).defenceStudies(studies);
         Audit.Report r = (certifyRadius == null ? request : request.certifyRadius(certifyRadius)).run(referenceEngine);
         if (plan != null) {
             r.context().put("query_plan_rows", plan.rows());

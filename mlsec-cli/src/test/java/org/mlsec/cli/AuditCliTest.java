@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,46 @@ class AuditCliTest {
         Cli strict = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--budget", "quick",
                 "--fail-on", "low", "--out", dir.resolve("a2").toString());
         assertEquals(1, strict.code(), "a low finding (no model file) fails --fail-on low");
+    }
+
+    @Test
+    void defenceStudiesAreChartedUnderTheirThreats() throws IOException {
+        Path data = dir.resolve("d.csv");
+        Cli.run("data", "generate", "--rows", "2000", "--out", data.toString());
+        Path model = dir.resolve("m.mlsec");
+        Cli.run("train", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--trees", "10", "--out",
+                model.toString());
+        // the studies: what defend membership and defend evasion wrote with --json (GoldenJsonTest's files)
+        Path golden = Path.of("src/test/resources/golden");
+        Path out = dir.resolve("studies");
+        Cli a = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--model",
+                model.toString(), "--only", "supply-chain", "--budget", "quick", "--defence-study",
+                golden.resolve("defend-membership.json").toString(), "--defence-study",
+                golden.resolve("defend-evasion.json").toString(), "--out", out.toString());
+        assertEquals(0, a.code(), a.err());
+        JsonNode report = CliTest.json(out.resolve("report.json"));
+        Set<String> charted = new HashSet<>();
+        for (JsonNode f : report.get("findings")) {
+            if (f.at("/metrics/chart").isTextual()) {
+                assertEquals("info", f.get("severity").asText());
+                String study = f.get("threat").asText().equals("evasion") ? "defend-evasion" : "defend-membership";
+                assertEquals(CliTest.json(golden.resolve(study + ".json")).get("defences").size(),
+                        f.at("/metrics/defences").size(), f.toString());
+                charted.add(f.get("threat").asText());
+            }
+        }
+        assertEquals(Set.of("membership-inference", "evasion"), charted);
+        String html = Files.readString(out.resolve("report.html"));
+        for (String threat : List.of("membership-inference", "evasion")) { // not run (--only): the chart is the study's
+            String section = html.substring(html.indexOf("<section id=\"" + threat + "\">"));
+            section = section.substring(0, section.indexOf("</section>"));
+            assertTrue(section.contains("<svg") && section.contains("defences measured"), threat + ": " + section);
+        }
+        Cli bad = Cli.run("audit", "--data", data.toString(), "--label", "DEFAULT", "--drop", "ID", "--only",
+                "supply-chain", "--defence-study", golden.resolve("scan.json").toString(), "--out",
+                dir.resolve("bad").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("scan.json: not a defence study"), bad.err());
     }
 
     @Test

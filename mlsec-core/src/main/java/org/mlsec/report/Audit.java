@@ -162,11 +162,13 @@ public final class Audit {
      * @param progress         reports the checks as they run
      * @param certifyRadius    a cost: the evasion check reports the share of attacked rows certified robust beyond
      *                         it, as {@code certify_radius} and {@code certified_share} (null: not reported)
+     * @param defenceStudies   defence studies already measured (the defend commands'), whose trade-offs the report
+     *                         charts under their threats
      */
     public record Request(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature,
                           TrainConfig config, Dataset reference, List<String> protectedColumns, List<String> only,
                           Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress,
-                          Double certifyRadius) {
+                          Double certifyRadius, List<org.mlsec.defences.DefenceStudy> defenceStudies) {
         /**
          * Validates the request and copies its lists.
          *
@@ -184,6 +186,7 @@ public final class Audit {
          * @param progress         reports the checks as they run
          * @param certifyRadius    a cost: the evasion check reports the share of attacked rows certified robust
          *                         beyond it (null: not reported)
+         * @param defenceStudies   defence studies whose trade-offs the report charts (empty: none)
          * @throws org.mlsec.InputException if a required part is null, {@code only} names an unknown threat, a
          *                                  protected column is missing, the model's schema does not fit the data or
          *                                  {@code certifyRadius} is negative or not finite
@@ -196,6 +199,7 @@ public final class Audit {
             org.mlsec.internal.Validate.notNull(progress, "progress");
             protectedColumns = List.copyOf(org.mlsec.internal.Validate.notNull(protectedColumns, "protectedColumns"));
             only = List.copyOf(org.mlsec.internal.Validate.notNull(only, "only"));
+            defenceStudies = List.copyOf(org.mlsec.internal.Validate.notNull(defenceStudies, "defenceStudies"));
             for (String t : only) {
                 org.mlsec.internal.Validate.isTrue(Threat.keys().contains(t), "only names '" + t
                         + "', not one of the threats " + Threat.keys(), "only");
@@ -219,7 +223,7 @@ public final class Audit {
         public static Request of(Dataset data) {
             return new Request(data, null, null, null, TrainConfig.defaults(org.mlsec.model.Algorithm.RF), null,
                     List.of(), Threat.keys(), Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
-                    Progress.NONE, null);
+                    Progress.NONE, null, List.of());
         }
 
         /**
@@ -230,7 +234,7 @@ public final class Audit {
          */
         public Request model(org.mlsec.model.Classifier model) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -241,7 +245,7 @@ public final class Audit {
          */
         public Request modelFile(Path modelFile) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -252,7 +256,7 @@ public final class Audit {
          */
         public Request signature(Result signature) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -263,7 +267,7 @@ public final class Audit {
          */
         public Request trainedLike(TrainConfig config) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -274,7 +278,7 @@ public final class Audit {
          */
         public Request reference(Dataset reference) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -285,7 +289,7 @@ public final class Audit {
          */
         public Request protect(List<String> protectedColumns) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -296,7 +300,7 @@ public final class Audit {
          */
         public Request only(List<String> only) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -307,7 +311,7 @@ public final class Audit {
          */
         public Request budget(Budget budget) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -318,7 +322,7 @@ public final class Audit {
          */
         public Request rules(org.mlsec.defences.preprocessor.DomainRules rules) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -329,7 +333,7 @@ public final class Audit {
          */
         public Request seed(long seed) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -340,7 +344,7 @@ public final class Audit {
          */
         public Request progress(Progress progress) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius);
+                    rules, seed, progress, certifyRadius, defenceStudies);
         }
 
         /**
@@ -353,7 +357,20 @@ public final class Audit {
          */
         public Request certifyRadius(double radius) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, radius);
+                    rules, seed, progress, radius, defenceStudies);
+        }
+
+        /**
+         * Charts the trade-offs of defence studies already measured (by the defend commands, or
+         * {@link org.mlsec.defences.DefenceStudy#read}) under their threats, with one finding each listing the
+         * defences and their figures.
+         *
+         * @param studies the studies
+         * @return the changed request
+         */
+        public Request defenceStudies(List<org.mlsec.defences.DefenceStudy> studies) {
+            return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
+                    rules, seed, progress, certifyRadius, studies);
         }
 
         /**
@@ -385,6 +402,39 @@ public final class Audit {
      */
     public static Report run(Request request) {
         return run(request, org.mlsec.attacks.inference.ReferenceEngine.LOCAL);
+    }
+
+    /** A defence study's trade-off chart (keyed {@code tradeoff-THREAT}, numbered from the second) and its finding. */
+    private static Finding tradeOff(org.mlsec.defences.DefenceStudy study, Map<String, ChartData> charts) {
+        ChartData.TradeOff t = study.tradeOff();
+        String key = "tradeoff-" + study.threat().key();
+        for (int k = 2; charts.containsKey(key); k++) {
+            key = "tradeoff-" + study.threat().key() + "-" + k;
+        }
+        charts.put(key, t);
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (int k = 0; k < t.defences().size(); k++) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("defence", t.defences().get(k));
+            p.put("utility", t.utilities().get(k));
+            p.put("attack", t.attacks().get(k));
+            points.add(p);
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("chart", key);
+        metrics.put("utility", t.utility());
+        metrics.put("attack", t.attack());
+        metrics.put("defences", points);
+        double lo = t.attacks().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double hi = t.attacks().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return new Finding(study.threat(), Severity.INFO, String.format(Locale.ROOT,
+                "%d defences measured: %s from %.4g to %.4g", t.defences().size(), t.attack(), lo, hi),
+                "What each defence costs in utility against what the adaptive attack, re-run against the defended"
+                        + " model, still achieves (" + t.title().toLowerCase(Locale.ROOT) + ").",
+                "Pick the defence whose point gives up the least " + t.utility() + " for the protection you need.",
+                "mlsec defend " + study.threat().key().replace("membership-inference", "membership")
+                        .replace("model-inversion", "inversion") + " --json STUDY.json; mlsec audit --defence-study"
+                        + " STUDY.json", metrics);
     }
 
     /**
@@ -640,6 +690,11 @@ public final class Audit {
             out.add(evasion(audited, halves, protectedColumns, rules, budget, seed, request.certifyRadius(), charts));
         }
         progress.update("audit", ++step, steps);
+
+        // 8. Defences measured beforehand (the defend commands): their trade-offs, under their threats
+        for (org.mlsec.defences.DefenceStudy study : request.defenceStudies()) {
+            out.add(tradeOff(study, charts));
+        }
 
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("rows", data.rows());

@@ -218,6 +218,49 @@ public sealed interface ChartData {
         }
     }
 
+    /**
+     * A defence study's trade-off: each defence's utility against the strength the adaptive attack keeps on it, one
+     * point per defence (from {@link org.mlsec.defences.DefenceStudy#tradeOff()}).
+     *
+     * @param title     the chart's title, such as "Privacy against utility"
+     * @param utility   what the x axis measures, such as "test accuracy"
+     * @param attack    what the y axis measures, such as "membership-inference AUC (0.5 is chance)"
+     * @param defences  each point's defence
+     * @param utilities each defence's utility
+     * @param attacks   the attack's strength against each defence
+     */
+    record TradeOff(String title, String utility, String attack, List<String> defences, List<Double> utilities,
+                    List<Double> attacks) implements ChartData {
+        /**
+         * Validates the chart and copies its lists.
+         *
+         * @param title     the chart's title
+         * @param utility   what the x axis measures
+         * @param attack    what the y axis measures
+         * @param defences  each point's defence
+         * @param utilities each defence's utility
+         * @param attacks   the attack's strength against each defence
+         */
+        public TradeOff {
+            Validate.notNull(title, "title");
+            Validate.notNull(utility, "utility");
+            Validate.notNull(attack, "attack");
+            defences = List.copyOf(defences);
+            utilities = List.copyOf(utilities);
+            attacks = List.copyOf(attacks);
+            sameLength(defences, "defences", utilities, "utilities");
+            sameLength(defences, "defences", attacks, "attack strengths");
+            if (defences.isEmpty()) {
+                throw new IllegalArgumentException("a trade-off of " + title + " needs at least one defence");
+            }
+            for (int k = 0; k < defences.size(); k++) {
+                if (!Double.isFinite(utilities.get(k)) || !Double.isFinite(attacks.get(k))) {
+                    throw new IllegalArgumentException("defence '" + defences.get(k) + "' has no finite figures");
+                }
+            }
+        }
+    }
+
     /** A chart's two series must pair up: "3 names for 2 ROC curves" otherwise. */
     private static void sameLength(List<?> a, String as, List<?> b, String bs) {
         if (a.size() != b.size()) {

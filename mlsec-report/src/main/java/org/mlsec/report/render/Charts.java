@@ -28,7 +28,8 @@ public final class Charts {
     /**
      * The chart of the data.
      *
-     * @param data what to draw: ROC curves, histograms, evasion costs, importances, fairness rates or a fidelity curve
+     * @param data what to draw: ROC curves, histograms, evasion costs, importances, fairness rates, a fidelity curve or
+     *             a defence study's trade-off
      * @return the XChart chart
      */
     public static org.knowm.xchart.internal.chartpart.Chart<?, ?> draw(ChartData data) {
@@ -44,6 +45,8 @@ public final class Charts {
             return fairness(f.groups(), f.rates());
         } else if (data instanceof ChartData.Fidelity f) {
             return fidelity(f.queries(), f.fidelity());
+        } else if (data instanceof ChartData.TradeOff t) {
+            return tradeOff(t);
         }
         throw new IllegalArgumentException("no chart for " + data);
     }
@@ -170,6 +173,24 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("fidelity", queries, fidelity);
+        return chart;
+    }
+
+    /** A defence study's trade-off: one marked point per defence, utility across, the attack's strength up. */
+    static XYChart tradeOff(ChartData.TradeOff t) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title(t.title()).xAxisTitle(t.utility())
+                .yAxisTitle(t.attack()).build();
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(10);
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (int k = 0; k < t.defences().size(); k++) {
+            String name = t.defences().get(k);
+            for (int n = 2; !named.add(name); n++) { // XChart needs distinct series names
+                name = t.defences().get(k) + " (" + n + ")";
+            }
+            chart.addSeries(name, new double[] {t.utilities().get(k)}, new double[] {t.attacks().get(k)});
+        }
         return chart;
     }
 

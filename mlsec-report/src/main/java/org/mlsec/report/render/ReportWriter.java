@@ -210,7 +210,10 @@ public final class ReportWriter {
             if (!any) {
                 h.append("<p>Not run (it needs inputs the audit was not given).</p>\n");
             }
-            for (String chart : chartFor.getOrDefault(t, List.of())) {
+            List<String> charts = new java.util.ArrayList<>(chartFor.getOrDefault(t, List.of()));
+            r.charts().keySet().stream().filter(k -> k.equals("tradeoff-" + t) || k.startsWith("tradeoff-" + t + "-"))
+                    .forEach(charts::add); // defence studies' trade-offs
+            for (String chart : charts) {
                 if (r.charts().containsKey(chart)) {
                     h.append("<div class=\"chart\">").append(Charts.svg(r.charts().get(chart))).append("</div>\n");
                 }
