@@ -80,8 +80,8 @@ final class DefendEvasion implements Callable<Integer> {
         List<Result> table = EvasionDefences.study(all, defences, feas, fromClass, toClass, rows, seed, Output.progress());
         System.out.printf("Evasion defences on %s (attack: white-box search, %s cost, %s → %s, %d held-out rows per model)%n",
                 data.data, feas.norm().key(), from, to, rows);
-        System.out.printf("  %-62s %9s %9s %12s %10s %9s%n", "defence", "accuracy", "success", "median cost", "mean cost",
-                "train s");
+        System.out.printf("  %-62s %9s %9s %12s %10s %9s  %s%n", "defence", "accuracy", "success", "median cost",
+                "mean cost", "train s", "guarantee");
         List<Map<String, Object>> out = new ArrayList<>();
         for (Result r : table) {
             if (r.metrics().containsKey("note")) {
@@ -90,10 +90,10 @@ final class DefendEvasion implements Callable<Integer> {
                 out.add(r.toJson());
                 continue;
             }
-            System.out.printf("  %-62s %9s %9s %12s %10s %9.1f%n", r.metrics().get("defence"),
+            System.out.printf("  %-62s %9s %9s %12s %10s %9.1f  %s%n", r.metrics().get("defence"),
                     Output.pct(r.metric("test_accuracy")), Output.pct(r.metric("success_rate")),
                     Output.num(r.metric("median_cost")), Output.num(r.metric("empirical_robustness")),
-                    r.metric("training_seconds"));
+                    r.metric("training_seconds"), r.text("guarantee"));
             out.add(r.toJson());
         }
         Map<String, Object> res = new LinkedHashMap<>();

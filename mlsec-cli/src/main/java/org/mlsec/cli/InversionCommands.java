@@ -190,11 +190,13 @@ final class InversionCommands {
                     schema != null ? InputSchema.read(schema).toSchema() : null, schema != null ? schema.toString() : null,
                     modes, seed, Output.progress());
             System.out.printf("Attribute inference of %s (informed MAP attack) against defences:%n", sensitive);
-            System.out.printf("  %-66s %9s %22s%n", "model", "accuracy", "advantage on members");
+            System.out.printf("  %-66s %9s %22s %8s  %s%n", "model", "accuracy", "advantage on members", "train s",
+                    "guarantee");
             for (InversionDefences.Row r : study.rows()) {
                 double[] ci = r.advantageInterval();
-                System.out.printf("  %-66s %9s %+8.1f pts [%+.1f, %+.1f]%n", r.defence(), Output.pct(r.testAccuracy()),
-                        100 * r.advantage(), 100 * ci[0], 100 * ci[1]);
+                System.out.printf("  %-66s %9s %+8.1f pts [%+.1f, %+.1f] %8.1f  %s%n", r.defence(),
+                        Output.pct(r.testAccuracy()), 100 * r.advantage(), 100 * ci[0], 100 * ci[1],
+                        r.trainingSeconds(), r.guarantee());
             }
             Output.json(json, study.toJson());
             return Main.OK;

@@ -120,6 +120,7 @@ public final class EvasionDefences {
                         .metric("method", "none").metric("rows", 0).metric("success_rate", Double.NaN)
                         .metric("median_cost", Double.NaN).metric("p90_cost", Double.NaN)
                         .metric("empirical_robustness", Double.NaN).metric("exact_rows", 0)
+                        .metric("guarantee", "none")
                         .metric("note", "the defended model answers no held-out row with the evaders' class: it gave"
                                 + " the class up, so there is nothing to evade").build());
                 progress.update("evasion defences", ++k, defences.size());
@@ -136,6 +137,13 @@ public final class EvasionDefences {
                     "empirical_robustness", "exact_rows")) {
                 b.metric(key, r.metrics().get(key));
             }
+            // the guarantee: where the exact search certifies rows, no change below their radius flips them
+            java.util.Map<String, Object> cert = org.mlsec.attacks.evasion.Certificates.summary(o.examples());
+            int certified = ((Number) cert.get("certified_rows")).intValue();
+            cert.forEach(b::metric);
+            b.metric("guarantee", certified == 0 ? "none" : String.format(java.util.Locale.ROOT,
+                    "certified radius on %d of %d attacked rows (no change below it flips them), median %.4g", certified,
+                    o.examples().size(), ((Number) cert.get("median_certified_radius")).doubleValue()));
             out.add(b.build());
             progress.update("evasion defences", ++k, defences.size());
         }

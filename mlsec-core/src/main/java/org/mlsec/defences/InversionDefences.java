@@ -36,17 +36,21 @@ public final class InversionDefences {
     /**
      * One defence and the attack against it.
      *
-     * @param defence      what was done, e.g. "random forest, labels only"
-     * @param testAccuracy the defended model's accuracy on the held-out half
-     * @param attack       the attack's result ({@link AttributeInference#infer})
+     * @param defence         what was done, e.g. "random forest, labels only"
+     * @param testAccuracy    the defended model's accuracy on the held-out half
+     * @param trainingSeconds what training the defended model cost (an output hardening costs its model's training)
+     * @param guarantee       its formal guarantee ("epsilon-DP, epsilon = 1"), or "none"
+     * @param attack          the attack's result ({@link AttributeInference#infer})
      */
-    public record Row(String defence, double testAccuracy, Result attack) {
+    public record Row(String defence, double testAccuracy, double trainingSeconds, String guarantee, Result attack) {
         /**
          * Validates the row.
          *
-         * @param defence      what was done
-         * @param testAccuracy the defended model's accuracy on the held-out half, in [0, 1]
-         * @param attack       the attack's result, with advantage_members and ci95_members
+         * @param defence         what was done
+         * @param testAccuracy    the defended model's accuracy on the held-out half, in [0, 1]
+         * @param trainingSeconds what training the defended model cost, not negative
+         * @param guarantee       its formal guarantee, or "none"
+         * @param attack          the attack's result, with advantage_members and ci95_members
          * @throws org.mlsec.InputException if a part is null, the accuracy is outside [0, 1] or the attack is not
          *                                  an attribute-inference result
          */
@@ -54,6 +58,8 @@ public final class InversionDefences {
             Validate.notNull(defence, "defence");
             Validate.isTrue(testAccuracy >= 0 && testAccuracy <= 1, "testAccuracy must be in [0, 1], got " + testAccuracy);
             Validate.notNull(attack, "attack");
+            Validate.notNull(guarantee, "guarantee");
+            Validate.isTrue(trainingSeconds >= 0, "trainingSeconds must not be negative, got " + trainingSeconds);
             Validate.isTrue(attack.metrics().containsKey("advantage_members") && attack.metrics().containsKey("ci95_members"),
                     "attack must be an attribute-inference result (advantage_members, ci95_members)");
         }
@@ -86,6 +92,8 @@ public final class InversionDefences {
             Map<String, Object> row = new LinkedHashMap<>(attack.toJson());
             row.put("defence", defence);
             row.put("test_accuracy", testAccuracy);
+            row.put("training_seconds", trainingSeconds);
+            row.put("guarantee", guarantee);
             return row;
         }
     }
@@ -144,24 +152,39 @@ public final class InversionDefences {
         String note = bounds != null ? "" : ", bounds from data";
         Split halves = Split.random(data, 0.5, seed);
         Dataset members = halves.train();
+        record Target(Classifier model, double seconds, String guarantee) {
+        }
+        Map<String, Target> targets = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
         LocalModel tree = Trainer.train(members, TrainConfig.defaults(Algorithm.TREE).withSeed(seed), "members", progress);
+        targets.put("decision tree (overfit)", new Target(tree, (System.nanoTime() - t0) / 1e9, "none"));
+        t0 = System.nanoTime();
         LocalModel forest = Trainer.train(members, TrainConfig.defaults(Algorithm.RF).withSeed(seed), "members", progress);
-        Map<String, Classifier> targets = new LinkedHashMap<>();
-        targets.put("decision tree (overfit)", tree);
-        targets.put("random forest", forest);
+        double forestSeconds = (System.nanoTime() - t0) / 1e9;
+        targets.put("random forest", new Target(forest, forestSeconds, "none"));
         for (org.mlsec.defences.postprocessor.OutputMode mode : outputs) {
             org.mlsec.defences.postprocessor.OutputHardening h =
                     org.mlsec.defences.postprocessor.OutputHardening.forStudies(mode, seed);
-            targets.put("random forest, " + h.describe(), HardenedOutput.of(forest, h));
+            targets.put("random forest, " + h.describe(), new Target(HardenedOutput.of(forest, h), forestSeconds,
+                    "none"));
         }
-        targets.put("DP logistic regression, epsilon 1", DpLogisticRegression.train(members, 1, 1e-3, seed));
-        targets.put("DP random forest, epsilon 1" + note, DpRandomForest.train(members, b,
-                bounds != null ? boundsSource : "data", DpRandomForest.Config.of(1, seed)).model());
+        t0 = System.nanoTime();
+        LocalModel dpLogistic = DpLogisticRegression.train(members, 1, 1e-3, seed);
+        targets.put("DP logistic regression, epsilon 1", new Target(dpLogistic, (System.nanoTime() - t0) / 1e9,
+                "epsilon-DP, epsilon = 1 (objective perturbation)"));
+        t0 = System.nanoTime();
+        DpRandomForest.Trained dpForest = DpRandomForest.train(members, b, bounds != null ? boundsSource : "data",
+                DpRandomForest.Config.of(1, seed));
+        targets.put("DP random forest, epsilon 1" + note, new Target(dpForest.model(), (System.nanoTime() - t0) / 1e9,
+                "epsilon-DP, epsilon = " + org.mlsec.data.Values.display(dpForest.spent().epsilon()) + (bounds != null ? ""
+                        : " (not met: the feature bounds were read from the private data)")));
         List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, Classifier> e : targets.entrySet()) {
-            Result r = AttributeInference.infer(e.getValue(), members, halves.test(), sensitive,
+        for (Map.Entry<String, Target> e : targets.entrySet()) {
+            Classifier m = e.getValue().model();
+            Result r = AttributeInference.infer(m, members, halves.test(), sensitive,
                     List.of(AttributeInference.Method.MAP_INFORMED), seed, Progress.NONE).get(0);
-            rows.add(new Row(e.getKey(), Evaluation.accuracy(e.getValue(), halves.test()), r));
+            rows.add(new Row(e.getKey(), Evaluation.accuracy(m, halves.test()), e.getValue().seconds(),
+                    e.getValue().guarantee(), r));
         }
         return new Study(sensitive, rows);
     }

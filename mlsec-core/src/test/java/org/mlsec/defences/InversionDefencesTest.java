@@ -39,6 +39,21 @@ class InversionDefencesTest {
     }
 
     @Test
+    void eachRowCarriesItsTrainingCostAndItsGuarantee() {
+        List<InversionDefences.Row> rows = study.rows();
+        for (InversionDefences.Row r : rows) {
+            assertTrue(r.trainingSeconds() > 0, r.defence() + " cost " + r.trainingSeconds() + " s");
+        }
+        // an output hardening costs what its forest cost, and promises nothing
+        assertEquals(rows.get(1).trainingSeconds(), rows.get(2).trainingSeconds());
+        assertEquals(List.of("none", "none", "none", "none"), rows.subList(0, 4).stream()
+                .map(InversionDefences.Row::guarantee).toList());
+        assertEquals("epsilon-DP, epsilon = 1 (objective perturbation)", rows.get(4).guarantee());
+        // bounds read from the private data break the DP forest's guarantee, and the row says so
+        assertTrue(rows.get(5).guarantee().startsWith("epsilon-DP, epsilon = 1 (not met"), rows.get(5).guarantee());
+    }
+
+    @Test
     void eachAdvantageLiesInItsIntervalAndTheJsonRowCarriesTheDefence() {
         for (InversionDefences.Row r : study.rows()) {
             double[] ci = r.advantageInterval();
