@@ -54,6 +54,8 @@ final class DemoCommand implements Callable<Integer> {
         return plan.talk() ? inferred.withRules(org.mlsec.demo.CreditCard.rules()) : inferred;
     }
     private final Map<String, String> skipped = new LinkedHashMap<>();
+    /** The defence studies the chapters measured, charted by the report. */
+    private final List<org.mlsec.defences.DefenceStudy> studies = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -149,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
                 .trainedLike(TrainConfig.fromHyperparameters(Algorithm.RF, r.model().provenance().hyperparameters()))
                 .protect(protectedColumns).budget(org.mlsec.report.Audit.Budget.QUICK).seed(seed)
                 .rules(plan.talk() ? org.mlsec.demo.CreditCard.rules() : org.mlsec.defences.preprocessor.DomainRules.none())
-                .run();
+                .defenceStudies(studies).run();
         org.mlsec.report.render.ReportWriter.write(audit, out, modelFile.toString());
         say("`mlsec audit` ran every check on the " + (talkSchema ? "bank's " : "") + "model: " + audit.findings().size()
                 + " findings, in " + out.resolve("report.html") + " (with report.json and report.sarif).");
@@ -746,6 +748,13 @@ final class DemoCommand implements Callable<Integer> {
                     .append(Output.pct(d.metric("test_accuracy")));
         }
         say("Defences, each attacked again on its own model (`mlsec defend evasion`): " + t + ".");
+        org.mlsec.defences.DefenceStudy study = org.mlsec.defences.DefenceStudy.of(defences);
+        try {
+            study.tradeOff();
+            studies.add(study); // the report charts their trade-off
+        } catch (org.mlsec.InputException noFigures) {
+            say("(No defended model was evaded, so the report has no trade-off to chart.)");
+        }
         say("`mlsec explain counterfactual` gives an applicant the same search as advice: what would have to change.");
         m.put("white_box", white.toJson());
         m.put("hsj_success_rate", black.metric("success_rate"));
