@@ -20,10 +20,12 @@ class ScannerFuzzTest {
         long t0 = System.nanoTime();
         ScanReport r = ModelScanner.scanBytes(data, name);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (ms >= 1000) { // the first input to reach new code pays for loading and instrumenting it: time it again
+        // The first input to reach new code pays for loading and instrumenting it, and a busy machine stalls any
+        // one run: an input is slow when it is slow three times (the fastest run counts), as a real slowness is.
+        for (int again = 0; again < 2 && ms >= 1000; again++) {
             t0 = System.nanoTime();
             r = ModelScanner.scanBytes(data, name);
-            ms = (System.nanoTime() - t0) / 1_000_000;
+            ms = Math.min(ms, (System.nanoTime() - t0) / 1_000_000);
         }
         assertTrue(ms < 1000, "took " + ms + " ms");
         for (ScanReport.Note n : r.errors()) {
