@@ -58,6 +58,8 @@ final class Hdf5Attributes {
     private int lengthSize;
     private int messages;
     private int blocks;
+    private long blockBytes;
+    private final java.util.Set<Long> blockStarts = new java.util.HashSet<>();
     private long produced;
     private long heapObjects;
     /** Each global heap collection read once: object index to its data offset and size. */
@@ -239,6 +241,16 @@ final class Hdf5Attributes {
         if (length < 0 || start < 0 || start > size || length > size - start) {
             throw new Malformed("an object header block at offset " + start + " of " + length
                     + " bytes lies outside the file (" + size + " bytes)");
+        }
+        // The blocks of a header are disjoint parts of the file: continuations that loop back or overlap would have
+        // the walk read the same messages again and again (its work is kept linear in the file's size).
+        if (!blockStarts.add(start)) {
+            throw new Malformed("object header continuations loop: the block at offset " + start + " is reached twice");
+        }
+        blockBytes += length;
+        if (blockBytes > size) {
+            throw new Malformed("object header blocks add up to more bytes than the file has (" + size + "): they"
+                    + " overlap");
         }
     }
 

@@ -85,6 +85,21 @@ class KerasCodeLoadingTest {
                 "an extra executable file");
     }
 
+    @Test
+    void aDeepChainOfGetFileCallsIsReadOnceNotOncePerLevel() throws IOException {
+        // 900 nested get_file calls over a 1 MB argument: each level used to serialise its subtree and match it with
+        // a leading .*, about a gigabyte of work; now each node is read once
+        int depth = 900;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < depth; i++) {
+            b.append("{\"class_name\": \"function\", \"config\": \"get_file\", \"args\": ");
+        }
+        b.append("\"").append("x".repeat(1 << 20)).append(" HTTPS://evil.example/x.py\"");
+        b.append("}".repeat(depth));
+        ScanReport r = keras(b.toString());
+        assertEquals(depth, r.findings().stream().filter(f -> f.description().contains("get_file with a URL")).count());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\"class_name\": \"Lambda\"", "\"class_name\":\"Lambda\""})
     void hdf5LambdaLayersAreFoundWithOrWithoutSpaces(String lambda) throws IOException {
