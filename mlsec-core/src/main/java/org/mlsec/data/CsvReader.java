@@ -236,10 +236,37 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * Reads CSV text from a stream already open (an upload, a file read into memory) exactly as
+     * {@link #readReport(Path, Schema, CsvOptions)} or {@link #readReport(Path, CsvOptions)} read a file: the same
+     * checks, limits and messages, which name {@code file}. The stream is read to its end and closed.
+     *
+     * @param file how messages name the text (a path)
+     * @param in the CSV bytes, UTF-8, with a header line
+     * @param schema the schema to read into (columns found by name), or null to infer one
+     * @param options separator, label, columns to drop or type, missing values
+     * @return the rows and what was filled or dropped
+     */
+    public static Report readReport(Path file, java.io.InputStream in, Schema schema, CsvOptions options) {
+        org.mlsec.internal.Validate.notNull(in, "in");
+        Parsed p = parse(file, in, options, schema);
+        return schema == null ? infer(p, options) : conform(p, schema, options);
+    }
+
     private static Parsed parse(Path path, CsvOptions options, Schema target) {
+        try {
+            return parse(path, Files.newInputStream(path), options, target);
+        } catch (NoSuchFileException e) {
+            throw new InputException("no such file: " + Source.csv(path));
+        } catch (IOException e) {
+            throw new InputException("cannot read " + Source.csv(path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Parsed parse(Path path, java.io.InputStream stream, CsvOptions options, Schema target) {
         Source file = Source.csv(path);
         long lineNo = 0;
-        try (LineReader in = new LineReader(Files.newInputStream(path), path, LineReader.MAX_LINE_BYTES)) {
+        try (LineReader in = new LineReader(stream, path, LineReader.MAX_LINE_BYTES)) {
             String header = in.next();
             lineNo = 1;
             if (header == null || header.isBlank()) {

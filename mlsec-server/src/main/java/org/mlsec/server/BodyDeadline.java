@@ -103,8 +103,8 @@ final class BodyDeadline implements AutoCloseable {
         }
     }
 
-    /** An inflater's complaint about the gzip stream itself (not about the connection under it). */
-    private static final class Corrupt extends java.io.IOException {
+    /** An inflater's complaint about the gzip stream itself (not about the connection under it): a 400. */
+    static final class Corrupt extends java.io.IOException {
         Corrupt(String message) {
             super(message);
         }
@@ -123,17 +123,25 @@ final class BodyDeadline implements AutoCloseable {
      * small gzip of a huge array is refused after inflating only the allowed bytes.
      */
     private String read(Context ctx) throws java.io.IOException {
-        String coding = ctx.header("Content-Encoding");
-        coding = coding == null ? "identity" : coding.trim().toLowerCase(java.util.Locale.ROOT);
+        return read(ctx.header("Content-Encoding"), ctx.req().getContentLengthLong(), ctx.req().getInputStream());
+    }
+
+    /**
+     * {@link #read(Context)} without HTTP: the body of a request whose {@code Content-Encoding} header is
+     * {@code contentEncoding} (null: none) and whose Content-Length is {@code declared} (-1: none), read from
+     * {@code body}. Throws an {@link ApiError} (413, 415, 408), a {@link Corrupt} for a gzip stream that is not one
+     * (400), or the stream's own IOException.
+     */
+    String read(String contentEncoding, long declared, java.io.InputStream body) throws java.io.IOException {
+        String coding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(java.util.Locale.ROOT);
         boolean gzip = coding.equals("gzip") || coding.equals("x-gzip");
         if (!gzip && !coding.equals("identity") && !coding.isEmpty()) {
             throw new ApiError(415, "Content-Encoding '" + coding + "' is not supported; send identity or gzip");
         }
-        long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
             throw new ApiError(413, "body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
         }
-        Counted raw = new Counted(ctx.req().getInputStream(), maxBodyBytes, "body", "");
+        Counted raw = new Counted(body, maxBodyBytes, "body", "");
         raw.minRate(minBytesPerSecond, declared);
         java.io.InputStream in = raw;
         if (gzip) {

@@ -198,18 +198,55 @@ public final class ModelSigning {
         return verify(model, content, signature, key, List.of(), false);
     }
 
+    /**
+     * {@link #verify(Path, byte[], Path, PublicKey)} on a bundle the caller has already read too (an upload, a
+     * bundle kept in memory); {@code signature} only names it in the result.
+     *
+     * @param model the model file (names it in messages)
+     * @param content its bytes as read
+     * @param signature names the bundle
+     * @param bundle the bundle's bytes
+     * @param key the signer's public key
+     * @return the figures, a finding when the signature does not hold
+     */
+    public static Result verify(Path model, byte[] content, Path signature, byte[] bundle, PublicKey key) {
+        org.mlsec.internal.Validate.notNull(content, "content");
+        org.mlsec.internal.Validate.notNull(bundle, "bundle");
+        return verify(model, content, signature, bundle, key, List.of(), false);
+    }
+
     private static Result verify(Path model, byte[] content, Path signature, PublicKey key, List<String> ignore,
                                  boolean ignoreUnsigned) {
-        Result.Builder r = Result.of(Threat.SUPPLY_CHAIN, "signature-verify").metric("model", model.toString())
-                .metric("signature", signature.toString());
-        JsonNode bundle;
+        byte[] bytes;
         try {
             if (Files.size(signature) > MAX_BUNDLE_BYTES) {
-                return fail(r, "the signature file is larger than any bundle (" + Files.size(signature) + " bytes)");
+                return fail(result(model, signature), "the signature file is larger than any bundle ("
+                        + Files.size(signature) + " bytes)");
             }
-            bundle = Json.MAPPER.readTree(Files.readAllBytes(signature));
+            bytes = Files.readAllBytes(signature);
         } catch (NoSuchFileException e) {
             throw new InputException("no such signature file: " + signature);
+        } catch (IOException e) {
+            return fail(result(model, signature), "the signature file is not a JSON Sigstore bundle (malformed or "
+                    + "truncated): " + e.getMessage().split("\n")[0]);
+        }
+        return verify(model, content, signature, bytes, key, ignore, ignoreUnsigned);
+    }
+
+    private static Result.Builder result(Path model, Path signature) {
+        return Result.of(Threat.SUPPLY_CHAIN, "signature-verify").metric("model", model.toString())
+                .metric("signature", signature.toString());
+    }
+
+    private static Result verify(Path model, byte[] content, Path signature, byte[] bytes, PublicKey key,
+                                 List<String> ignore, boolean ignoreUnsigned) {
+        Result.Builder r = result(model, signature);
+        if (bytes.length > MAX_BUNDLE_BYTES) {
+            return fail(r, "the signature file is larger than any bundle (" + bytes.length + " bytes)");
+        }
+        JsonNode bundle;
+        try {
+            bundle = Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             return fail(r, "the signature file is not a JSON Sigstore bundle (malformed or truncated): "
                     + e.getMessage().split("\n")[0]);
