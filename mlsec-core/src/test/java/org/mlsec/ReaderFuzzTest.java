@@ -27,7 +27,6 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.mlsec.data.CsvOptions;
@@ -53,19 +52,14 @@ import org.mlsec.model.formats.xgboost.XgboostFormat;
  * the seeds and every input that ever failed (src/test/resources/org/mlsec/ReaderFuzzTestInputs/TARGET/) through the
  * same targets without it.
  *
- * <p>Each input must read, or be refused with an {@link InputException} whose message is one line and is not one of
- * the readers' catch-alls for a check they missed (a Java exception's name in the message, or a runtime exception
- * as its cause); no other exception or error may escape; each read takes under one second; a model that is read
+ * <p>Each input must read, or be refused with an {@link InputException} whose message is one line and that is not
+ * a reader's catch-all for a check it missed (a runtime exception as its cause); no other exception or error may
+ * escape; each read takes under one second; a model that is read
  * answers a row of its schema. A signature bundle verifies only when it is a genuine signature, by the fuzzing key,
  * of a statement that names exactly the model's bytes.
  */
 @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = "1")
 class ReaderFuzzTest {
-    /** What the readers' catch-all clauses say: each is a check the reader missed, not a bad input it understood. */
-    static final List<String> CATCH_ALLS = List.of("java.lang.", "java.util.", "java.io.Unchecked",
-            "not a readable LightGBM text model (", "malformed ONNX model (", "unreadable PMML (", ": unreadable (",
-            "cannot read the scikit-learn file: ");
-
     /** The model file the signature targets check bundles against. */
     static final byte[] CONTENT = "the model file the fuzzed bundles are checked against\n"
             .getBytes(StandardCharsets.UTF_8);
@@ -125,17 +119,17 @@ class ReaderFuzzTest {
         }
     }
 
-    /** A refusal that names what is wrong in one line, and not a reader's catch-all around a missed check. */
+    /**
+     * A refusal that names what is wrong in one line, and not a reader's catch-all around a check it missed: those
+     * keep the runtime exception they caught as the cause (a message cannot tell, as it may quote the input).
+     */
     static void refusedCleanly(InputException e) {
         String m = e.getMessage();
         assertNotNull(m, "an InputException without a message");
         assertFalse(m.isBlank() || m.indexOf('\n') >= 0 || m.indexOf('\r') >= 0, "not one line: " + m);
-        for (String c : CATCH_ALLS) {
-            assertFalse(m.contains(c), "a catch-all, not a check: " + m);
-        }
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof Error || (c instanceof RuntimeException && !(c instanceof MlsecException))) {
-                throw new AssertionError("caused by " + c + ": " + m, e);
+                throw new AssertionError("a catch-all, not a check: caused by " + c + ": " + m, e);
             }
         }
     }

@@ -66,7 +66,9 @@ public final class LightGbmFormat implements ModelFormat {
             throw new NotWhiteBoxException(NAME, file + ": " + e.getMessage());
         } catch (InputException e) {
             throw new InputException(file + ": " + e.getMessage(), e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (StackOverflowError e) {
+            throw new InputException(file + ": the LightGBM model nests too deeply to read");
+        } catch (RuntimeException e) { // a check the reader lacks: the cause says which
             throw new InputException(file + ": not a readable LightGBM text model (" + e + ")", e);
         }
     }

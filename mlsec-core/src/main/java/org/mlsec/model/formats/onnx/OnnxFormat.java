@@ -108,7 +108,7 @@ public final class OnnxFormat implements ModelFormat {
             throw new InputException(file + " is not a valid ONNX model: the protobuf is truncated or corrupt ("
                     + e.getMessage() + ")");
         } catch (IOException | RuntimeException e) {
-            throw new InputException(file + " is not a valid ONNX model: " + e);
+            throw new InputException(file + " is not a valid ONNX model: " + e, e);
         }
         try {
             if (m.getIrVersion() < 3 || m.getIrVersion() > 12) {
@@ -120,8 +120,10 @@ public final class OnnxFormat implements ModelFormat {
             throw new NotWhiteBoxException("ONNX", file + ": not readable white-box: " + e.getMessage());
         } catch (InputException e) {
             throw new InputException(file + ": " + e.getMessage());
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new InputException(file + ": malformed ONNX model (" + e + ")");
+        } catch (StackOverflowError e) {
+            throw new InputException(file + ": the ONNX graph nests too deeply to read");
+        } catch (RuntimeException e) { // a check the reader lacks: the cause says which
+            throw new InputException(file + ": malformed ONNX model (" + e + ")", e);
         }
     }
 }

@@ -45,8 +45,10 @@ public final class XgboostFormat implements ModelFormat {
             return LearnerReader.read(root, format, file.toString(), ModelFormat.sha256(bytes));
         } catch (InputException e) {
             throw new InputException(file + ": " + format + ": " + e.getMessage());
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new InputException(file + ": " + format + ": unreadable (" + e + ")");
+        } catch (StackOverflowError e) {
+            throw new InputException(file + ": " + format + ": nested too deeply to read");
+        } catch (RuntimeException e) { // a check the reader lacks: the cause says which
+            throw new InputException(file + ": " + format + ": unreadable (" + e + ")", e);
         }
     }
 
