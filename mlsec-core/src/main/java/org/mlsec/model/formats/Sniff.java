@@ -24,6 +24,12 @@ public final class Sniff {
     public static final int HEAD_BYTES = 4096;
     /** Largest model accepted, compressed or not: far above real tree ensembles. */
     public static final long MAX_BYTES = 1L << 30;
+    /**
+     * Memory the xz and lzma decoders may allocate, in KiB: the largest preset's dictionary (64 MiB, {@code xz -9},
+     * joblib's {@code compress=('lzma', 9)}) and the decoder's own state. A header asking for more (up to 4 GiB, in
+     * five bytes) is refused before the dictionary is allocated.
+     */
+    public static final int MAX_DECODER_KIB = 80 * 1024;
 
     private Sniff() {
     }
@@ -132,8 +138,11 @@ public final class Sniff {
         if (c == null) {
             return raw;
         }
-        try (InputStream in = decompress(c, new ByteArrayInputStream(raw))) {
+        try (InputStream in = decompress(c, new ByteArrayInputStream(raw), MAX_DECODER_KIB)) {
             return readBounded(in, file, c, maxBytes);
+        } catch (org.apache.commons.compress.MemoryLimitException e) {
+            throw new InputException(file + ": the " + c + " header asks for " + e.getMemoryNeededInKb()
+                    + " KiB of decoder memory, more than any model file needs (" + MAX_DECODER_KIB + " KiB); refused");
         } catch (IOException | RuntimeException e) {
             if (e instanceof InputException) {
                 throw (InputException) e;

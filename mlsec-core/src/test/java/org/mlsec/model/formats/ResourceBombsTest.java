@@ -29,6 +29,20 @@ class ResourceBombsTest {
         return f;
     }
 
+    /** Found by fuzzing (ReaderFuzzTest#mlsecModel): 13 bytes whose lzma header asks for a 1.3 GB dictionary. */
+    @Test
+    void anLzmaHeaderAskingForAHugeDictionaryIsRefusedBeforeItIsAllocated() throws IOException {
+        byte[] lzma = {0x5d, 0, 0, 0x40, 0x51, (byte) 0xe1, 0, 3, (byte) 0xe8, 's', 't', 'a', ','};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        org.mlsec.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.mlsec.InputException.class,
+                () -> org.mlsec.model.Models.load(Path.of("m.joblib"), lzma));
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("KiB of decoder memory"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 100L << 20, allocated + " bytes allocated");
+    }
+
     @Test
     void aPickleOfHugeDecimalIntegersIsRefusedAtOnce() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -770,6 +770,9 @@ final class PickleMachine {
     }
 
     private String utf8(int n, int at) {
+        if (data.length - pos < n) {
+            throw truncated(at);
+        }
         if (n > MAX_STRING) {
             throw bad("a string of " + n + " bytes (at most " + MAX_STRING + " accepted)", at);
         }
@@ -791,6 +794,9 @@ final class PickleMachine {
     }
 
     private Py.Bytes bytes(int n, int at) {
+        if (data.length - pos < n) {
+            throw truncated(at);
+        }
         Py.Bytes b = new Py.Bytes(data, pos, n, pos);
         pos += n;
         return b;
