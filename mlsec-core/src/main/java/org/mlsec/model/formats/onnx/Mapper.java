@@ -643,7 +643,7 @@ final class Mapper {
         notes.add("Split tests translated exactly from ONNX Runtime's float32 comparisons; NaN follows"
                 + " nodes_missing_value_tracks_true.");
         notes.add("ONNX records no training counts or impurity: samples and gains are 0, so importances are 0.");
-        return new TreeTranslator(e, w.transform, OnnxFormat.MAX_TREE_NODES);
+        return new TreeTranslator(e, w.transform, OnnxFormat.treeNodeBudget((long) e.mode.length + e.leaves()));
     }
 
     private LocalModel forest(List<String> classes, Ensemble e, TreeTranslator tr, TreeTranslator.LeafValues v) {

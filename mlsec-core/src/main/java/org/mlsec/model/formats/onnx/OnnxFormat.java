@@ -27,6 +27,19 @@ public final class OnnxFormat implements ModelFormat {
     static final int MAX_CLASSES = 10_000;
     /** Nodes of mlsec trees the translation may produce (copies for BRANCH_EQ included). */
     static final long MAX_TREE_NODES = 5_000_000;
+    /**
+     * Nodes the translation may produce per node of the file, beyond {@link #MIN_TREE_NODES}: copying subtrees
+     * (BRANCH_EQ, shared references) lets a 21 KB file of a thousand nodes ask for the whole 5,000,000-node budget,
+     * 400 MB and seconds of work (found by fuzzing).
+     */
+    static final long TREE_NODES_PER_FILE_NODE = 64;
+    /** Nodes any file may expand to whatever its size. */
+    static final long MIN_TREE_NODES = 1 << 16;
+
+    /** The node budget of a file with {@code fileNodes} nodes (interior and leaves). */
+    static long treeNodeBudget(long fileNodes) {
+        return Math.min(MAX_TREE_NODES, Math.max(MIN_TREE_NODES, TREE_NODES_PER_FILE_NODE * fileNodes));
+    }
 
     @Override
     public String name() {

@@ -170,6 +170,20 @@ class OnnxHostileTest {
         assertTrue(!(e instanceof NotWhiteBoxException), e.getMessage());
     }
 
+    /**
+     * Found by fuzzing (ReaderFuzzTest#onnx): a 21 KB tree ensemble whose references make the translation copy
+     * subtrees into 5,000,000 nodes (400 MB, OutOfMemoryError under -Xmx256m). Its budget follows its size.
+     */
+    @Test
+    void aSmallFileWhoseTreesCopyIntoMillionsOfNodesIsRefusedByItsOwnBudget() throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of(OnnxHostileTest.class.getResource(
+                "/org/mlsec/ReaderFuzzTestInputs/onnx/tree-copies-expanding-21-kb-to-5-million-nodes").toURI()));
+        InputException e = assertThrows(InputException.class, () -> new OnnxFormat().read(Path.of("m.onnx"), bytes));
+        assertTrue(e.getMessage().contains("expand to more than 108032 nodes"), e.getMessage());
+        assertEquals(5_000_000, OnnxFormat.treeNodeBudget(1_000_000));
+        assertEquals(1 << 16, OnnxFormat.treeNodeBudget(10));
+    }
+
     @Test
     void malformedGraphsAreRefusedClearly() throws IOException {
         assertEquals(1, Models.load(write(small(n -> { }), "ok.onnx")).schema().width());
