@@ -304,9 +304,11 @@ public final class ModelSigning {
         Map<String, String> signed = new TreeMap<>(Manifest.BY_COMPONENTS);
         List<byte[]> inOrder = new ArrayList<>();
         for (JsonNode res : st.at("/predicate/resources")) {
-            String d = res.path("digest").asText();
-            if (!"sha256".equals(res.path("algorithm").asText()) || d.length() != 64) {
-                return fail(r, "resource '" + res.path("name").asText() + "' has no SHA-256 digest");
+            String d = res.path("digest").asText().toLowerCase(java.util.Locale.ROOT);
+            if (!"sha256".equals(res.path("algorithm").asText()) || d.length() != 64
+                    || !d.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return fail(r, "resource '" + Manifest.escaped(res.path("name").asText()) + "' has no SHA-256 digest"
+                        + " (64 hex digits)");
             }
             String n = res.path("name").asText();
             String bad = Manifest.unsafeName(n);
