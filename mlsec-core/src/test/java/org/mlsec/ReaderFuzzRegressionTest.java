@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,12 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every seed and every input the fuzzer ever found, replayed through its {@link ReaderFuzzTest} target. */
 class ReaderFuzzRegressionTest {
     static Stream<Path> inputs() throws IOException, URISyntaxException {
-        Path root = Path.of(ReaderFuzzRegressionTest.class.getResource("ReaderFuzzTestInputs").toURI());
-        try (Stream<Path> w = Files.walk(root)) {
-            List<Path> files = w.filter(Files::isRegularFile).filter(p -> root.relativize(p).getNameCount() == 2)
-                    .sorted().toList();
-            return files.stream();
-        }
+        return org.mlsec.FuzzInputs.of(ReaderFuzzRegressionTest.class, "ReaderFuzzTestInputs");
     }
 
     @ParameterizedTest

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -12,11 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every seed and every input the fuzzer ever found, replayed through its {@link ScannerFuzzTest} target. */
 class ScannerFuzzRegressionTest {
     static Stream<Path> inputs() throws IOException, URISyntaxException {
-        Path root = Path.of(ScannerFuzzRegressionTest.class.getResource("ScannerFuzzTestInputs").toURI());
-        try (Stream<Path> w = Files.walk(root)) {
-            List<Path> files = w.filter(Files::isRegularFile).sorted().toList();
-            return files.stream();
-        }
+        return org.mlsec.FuzzInputs.of(ScannerFuzzRegressionTest.class, "ScannerFuzzTestInputs");
     }
 
     @ParameterizedTest
