@@ -283,7 +283,8 @@ final class Numpy {
                 if (items == null) {
                     throw new InputException(what + ": object array data is a " + Py.typeName(d));
                 }
-                a = new Array(t, shape, fortran, null, List.copyOf(items));
+                // an object array may hold None (null): List.copyOf would throw on it
+                a = new Array(t, shape, fortran, null, java.util.Collections.unmodifiableList(new ArrayList<>(items)));
             } else {
                 a = new Array(t, shape, fortran, bytes(d, what), null);
             }
