@@ -228,7 +228,7 @@ class ReaderFuzzTest {
      * The bytes as the signed statement of a bundle the target signs with the fuzzing key: past the signature
      * check, the statement's every field is reached. Verified only when it names exactly {@link #CONTENT}.
      */
-    @FuzzTest(maxDuration = "20m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "24m", maxExecutions = 1_000_000) // about 750 inputs a second: each is signed and verified
     void statement(byte[] data) {
         byte[] bundle = signedBundle(data);
         Result r = check(() -> ModelSigning.verify(Path.of("model.bin"), CONTENT, Path.of("model.bin.sig"), bundle,
