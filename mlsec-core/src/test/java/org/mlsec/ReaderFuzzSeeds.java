@@ -24,8 +24,10 @@ import org.mlsec.model.Trainer;
  * Writes the seeds of {@link ReaderFuzzTest} into src/test/resources/org/mlsec/ReaderFuzzTestInputs/TARGET/: small
  * models mlsec trains and saves, small committed fixtures of each imported format (one XGBoost JSON fixture
  * re-encoded as UBJSON), a CSV of the demo data, and a bundle signed with the fuzzing key. Run from mlsec-core with
- * the test classpath: {@code java -cp target/test-classes:target/classes:$(cat cp.txt) org.mlsec.ReaderFuzzSeeds}.
- * It needs no Python: the imported fixtures were made once by the scripts beside them.
+ * the test classpath ({@code mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * -Dmdep.includeScope=test}, then {@code java -cp target/test-classes:target/classes:$(cat cp.txt)
+ * org.mlsec.ReaderFuzzSeeds}); the bundle's ECDSA signature differs from run to run. It needs no Python: the
+ * imported fixtures were made once by the scripts beside them.
  */
 public final class ReaderFuzzSeeds {
     private ReaderFuzzSeeds() {
