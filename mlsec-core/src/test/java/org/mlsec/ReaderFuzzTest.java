@@ -92,17 +92,18 @@ class ReaderFuzzTest {
 
     /**
      * Runs {@code read}: its result, or null when it refused the input with a clean {@link InputException}. Fails on
-     * any other exception or error, on a catch-all message, and when the read takes a second or more (timed again
-     * if so: the first input to reach new code pays for loading and instrumenting it).
+     * any other exception or error, on a catch-all, and when the read takes a second or more three times (the first
+     * input to reach new code pays for loading and instrumenting it, and a busy machine stalls any one run).
      */
     static <T> T check(Callable<T> read) {
         long t0 = System.nanoTime();
         T out = attempt(read);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (ms >= 1000) {
+        // As ScannerFuzzTest: an input is slow when it is slow three times (the fastest run counts)
+        for (int again = 0; again < 2 && ms >= 1000; again++) {
             t0 = System.nanoTime();
             out = attempt(read);
-            ms = (System.nanoTime() - t0) / 1_000_000;
+            ms = Math.min(ms, (System.nanoTime() - t0) / 1_000_000);
         }
         assertTrue(ms < 1000, "took " + ms + " ms");
         return out;

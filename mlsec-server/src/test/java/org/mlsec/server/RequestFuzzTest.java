@@ -75,10 +75,12 @@ class RequestFuzzTest {
         long t0 = System.nanoTime();
         status = handle(CODINGS[mode & 7], declared, wire, reader, maxBatch);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (ms >= 1000) { // the first input to reach new code pays for loading and instrumenting it: time it again
+        // As ScannerFuzzTest: the first input to reach new code pays for loading and instrumenting it, and a busy
+        // machine stalls any one run, so an input is slow when it is slow three times (the fastest run counts)
+        for (int again = 0; again < 2 && ms >= 1000; again++) {
             t0 = System.nanoTime();
             handle(CODINGS[mode & 7], declared, wire, reader, maxBatch);
-            ms = (System.nanoTime() - t0) / 1_000_000;
+            ms = Math.min(ms, (System.nanoTime() - t0) / 1_000_000);
         }
         assertTrue(ms < 1000, "took " + ms + " ms");
     }
