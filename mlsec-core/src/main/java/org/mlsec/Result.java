@@ -64,7 +64,7 @@ public record Result(Threat threat, String technique, boolean finding, Map<Strin
     }
 
     /**
-     * Reads back what {@link #toJson()} wrote (a row of a command's {@code --json} file, say).
+     * Reads back what {@link #toJson()} wrote (a row of a command's JSON output, say).
      *
      * @param json threat (its key), technique, finding, the metrics, and optionally details
      * @return the result

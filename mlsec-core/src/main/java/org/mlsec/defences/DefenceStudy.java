@@ -16,8 +16,8 @@ import org.mlsec.report.Threat;
 
 /**
  * One defence study's table, as {@link MembershipDefences}, {@link InversionDefences}, {@link EvasionDefences} and
- * {@link PoisoningDefences} return it and the defend commands write it ({@code mlsec defend membership|inversion|
- * evasion|poisoning --json FILE}): per defence, its utility and what the adaptive attack, re-run against the defended
+ * {@link PoisoningDefences} return it and the defend commands write it as JSON ({@code mlsec defend membership},
+ * {@code inversion}, {@code evasion}, {@code poisoning}): per defence, its utility and what the adaptive attack, re-run against the defended
  * model, still achieves. {@link #tradeOff()} turns it into the chart an audit report shows: privacy (or robustness, or
  * poisoning resistance) against utility, one point per defence.
  *
@@ -72,7 +72,7 @@ public record DefenceStudy(Threat threat, List<Result> rows) {
     }
 
     /**
-     * Reads a study a defend command wrote with {@code --json}: an object whose {@code defences} list holds the rows.
+     * Reads a study a defend command wrote as JSON: an object whose {@code defences} list holds the rows.
      *
      * @param file the JSON file
      * @return the study
@@ -88,8 +88,8 @@ public record DefenceStudy(Threat threat, List<Result> rows) {
         }
         JsonNode rows = root == null ? null : root.get("defences");
         if (rows == null || !rows.isArray() || rows.isEmpty()) {
-            throw new InputException(file + ": not a defence study (the JSON of `mlsec defend membership|inversion|"
-                    + "evasion|poisoning --json`, whose 'defences' list holds the rows)");
+            throw new InputException(file + ": not a defence study (the JSON a defend command writes: mlsec defend"
+                    + " membership, inversion, evasion or poisoning; its 'defences' list holds the rows)");
         }
         List<Result> out = new ArrayList<>();
         for (JsonNode row : rows) {

@@ -404,6 +404,14 @@ public final class Audit {
         return run(request, org.mlsec.attacks.inference.ReferenceEngine.LOCAL);
     }
 
+    /** The commands that measure a study of this threat again and chart it. */
+    private static String defendCommand(Threat threat) {
+        String verb = threat.key().replace("membership-inference", "membership").replace("model-inversion", "inversion");
+        String defend = "mlsec defend " + verb + " --json STUDY.json";
+        String audit = "mlsec audit --defence-study STUDY.json";
+        return defend + "; " + audit;
+    }
+
     /** A defence study's trade-off chart (keyed {@code tradeoff-THREAT}, numbered from the second) and its finding. */
     private static Finding tradeOff(org.mlsec.defences.DefenceStudy study, Map<String, ChartData> charts) {
         ChartData.TradeOff t = study.tradeOff();
@@ -432,9 +440,7 @@ public final class Audit {
                 "What each defence costs in utility against what the adaptive attack, re-run against the defended"
                         + " model, still achieves (" + t.title().toLowerCase(Locale.ROOT) + ").",
                 "Pick the defence whose point gives up the least " + t.utility() + " for the protection you need.",
-                "mlsec defend " + study.threat().key().replace("membership-inference", "membership")
-                        .replace("model-inversion", "inversion") + " --json STUDY.json; mlsec audit --defence-study"
-                        + " STUDY.json", metrics);
+                defendCommand(study.threat()), metrics);
     }
 
     /**
