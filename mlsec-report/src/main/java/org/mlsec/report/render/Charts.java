@@ -183,6 +183,11 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
+        // XChart's tick search never ends on an axis whose values are all equal (defences with one accuracy, or one
+        // median cost): every axis gets explicit bounds, padded around its values
+        double[] x = bounds(t.utilities());
+        double[] y = bounds(t.attacks());
+        chart.getStyler().setXAxisMin(x[0]).setXAxisMax(x[1]).setYAxisMin(y[0]).setYAxisMax(y[1]);
         java.util.Set<String> named = new java.util.HashSet<>();
         for (int k = 0; k < t.defences().size(); k++) {
             String name = t.defences().get(k);
@@ -192,6 +197,14 @@ public final class Charts {
             chart.addSeries(name, new double[] {t.utilities().get(k)}, new double[] {t.attacks().get(k)});
         }
         return chart;
+    }
+
+    /** An axis's bounds around finite values: 10% of their range on each side, or of the value when they are equal. */
+    static double[] bounds(List<Double> values) {
+        double lo = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double hi = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        double pad = hi - lo > 1e-9 * Math.max(1, Math.abs(hi)) ? 0.1 * (hi - lo) : Math.max(0.05, 0.1 * Math.abs(hi));
+        return new double[] {lo - pad, hi + pad};
     }
 
     /**

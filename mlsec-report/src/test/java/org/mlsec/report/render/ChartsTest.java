@@ -49,6 +49,17 @@ class ChartsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aTradeOffWhoseDefencesShareOneValueIsStillDrawn() {
+        // every defence with one accuracy and one median cost: XChart's tick search looped forever on such an axis
+        String svg = Charts.svg(new ChartData.TradeOff("Evasion: robustness against utility", "test accuracy",
+                "median cost", List.of("none", "monotone"), List.of(0.8, 0.8), List.of(0.8895, 0.8895)));
+        assertTrue(svg.startsWith("<svg"), svg.substring(0, Math.min(100, svg.length())));
+        assertEquals(List.of(0.72, 0.88), java.util.Arrays.stream(Charts.bounds(List.of(0.8, 0.8))).map(v ->
+                Math.round(v * 1000) / 1000.0).boxed().toList(), "padded by a tenth of the value, at least 0.05");
+    }
+
+    @Test
     void svgTextIsOneSelfContainedSvgElementOfTheChartsSize() {
         String roc = Charts.svg(new ChartData.RocCurves("Membership", List.of("rmia"), List.of(ROC)));
         assertTrue(roc.startsWith("<svg") && roc.strip().endsWith("</svg>") && roc.contains("viewBox=\"0 0 640 480\""),
