@@ -209,7 +209,7 @@ class ReaderFuzzTest {
         answers(check(() -> ONNX.read(Path.of("model.onnx"), data)));
     }
 
-    @FuzzTest(maxDuration = "20m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "40m", maxExecutions = 1_000_000)
     void pmml(byte[] data) {
         answers(check(() -> PMML.read(Path.of("model.pmml"), data)));
     }
