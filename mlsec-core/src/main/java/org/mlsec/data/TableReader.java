@@ -40,6 +40,32 @@ public interface TableReader {
     CsvReader.Report read(String location, Schema schema, CsvOptions options);
 
     /**
+     * Reads at most {@code rows} of the table: all of them, as {@link #read} does, when it has no more; else a
+     * seeded pseudo-random choice of that many rows (the same rows for the same table and seed, however the table
+     * is split into files or partitions), in table order.
+     *
+     * @param location a path or URI
+     * @param schema   the schema to read into, or null
+     * @param options  label, columns to drop or type, missing values, the delimiter of CSV parts
+     * @param rows     the most rows to read, at least 1
+     * @param seed     which rows
+     * @return the rows read and what was filled or dropped
+     */
+    CsvReader.Report sample(String location, Schema schema, CsvOptions options, int rows, long seed);
+
+    /**
+     * The table where it lives, every row read into {@code schema} chunk by chunk wherever the engine reads it
+     * (the checks that read every row aggregate over it); an imputing missing-value policy takes the fills of
+     * {@code options}, so that every chunk fills alike.
+     *
+     * @param location a path or URI
+     * @param schema   the schema to read into
+     * @param options  label, columns to drop or type, missing values and their fills, the delimiter of CSV parts
+     * @return the table
+     */
+    Table table(String location, Schema schema, CsvOptions options);
+
+    /**
      * Whether a location is a table that only an engine's reader opens: a Parquet file or folder, a folder of CSV
      * parts, or a URI with a scheme (hdfs://, s3a://). A local CSV file is not.
      *

@@ -43,7 +43,7 @@ public final class Stats {
      * @param m the second sample's size
      * @return the p-value, 0 to 1
      */
-    public static double ksPValue(double d, int n, int m) {
+    public static double ksPValue(double d, long n, long m) {
         double ne = (double) n * m / (n + m);
         double sq = Math.sqrt(ne);
         double lambda = (sq + 0.12 + 0.11 / sq) * d;
@@ -97,15 +97,7 @@ public final class Stats {
         for (int q = 1; q <= 9; q++) {
             edges[q - 1] = s[(int) ((long) q * (s.length - 1) / 10)];
         }
-        double[] pb = bins(before, edges);
-        double[] pa = bins(after, edges);
-        double psi = 0;
-        for (int k = 0; k < pb.length; k++) {
-            double x = Math.max(pb[k], 1e-4);
-            double y = Math.max(pa[k], 1e-4);
-            psi += (y - x) * Math.log(y / x);
-        }
-        return psi;
+        return psi(bins(before, edges), bins(after, edges));
     }
 
     /**
@@ -127,16 +119,76 @@ public final class Stats {
         return psi;
     }
 
-    private static double[] bins(double[] v, double[] edges) {
-        double[] p = new double[edges.length + 1];
+    private static long[] bins(double[] v, double[] edges) {
+        long[] p = new long[edges.length + 1];
         for (double x : v) {
             int k = 0;
             while (k < edges.length && x > edges[k]) {
                 k++;
             }
-            p[k] += 1.0 / v.length;
+            p[k]++;
         }
         return p;
+    }
+
+    /**
+     * {@link #ks(double[], double[])} of two profiled columns: the same statistic, read off their value counts.
+     *
+     * @param a  one sample's profile
+     * @param ja the column in it
+     * @param b  the other sample's profile
+     * @param jb the column in it
+     * @return the largest difference between the empirical distribution functions
+     */
+    public static double ks(org.mlsec.data.Profile a, int ja, org.mlsec.data.Profile b, int jb) {
+        long n = a.rows();
+        long m = b.rows();
+        long i = 0;
+        long j = 0;
+        int p = 0;
+        int q = 0;
+        double d = 0;
+        while (p < a.distinct(ja) && q < b.distinct(jb)) {
+            double v = Math.min(a.value(ja, p), b.value(jb, q));
+            while (p < a.distinct(ja) && a.value(ja, p) <= v) {
+                i += a.count(ja, p++);
+            }
+            while (q < b.distinct(jb) && b.value(jb, q) <= v) {
+                j += b.count(jb, q++);
+            }
+            d = Math.max(d, Math.abs((double) i / n - (double) j / m));
+        }
+        return d;
+    }
+
+    /**
+     * {@link #psi(double[], double[])} of two profiled columns: the same index, read off their value counts.
+     *
+     * @param before the reference sample's profile
+     * @param jb     the column in it
+     * @param after  the profile compared with it
+     * @param ja     the column in it
+     * @return the PSI, 0 when the distributions match
+     */
+    public static double psi(org.mlsec.data.Profile before, int jb, org.mlsec.data.Profile after, int ja) {
+        double[] edges = new double[9];
+        for (int q = 1; q <= 9; q++) {
+            edges[q - 1] = before.valueAtRank(jb, q * (before.rows() - 1) / 10);
+        }
+        return psi(bins(before, jb, edges), bins(after, ja, edges));
+    }
+
+    /** Counts per bin: bin k holds the values above edges[k - 1] and at most edges[k]. */
+    private static long[] bins(org.mlsec.data.Profile p, int j, double[] edges) {
+        long[] out = new long[edges.length + 1];
+        long below = 0;
+        for (int k = 0; k < edges.length; k++) {
+            long atMost = p.countAtMost(j, edges[k]);
+            out[k] = atMost - below;
+            below = atMost;
+        }
+        out[edges.length] = p.rows() - below;
+        return out;
     }
 
     /** Regularised upper incomplete gamma Q(a, x) (Numerical Recipes' series and continued fraction). */

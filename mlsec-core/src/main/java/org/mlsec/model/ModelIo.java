@@ -41,6 +41,17 @@ public final class ModelIo {
      * @param file where to write
      */
     public static void save(LocalModel model, Path file) {
+        ObjectNode root = toTree(model);
+        org.mlsec.internal.AtomicFiles.write(file, out -> Json.MAPPER.writeValue(out, root));
+    }
+
+    /**
+     * The JSON document of a model's file, as {@link #save} writes it and {@link #fromTree} reads it.
+     *
+     * @param model the model
+     * @return the document
+     */
+    public static ObjectNode toTree(LocalModel model) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", FORMAT_VERSION);
@@ -48,7 +59,7 @@ public final class ModelIo {
         root.set("schema", Json.MAPPER.valueToTree(model.schema()));
         root.set("provenance", Json.MAPPER.valueToTree(model.provenance()));
         root.set("model", model.toJson());
-        org.mlsec.internal.AtomicFiles.write(file, out -> Json.MAPPER.writeValue(out, root));
+        return root;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.mlsec.attacks.inference.MembershipInference;
 import org.mlsec.attacks.inference.MembershipMethod;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
+import org.mlsec.data.Table;
 import org.mlsec.defences.detector.DataBackdoorDetector;
 import org.mlsec.defences.detector.DataDiff;
 import org.mlsec.defences.detector.Fairness;
@@ -164,11 +165,31 @@ public final class Audit {
      *                         it, as {@code certify_radius} and {@code certified_share} (null: not reported)
      * @param defenceStudies   defence studies already measured (the defend commands'), whose trade-offs the report
      *                         charts under their threats
+     * @param tables           the full data and snapshot where they live, for the checks that read every row (null:
+     *                         {@code data} and {@code reference} are all the rows)
      */
+    /**
+     * The full data and trusted snapshot where they live, for the checks that read every row.
+     *
+     * @param data      every row of the data
+     * @param reference every row of the snapshot, or null
+     */
+    public record Tables(Table data, Table reference) {
+        /**
+         * Checks the data table is given.
+         *
+         * @param data      every row of the data
+         * @param reference every row of the snapshot, or null
+         */
+        public Tables {
+            org.mlsec.internal.Validate.notNull(data, "data");
+        }
+    }
+
     public record Request(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature,
                           TrainConfig config, Dataset reference, List<String> protectedColumns, List<String> only,
                           Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress,
-                          Double certifyRadius, List<org.mlsec.defences.DefenceStudy> defenceStudies) {
+                          Double certifyRadius, List<org.mlsec.defences.DefenceStudy> defenceStudies, Tables tables) {
         /**
          * Validates the request and copies its lists.
          *
@@ -187,6 +208,7 @@ public final class Audit {
          * @param certifyRadius    a cost: the evasion check reports the share of attacked rows certified robust
          *                         beyond it (null: not reported)
          * @param defenceStudies   defence studies whose trade-offs the report charts (empty: none)
+         * @param tables           the full data and snapshot where they live, or null
          * @throws org.mlsec.InputException if a required part is null, {@code only} names an unknown threat, a
          *                                  protected column is missing, the model's schema does not fit the data or
          *                                  {@code certifyRadius} is negative or not finite
@@ -212,6 +234,14 @@ public final class Audit {
             }
             org.mlsec.internal.Validate.isTrue(certifyRadius == null || certifyRadius >= 0 && Double.isFinite(certifyRadius),
                     "certifyRadius must be a finite cost >= 0, got " + certifyRadius, "certifyRadius");
+            if (tables != null) {
+                tables.data().schema().requireCompatible(data.schema(), "tables.data");
+                org.mlsec.internal.Validate.isTrue(tables.reference() == null || reference != null,
+                        "tables.reference needs a reference sample", "tables");
+                if (tables.reference() != null) {
+                    tables.reference().schema().requireCompatible(data.schema(), "tables.reference");
+                }
+            }
         }
 
         /**
@@ -223,7 +253,7 @@ public final class Audit {
         public static Request of(Dataset data) {
             return new Request(data, null, null, null, TrainConfig.defaults(org.mlsec.model.Algorithm.RF), null,
                     List.of(), Threat.keys(), Budget.STANDARD, org.mlsec.defences.preprocessor.DomainRules.none(), 42,
-                    Progress.NONE, null, List.of());
+                    Progress.NONE, null, List.of(), null);
         }
 
         /**
@@ -234,7 +264,7 @@ public final class Audit {
          */
         public Request model(org.mlsec.model.Classifier model) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -245,7 +275,7 @@ public final class Audit {
          */
         public Request modelFile(Path modelFile) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -256,7 +286,7 @@ public final class Audit {
          */
         public Request signature(Result signature) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -267,7 +297,7 @@ public final class Audit {
          */
         public Request trainedLike(TrainConfig config) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -278,7 +308,7 @@ public final class Audit {
          */
         public Request reference(Dataset reference) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -289,7 +319,7 @@ public final class Audit {
          */
         public Request protect(List<String> protectedColumns) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -300,7 +330,7 @@ public final class Audit {
          */
         public Request only(List<String> only) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -311,7 +341,7 @@ public final class Audit {
          */
         public Request budget(Budget budget) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -322,7 +352,7 @@ public final class Audit {
          */
         public Request rules(org.mlsec.defences.preprocessor.DomainRules rules) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -333,7 +363,7 @@ public final class Audit {
          */
         public Request seed(long seed) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -344,7 +374,7 @@ public final class Audit {
          */
         public Request progress(Progress progress) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, defenceStudies);
+                    rules, seed, progress, certifyRadius, defenceStudies, tables);
         }
 
         /**
@@ -357,7 +387,7 @@ public final class Audit {
          */
         public Request certifyRadius(double radius) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, radius, defenceStudies);
+                    rules, seed, progress, radius, defenceStudies, tables);
         }
 
         /**
@@ -370,7 +400,23 @@ public final class Audit {
          */
         public Request defenceStudies(List<org.mlsec.defences.DefenceStudy> studies) {
             return new Request(data, model, modelFile, signature, config, reference, protectedColumns, only, budget,
-                    rules, seed, progress, certifyRadius, studies);
+                    rules, seed, progress, certifyRadius, studies, tables);
+        }
+
+        /**
+         * Reads every row of the data (and of the trusted snapshot) where they live for the checks that read every
+         * row — the diff against the snapshot, its subgroups, fairness — while {@link #data} (and
+         * {@link #reference}) is a sample held in memory for the checks that train models and attack them. The
+         * tables must be in the sample's schema; with no call, the sample is all the rows.
+         *
+         * @param data      every row of the data
+         * @param reference every row of the trusted snapshot, or null without one
+         * @return the changed request
+         */
+        public Request tables(Table data, Table reference) {
+            org.mlsec.internal.Validate.notNull(data, "data");
+            return new Request(this.data, model, modelFile, signature, config, this.reference, protectedColumns, only,
+                    budget, rules, seed, progress, certifyRadius, defenceStudies, new Tables(data, reference));
         }
 
         /**
@@ -402,6 +448,13 @@ public final class Audit {
      */
     public static Report run(Request request) {
         return run(request, org.mlsec.attacks.inference.ReferenceEngine.LOCAL);
+    }
+
+    /** A fairness finding's metrics with the number of rows its groups were counted on. */
+    private static Map<String, Object> withRows(Map<String, Object> metrics, long rows) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics);
+        m.put("rows_measured", rows);
+        return m;
     }
 
     /** The commands that measure a study of this threat again and chart it. */
@@ -469,6 +522,12 @@ public final class Audit {
         Map<String, ChartData> charts = new LinkedHashMap<>();
         int steps = 7;
         int step = 0;
+        // The value spikes, the diff, its subgroups and fairness read every row: of the tables where they live when the
+        // request has them, else of the data in memory.
+        Tables tables = request.tables();
+        Table dataTable = tables != null ? tables.data() : Table.of(data);
+        Table referenceTable = reference == null ? null
+                : tables != null && tables.reference() != null ? tables.reference() : Table.of(reference);
         Split halves = Split.random(data, 0.5, seed);
         MembershipInference.ReferenceTrainer trainer = MembershipInference.like(config);
         int[] all = java.util.stream.IntStream.range(0, halves.train().rows()).toArray();
@@ -603,6 +662,11 @@ public final class Audit {
             bm.put("out_of_range_probes", beyond.size());
             bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
             bm.put("out_of_range_probes_refused", scan.refused());
+            // Candidate triggers over every row: values far more frequent than their neighbours, with one label.
+            List<DataBackdoorDetector.Spike> spikes = DataBackdoorDetector.spikes(dataTable);
+            bm.put("value_spikes", spikes.size());
+            bm.put("value_spike_findings", spikes.stream().limit(5).map(DataBackdoorDetector.Spike::reason).toList());
+            bm.put("rows_counted", dataTable.rows());
             out.add(new Finding(Threat.BACKDOOR, found ? Severity.HIGH : beyond.isEmpty() ? Severity.INFO : Severity.LOW, title,
                     found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
                             : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
@@ -618,13 +682,14 @@ public final class Audit {
 
         // 5. Poisoning: diff against the trusted snapshot, fairness
         if (reference != null && only.contains("poisoning")) {
-            var shifts = DataDiff.features(reference, data).stream().filter(DataDiff.FeatureShift::flagged).toList();
+            var shifts = DataDiff.features(referenceTable, dataTable).stream().filter(DataDiff.FeatureShift::flagged)
+                    .toList();
             if (!shifts.isEmpty()) {
                 String f = shifts.get(0).name();
                 charts.put("poisoning-histogram", new ChartData.Histograms(f, reference.column(f), data.column(f)));
             }
-            var groups = Subgroups.changed(reference, data, data.schema().classes().size() - 1,
-                    Math.max(30, data.rows() / 200), 3);
+            var groups = Subgroups.changed(referenceTable, dataTable, data.schema().classes().size() - 1,
+                    (int) Math.max(30, Math.min(Integer.MAX_VALUE, dataTable.rows() / 200)), 3);
             double jump = groups.isEmpty() ? 0 : Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore());
             out.add(new Finding(Threat.POISONING, jump > 0.2 || !shifts.isEmpty() ? Severity.HIGH : Severity.INFO,
                     groups.isEmpty() ? "No subgroup changed" : String.format(Locale.ROOT,
@@ -634,11 +699,14 @@ public final class Audit {
                     "The training data differs from the trusted snapshot in ways ordinary drift does not explain.",
                     "Own the data pipeline; diff every new snapshot; sanitise and retrain.",
                     "mlsec diff --reference OLD --data NEW / mlsec sanitize",
-                    Map.of("shifted_features", shifts.size(), "top_subgroup_change", jump)));
+                    Map.of("shifted_features", shifts.size(), "top_subgroup_change", jump, "rows_compared",
+                            dataTable.rows(), "reference_rows_compared", referenceTable.rows())));
         }
         if (!protectedColumns.isEmpty() && only.contains("poisoning")) {
-            List<Fairness.Attribute> fair = Fairness.measure(audited, data, protectedColumns,
-                    data.schema().classes().get(0), Fairness.DEFAULT_BINS);
+            // A model that cannot travel to where the rows are (a scoring API) is measured on the sample here.
+            boolean everyRow = tables == null || org.mlsec.model.PortableModel.of(audited).travels();
+            List<Fairness.Attribute> fair = Fairness.measure(audited, everyRow ? dataTable : Table.of(data),
+                    protectedColumns, data.schema().classes().get(0), Fairness.DEFAULT_BINS);
             for (Fairness.Attribute f : fair) {
                 // Without a trusted snapshot, a disparity cannot be told from poisoning: it may be how the data always was.
                 boolean compared = reference != null;
@@ -653,7 +721,7 @@ public final class Audit {
                                 : "Groups are treated alike within the four-fifths rule.",
                         "Audit the training data for targeted edits; compare with the previous model.",
                         "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns),
-                        f.toResult().metrics()));
+                        withRows(f.toResult().metrics(), everyRow ? dataTable.rows() : data.rows())));
             }
             charts.put("fairness", ChartData.Fairness.of(fair));
         }

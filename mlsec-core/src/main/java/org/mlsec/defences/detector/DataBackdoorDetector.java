@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mlsec.data.Column;
 import org.mlsec.data.Dataset;
+import org.mlsec.data.Profile;
+import org.mlsec.data.Table;
 import org.mlsec.data.Schema;
 import org.mlsec.data.Values;
 
@@ -96,7 +98,8 @@ public final class DataBackdoorDetector {
         List<String> findings = new ArrayList<>();
         Schema s = data.schema();
         int n = data.rows();
-        int minCount = Math.max(5, (int) Math.ceil(0.001 * n));
+        int minCount = minCount(n);
+        Profile profile = Profile.of(data);
         int[] y = data.y();
         List<Integer> rich = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
@@ -116,7 +119,7 @@ public final class DataBackdoorDetector {
                 isolated(col, counts, c, minCount, flagged, findings);
             }
             if (counts.size() >= MIN_DISTINCT) {
-                spikes(col, counts, y, c, minCount, candidates);
+                spikes(col, counts, y, c, minCount, candidates, profile, j);
             }
         }
         pairs(data, rich, minCount, candidates);
@@ -213,40 +216,92 @@ public final class DataBackdoorDetector {
 
     /** A value far more frequent than its 20 nearest distinct neighbours, nearly all with one label. */
     static void spikes(double[] col, Map<Double, Integer> counts, int[] y, Column c, int minCount,
-                       List<Candidate> candidates) {
-        double[] distinct = counts.keySet().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        for (int k = 0; k < distinct.length; k++) {
-            int cnt = counts.get(distinct[k]);
+                       List<Candidate> candidates, Profile profile, int j) {
+        for (Spike sp : spikes(profile, j, c, minCount)) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < col.length; i++) {
+                if (col[i] == sp.value()) {
+                    rows.add(i);
+                }
+            }
+            candidates.add(new Candidate(List.of(c.name()), rows, sp.reason()));
+        }
+    }
+
+    /**
+     * A value spike: a value of a column with many values that appears far more often than its neighbours, nearly
+     * always with one label, more than the label's base rate explains.
+     *
+     * @param column  the column
+     * @param value   the value
+     * @param rows    how many rows hold it
+     * @param typical the median count of its 20 nearest distinct values
+     * @param purity  the share of its rows with its most frequent label
+     * @param reason  one sentence saying so
+     */
+    public record Spike(String column, double value, long rows, long typical, double purity, String reason) {
+    }
+
+    /**
+     * The value spikes of every numeric column with at least {@link #MIN_DISTINCT} values, counted over every row
+     * of the table wherever it lives (from its {@linkplain Table#profile() profile}): the same spikes
+     * {@link #detect} weighs as triggers before asking whether the other columns explain their label.
+     *
+     * @param data labelled rows
+     * @return the spikes, by column then value
+     */
+    public static List<Spike> spikes(Table data) {
+        Profile p = data.profile();
+        int minCount = minCount(p.rows());
+        List<Spike> out = new ArrayList<>();
+        for (int j = 0; j < data.schema().width(); j++) {
+            Column c = data.schema().feature(j);
+            if (!c.isCategorical() && p.distinct(j) >= MIN_DISTINCT) {
+                out.addAll(spikes(p, j, c, minCount));
+            }
+        }
+        return out;
+    }
+
+    /** The fewest rows a suspicious value needs: 0.1% of the rows, at least 5. */
+    static int minCount(long rows) {
+        return (int) Math.max(5, Math.ceil(0.001 * rows));
+    }
+
+    private static List<Spike> spikes(Profile p, int j, Column c, int minCount) {
+        List<Spike> out = new ArrayList<>();
+        int distinct = p.distinct(j);
+        for (int k = 0; k < distinct; k++) {
+            long cnt = p.count(j, k);
             if (cnt < minCount) {
                 continue;
             }
             int from = Math.max(0, k - 10);
-            int to = Math.min(distinct.length, k + 11);
-            int[] around = new int[to - from - 1];
+            int to = Math.min(distinct, k + 11);
+            long[] around = new long[to - from - 1];
             int a = 0;
             for (int q = from; q < to; q++) {
                 if (q != k) {
-                    around[a++] = counts.get(distinct[q]);
+                    around[a++] = p.count(j, q);
                 }
             }
             Arrays.sort(around);
-            double typical = around.length == 0 ? 1 : Math.max(1, around[around.length / 2]);
+            long typical = around.length == 0 ? 1 : Math.max(1, around[around.length / 2]);
             if (cnt < 10 * typical) {
                 continue;
             }
-            double v = distinct[k];
-            List<Integer> rows = new ArrayList<>();
-            for (int i = 0; i < col.length; i++) {
-                if (col[i] == v) {
-                    rows.add(i);
-                }
+            int top = 0;
+            for (int cls = 1; cls < p.classes(); cls++) {
+                top = p.count(j, k, cls) > p.count(j, k, top) ? cls : top;
             }
-            if (surprising(rows, y)) {
-                String reason = c.name() + "=" + Values.display(v) + " appears " + cnt + " times (its neighbours about "
-                        + (int) typical + "), almost always with one label";
-                candidates.add(new Candidate(List.of(c.name()), rows, reason));
+            if (surprising(p.count(j, k, top), cnt, p.classCount(top), p.rows())) {
+                double v = p.value(j, k);
+                out.add(new Spike(c.name(), v, cnt, typical, (double) p.count(j, k, top) / cnt, c.name() + "="
+                        + Values.display(v) + " appears " + cnt + " times (its neighbours about " + typical
+                        + "), almost always with one label"));
             }
         }
+        return out;
     }
 
     /** Pairs of values of two columns that occur together far more often than chance, nearly all with one label. */
@@ -384,17 +439,25 @@ public final class DataBackdoorDetector {
             c.merge(y[i], 1, Integer::sum);
         }
         Map.Entry<Integer, Integer> top = c.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-        double q = (double) top.getValue() / rows.size();
-        if (q < PURITY) {
-            return false;
-        }
         int base = 0;
         for (int v : y) {
             base += v == top.getKey() ? 1 : 0;
         }
-        double p = Math.min(1 - 1e-9, (double) base / y.length);
+        return surprising(top.getValue(), rows.size(), base, y.length);
+    }
+
+    /**
+     * {@code withLabel} of {@code rows} rows share a label that {@code base} of all {@code total} rows have: at
+     * least {@link #PURITY} of them, and n * KL(share || base rate) at least {@link #SURPRISE}.
+     */
+    static boolean surprising(long withLabel, long rows, long base, long total) {
+        double q = (double) withLabel / rows;
+        if (q < PURITY) {
+            return false;
+        }
+        double p = Math.min(1 - 1e-9, (double) base / total);
         double kl = q * Math.log(q / p) + (q < 1 ? (1 - q) * Math.log((1 - q) / (1 - p)) : 0);
-        return rows.size() * kl >= SURPRISE;
+        return rows * kl >= SURPRISE;
     }
 
     static double purity(List<Integer> rows, int[] y) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.mlsec.data.Column;
 import org.mlsec.data.Dataset;
+import org.mlsec.data.Profile;
+import org.mlsec.data.Table;
 import org.mlsec.metrics.Stats;
 
 /**
@@ -44,10 +46,25 @@ public final class DataDiff {
      * @return one shift per feature, largest PSI first
      */
     public static List<FeatureShift> features(Dataset before, Dataset after) {
+        return features(Table.of(before), Table.of(after));
+    }
+
+    /**
+     * Tests every feature's distribution for a shift between two tables, wherever their rows are: the tests read
+     * the tables' {@linkplain Table#profile() profiles}, so a table read in partitions gives the figures its rows
+     * would give in memory.
+     *
+     * @param before the trusted snapshot
+     * @param after  the new data, in the same schema
+     * @return one shift per feature, largest PSI first
+     */
+    public static List<FeatureShift> features(Table before, Table after) {
+        Profile pb = before.profile();
+        Profile pa = after.profile();
         List<FeatureShift> out = new ArrayList<>();
         for (int j = 0; j < before.schema().width(); j++) {
             Column c = before.schema().feature(j);
-            int ja = after.schema().indexOf(c.name());
+            int ja = pa.indexOf(c.name());
             if (ja < 0) {
                 continue;
             }
@@ -55,21 +72,21 @@ public final class DataDiff {
                 int k = c.categories().size();
                 long[] a = new long[k + 1];
                 long[] b = new long[k + 1];
-                for (double[] r : before.x()) {
-                    a[r[j] < 0 ? k : (int) r[j]]++;
+                for (int v = 0; v < pb.distinct(j); v++) {
+                    double cat = pb.value(j, v);
+                    a[cat < 0 ? k : (int) cat] += pb.count(j, v);
                 }
-                for (double[] r : after.x()) {
-                    b[r[ja] < 0 ? k : (int) r[ja]]++;
+                for (int v = 0; v < pa.distinct(ja); v++) {
+                    double cat = pa.value(ja, v);
+                    b[cat < 0 ? k : (int) cat] += pa.count(ja, v);
                 }
                 double[] chi = Stats.chiSquare(a, b);
                 double psi = Stats.psi(a, b);
                 out.add(new FeatureShift(c.name(), "chi-square", chi[0], chi[1], psi, chi[1] < ALPHA && psi >= MIN_PSI));
             } else {
-                double[] a = before.column(j);
-                double[] b = after.column(ja);
-                double d = Stats.ks(a, b);
-                double p = Stats.ksPValue(d, a.length, b.length);
-                double psi = Stats.psi(a, b);
+                double d = Stats.ks(pb, j, pa, ja);
+                double p = Stats.ksPValue(d, pb.rows(), pa.rows());
+                double psi = Stats.psi(pb, j, pa, ja);
                 out.add(new FeatureShift(c.name(), "kolmogorov-smirnov", d, p, psi, p < ALPHA && psi >= MIN_PSI));
             }
         }

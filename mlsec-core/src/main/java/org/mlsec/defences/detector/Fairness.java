@@ -6,9 +6,14 @@ import java.util.List;
 import java.util.Map;
 import org.mlsec.Result;
 import org.mlsec.data.Column;
+import org.mlsec.data.Aggregation;
 import org.mlsec.data.Dataset;
+import org.mlsec.data.Profile;
+import org.mlsec.data.Schema;
+import org.mlsec.data.Table;
 import org.mlsec.data.Values;
 import org.mlsec.model.Classifier;
+import org.mlsec.model.PortableModel;
 import org.mlsec.report.Threat;
 
 /**
@@ -179,98 +184,183 @@ public final class Fairness {
      */
     public static List<Attribute> measure(Classifier model, Dataset data, List<String> protectedColumns,
                                           String favourable, int bins) {
+        return measure(model, Table.of(data), protectedColumns, favourable, bins);
+    }
+
+    /**
+     * {@link #measure(Classifier, Dataset, List, String, int)} over a table wherever its rows are: the bins are cut
+     * from the table's {@linkplain Table#profile() profile} and the groups counted chunk by chunk with the model's
+     * answers there, so a table read in partitions gives the figures its rows would give in memory. A table in
+     * partitions needs a model that travels ({@link PortableModel#travels()}).
+     *
+     * @param model            the model audited
+     * @param data             labelled rows in the model's schema
+     * @param protectedColumns the attributes whose groups are compared
+     * @param favourable the class name that is the favourable answer
+     * @param bins       quantile bins for numeric attributes with many values (at least 2)
+     * @return one audit per protected attribute, in the order given
+     * @throws org.mlsec.InputException if {@code bins} is below 2 or an attribute has fewer than two comparable groups
+     */
+    public static List<Attribute> measure(Classifier model, Table data, List<String> protectedColumns,
+                                          String favourable, int bins) {
         org.mlsec.internal.Validate.isTrue(bins >= 2, "bins must be at least 2, got " + bins);
-        int favData = data.schema().classIndex(favourable);
+        Schema schema = data.schema();
+        int favData = schema.classIndex(favourable);
         int favModel = model.classes().indexOf(org.mlsec.data.Values.canonical(favourable));
         if (favData < 0 || favModel < 0) {
             throw new org.mlsec.InputException("favourable class '" + favourable + "' is not one of the classes "
-                    + data.schema().classes());
+                    + schema.classes());
         }
-        int[] pred = model.predict(data.x());
+        int[] at = new int[protectedColumns.size()];
+        double[][] cuts = new double[at.length][];
+        for (int a = 0; a < at.length; a++) {
+            at[a] = schema.require(protectedColumns.get(a));
+            cuts[a] = cuts(schema.feature(at[a]), data.profile(), at[a], bins);
+        }
+        Tallies tallies = data.aggregate(new Tally(PortableModel.of(model), at, cuts, favModel, favData));
         List<Attribute> out = new ArrayList<>();
-        for (String name : protectedColumns) {
-            int j = data.schema().require(name);
-            Column c = data.schema().feature(j);
-            double[] cuts = cuts(c, data, j, bins);
-            Map<String, int[]> groups = new java.util.TreeMap<>(); // size, predicted fav, actually fav, both
-            for (int i = 0; i < data.rows(); i++) {
-                String g = group(c, data.row(i)[j], cuts);
-                int[] v = groups.computeIfAbsent(g, k -> new int[4]);
-                boolean p = pred[i] == favModel;
-                boolean a = data.y()[i] == favData;
-                v[0]++;
-                v[1] += p ? 1 : 0;
-                v[2] += a ? 1 : 0;
-                v[3] += p && a ? 1 : 0;
-            }
-            List<Group> perGroup = new ArrayList<>();
-            double maxFav = Double.NEGATIVE_INFINITY;
-            double minFav = Double.POSITIVE_INFINITY;
-            double maxOpp = Double.NEGATIVE_INFINITY;
-            double minOpp = Double.POSITIVE_INFINITY;
-            List<String> small = new ArrayList<>();
-            for (Map.Entry<String, int[]> e : groups.entrySet()) {
-                int[] v = e.getValue();
-                if (v[0] < MIN_GROUP) {
-                    small.add(e.getKey());
-                    continue;
-                }
-                double fav = (double) v[1] / v[0];
-                double opp = v[2] == 0 ? Double.NaN : (double) v[3] / v[2];
-                perGroup.add(new Group(e.getKey(), v[0], fav, opp, 1 - (double) v[2] / v[0]));
-                maxFav = Math.max(maxFav, fav);
-                minFav = Math.min(minFav, fav);
-                if (!Double.isNaN(opp)) {
-                    maxOpp = Math.max(maxOpp, opp);
-                    minOpp = Math.min(minOpp, opp);
+        for (int a = 0; a < at.length; a++) {
+            String name = protectedColumns.get(a);
+            Column c = schema.feature(at[a]);
+            Map<String, long[]> groups = new java.util.TreeMap<>(); // size, predicted fav, actually fav, both
+            for (Map.Entry<Double, long[]> e : tallies.perAttribute.get(a).entrySet()) {
+                long[] v = groups.computeIfAbsent(groupName(c, e.getKey(), cuts[a]), k -> new long[4]);
+                for (int q = 0; q < 4; q++) {
+                    v[q] += e.getValue()[q];
                 }
             }
-            if (perGroup.size() < 2) {
-                throw new org.mlsec.InputException("'" + name + "' has " + perGroup.size() + " group(s) of at least "
-                        + MIN_GROUP + " rows (" + groups.size() + " groups in all): nothing to compare"
-                        + (c.isCategorical() ? "" : "; try fewer bins"));
-            }
-            double dp = maxFav - minFav;
-            double eo = maxOpp >= minOpp ? maxOpp - minOpp : Double.NaN;
-            double di = maxFav == 0 ? 1 : minFav / maxFav;
-            out.add(new Attribute(name, data.schema().classes().get(favData), dp, eo, di, perGroup, small));
+            out.add(attribute(name, c, schema.classes().get(favData), groups));
         }
         return out;
     }
 
-    /** Quantile cut points of a numeric column with many values, or null to group by value. */
-    static double[] cuts(Column c, Dataset data, int j, int bins) {
-        if (c.isCategorical()) {
+    /** The figures of one attribute from its groups' counts. */
+    private static Attribute attribute(String name, Column c, String favourable, Map<String, long[]> groups) {
+        List<Group> perGroup = new ArrayList<>();
+        double maxFav = Double.NEGATIVE_INFINITY;
+        double minFav = Double.POSITIVE_INFINITY;
+        double maxOpp = Double.NEGATIVE_INFINITY;
+        double minOpp = Double.POSITIVE_INFINITY;
+        List<String> small = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : groups.entrySet()) {
+            long[] v = e.getValue();
+            if (v[0] < MIN_GROUP) {
+                small.add(e.getKey());
+                continue;
+            }
+            double fav = (double) v[1] / v[0];
+            double opp = v[2] == 0 ? Double.NaN : (double) v[3] / v[2];
+            perGroup.add(new Group(e.getKey(), (int) Math.min(Integer.MAX_VALUE, v[0]), fav, opp,
+                    1 - (double) v[2] / v[0]));
+            maxFav = Math.max(maxFav, fav);
+            minFav = Math.min(minFav, fav);
+            if (!Double.isNaN(opp)) {
+                maxOpp = Math.max(maxOpp, opp);
+                minOpp = Math.min(minOpp, opp);
+            }
+        }
+        if (perGroup.size() < 2) {
+            throw new org.mlsec.InputException("'" + name + "' has " + perGroup.size() + " group(s) of at least "
+                    + MIN_GROUP + " rows (" + groups.size() + " groups in all): nothing to compare"
+                    + (c.isCategorical() ? "" : "; try fewer bins"));
+        }
+        double dp = maxFav - minFav;
+        double eo = maxOpp >= minOpp ? maxOpp - minOpp : Double.NaN;
+        double di = maxFav == 0 ? 1 : minFav / maxFav;
+        return new Attribute(name, favourable, dp, eo, di, perGroup, small);
+    }
+
+    /** Per protected attribute, by value (or by bin index for a binned one): size, predicted fav, actually fav, both. */
+    static final class Tallies implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final List<java.util.HashMap<Double, long[]>> perAttribute;
+
+        Tallies(List<java.util.HashMap<Double, long[]>> perAttribute) {
+            this.perAttribute = perAttribute;
+        }
+    }
+
+    /** Counts each chunk's groups with the model's answers on the chunk. */
+    private record Tally(PortableModel model, int[] at, double[][] cuts, int favModel, int favData)
+            implements Aggregation<Tallies> {
+        @Override
+        public Tallies of(Dataset chunk) {
+            int[] pred = model.get().predict(chunk.x());
+            List<java.util.HashMap<Double, long[]>> out = new ArrayList<>();
+            for (int a = 0; a < at.length; a++) {
+                java.util.HashMap<Double, long[]> m = new java.util.HashMap<>();
+                for (int i = 0; i < chunk.rows(); i++) {
+                    double v = chunk.row(i)[at[a]];
+                    double key = cuts[a] == null ? (v == 0 ? 0.0 : v) : bin(v, cuts[a]);
+                    long[] t = m.computeIfAbsent(key, k -> new long[4]);
+                    boolean p = pred[i] == favModel;
+                    boolean y = chunk.y()[i] == favData;
+                    t[0]++;
+                    t[1] += p ? 1 : 0;
+                    t[2] += y ? 1 : 0;
+                    t[3] += p && y ? 1 : 0;
+                }
+                out.add(m);
+            }
+            return new Tallies(out);
+        }
+
+        @Override
+        public Tallies merge(Tallies a, Tallies b) {
+            List<java.util.HashMap<Double, long[]>> out = new ArrayList<>();
+            for (int k = 0; k < a.perAttribute.size(); k++) {
+                java.util.HashMap<Double, long[]> m = new java.util.HashMap<>();
+                for (var src : List.of(a.perAttribute.get(k), b.perAttribute.get(k))) {
+                    src.forEach((key, t) -> {
+                        long[] s = m.computeIfAbsent(key, q -> new long[4]);
+                        for (int q = 0; q < 4; q++) {
+                            s[q] += t[q];
+                        }
+                    });
+                }
+                out.add(m);
+            }
+            return new Tallies(out);
+        }
+    }
+
+    /** Quantile cut points of a numeric column with many values, from its profile, or null to group by value. */
+    static double[] cuts(Column c, Profile profile, int j, int bins) {
+        if (c.isCategorical() || profile.distinct(j) <= MAX_VALUES_AS_GROUPS) {
             return null;
         }
-        double[] v = new double[data.rows()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = data.row(i)[j];
-        }
-        double[] sorted = v.clone();
-        java.util.Arrays.sort(sorted);
-        if (java.util.Arrays.stream(sorted).distinct().limit(MAX_VALUES_AS_GROUPS + 1).count() <= MAX_VALUES_AS_GROUPS) {
-            return null;
-        }
+        long n = profile.rows();
         java.util.TreeSet<Double> cut = new java.util.TreeSet<>();
         for (int b = 1; b < bins; b++) {
-            cut.add(sorted[(int) ((long) b * sorted.length / bins)]);
+            cut.add(profile.valueAtRank(j, b * n / bins));
         }
-        cut.remove(sorted[0]);
+        cut.remove(profile.valueAtRank(j, 0));
         return cut.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** A row's group: its category, its value, or its quantile bin as "[lo, hi)". */
-    static String group(Column c, double v, double[] cuts) {
-        if (cuts == null) {
-            return c.format(v);
-        }
+    /** The 0-based bin of a value among the cut points. */
+    static int bin(double v, double[] cuts) {
         int k = 0;
         while (k < cuts.length && v >= cuts[k]) {
             k++;
         }
+        return k;
+    }
+
+    /** A group's name from its tally key: the value itself, or the bin index when the attribute is binned. */
+    private static String groupName(Column c, double key, double[] cuts) {
+        return cuts == null ? c.format(key) : binName((int) key, cuts);
+    }
+
+    /** A bin's name: "k: [lo, hi)". */
+    static String binName(int k, double[] cuts) {
         String lo = k == 0 ? "-inf" : Values.display(cuts[k - 1]);
         String hi = k == cuts.length ? "inf" : Values.display(cuts[k]);
         return String.format("%d: [%s, %s)", k + 1, lo, hi);
+    }
+
+    /** A row's group: its category, its value, or its quantile bin as "k: [lo, hi)". */
+    static String group(Column c, double v, double[] cuts) {
+        return cuts == null ? c.format(v) : binName(bin(v, cuts), cuts);
     }
 }

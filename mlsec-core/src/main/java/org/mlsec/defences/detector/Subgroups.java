@@ -6,9 +6,12 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import org.mlsec.data.Aggregation;
 import org.mlsec.data.Column;
 import org.mlsec.data.Dataset;
+import org.mlsec.data.Profile;
 import org.mlsec.data.Schema;
+import org.mlsec.data.Table;
 import org.mlsec.data.Values;
 
 /**
@@ -21,7 +24,7 @@ public final class Subgroups {
     static final int QUANTILES = 20;
 
     /** One condition on one column; {@code negation()} describes the rows it leaves out. */
-    record Cond(int column, String name, String op, double value, String text) {
+    record Cond(int column, String name, String op, double value, String text) implements java.io.Serializable {
         boolean test(double x) {
             switch (op) {
                 case "==":
@@ -50,7 +53,11 @@ public final class Subgroups {
     }
 
     static List<Cond> candidates(Dataset d) {
-        Schema s = d.schema();
+        return candidates(d.schema(), Profile.of(d));
+    }
+
+    /** The conditions on every column, the numeric thresholds read off the column's profile. */
+    static List<Cond> candidates(Schema s, Profile p) {
         List<Cond> out = new ArrayList<>();
         for (int j = 0; j < s.width(); j++) {
             Column c = s.feature(j);
@@ -61,24 +68,14 @@ public final class Subgroups {
                 }
                 continue;
             }
-            TreeSet<Double> distinct = new TreeSet<>();
-            for (double[] r : d.x()) {
-                distinct.add(r[j]);
-            }
-            double[] values = distinct.stream().mapToDouble(Double::doubleValue).toArray();
             List<Double> thresholds = new ArrayList<>();
-            if (values.length <= MAX_EXACT_THRESHOLDS) {
-                for (int k = 1; k < values.length; k++) {
-                    thresholds.add(values[k]);
+            if (p.distinct(j) <= MAX_EXACT_THRESHOLDS) {
+                for (int k = 1; k < p.distinct(j); k++) {
+                    thresholds.add(p.value(j, k));
                 }
             } else {
-                double[] col = new double[d.rows()];
-                for (int i = 0; i < col.length; i++) {
-                    col[i] = d.row(i)[j];
-                }
-                Arrays.sort(col);
                 for (int q = 1; q < QUANTILES; q++) {
-                    double t = col[(int) ((long) q * (col.length - 1) / QUANTILES)];
+                    double t = p.valueAtRank(j, q * (p.rows() - 1) / QUANTILES);
                     if (!thresholds.contains(t)) {
                         thresholds.add(t);
                     }
@@ -144,41 +141,110 @@ public final class Subgroups {
      * @return the subgroups, largest score first
      */
     public static List<Group> changed(Dataset before, Dataset after, int positiveClass, int minRows, int top) {
-        List<Cond> conds = candidates(before);
-        BitSet[] mb = new BitSet[conds.size()];
-        BitSet[] ma = new BitSet[conds.size()];
-        for (int k = 0; k < conds.size(); k++) {
-            mb[k] = mask(before, conds.get(k));
-            ma[k] = mask(after, conds.get(k));
-        }
-        BitSet pb = positives(before, positiveClass);
-        BitSet pa = positives(after, positiveClass);
+        return changed(Table.of(before), Table.of(after), positiveClass, minRows, top);
+    }
+
+    /**
+     * {@link #changed(Dataset, Dataset, int, int, int)} over tables wherever their rows are: the thresholds come
+     * from the snapshot's {@linkplain Table#profile() profile} and every condition and pair of conditions is counted
+     * chunk by chunk, so a table read in partitions gives the subgroups its rows would give in memory.
+     *
+     * @param before        the trusted snapshot
+     * @param after         the new data, in the same schema
+     * @param positiveClass the class index whose rate is compared
+     * @param minRows       the fewest rows a subgroup needs in both
+     * @param top           how many subgroups to return
+     * @return the subgroups, largest score first
+     */
+    public static List<Group> changed(Table before, Table after, int positiveClass, int minRows, int top) {
+        List<Cond> conds = candidates(before.schema(), before.profile());
+        Counts cb = before.aggregate(new Counting(conds, positiveClass));
+        Counts ca = after.aggregate(new Counting(conds, positiveClass));
         List<Group> out = new ArrayList<>();
+        int pair = 0;
         for (int a = 0; a < conds.size(); a++) {
-            add(out, conds.get(a).text(), mb[a].cardinality(), and(mb[a], pb), ma[a].cardinality(), and(ma[a], pa), minRows);
-            for (int b = a + 1; b < conds.size(); b++) {
-                if (conds.get(a).column() == conds.get(b).column()) {
-                    continue;
+            add(out, conds.get(a).text(), cb.single[2 * a], cb.single[2 * a + 1], ca.single[2 * a],
+                    ca.single[2 * a + 1], minRows);
+            for (int b = a + 1; b < conds.size(); b++, pair++) {
+                if (conds.get(a).column() != conds.get(b).column()) {
+                    add(out, describe(conds.get(a), conds.get(b)), cb.pairs[2 * pair], cb.pairs[2 * pair + 1],
+                            ca.pairs[2 * pair], ca.pairs[2 * pair + 1], minRows);
                 }
-                BitSet xb = (BitSet) mb[a].clone();
-                xb.and(mb[b]);
-                BitSet xa = (BitSet) ma[a].clone();
-                xa.and(ma[b]);
-                add(out, describe(conds.get(a), conds.get(b)), xb.cardinality(), and(xb, pb),
-                        xa.cardinality(), and(xa, pa), minRows);
             }
         }
         out.sort(Comparator.comparingDouble(Group::score).reversed().thenComparing(Group::description));
         return out.subList(0, Math.min(top, out.size()));
     }
 
-    private static void add(List<Group> out, String text, int nb, int posB, int na, int posA, int minRows) {
+    /** Rows and positives per condition, and per pair of conditions (a < b, in order; same-column pairs stay 0). */
+    static final class Counts implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final long[] single;
+        final long[] pairs;
+
+        Counts(long[] single, long[] pairs) {
+            this.single = single;
+            this.pairs = pairs;
+        }
+    }
+
+    /** Counts a chunk's conditions and pairs of conditions with bit sets, one word operation per 64 rows. */
+    private record Counting(List<Cond> conds, int positiveClass) implements Aggregation<Counts> {
+        @Override
+        public Counts of(Dataset chunk) {
+            int c = conds.size();
+            BitSet[] m = new BitSet[c];
+            for (int k = 0; k < c; k++) {
+                m[k] = mask(chunk, conds.get(k));
+            }
+            BitSet pos = positives(chunk, positiveClass);
+            long[] single = new long[2 * c];
+            if (c * (c - 1L) > Integer.MAX_VALUE - 8) {
+                throw new org.mlsec.InputException(c + " conditions on the columns are too many pairs to count;"
+                        + " leave out the columns with the most categories");
+            }
+            long[] pairs = new long[c * (c - 1)];
+            int pair = 0;
+            BitSet x = new BitSet(chunk.rows());
+            for (int a = 0; a < c; a++) {
+                single[2 * a] = m[a].cardinality();
+                single[2 * a + 1] = and(m[a], pos);
+                for (int b = a + 1; b < c; b++, pair++) {
+                    if (conds.get(a).column() == conds.get(b).column()) {
+                        continue;
+                    }
+                    x.clear();
+                    x.or(m[a]);
+                    x.and(m[b]);
+                    pairs[2 * pair] = x.cardinality();
+                    pairs[2 * pair + 1] = and(x, pos);
+                }
+            }
+            return new Counts(single, pairs);
+        }
+
+        @Override
+        public Counts merge(Counts a, Counts b) {
+            long[] s = a.single.clone();
+            long[] p = a.pairs.clone();
+            for (int k = 0; k < s.length; k++) {
+                s[k] += b.single[k];
+            }
+            for (int k = 0; k < p.length; k++) {
+                p[k] += b.pairs[k];
+            }
+            return new Counts(s, p);
+        }
+    }
+
+    private static void add(List<Group> out, String text, long nb, long posB, long na, long posA, int minRows) {
         if (nb < minRows || na < minRows) {
             return;
         }
         double rb = (double) posB / nb;
         double ra = (double) posA / na;
-        out.add(new Group(text, na, ra, nb, rb, Math.abs(ra - rb) * Math.sqrt(Math.min(na, nb))));
+        out.add(new Group(text, (int) Math.min(Integer.MAX_VALUE, na), ra, (int) Math.min(Integer.MAX_VALUE, nb), rb,
+                Math.abs(ra - rb) * Math.sqrt(Math.min(na, nb))));
     }
 
     /**
