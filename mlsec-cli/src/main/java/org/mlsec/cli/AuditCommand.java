@@ -84,10 +84,21 @@ final class AuditCommand implements Callable<Integer> {
                     + " under its threat.")
     List<Path> defenceStudies = new java.util.ArrayList<>();
 
+    @Option(names = "--sample-rows", paramLabel = "N", defaultValue = "100000",
+            description = "With --engine spark and a table Spark reads: rows read into memory, a seeded sample, for the"
+                    + " checks that train and attack models; the diff against --reference, its subgroups and fairness"
+                    + " read every row where it lives (default: ${DEFAULT-VALUE}).")
+    int sampleRows;
+
     @Override
     public Integer call() {
+        if (sampleRows < 100) {
+            throw new InputException("--sample-rows must be at least 100, got " + sampleRows);
+        }
         try (org.mlsec.attacks.inference.ReferenceEngine e = engine.open()) {
             data.tables = e.tables().orElse(null);
+            data.sampleRows = sampleRows;
+            data.sampleSeed = seed;
             return run(e);
         }
     }
@@ -151,6 +162,9 @@ final class AuditCommand implements Callable<Integer> {
         } else {
             d = m == null ? data.readLabelled() : data.readWithModelClasses(data.requireData(), m.schema());
         }
+        // With an engine that reads the data where it lives, d is a sample and the checks that read every row get the table.
+        org.mlsec.data.Table fullData = unlabelled ? null : data.table(data.requireData(), d.schema(),
+                data.options(d.schema().label()), data.lastMissing);
         m = m == null ? null : Models.withRanges(m, d);
         TrainConfig config = m != null ? TrainConfig.fromHyperparameters(Algorithm.ofKind(m.kind()),
                 m.provenance().hyperparameters()) : TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
@@ -161,8 +175,11 @@ final class AuditCommand implements Callable<Integer> {
             audited = new org.mlsec.model.remote.HttpClassifier(d.schema(),
                     org.mlsec.model.remote.HttpClassifier.Config.of(target));
         }
-        Dataset ref = reference == null || unlabelled ? null : data.readAs(reference, d.schema(),
-                new org.mlsec.data.CsvOptions(data.options(null).delimiter(), d.schema().label(), null, null, null));
+        org.mlsec.data.CsvOptions refOptions = new org.mlsec.data.CsvOptions(data.options(null).delimiter(),
+                d.schema().label(), null, null, null);
+        Dataset ref = reference == null || unlabelled ? null : data.readAs(reference, d.schema(), refOptions);
+        org.mlsec.data.Table fullRef = ref == null ? null : data.table(reference, d.schema(), refOptions,
+                refOptions.missing());
         long t0 = System.nanoTime();
         List<String> threats = only == null ? Threat.keys() : only;
         for (String t : threats) {
@@ -205,6 +222,9 @@ final class AuditCommand implements Callable<Integer> {
         Audit.Request request = Audit.Request.of(d).model(audited).modelFile(model).signature(sig).trainedLike(config)
                 .reference(ref).protect(protectedColumns).only(threats).budget(b).rules(rules.read()).seed(seed)
                 .progress(Output.progress()).defenceStudies(studies);
+        if (fullData != null) {
+            request = request.tables(fullData, fullRef);
+        }
         Audit.Report r = (certifyRadius == null ? request : request.certifyRadius(certifyRadius)).run(referenceEngine);
         if (plan != null) {
             r.context().put("query_plan_rows", plan.rows());

@@ -96,11 +96,25 @@ public final class DataOptions {
         return null;
     }
 
+    /**
+     * With an engine's reader: read at most this many rows of its tables into memory, a seeded sample
+     * ({@link TableReader#sample}); null reads every row. Set by the commands that also read every row where it lives.
+     */
+    Integer sampleRows;
+
+    /** The seed of the {@link #sampleRows} sample. */
+    long sampleSeed;
+
     /** Reads, and says on stderr what was filled or dropped. */
     Dataset read(Path file, Schema schema, CsvOptions options) {
         TableReader t = tableReader(file);
-        CsvReader.Report r = t != null ? t.read(location(file), schema, options)
+        CsvReader.Report r = t != null ? (sampleRows == null ? t.read(location(file), schema, options)
+                : t.sample(location(file), schema, options, sampleRows, sampleSeed))
                 : schema == null ? CsvReader.readReport(file, options) : CsvReader.readReport(file, schema, options);
+        if (t != null && sampleRows != null && r.data().rows() == sampleRows) {
+            System.err.println("mlsec: " + file + ": a sample of " + sampleRows + " rows is read into memory for the"
+                    + " checks that train and attack models; the checks that read every row read them where they are");
+        }
         lastMissing = r.missing();
         lastReport = r;
         if (!r.summary().isEmpty()) {
@@ -151,13 +165,25 @@ public final class DataOptions {
         if (l == null) {
             throw new InputException("--label COLUMN is required: the model file does not name its label column");
         }
-        return readAs(file, schema, options(l));
+        return read(file, schema, options(l));
     }
 
     /** Reads into {@code schema} with these options, by the engine's reader where it reads the file. */
     Dataset readAs(Path file, Schema schema, CsvOptions options) {
         TableReader t = tableReader(file);
-        return t != null ? t.read(location(file), schema, options).data() : CsvReader.read(file, schema, options);
+        return t != null ? (sampleRows == null ? t.read(location(file), schema, options)
+                : t.sample(location(file), schema, options, sampleRows, sampleSeed)).data()
+                : CsvReader.read(file, schema, options);
+    }
+
+    /**
+     * Every row of {@code file} where it lives, read into {@code schema} with {@code options} and the fills of
+     * {@code missing}; null when no engine reads the file (a local CSV file is read whole, so its rows are all
+     * in memory already).
+     */
+    org.mlsec.data.Table table(Path file, Schema schema, CsvOptions options, MissingValues missing) {
+        TableReader t = tableReader(file);
+        return t == null ? null : t.table(location(file), schema, options.withMissing(missing));
     }
 
     private boolean hasColumn(Path file, String column) {
