@@ -99,6 +99,10 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         }
         ReferenceRecipe recipe = described.recipe().withThreads(threadsPerTask);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        long bytes = wireBytes(plan.pool()) + (plan.trainingData() == plan.pool() ? 0 : wireBytes(plan.trainingData()));
+        if (bytes > broadcastLimit() && PartitionedReferences.supports(plan, recipe)) {
+            return partitioned(jsc, plan, recipe, progress);
+        }
         WireDataset pool = new WireDataset(plan.pool());
         Broadcast<WireDataset> poolB = jsc.broadcast(pool);
         Broadcast<WireDataset> trainB = plan.trainingData() == plan.pool() ? poolB
@@ -131,6 +135,68 @@ public final class SparkReferenceEngine implements ReferenceEngine {
                 trainB.destroy();
             }
             poolB.destroy();
+        }
+    }
+
+    /** Spark's setting of the most bytes of training rows and pool broadcast to every executor. */
+    public static final String BROADCAST_LIMIT = "spark.mlsec.broadcastLimit";
+    /** Spark's setting of the rows per block when the pool is read from partitions. */
+    public static final String BLOCK_ROWS = "spark.mlsec.blockRows";
+
+    /**
+     * The most bytes of training rows and pool that are broadcast ({@value #BROADCAST_LIMIT}, Spark's size syntax:
+     * 512m, 4g); by default a quarter of {@code spark.executor.memory} (1g unless set). Above it the pool is read
+     * from partitions ({@link PartitionedReferences}) where the method and recipe allow.
+     */
+    long broadcastLimit() {
+        String set = spark.conf().get(BROADCAST_LIMIT, null);
+        if (set != null) {
+            try {
+                return org.apache.spark.network.util.JavaUtils.byteStringAsBytes(set);
+            } catch (NumberFormatException e) {
+                throw new InputException(BROADCAST_LIMIT + " must be a size such as 512m or 4g, got '" + set + "'");
+            }
+        }
+        return spark.sparkContext().getConf().getSizeAsBytes("spark.executor.memory", "1g") / 4;
+    }
+
+    /** About what a data set weighs once broadcast: 8 bytes a value and a row's array header. */
+    static long wireBytes(org.mlsec.data.Dataset d) {
+        return (long) d.rows() * (8L * d.schema().width() + 24);
+    }
+
+    private List<ReferenceScores> partitioned(JavaSparkContext jsc, ReferencePlan plan, ReferenceRecipe recipe,
+                                              Progress progress) {
+        int blockRows;
+        try {
+            blockRows = Integer.parseInt(spark.conf().get(BLOCK_ROWS, "10000"));
+        } catch (NumberFormatException e) {
+            throw new InputException(BLOCK_ROWS + " must be a whole number of rows, got '"
+                    + spark.conf().get(BLOCK_ROWS, null) + "'");
+        }
+        if (blockRows < 1) {
+            throw new InputException(BLOCK_ROWS + " must be at least 1, got " + blockRows);
+        }
+        int n = plan.references();
+        int poolBlocks = (plan.pool().rows() + blockRows - 1) / blockRows;
+        int trainingBlocks = (plan.trainingData().rows() + blockRows - 1) / blockRows;
+        int tasks = trainingBlocks + n + n * poolBlocks;
+        System.err.printf(java.util.Locale.ROOT, "mlsec: the pool is read from partitions (%d blocks of up to %d rows;"
+                + " over %s = %,d bytes): %d tasks%n", poolBlocks, blockRows, BROADCAST_LIMIT, broadcastLimit(), tasks);
+        AtomicInteger done = new AtomicInteger();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskInfo().successful()) {
+                    progress.update("reference tasks", Math.min(done.incrementAndGet(), tasks), tasks);
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            return PartitionedReferences.run(jsc, plan, recipe, blockRows, java.util.UUID.randomUUID().toString());
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
         }
     }
 

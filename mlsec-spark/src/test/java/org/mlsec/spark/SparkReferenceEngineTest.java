@@ -94,6 +94,48 @@ class SparkReferenceEngineTest {
                 run(MembershipMethod.RMIA, POPULATION, lr, spark));
     }
 
+    /**
+     * A pool over the broadcast limit is read from partitions: blocks of rows, each reference trained from its half's
+     * blocks after a shuffle and scored block by block with its model shipped as text; the same figures bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(MembershipMethod.class)
+    void aPoolReadFromPartitionsIsIdenticalToLocalMode(MembershipMethod m) {
+        var session = TestSpark.local();
+        session.conf().set(SparkReferenceEngine.BROADCAST_LIMIT, "1k");
+        session.conf().set(SparkReferenceEngine.BLOCK_ROWS, "70");
+        try {
+            java.util.Set<String> tasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            var remote = MembershipInference.infer(TARGET, MEMBERS, NON_MEMBERS, null,
+                    new MembershipInference.Config(m, 4, 3), MembershipInference.like(TARGET), spark,
+                    (task, done, total) -> tasks.add(task));
+            assertIdentical(run(m, null, MembershipInference.like(TARGET), ReferenceEngine.LOCAL), remote);
+            // label-only perturbs over the whole pool, so its pool is broadcast whatever its size
+            assertEquals(m != MembershipMethod.LABEL_ONLY, tasks.contains("reference tasks"), tasks.toString());
+            var lr = MembershipInference.like(TrainConfig.defaults(Algorithm.LR));
+            if (m == MembershipMethod.RMIA) {
+                assertIdentical(run(m, POPULATION, lr, ReferenceEngine.LOCAL), run(m, POPULATION, lr, spark));
+            }
+        } finally {
+            session.conf().unset(SparkReferenceEngine.BROADCAST_LIMIT);
+            session.conf().unset(SparkReferenceEngine.BLOCK_ROWS);
+        }
+    }
+
+    @Test
+    void aBadBroadcastLimitIsOneLine() {
+        var session = TestSpark.local();
+        session.conf().set(SparkReferenceEngine.BROADCAST_LIMIT, "lots");
+        try {
+            var e = assertThrows(InputException.class, () -> run(MembershipMethod.LIRA, null,
+                    MembershipInference.like(TARGET), spark));
+            assertTrue(e.getMessage().startsWith(SparkReferenceEngine.BROADCAST_LIMIT + " must be a size"),
+                    e.getMessage());
+        } finally {
+            session.conf().unset(SparkReferenceEngine.BROADCAST_LIMIT);
+        }
+    }
+
     @Test
     void theEngineIsFoundOnTheClasspath() {
         assertTrue(ReferenceEngine.provider("spark").isPresent());

@@ -53,4 +53,21 @@ class StandaloneClusterTest {
                 SparkReferenceEngineTest.run(MembershipMethod.LIRA, null, like, ReferenceEngine.LOCAL),
                 SparkReferenceEngineTest.run(MembershipMethod.LIRA, null, like, cluster.engine()));
     }
+
+    /** The pool read from partitions: the shuffle to the references and the models shipped to the pool's blocks. */
+    @Test
+    void aPoolReadFromPartitionsOnTwoWorkersEqualsLocalMode() {
+        var session = org.apache.spark.sql.SparkSession.active();
+        session.conf().set(SparkReferenceEngine.BROADCAST_LIMIT, "1k");
+        session.conf().set(SparkReferenceEngine.BLOCK_ROWS, "100");
+        try {
+            var like = MembershipInference.like(SparkReferenceEngineTest.FOREST);
+            SparkReferenceEngineTest.assertIdentical(
+                    SparkReferenceEngineTest.run(MembershipMethod.RMIA, null, like, ReferenceEngine.LOCAL),
+                    SparkReferenceEngineTest.run(MembershipMethod.RMIA, null, like, cluster.engine()));
+        } finally {
+            session.conf().unset(SparkReferenceEngine.BROADCAST_LIMIT);
+            session.conf().unset(SparkReferenceEngine.BLOCK_ROWS);
+        }
+    }
 }

@@ -61,4 +61,32 @@ public record ReferencePlan(MembershipMethod method, long seed, Dataset training
         Observation o = MembershipInference.observe(ref, pool, null, method, seed);
         return new ReferenceScores(o.pTrue(), o.proba());
     }
+
+    /**
+     * Whether a reference's scores on the pool are the scores of each row alone, so that blocks of the pool scored
+     * apart give the pool's scores ({@link #scoreRows}): every method but label-only, whose perturbations are
+     * scaled and drawn over the whole pool.
+     *
+     * @param method the attack
+     * @return true when the pool can be scored in blocks
+     */
+    public static boolean rowWise(MembershipMethod method) {
+        return method != MembershipMethod.LABEL_ONLY;
+    }
+
+    /**
+     * A reference model's scores on some rows of the pool, as {@link #score} observes them on all of it (an engine
+     * that scores the pool in blocks, each where it lives).
+     *
+     * @param method    the attack, one that {@link #rowWise scores row by row}
+     * @param reference the trained reference model
+     * @param rows      rows of the pool
+     * @return their scores
+     */
+    public static ReferenceScores scoreRows(MembershipMethod method, Classifier reference, Dataset rows) {
+        Validate.isTrue(rowWise(method), "method " + method + " scores the whole pool at once, not in blocks",
+                "method");
+        Observation o = MembershipInference.observe(reference, rows, null, method, 0);
+        return new ReferenceScores(o.pTrue(), o.proba());
+    }
 }
