@@ -30,9 +30,10 @@ import scala.Tuple2;
  * <li>Each block sends to reference {@code k} its rows in {@code k}'s half (a shuffle keyed by reference); the task
  * of reference {@code k} puts its blocks back in row order — exactly the rows {@code trainingData.subset(halves[k])}
  * holds — and trains the reference on them with its recipe's trainer and seed.</li>
- * <li>The trained reference travels as the text of its mlsec model file (parsed where it arrives: trees and
- * weights, never code) to the tasks of every pool block ({@code cartesian}), which score their block row by row
- * ({@link ReferencePlan#scoreRows}); an executor keeps the last few references it parsed.</li>
+ * <li>The trained references are kept where they were trained (one job, so each is trained once); then each
+ * travels as the text of its mlsec model file (parsed where it arrives: trees and weights, never code) to the tasks
+ * of every pool block ({@code cartesian}), which score their block row by row ({@link ReferencePlan#scoreRows}); an
+ * executor keeps the last few references it parsed.</li>
  * </ol>
  * Only the scores come back, and since a reference is trained on the same rows in the same order with the same
  * seed and scored row by row, they are the broadcast engine's scores bit for bit. Label-only attacks (their
@@ -90,9 +91,12 @@ final class PartitionedReferences {
                                      String runId) {
         int n = plan.references();
         Broadcast<long[][]> halves = jsc.broadcast(halves(plan));
-        JavaRDD<Block> pool = jsc.parallelize(blocks(plan.pool(), blockRows)).persist(StorageLevel.MEMORY_AND_DISK());
+        List<Block> poolBlocks = blocks(plan.pool(), blockRows);
+        JavaRDD<Block> pool = jsc.parallelize(poolBlocks, poolBlocks.size()).persist(StorageLevel.MEMORY_AND_DISK());
+        List<Block> trainingBlocks = plan.trainingData() == plan.pool() ? poolBlocks
+                : blocks(plan.trainingData(), blockRows);
         JavaRDD<Block> training = plan.trainingData() == plan.pool() ? pool
-                : jsc.parallelize(blocks(plan.trainingData(), blockRows));
+                : jsc.parallelize(trainingBlocks, trainingBlocks.size());
         Train train = new Train(plan.seeds(), recipe.kind(), new java.util.TreeMap<>(recipe.params()));
         JavaPairRDD<Integer, byte[]> models = null;
         try {
@@ -100,6 +104,7 @@ final class PartitionedReferences {
                     .groupByKey(new HashPartitioner(n))
                     .mapToPair(train)
                     .persist(StorageLevel.MEMORY_AND_DISK());
+            models.count(); // every reference trained once, and kept, before the scoring tasks read it
             List<Part> parts = models.cartesian(pool).map(new Score(plan.method().name(), runId)).collect();
             double[][] pTrue = new double[n][plan.pool().rows()];
             double[][][] proba = new double[n][plan.pool().rows()][];
