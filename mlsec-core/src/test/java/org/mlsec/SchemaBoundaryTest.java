@@ -68,6 +68,34 @@ class SchemaBoundaryTest {
         assertThrows(InputException.class, () -> Mlsec.evade(model, m, 0, 3));
     }
 
+    /** Every other entry point that hands rows to a model checks them too, naming its own parameter. */
+    @Test
+    void everyAttackDefenceAndDetectorRefusesDataReadOnItsOwn() {
+        Dataset m = Mlsec.read(members, "y");
+        java.util.Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+        calls.put("known", () -> org.mlsec.attacks.extraction.Extraction.learn(model, m, 50, false,
+                TrainConfig.defaults(Algorithm.TREE), 1, Progress.NONE));
+        calls.put("known ", () -> org.mlsec.attacks.extraction.Extraction.path(model, m, 50, 1, Progress.NONE));
+        calls.put("eval", () -> org.mlsec.attacks.extraction.Extraction.evaluate(
+                org.mlsec.attacks.extraction.Extraction.learn(model, null, 50, false,
+                        TrainConfig.defaults(Algorithm.TREE), 1, Progress.NONE), model, m));
+        calls.put("trusted", () -> org.mlsec.defences.detector.ModelBackdoorScanner.probe(model, m, 50, 1));
+        calls.put("data", () -> org.mlsec.defences.detector.ModelComparison.compare(model, model, m));
+        calls.put("data ", () -> org.mlsec.defences.integrity.Canaries.record(model, m, 5, 1));
+        calls.put("test", () -> org.mlsec.attacks.poisoning.Backdoor.attackSuccessRate(model, m,
+                org.mlsec.attacks.poisoning.Trigger.parse("income=99"), 1));
+        calls.put("reference", () -> org.mlsec.defences.ExtractionDefences.study(model, m,
+                org.mlsec.defences.ExtractionDefences.Config.of(50, 1), Progress.NONE));
+        calls.put("data  ", () -> org.mlsec.defences.detector.Fairness.measure(model, m, java.util.List.of("region"),
+                "0", 2));
+        calls.put("data   ", () -> org.mlsec.attacks.inference.Reconstruction.prototype(model, model.schema(), 1, m, 1));
+        calls.forEach((what, call) -> {
+            InputException e = assertThrows(InputException.class, call, what.strip());
+            assertTrue(e.getMessage().startsWith(what.strip() + " does not fit the model's schema: 'region' has the"
+                    + " categories"), e.getMessage());
+        });
+    }
+
     @Test
     void theSameFilesReadInTheModelsSchemaWork() {
         Dataset m = Mlsec.read(members, model);

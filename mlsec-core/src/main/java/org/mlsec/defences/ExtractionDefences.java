@@ -247,6 +247,7 @@ public final class ExtractionDefences {
         Validate.notNull(model, "model");
         Validate.isTrue(reference != null && reference.rows() >= 8,
                 "the reference needs at least 8 rows, got " + (reference == null ? 0 : reference.rows()));
+        model.schema().requireCompatible(reference.schema(), "reference");
         Split first = Split.random(reference, 0.5, config.seed());
         Split rest = Split.random(first.test(), 0.5, config.seed() + 1);
         Dataset profileRows = first.train();

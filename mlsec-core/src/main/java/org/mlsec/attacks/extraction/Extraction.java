@@ -235,6 +235,9 @@ public final class Extraction {
                                long seed, Progress progress) {
         Validate.isTrue(budget >= 10, "budget must be at least 10", "budget");
         Schema s = target.schema();
+        if (known != null) {
+            s.requireCompatible(known.schema(), "known");
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         long q0 = target.queries();
         int first = active ? budget / 2 : budget;
@@ -506,6 +509,9 @@ public final class Extraction {
     public static Stolen sweep(Classifier target, Map<String, List<String>> vary, Map<String, String> fix, Dataset known,
                                int budget, TrainConfig surrogateConfig) {
         Schema s = target.schema();
+        if (known != null) {
+            s.requireCompatible(known.schema(), "known");
+        }
         double[] base = new double[s.width()];
         for (int j = 0; j < s.width(); j++) {
             Column c = s.feature(j);
@@ -632,6 +638,9 @@ public final class Extraction {
      * @return the surrogate tree and its figures
      */
     public static Stolen path(Classifier target, Dataset known, int budget, long seed, Progress progress) {
+        if (known != null) {
+            target.schema().requireCompatible(known.schema(), "known");
+        }
         return PathFinding.steal(target, known, budget, seed, progress);
     }
 
@@ -644,6 +653,7 @@ public final class Extraction {
      * @return the strategy's figures with fidelity (and accuracies) added
      */
     public static Result evaluate(Stolen s, Classifier target, Dataset eval) {
+        target.schema().requireCompatible(eval.schema(), "eval");
         long q = (long) s.result().metric("queries");
         Result fresh = measure(s.result().technique(), target, s.surrogate(), q, eval).build();
         Map<String, Object> metrics = new java.util.LinkedHashMap<>(fresh.metrics());

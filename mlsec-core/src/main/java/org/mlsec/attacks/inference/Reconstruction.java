@@ -41,6 +41,9 @@ public final class Reconstruction {
      */
     public static Result prototype(Classifier model, Schema ranges, int targetClass, Dataset data, long seed) {
         Schema s = model.schema();
+        if (data != null) {
+            s.requireCompatible(data.schema(), "data");
+        }
         int d = s.width();
         double[] lo = new double[d];
         double[] hi = new double[d];

@@ -117,6 +117,7 @@ public final class Backdoor {
      * @throws org.mlsec.InputException if the trigger does not fit the model's schema
      */
     public static double attackSuccessRate(Classifier model, Dataset test, Trigger trigger, int target) {
+        model.schema().requireCompatible(test.schema(), "test");
         List<double[]> resolved = trigger.resolve(model.schema());
         List<double[]> rows = new ArrayList<>();
         for (int i = 0; i < test.rows(); i++) {

@@ -205,6 +205,7 @@ public final class Fairness {
                                           String favourable, int bins) {
         org.mlsec.internal.Validate.isTrue(bins >= 2, "bins must be at least 2, got " + bins);
         Schema schema = data.schema();
+        model.schema().requireCompatible(schema, "data");
         int favData = schema.classIndex(favourable);
         int favModel = model.classes().indexOf(org.mlsec.data.Values.canonical(favourable));
         if (favData < 0 || favModel < 0) {

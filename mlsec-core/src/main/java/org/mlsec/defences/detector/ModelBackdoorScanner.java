@@ -164,6 +164,7 @@ public final class ModelBackdoorScanner {
      */
     public static Scan probe(Classifier model, Dataset trusted, int sample, long seed) {
         Schema s = model.schema();
+        s.requireCompatible(trusted.schema(), "trusted");
         double[][] rows = sample(trusted, sample, seed);
         boolean linear = model instanceof LogisticModel;
         int refused = 0;

@@ -139,6 +139,8 @@ public final class ModelComparison {
      */
     public static Comparison compare(LocalModel a, LocalModel b, Dataset data) {
         Validate.isTrue(data.rows() > 0, "data must have rows to compare the models' answers on");
+        a.schema().requireCompatible(data.schema(), "data");
+        b.schema().requireCompatible(data.schema(), "data");
         int[] pa = a.predict(data.x());
         int[] pb = b.predict(data.x());
         int agree = 0;

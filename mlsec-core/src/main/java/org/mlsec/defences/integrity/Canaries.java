@@ -69,6 +69,7 @@ public final class Canaries {
      */
     public static CanaryFile record(Classifier model, Dataset data, int rows, long seed) {
         Validate.positive(rows, "rows");
+        model.schema().requireCompatible(data.schema(), "data");
         int n = Math.min(rows, data.rows());
         double[][] p = model.predictProba(data.x());
         Integer[] byMargin = new Integer[data.rows()];
