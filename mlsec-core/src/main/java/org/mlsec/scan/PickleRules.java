@@ -59,22 +59,73 @@ final class PickleRules {
             return Severity.HIGH; // no importable name is that long: a name built to slow or confuse the scanner
         }
         String[] parts = name.split("\\.", -1);
-        Severity worst = null;
-        String object = m;
-        for (String part : parts) { // the getattr chain: module.a, module.a.b, ...
-            worst = max(worst, one(object, part));
-            object += "." + part;
-        }
+        Severity worst = chain(m, parts); // the getattr chain: module.a, module.a.b, ...
         // an attribute path can pass through a module the imported module imported: judge each suffix as a module
         for (int j = 0; j < parts.length - 1; j++) {
-            StringBuilder mod = new StringBuilder(parts[j]);
-            for (int i = j + 1; i < parts.length; i++) {
-                Severity s = one(mod.toString(), parts[i]);
-                if (s == Severity.CRITICAL || s == Severity.HIGH) {
-                    worst = max(worst, s);
+            worst = max(worst, suffixes(parts, j));
+        }
+        return worst;
+    }
+
+    /**
+     * The worst verdict of {@link #one} along the getattr chain {@code module.parts[0]}, {@code module.parts[0].parts[1]},
+     * ..., the longest module entry covering the chain carried from one step to the next (as {@link #suffixes}); a
+     * module or path with an empty part is judged step by step.
+     */
+    static Severity chain(String module, String[] parts) {
+        boolean empty = module.isEmpty() || module.startsWith(".") || module.endsWith(".") || module.contains("..");
+        for (String p : parts) {
+            empty |= p.isEmpty();
+        }
+        Severity worst = null;
+        String object = module;
+        String best = empty ? null : bestModuleEntry(module + ".x"); // the longest entry among the module's prefixes
+        for (String part : parts) {
+            String full = object + "." + part;
+            worst = max(worst, empty ? one(object, part) : verdict(full, part, best));
+            object = full;
+            if (!empty) {
+                if (LIST.containsKey(object + ".*")) {
+                    best = object + ".*";
+                } else if (LIST.containsKey(object) && LIST.get(object) != null) {
+                    best = object;
                 }
-                mod.append('.').append(parts[i]);
             }
+        }
+        return worst;
+    }
+
+    /**
+     * The worst HIGH or CRITICAL verdict of {@link #one} on the paths that start at part {@code j} taken as a module
+     * ({@code parts[j..i-1]} importing {@code parts[i]}, for every i > j), or null. The longest module entry covering
+     * each path is carried from one i to the next instead of searched again, so a path of n parts costs n lookups
+     * where one-by-one costs n squared; a path with an empty part is judged one by one (its dots do not nest).
+     */
+    static Severity suffixes(String[] parts, int j) {
+        Severity worst = null;
+        boolean empty = false;
+        for (String p : parts) {
+            empty |= p.isEmpty();
+        }
+        StringBuilder mod = new StringBuilder(parts[j]);
+        String best = null; // the longest entry among the prefixes parts[j..k] of the module path, as bestModuleEntry
+        for (int i = j + 1; i < parts.length; i++) {
+            Severity s;
+            if (empty) {
+                s = one(mod.toString(), parts[i]);
+            } else {
+                String m = mod.toString();
+                if (LIST.containsKey(m + ".*")) {
+                    best = m + ".*";
+                } else if (LIST.containsKey(m) && LIST.get(m) != null) {
+                    best = m;
+                }
+                s = verdict(m + "." + parts[i], parts[i], best);
+            }
+            if (s == Severity.CRITICAL || s == Severity.HIGH) {
+                worst = max(worst, s);
+            }
+            mod.append('.').append(parts[i]);
         }
         return worst;
     }
@@ -96,12 +147,16 @@ final class PickleRules {
     }
 
     /** One step: the exact entry, else the longest module entry, else dunder access HIGH, else MEDIUM. */
-    private static Severity one(String module, String name) {
+    static Severity one(String module, String name) {
         String full = module + "." + name;
+        return verdict(full, name, LIST.containsKey(full) ? null : bestModuleEntry(full));
+    }
+
+    /** {@link #one}'s rule for {@code full} (a module and {@code name}) given its longest module entry {@code best}. */
+    private static Severity verdict(String full, String name, String best) {
         if (LIST.containsKey(full)) {
             return LIST.get(full);
         }
-        String best = bestModuleEntry(full);
         if (best != null && LIST.get(best) != null) {
             return LIST.get(best); // a denied module (or a denied name used as a module) stays denied
         }

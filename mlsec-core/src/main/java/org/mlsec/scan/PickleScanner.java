@@ -323,8 +323,27 @@ final class PickleScanner {
         }
     }
 
+    /**
+     * Verdicts already reached in this stream, by module and name: a pickle that repeats one long dotted import
+     * (each judged over every prefix and suffix of its path) is judged once; at most {@link #MEMO} are kept.
+     */
+    private final java.util.Map<String, java.util.Optional<Severity>> verdicts = new java.util.HashMap<>();
+    private static final int MEMO = 4096;
+
+    private Severity judge(String module, String name) {
+        String key = module + '\u0000' + name;
+        java.util.Optional<Severity> v = verdicts.get(key);
+        if (v == null) {
+            v = java.util.Optional.ofNullable(PickleRules.judge(module, name));
+            if (verdicts.size() < MEMO) {
+                verdicts.put(key, v);
+            }
+        }
+        return v.orElse(null);
+    }
+
     private void global(String module, String name, String operator, long at) {
-        Severity s = PickleRules.judge(module, name);
+        Severity s = judge(module, name);
         if (s == null) {
             return;
         }
