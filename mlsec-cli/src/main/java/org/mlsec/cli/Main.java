@@ -21,18 +21,28 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 ok, 1 findings or failed check, 2 bad usage or input.",
                 "Set MLSEC_DEBUG=1 to see stack traces of unexpected errors."})
 public final class Main implements Runnable {
+    /** Exit code: the command ran and found nothing at or above its threshold. */
     public static final int OK = 0;
+    /** Exit code: findings at or above the threshold, or a check that failed. */
     public static final int FINDINGS = 1;
+    /** Exit code: bad usage or bad input (a file, a value, a flag), named in one line on stderr. */
     public static final int BAD_INPUT = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a command: prints the usage. */
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The {@code mlsec} command: runs the command line and exits with its code; running out of memory or of stack
+     * is one line and exit code 2, never a stack trace.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         int code;
         try {
@@ -48,11 +58,23 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
-    /** Runs the command line and returns its exit code (tests call this). */
+    /**
+     * Runs the command line and returns its exit code (tests call this).
+     *
+     * @param args the command line
+     * @return {@link #OK}, {@link #FINDINGS} or {@link #BAD_INPUT}
+     */
     public static int run(String... args) {
         return commandLine().execute(args);
     }
 
+    /**
+     * The command line with mlsec's handlers: an error while a command runs is one line naming the command's own
+     * options (a stack trace only with {@code MLSEC_DEBUG=1}), a bad option is one line with suggestions and the
+     * command's help, and both exit with {@link #BAD_INPUT}.
+     *
+     * @return a fresh command line
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * is one in-memory data set or partitions read by a cluster's executors. {@link #merge} must be associative and
  * commutative and the statistic exact (counts, not floating-point sums), so that no split of the rows into chunks
  * changes the result. Engines ship an aggregation to where the rows are; it must hold only plain data (a model
- * travels as its text, see {@link PortableModel}).
+ * travels as its text, see {@link org.mlsec.model.PortableModel}).
  *
  * @param <T> the statistic
  */

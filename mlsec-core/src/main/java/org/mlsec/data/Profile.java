@@ -29,12 +29,18 @@ public final class Profile implements Serializable {
         }
     };
 
+    /** The profiled columns, in schema order. */
     private final String[] names;
+    /** How many classes each value's rows are counted in (1 for unlabelled rows). */
     private final int slots;
+    /** How many rows were profiled. */
     private final long rows;
+    /** Rows per class. */
     private final long[] classCounts;
+    /** Per column, its distinct values in increasing order. */
     private final double[][] values;
-    private final long[][] counts; // [column][value * slots + class]
+    /** Per column, the rows of each distinct value per class, at {@code value * slots + class}. */
+    private final long[][] counts;
     private transient long[][] cumulative;
 
     private Profile(String[] names, int slots, long rows, long[] classCounts, double[][] values, long[][] counts) {

@@ -49,6 +49,13 @@ public final class PortableModel implements Serializable {
         return model;
     }
 
+    /**
+     * Writes the model file's text: its length in bytes, then its UTF-8 bytes.
+     *
+     * @param out the stream
+     * @throws IOException when the stream fails, or the model cannot travel
+     * @serialData the length of the model file's text, then the text
+     */
     private void writeObject(ObjectOutputStream out) throws IOException {
         if (!(model instanceof LocalModel m)) {
             throw new NotSerializableException("a " + model.getClass().getSimpleName()
@@ -59,6 +66,12 @@ public final class PortableModel implements Serializable {
         out.write(text);
     }
 
+    /**
+     * Reads the model file's text and parses it into the model.
+     *
+     * @param in the stream
+     * @throws IOException when the stream fails or the text is not an mlsec model
+     */
     private void readObject(ObjectInputStream in) throws IOException {
         byte[] text = new byte[in.readInt()];
         in.readFully(text);

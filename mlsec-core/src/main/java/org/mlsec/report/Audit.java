@@ -145,6 +145,24 @@ public final class Audit {
 
 
     /**
+     * The full data and trusted snapshot where they live, for the checks that read every row.
+     *
+     * @param data      every row of the data
+     * @param reference every row of the snapshot, or null
+     */
+    public record Tables(Table data, Table reference) {
+        /**
+         * Checks the data table is given.
+         *
+         * @param data      every row of the data
+         * @param reference every row of the snapshot, or null
+         */
+        public Tables {
+            org.mlsec.internal.Validate.notNull(data, "data");
+        }
+    }
+
+    /**
      * What to audit and how: built with {@link #of(Dataset)} and the setters (each returns a new request), run with
      * {@link #run()}. The defaults audit every threat at the standard budget with seed 42, training a random forest
      * when no model is given.
@@ -168,24 +186,6 @@ public final class Audit {
      * @param tables           the full data and snapshot where they live, for the checks that read every row (null:
      *                         {@code data} and {@code reference} are all the rows)
      */
-    /**
-     * The full data and trusted snapshot where they live, for the checks that read every row.
-     *
-     * @param data      every row of the data
-     * @param reference every row of the snapshot, or null
-     */
-    public record Tables(Table data, Table reference) {
-        /**
-         * Checks the data table is given.
-         *
-         * @param data      every row of the data
-         * @param reference every row of the snapshot, or null
-         */
-        public Tables {
-            org.mlsec.internal.Validate.notNull(data, "data");
-        }
-    }
-
     public record Request(Dataset data, org.mlsec.model.Classifier model, Path modelFile, Result signature,
                           TrainConfig config, Dataset reference, List<String> protectedColumns, List<String> only,
                           Budget budget, org.mlsec.defences.preprocessor.DomainRules rules, long seed, Progress progress,

@@ -48,7 +48,12 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         this.threadsPerTask = threadsPerTask;
     }
 
-    /** A session on {@code master} (null: whatever spark-submit configured), stopped by {@link #close()}. */
+    /**
+     * A session on {@code master} (null: whatever spark-submit configured), stopped by {@link #close()}.
+     *
+     * @param master a Spark master URL, or null
+     * @return the engine
+     */
     public static SparkReferenceEngine connect(String master) {
         SparkConf conf = new SparkConf().setAppName("mlsec");
         if (master != null) {
@@ -61,6 +66,9 @@ public final class SparkReferenceEngine implements ReferenceEngine {
      * A session with these settings (the Spark UI off unless asked for), stopped by {@link #close()}; when this JVM
      * already runs a session (a notebook, a test class, an application embedding mlsec) that session is used and
      * left running, provided it runs on the master asked for.
+     *
+     * @param conf the session's settings
+     * @return the engine
      */
     public static SparkReferenceEngine connect(SparkConf conf) {
         conf.setIfMissing("spark.app.name", "mlsec");
@@ -80,7 +88,11 @@ public final class SparkReferenceEngine implements ReferenceEngine {
                 Integer.parseInt(conf.get("spark.task.cpus", "1")));
     }
 
-    /** The session this JVM runs (the thread's active one, else the default one), unless it was stopped. */
+    /**
+     * The session this JVM runs (the thread's active one, else the default one), unless it was stopped.
+     *
+     * @return the session, or empty
+     */
     public static java.util.Optional<SparkSession> running() {
         for (var o : List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
             if (o.isDefined() && !o.get().sparkContext().isStopped()) {
@@ -206,7 +218,11 @@ public final class SparkReferenceEngine implements ReferenceEngine {
         return java.util.Optional.of(new SparkTables(spark));
     }
 
-    /** Executors the session has now (the driver not counted). */
+    /**
+     * Executors the session has now (the driver not counted).
+     *
+     * @return the number of executors
+     */
     public int executors() {
         return spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
     }

@@ -110,7 +110,12 @@ public final class SparkTables implements TableReader {
         return java.util.Optional.empty();
     }
 
-    /** The first line of an exception's message (Spark's are long), at most 300 characters, for a one-line error. */
+    /**
+     * The first line of an exception's message (Spark's are long), at most 300 characters, for a one-line error.
+     *
+     * @param e what was thrown
+     * @return its message's first line
+     */
     public static String firstLine(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t.getMessage().isBlank())) {

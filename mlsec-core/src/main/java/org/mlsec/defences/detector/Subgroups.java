@@ -176,7 +176,7 @@ public final class Subgroups {
         return out.subList(0, Math.min(top, out.size()));
     }
 
-    /** Rows and positives per condition, and per pair of conditions (a < b, in order; same-column pairs stay 0). */
+    /** Rows and positives per condition, and per pair of conditions ({@code a < b}, in order; same-column pairs stay 0). */
     static final class Counts implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         final long[] single;

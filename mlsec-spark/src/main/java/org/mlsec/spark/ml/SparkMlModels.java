@@ -47,7 +47,12 @@ public final class SparkMlModels {
     private SparkMlModels() {
     }
 
-    /** Whether {@code dir} is a saved Spark ML model (its metadata names a Spark ML class). */
+    /**
+     * Whether {@code dir} is a saved Spark ML model (its metadata names a Spark ML class).
+     *
+     * @param dir a folder
+     * @return true for a saved Spark ML model
+     */
     public static boolean recognises(Path dir) {
         try {
             return className(dir).startsWith("org.apache.spark.ml.");
@@ -76,6 +81,9 @@ public final class SparkMlModels {
     /**
      * Reads the saved model in {@code dir} with the active Spark session, or with a local one-core session started
      * for the read and stopped after it (the result is an mlsec model; it needs no Spark).
+     *
+     * @param dir the saved model's folder
+     * @return the model as mlsec's white-box model
      */
     public static LocalModel read(Path dir) {
         String cls = className(dir);
