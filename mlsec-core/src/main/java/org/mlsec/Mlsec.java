@@ -6,11 +6,15 @@ import org.mlsec.attacks.evasion.Costs;
 import org.mlsec.attacks.evasion.Evasion;
 import org.mlsec.attacks.evasion.Feasibility;
 import org.mlsec.attacks.evasion.Norm;
+import org.mlsec.attacks.extraction.Extraction;
+import org.mlsec.attacks.inference.AttributeInference;
 import org.mlsec.attacks.inference.MembershipAttack;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Schema;
+import org.mlsec.defences.detector.ModelBackdoorScanner;
+import org.mlsec.defences.detector.SnapshotDiff;
 import org.mlsec.defences.preprocessor.InputSchema;
 import org.mlsec.internal.Validate;
 import org.mlsec.model.Classifier;
@@ -37,6 +41,10 @@ import org.mlsec.scan.ScanReport;
  *
  * var audit = Mlsec.audit(members).model(model).protect(List.of("gender")).run();   // every threat
  * }</pre>
+ *
+ * <p>One verb per threat: {@link #scan} (supply chain), {@link #membership} (membership inference), {@link #invert}
+ * (model inversion), {@link #backdoors} (backdoors in a model), {@link #diff} (poisoning of new data against a
+ * trusted snapshot), {@link #steal} (model stealing), {@link #evade} (evasion) and {@link #audit} (all of them).
  *
  * <p>Everything here delegates to the packages that do the work ({@code org.mlsec.attacks.*},
  * {@code org.mlsec.defences.*}, {@code org.mlsec.scan}); use those for every option. Errors in what the caller gives
@@ -165,5 +173,87 @@ public final class Mlsec {
         Validate.notNull(data, "data");
         Feasibility feas = Feasibility.of(model.schema(), InputSchema.infer(data), data, Costs.defaults(Norm.LINF));
         return Evasion.evade(model, data, feas, Evasion.Config.defaults(toClass).withRows(rows), Progress.NONE);
+    }
+
+    /**
+     * Model stealing: a copy of {@code target} from its answers to at most {@code budget} queries, by
+     * {@code strategy} ({@link Extraction.Strategy#PATH} rebuilds a tree model's decision paths from labels alone;
+     * {@link Extraction.Strategy#LEARN} trains a copy on answers to rows drawn like {@code known}). Measure the copy
+     * with {@link Extraction#evaluate}; use {@link Extraction#extract} with a {@link Extraction.Plan} for every option.
+     *
+     * @param target   the model behind its API
+     * @param known    rows the attacker has, read in the target's schema
+     * @param strategy how to steal
+     * @param budget   most queries to ask
+     * @param seed     the queries' seed
+     * @return the copy and the strategy's figures
+     */
+    public static Extraction.Stolen steal(Classifier target, Dataset known, Extraction.Strategy strategy, int budget,
+                                          long seed) {
+        Validate.notNull(target, "target");
+        return Extraction.extract(target, Extraction.Plan.of(strategy, known, budget, seed), Progress.NONE);
+    }
+
+    /**
+     * Model inversion: how much better than public statistics the model's answers (and, for a tree model, its file)
+     * reveal a sensitive attribute of the people it was trained on, measured on members and non-members.
+     *
+     * @param model      the model
+     * @param members    rows it was trained on, in its schema
+     * @param nonMembers rows it was not trained on, in its schema
+     * @param sensitive  the attribute inferred
+     * @return one result per method: black-box (the answers) and, where the model's file holds trees with their
+     *         training counts, white-box (the file)
+     */
+    public static List<Result> invert(Classifier model, Dataset members, Dataset nonMembers, String sensitive) {
+        Validate.notNull(model, "model");
+        List<AttributeInference.Method> methods = new java.util.ArrayList<>(List.of(
+                AttributeInference.Method.MAP_INFORMED));
+        if (AttributeInference.whiteBoxUnavailable(model) == null) {
+            methods.add(AttributeInference.Method.WHITEBOX_TREE);
+        }
+        return AttributeInference.infer(model, members, nonMembers, sensitive, methods, 1, Progress.NONE);
+    }
+
+    /**
+     * Data poisoning: what changed between a trusted snapshot and new data — per-feature shifts, the label rate and
+     * the subgroups whose label rate moved most — a finding when the new data was edited in ways drift does not
+     * explain.
+     *
+     * @param trusted the trusted snapshot
+     * @param fresh   the new data, read in the snapshot's schema ({@link #read(Path, Dataset, String)})
+     * @return the diff
+     */
+    public static SnapshotDiff.Report diff(Dataset trusted, Dataset fresh) {
+        Validate.notNull(trusted, "trusted");
+        Validate.notNull(fresh, "fresh");
+        return SnapshotDiff.compare(trusted, fresh, trusted.schema().featureNames(), null);
+    }
+
+    /**
+     * Backdoors: probes every feature of the model, in and beyond the range {@code trusted} shows, for a value that
+     * pushes rows to one class whatever else they hold (a trigger planted through poisoned training data).
+     *
+     * @param model   the model
+     * @param trusted trusted rows in its schema
+     * @return the in-range and out-of-range probes, strongest first
+     */
+    public static ModelBackdoorScanner.Scan backdoors(Classifier model, Dataset trusted) {
+        Validate.notNull(model, "model");
+        return ModelBackdoorScanner.probe(model, trusted, 500, 1);
+    }
+
+    /**
+     * Reads a CSV file in the schema of data already read (the same features, categories and classes), as a new
+     * snapshot of that data must be read to be compared with it.
+     *
+     * @param csv   the file
+     * @param like  data whose schema the file is read in
+     * @param label the label column
+     * @return the rows
+     */
+    public static Dataset read(Path csv, Dataset like, String label) {
+        Validate.notNull(like, "like");
+        return CsvReader.read(csv, like.schema(), CsvOptions.labelled(label));
     }
 }

@@ -24,7 +24,7 @@ public final class BackdoorExample {
      * @return 1 when a value pushes more than the threshold's share of rows to one class, else 0
      */
     public static int check(LocalModel model, Dataset trusted) {
-        var scan = ModelBackdoorScanner.probe(model, trusted, 500, 1);
+        var scan = Mlsec.backdoors(model, trusted);
         if (scan.inRange().isEmpty()) {
             System.out.println("no in-range probe");
             return 0;

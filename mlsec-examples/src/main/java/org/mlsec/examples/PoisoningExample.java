@@ -23,7 +23,7 @@ public final class PoisoningExample {
      * @return 1 when the new data differs in ways drift does not explain, else 0
      */
     public static int check(Dataset trusted, Dataset fresh) {
-        SnapshotDiff.Report diff = SnapshotDiff.compare(trusted, fresh, trusted.schema().featureNames(), null);
+        SnapshotDiff.Report diff = Mlsec.diff(trusted, fresh);
         System.out.printf("label rate %.3f -> %.3f; %d changed subgroup(s)%s%n", diff.labelRateBefore(),
                 diff.labelRateAfter(), diff.subgroups().size(),
                 diff.subgroups().isEmpty() ? "" : ", most: " + diff.subgroups().get(0).description());
@@ -37,8 +37,7 @@ public final class PoisoningExample {
      */
     public static void main(String[] args) {
         Dataset trusted = Mlsec.read(Path.of(args[0]), args[2]);
-        Dataset fresh = org.mlsec.data.CsvReader.read(Path.of(args[1]), trusted.schema(),
-                org.mlsec.data.CsvOptions.labelled(args[2]));
+        Dataset fresh = Mlsec.read(Path.of(args[1]), trusted, args[2]);
         System.exit(check(trusted, fresh));
     }
 }

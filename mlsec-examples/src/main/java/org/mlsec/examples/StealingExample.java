@@ -2,7 +2,6 @@ package org.mlsec.examples;
 
 import java.nio.file.Path;
 import org.mlsec.Mlsec;
-import org.mlsec.Progress;
 import org.mlsec.attacks.extraction.Extraction;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.LocalModel;
@@ -26,7 +25,7 @@ public final class StealingExample {
         LocalModel target = Mlsec.open(Path.of(args[0]));
         Dataset known = Mlsec.read(Path.of(args[1]), target);
         Dataset heldOut = Mlsec.read(Path.of(args[2]), target);
-        Extraction.Stolen copy = Extraction.path(target, known, 2_000, 1, Progress.NONE);
+        Extraction.Stolen copy = Mlsec.steal(target, known, Extraction.Strategy.PATH, 2_000, 1);
         var result = Extraction.evaluate(copy, target, heldOut);
         System.out.printf("fidelity %.4f after %d queries%n", result.metric("fidelity"), target.queries());
     }

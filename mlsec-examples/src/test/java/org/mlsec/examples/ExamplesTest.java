@@ -128,6 +128,7 @@ class ExamplesTest {
                 dir.resolve("members.csv").toString(), dir.resolve("non-members.csv").toString(), "SEX"}));
         assertTrue(out.startsWith("map-informed on SEX: members "), "the summary names method and attribute: " + out);
         assertTrue(out.matches("(?s).*advantage [+-]\\d+\\.\\d points.*"), "the summary gives the advantage: " + out);
+        assertTrue(out.contains("\nwhitebox-tree on SEX: members "), "a forest's file is attacked too: " + out);
     }
 
     @Test
