@@ -49,7 +49,8 @@ class GoldenJsonTest {
     Stream<DynamicTest> everyCommandsJsonIsUnchanged() {
         String d = "$DIR/";
         List<Step> steps = List.of(
-                new Step("generate", 0, "data", "generate", "--rows", "2400", "--seed", "7", "--out", d + "c.csv"),
+                new Step("generate", 0, "data", "generate", "--rows", "2400", "--seed", "7", "--out", d + "c.csv",
+                        "--json", d + "generate.json"),
                 new Step("split", 0, "data", "split", "--data", d + "c.csv", "--fraction", "0.5", "--seed", "1",
                         "--out-first", d + "members.csv", "--out-second", d + "non.csv"),
                 new Step("train-rf", 0, "train", "--data", d + "members.csv", "--label", "DEFAULT", "--drop", "ID",
@@ -94,6 +95,14 @@ class GoldenJsonTest {
                         "--drop", "ID", "--algo", "tree", "--max-depth", "4", "--rows", "10", "--rounds", "1",
                         "--adversarial-rows", "50", "--monotone", "PAY_0=1,PAY_2=1,PAY_3=1,PAY_4=1,PAY_5=1,PAY_6=1",
                         "--json", d + "defend-evasion.json"),
+                new Step("defend-poisoning", 0, "defend", "poisoning", "--data", d + "members.csv", "--label", "DEFAULT",
+                        "--drop", "ID,EDUCATION,MARRIAGE,PAY_3,PAY_4,PAY_5,PAY_6,BILL_AMT2,BILL_AMT3,BILL_AMT4,BILL_AMT5,"
+                                + "BILL_AMT6,PAY_AMT2,PAY_AMT3,PAY_AMT4,PAY_AMT5,PAY_AMT6",
+                        "--trees", "3", "--min-leaf", "5", "--budget", "10", "--partitions", "30", "--filter-rounds", "2",
+                        "--no-knn", "--seed", "4", "--json", d + "defend-poisoning.json"),
+                new Step("defend-extraction", 0, "defend", "extraction", "--model", d + "lr.mlsec", "--reference",
+                        d + "non.csv", "--label", "DEFAULT", "--drop", "ID", "--budget", "100", "--seed", "5",
+                        "--json", d + "defend-extraction.json"),
                 new Step("defend-inversion", 0, "defend", "inversion", "--data", d + "c.csv", "--label", "DEFAULT",
                         "--drop", "ID", "--sensitive", "SEX", "--json", d + "defend-inversion.json"),
                 new Step("schema", 0, "schema", "infer", "--data", d + "members.csv", "--label", "DEFAULT", "--drop",
