@@ -2,7 +2,6 @@ package org.mlsec.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
@@ -22,9 +21,9 @@ import org.mlsec.data.Table;
  * A table read by Spark where it lives, for the checks that read every row: each aggregation runs as one Spark
  * job. Every partition's rows are read on its executor by the CSV reader's rules into the table's schema (the same
  * missing-value fills everywhere, messages naming the location, partition and row), the aggregation's statistic
- * of that chunk is computed there, and only the statistics come back, merged as they arrive. Nothing of the table
- * is held on the driver but the statistics, and since every aggregation is exact, the figures are those of the
- * same rows in memory.
+ * of that chunk is computed there, and the statistics are merged on the executors (a tree reduction), so only one
+ * comes back: nothing of the table is held on the driver, and since every aggregation is exact, the figures are
+ * those of the same rows in memory.
  */
 final class SparkTable implements Table {
     private final String location;
@@ -58,22 +57,29 @@ final class SparkTable implements Table {
         Chunk<T> chunk = new Chunk<>(location, selection.names().toArray(new String[0]), selection.at(),
                 new WireDataset(new Dataset(schema, new double[0][], schema.label() == null ? null : new int[0])),
                 new WireOptions(options), aggregation);
-        List<T> parts;
+        Dataset none = new Dataset(schema, new double[0][], schema.label() == null ? null : new int[0]);
         try {
             JavaRDD<Row> rows = selection.frame().javaRDD();
-            parts = rows.mapPartitionsWithIndex(chunk, false).collect();
+            if (rows.getNumPartitions() == 0) {
+                return aggregation.of(none);
+            }
+            // Statistics are merged on the executors, two levels deep, so the driver never holds one per partition.
+            return rows.mapPartitionsWithIndex(chunk, false).treeReduce(new Merge<>(aggregation), 2);
+        } catch (InputException e) {
+            throw e;
         } catch (Exception e) { // a task's InputException reaches the driver inside Spark's SparkException
             throw new InputException(SparkTables.inputMessage(e).orElse(location
                     + ": Spark could not aggregate its rows: " + SparkTables.firstLine(e)));
         }
-        if (parts.isEmpty()) {
-            return aggregation.of(new Dataset(schema, new double[0][], schema.label() == null ? null : new int[0]));
+    }
+
+    /** The aggregation's merge, as Spark calls it. */
+    private record Merge<T extends Serializable>(Aggregation<T> aggregation)
+            implements org.apache.spark.api.java.function.Function2<T, T, T> {
+        @Override
+        public T call(T a, T b) {
+            return aggregation.merge(a, b);
         }
-        T out = parts.get(0);
-        for (int k = 1; k < parts.size(); k++) {
-            out = aggregation.merge(out, parts.get(k));
-        }
-        return out;
     }
 
     /** One partition's rows read into the schema and aggregated, on the executor. */
@@ -83,8 +89,8 @@ final class SparkTable implements Table {
             java.util.Iterator<T>> {
         @Override
         public java.util.Iterator<T> call(Integer partition, java.util.Iterator<Row> rows) {
-            if (!rows.hasNext()) {
-                return Collections.emptyIterator();
+            if (!rows.hasNext()) { // every partition answers, so that the reduction never meets an empty one
+                return List.of(aggregation.of(schema.toDataset())).iterator();
             }
             CsvReader.Report r = CsvReader.readRows(location + ", partition " + partition, List.of(names),
                     SparkTables.cells(rows, names.length, at), schema.toDataset().schema(), options.toOptions());

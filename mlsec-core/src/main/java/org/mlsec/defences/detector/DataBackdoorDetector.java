@@ -100,7 +100,6 @@ public final class DataBackdoorDetector {
         int n = data.rows();
         int minCount = minCount(n);
         Profile profile = Profile.of(data);
-        int[] y = data.y();
         List<Integer> rich = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (int j = 0; j < s.width(); j++) {
@@ -119,7 +118,7 @@ public final class DataBackdoorDetector {
                 isolated(col, counts, c, minCount, flagged, findings);
             }
             if (counts.size() >= MIN_DISTINCT) {
-                spikes(col, counts, y, c, minCount, candidates, profile, j);
+                spikes(col, c, minCount, candidates, profile, j);
             }
         }
         pairs(data, rich, minCount, candidates);
@@ -214,9 +213,9 @@ public final class DataBackdoorDetector {
         }
     }
 
-    /** A value far more frequent than its 20 nearest distinct neighbours, nearly all with one label. */
-    static void spikes(double[] col, Map<Double, Integer> counts, int[] y, Column c, int minCount,
-                       List<Candidate> candidates, Profile profile, int j) {
+    /** The column's {@linkplain #spikes(Table) value spikes} as candidates, with the rows that hold each value. */
+    private static void spikes(double[] col, Column c, int minCount, List<Candidate> candidates, Profile profile,
+                               int j) {
         for (Spike sp : spikes(profile, j, c, minCount)) {
             List<Integer> rows = new ArrayList<>();
             for (int i = 0; i < col.length; i++) {
