@@ -270,7 +270,8 @@ public final class TreeGrower {
         final SplittableRandom rng;
         final int[][] order;
         final int m;
-        final boolean[] goesLeft;
+        /** Per row of the node being split, 1 when it goes to the left child and 0 when it goes right. */
+        final byte[] goesLeft;
         final int[] buffer;
         final int[] featurePool;
         final int mtry;
@@ -292,6 +293,14 @@ public final class TreeGrower {
         double bThreshold;
         int bCertainLeft;
         int bUncertainEnd;
+        int bLeftRows;
+        double bGl;
+        double bHl;
+        /**
+         * Per row, two numbers side by side (one memory access in the scans): its weight and its class-1 weight
+         * (binary classification), or its weighted gradient and hessian (boosting); null otherwise.
+         */
+        double[] pairs;
         double bMove0;
         double bMove1;
         // Growing node arrays.
@@ -327,7 +336,7 @@ public final class TreeGrower {
                     }
                 }
             }
-            this.goesLeft = new boolean[rows];
+            this.goesLeft = new byte[rows];
             this.buffer = new int[m];
             this.featurePool = new int[features];
             for (int f = 0; f < features; f++) {
@@ -418,6 +427,13 @@ public final class TreeGrower {
             }
             width = k;
             value = new double[64 * k];
+            if (k == 2) {
+                pairs = new double[2 * rows];
+                for (int r = 0; r < rows; r++) {
+                    pairs[2 * r] = weight[r];
+                    pairs[2 * r + 1] = y[r] == 1 ? weight[r] : 0;
+                }
+            }
             int root = newNode();
             double[] rootCounts = new double[k];
             for (int r : order[0]) {
@@ -492,62 +508,26 @@ public final class TreeGrower {
                 } else {
                     // Any split is taken, even one that leaves the Gini impurity as it is (as scikit-learn does): a node
                     // of XOR-like rows only becomes separable one level further down, and a fully grown tree must get there.
-                    double bestScore = Double.NEGATIVE_INFINITY;
-                    int bestFeature = -1;
-                    int bestLeftRows = 0;
-                    double bestThreshold = 0;
+                    bScore = Double.NEGATIVE_INFINITY;
+                    bFeature = -1;
                     int visited = 0;
                     for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
                         int f = draw(drawn);
                         if (constantOn(f, start, end)) {
                             continue; // constant here: does not count as a drawn feature, as in scikit-learn
                         }
-                        int[] ord = order[f];
-                        double[] col = cols[f];
                         visited++;
                         int direction = monotone == null ? 0 : monotone[f];
-                        Arrays.fill(leftW, 0);
-                        double wl = 0;
-                        int minLeaf = p.minLeaf();
-                        for (int i = start; i < end - 1; i++) {
-                            int r = ord[i];
-                            double w = weight[r];
-                            leftW[y[r]] += w;
-                            wl += w;
-                            int nLeft = i - start + 1;
-                            if (nLeft < minLeaf) {
-                                continue;
-                            }
-                            if (n - nLeft < minLeaf) {
-                                break;
-                            }
-                            double v = col[r];
-                            double next = col[ord[i + 1]];
-                            if (v == next) {
-                                continue;
-                            }
-                            double wr = total - wl;
-                            double sl = 0;
-                            double sr = 0;
-                            for (int c = 0; c < k; c++) {
-                                double a = leftW[c];
-                                double b = counts[c] - a;
-                                sl += a * a;
-                                sr += b * b;
-                            }
-                            double score = sl / wl + sr / wr;
-                            // The constraint is checked only for a better split, so it costs nothing in the scan.
-                            if (score > bestScore && (direction == 0 || ordered(direction,
-                                    clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
-                                bestScore = score;
-                                bestFeature = f;
-                                bestLeftRows = nLeft;
-                                double t = (v + next) / 2;
-                                bestThreshold = t >= next ? v : t;
-                                System.arraycopy(leftW, 0, bestLeft, 0, k);
-                            }
+                        if (k == 2 && direction == 0) {
+                            scanBinary(f, counts[1], total, start, end, bestLeft);
+                        } else {
+                            scanGini(f, y, k, counts, total, start, end, direction, lo, hi, leftW, bestLeft);
                         }
                     }
+                    double bestScore = bScore;
+                    int bestFeature = bFeature;
+                    int bestLeftRows = bLeftRows;
+                    double bestThreshold = bThreshold;
                     if (bestFeature < 0) {
                         boundLeaf(node, lo, hi);
                         continue;
@@ -583,6 +563,170 @@ public final class TreeGrower {
         }
 
         /**
+         * One feature's Gini scan of a node's rows {@code [start, end)} in that feature's order: every threshold
+         * between two distinct values that leaves at least {@code minLeaf} rows on each side, scored by
+         * {@code sum_c left_c^2 / left + sum_c right_c^2 / right} (the weighted Gini decrease up to a constant);
+         * a better split than the best so far ({@link #bScore}) is recorded with its left class weights.
+         */
+        void scanGini(int f, int[] y, int k, double[] counts, double total, int start, int end, int direction,
+                      double lo, double hi, double[] leftW, double[] bestLeft) {
+            int[] ord = order[f];
+            double[] col = cols[f];
+            int n = end - start;
+            Arrays.fill(leftW, 0);
+            double wl = 0;
+            int minLeaf = p.minLeaf();
+            for (int i = start; i < end - 1; i++) {
+                int r = ord[i];
+                double w = weight[r];
+                leftW[y[r]] += w;
+                wl += w;
+                int nLeft = i - start + 1;
+                if (nLeft < minLeaf) {
+                    continue;
+                }
+                if (n - nLeft < minLeaf) {
+                    break;
+                }
+                double v = col[r];
+                double next = col[ord[i + 1]];
+                if (v == next) {
+                    continue;
+                }
+                double wr = total - wl;
+                double sl = 0;
+                double sr = 0;
+                for (int c = 0; c < k; c++) {
+                    double a = leftW[c];
+                    double b = counts[c] - a;
+                    sl += a * a;
+                    sr += b * b;
+                }
+                double score = sl / wl + sr / wr;
+                // The constraint is checked only for a better split, so it costs nothing in the scan.
+                if (score > bScore && (direction == 0 || ordered(direction,
+                        clamp(leftW[1] / wl, lo, hi), clamp((counts[1] - leftW[1]) / wr, lo, hi)))) {
+                    recordSplit(f, score, nLeft, v, next);
+                    System.arraycopy(leftW, 0, bestLeft, 0, k);
+                }
+            }
+        }
+
+        /**
+         * {@link #scanGini} for two classes without a constraint, on scalars: the weights are whole numbers, so
+         * every sum is exact and the scores are bit for bit those of the general scan. Each row's weight and class-1
+         * weight sit side by side in {@link #pairs} (one memory access), and a row's value is read once.
+         */
+        void scanBinary(int f, double total1, double total, int start, int end, double[] bestLeft) {
+            int[] ord = order[f];
+            double[] col = cols[f];
+            double[] wy = pairs;
+            int minLeaf = Math.max(1, p.minLeaf());
+            int first = start + minLeaf - 1; // the first row that may end a left child
+            int last = end - minLeaf - 1;    // the last one
+            if (first > last) {
+                return;
+            }
+            double wl = 0;
+            double l1 = 0;
+            for (int i = start; i < first; i++) {
+                int r = ord[i] << 1;
+                wl += wy[r];
+                l1 += wy[r + 1];
+            }
+            double best = bScore;
+            int r = ord[first];
+            double v = col[r];
+            for (int i = first; i <= last; i++) {
+                wl += wy[r << 1];
+                l1 += wy[(r << 1) + 1];
+                int nextRow = ord[i + 1];
+                double next = col[nextRow];
+                if (v != next) {
+                    double l0 = wl - l1;
+                    double wr = total - wl;
+                    double r1 = total1 - l1;
+                    double r0 = wr - r1;
+                    double score = (l0 * l0 + l1 * l1) / wl + (r0 * r0 + r1 * r1) / wr;
+                    if (score > best) {
+                        best = score;
+                        recordSplit(f, score, i - start + 1, v, next);
+                        bestLeft[0] = l0;
+                        bestLeft[1] = l1;
+                    }
+                }
+                r = nextRow;
+                v = next;
+            }
+        }
+
+        /**
+         * One feature's boosting scan of a node's rows {@code [start, end)} in that feature's order: every threshold
+         * between two distinct values that leaves {@code minLeaf} rows and {@code minChildWeight} hessian on each
+         * side, scored by XGBoost's gain {@code G_l^2 / (H_l + lambda) + G_r^2 / (H_r + lambda)} (under monotone
+         * constraints, at the bounded leaf scores); a better split than {@link #bScore} is recorded with its left
+         * sums. Each row's weighted gradient and hessian sit side by side in {@link #pairs}.
+         */
+        void scanBoosting(int f, double gSum, double hSum, int start, int end, double lo, double hi) {
+            int[] ord = order[f];
+            double[] col = cols[f];
+            double[] gh = pairs;
+            double lambda = p.lambda();
+            double minChild = p.minChildWeight();
+            int direction = monotone == null ? 0 : monotone[f];
+            int minLeaf = Math.max(1, p.minLeaf());
+            int first = start + minLeaf - 1;
+            int last = end - minLeaf - 1;
+            if (first > last) {
+                return;
+            }
+            double gl = 0;
+            double hl = 0;
+            for (int i = start; i < first; i++) {
+                int r = ord[i] << 1;
+                gl += gh[r];
+                hl += gh[r + 1];
+            }
+            int r = ord[first];
+            double v = col[r];
+            for (int i = first; i <= last; i++) {
+                gl += gh[r << 1];
+                hl += gh[(r << 1) + 1];
+                int nextRow = ord[i + 1];
+                double next = col[nextRow];
+                if (v != next && hl >= minChild && hSum - hl >= minChild) {
+                    double gr = gSum - gl;
+                    double score;
+                    boolean allowed = true;
+                    if (monotone == null) {
+                        score = gl * gl / (hl + lambda) + gr * gr / (hSum - hl + lambda);
+                    } else {
+                        double wl = clamp(-gl / (hl + lambda), lo, hi);
+                        double wr = clamp(-gr / (hSum - hl + lambda), lo, hi);
+                        allowed = direction == 0 || ordered(direction, wl, wr);
+                        score = scoreAtWeight(gl, hl, wl) + scoreAtWeight(gr, hSum - hl, wr);
+                    }
+                    if (allowed && score > bScore) {
+                        recordSplit(f, score, i - start + 1, v, next);
+                        bGl = gl;
+                        bHl = hl;
+                    }
+                }
+                r = nextRow;
+                v = next;
+            }
+        }
+
+        /** Records the best split so far: feature, score, left rows, and the threshold between v and next. */
+        private void recordSplit(int f, double score, int nLeft, double v, double next) {
+            bScore = score;
+            bFeature = f;
+            bLeftRows = nLeft;
+            double t = (v + next) / 2;
+            bThreshold = t >= next ? v : t;
+        }
+
+        /**
          * XGBoost's structure score of a child whose leaf score is held at {@code w} (its bounded optimum):
          * -(2 G w + (H + lambda) w^2), which is G^2 / (H + lambda) when w is the unbounded optimum -G / (H + lambda).
          */
@@ -595,10 +739,10 @@ public final class TreeGrower {
             int mid = start + nLeft;
             int[] ord = order[f];
             for (int i = start; i < mid; i++) {
-                goesLeft[ord[i]] = true;
+                goesLeft[ord[i]] = 1;
             }
             for (int i = mid; i < end; i++) {
-                goesLeft[ord[i]] = false;
+                goesLeft[ord[i]] = 0;
             }
             partition(node, f, t, start, end, f);
             return mid;
@@ -623,13 +767,15 @@ public final class TreeGrower {
                 int[] o = order[g];
                 int a = start;
                 int b = 0;
+                // Branch-free: the side is as good as random, so a branch on it would be mispredicted half the time.
+                // Each row is written to both places and only the index of its side moves on (a <= i: o[i] is read).
                 for (int i = start; i < end; i++) {
                     int row = o[i];
-                    if (goesLeft[row]) {
-                        o[a++] = row;
-                    } else {
-                        buffer[b++] = row;
-                    }
+                    int side = goesLeft[row];
+                    o[a] = row;
+                    buffer[b] = row;
+                    a += side;
+                    b += 1 - side;
                 }
                 System.arraycopy(buffer, 0, o, a, b);
                 mid = a;
@@ -669,15 +815,15 @@ public final class TreeGrower {
                 int r = ord[i];
                 int offset = i - start;
                 if (offset < bCertainLeft) {
-                    goesLeft[r] = true;
+                    goesLeft[r] = 1;
                 } else if (offset >= bUncertainEnd) {
-                    goesLeft[r] = false;
+                    goesLeft[r] = 0;
                 } else if (y[r] == 0) {
-                    goesLeft[r] = moved0 + weight[r] <= bMove0;
-                    moved0 += goesLeft[r] ? weight[r] : 0;
+                    goesLeft[r] = (byte) (moved0 + weight[r] <= bMove0 ? 1 : 0);
+                    moved0 += goesLeft[r] * weight[r];
                 } else {
-                    goesLeft[r] = moved1 + weight[r] <= bMove1;
-                    moved1 += goesLeft[r] ? weight[r] : 0;
+                    goesLeft[r] = (byte) (moved1 + weight[r] <= bMove1 ? 1 : 0);
+                    moved1 += goesLeft[r] * weight[r];
                 }
             }
             return true;
@@ -767,6 +913,11 @@ public final class TreeGrower {
         Tree growBoosting(double[] grad, double[] hess) {
             width = 1;
             value = new double[64];
+            pairs = new double[2 * rows];
+            for (int r = 0; r < rows; r++) {
+                pairs[2 * r] = grad[r] * weight[r];
+                pairs[2 * r + 1] = hess[r] * weight[r];
+            }
             int root = newNode();
             if (m == 0) {
                 return finish();
@@ -787,9 +938,9 @@ public final class TreeGrower {
                 double hSum = 0;
                 int[] ord0 = order[0];
                 for (int i = start; i < end; i++) {
-                    int r = ord0[i];
-                    gSum += grad[r] * weight[r];
-                    hSum += hess[r] * weight[r];
+                    int r = ord0[i] << 1;
+                    gSum += pairs[r];
+                    hSum += pairs[r + 1];
                 }
                 value[node] = -gSum / (hSum + lambda);
                 samples[node] = n;
@@ -800,63 +951,23 @@ public final class TreeGrower {
                 // Under constraints every score is taken at the bounded leaf scores, as XGBoost does.
                 double parentScore = monotone == null ? gSum * gSum / (hSum + lambda)
                         : scoreAtWeight(gSum, hSum, clamp(value[node], lo, hi));
-                double bestScore = parentScore + 1e-12;
-                int bestFeature = -1;
-                int bestLeftRows = 0;
-                double bestThreshold = 0;
-                double bestGl = 0;
-                double bestHl = 0;
+                bScore = parentScore + 1e-12;
+                bFeature = -1;
                 int visited = 0;
                 for (int drawn = 0; drawn < features && visited < mtry; drawn++) {
                     int f = draw(drawn);
                     if (constantOn(f, start, end)) {
                         continue;
                     }
-                    int[] ord = order[f];
-                    double[] col = cols[f];
                     visited++;
-                    int direction = monotone == null ? 0 : monotone[f];
-                    double gl = 0;
-                    double hl = 0;
-                    for (int i = start; i < end - 1; i++) {
-                        int r = ord[i];
-                        gl += grad[r] * weight[r];
-                        hl += hess[r] * weight[r];
-                        int nLeft = i - start + 1;
-                        if (nLeft < p.minLeaf()) {
-                            continue;
-                        }
-                        if (n - nLeft < p.minLeaf()) {
-                            break;
-                        }
-                        double v = col[r];
-                        double next = col[ord[i + 1]];
-                        if (v == next || hl < p.minChildWeight() || hSum - hl < p.minChildWeight()) {
-                            continue;
-                        }
-                        double gr = gSum - gl;
-                        double score;
-                        if (monotone == null) {
-                            score = gl * gl / (hl + lambda) + gr * gr / (hSum - hl + lambda);
-                        } else {
-                            double wl = clamp(-gl / (hl + lambda), lo, hi);
-                            double wr = clamp(-gr / (hSum - hl + lambda), lo, hi);
-                            if (direction != 0 && !ordered(direction, wl, wr)) {
-                                continue;
-                            }
-                            score = scoreAtWeight(gl, hl, wl) + scoreAtWeight(gr, hSum - hl, wr);
-                        }
-                        if (score > bestScore) {
-                            bestScore = score;
-                            bestFeature = f;
-                            bestLeftRows = nLeft;
-                            bestGl = gl;
-                            bestHl = hl;
-                            double t = (v + next) / 2;
-                            bestThreshold = t >= next ? v : t;
-                        }
-                    }
+                    scanBoosting(f, gSum, hSum, start, end, lo, hi);
                 }
+                int bestFeature = bFeature;
+                double bestScore = bScore;
+                double bestThreshold = bThreshold;
+                int bestLeftRows = bLeftRows;
+                double bestGl = bGl;
+                double bestHl = bHl;
                 if (bestFeature < 0) {
                     boundLeaf(node, lo, hi);
                     continue;

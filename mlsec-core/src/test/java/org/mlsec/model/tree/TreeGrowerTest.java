@@ -199,4 +199,114 @@ class TreeGrowerTest {
             assertTrue(next <= here, "down: " + next + " after " + here + " at x=" + x);
         }
     }
+
+    /** Bootstrap-like weights: most rows once, some twice or more, some left out. */
+    static int[] weights(SplittableRandom rng, int n) {
+        int[] w = new int[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = rng.nextInt(4) == 0 ? 0 : 1 + rng.nextInt(3) / 2;
+        }
+        return w;
+    }
+
+    @Property(tries = 60)
+    void theTwoClassScanGrowsTheTreeTheGeneralScanGrows(@ForAll @IntRange(min = 1, max = 100_000) int seed) {
+        // Two classes take a scan of their own (scalars, no per-class loop); a third class that never occurs sends
+        // the same rows through the general scan, which must choose every split the same, bit for bit.
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 30 + rng.nextInt(300);
+        double[][] cols = columns(rng, 1 + rng.nextInt(5), n, 2 + rng.nextInt(40));
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextDouble() < (cols[0][i] > 0 ? 0.7 : 0.3) ? 1 : 0;
+        }
+        int[] w = weights(rng, n);
+        TreeParams p = TreeParams.classification(rng.nextBoolean() ? Integer.MAX_VALUE : 1 + rng.nextInt(6),
+                1 + rng.nextInt(8), rng.nextBoolean() ? 1.0 : 0.5);
+        long treeSeed = rng.nextLong();
+        TreeGrower g = new TreeGrower(cols);
+        Tree two = g.classification(y, 2, w, p, new SplittableRandom(treeSeed));
+        Tree three = g.classification(y, 3, w, p, new SplittableRandom(treeSeed));
+        assertTrue(Arrays.equals(two.feature(), three.feature()), "features");
+        assertTrue(Arrays.equals(two.threshold(), three.threshold()), "thresholds");
+        assertTrue(Arrays.equals(two.left(), three.left()) && Arrays.equals(two.right(), three.right()), "children");
+        assertTrue(Arrays.equals(two.samples(), three.samples()), "samples");
+        assertTrue(Arrays.equals(two.gain(), three.gain()), "gains");
+        for (int node = 0; node < two.nodes(); node++) {
+            assertEquals(two.value()[2 * node], three.value()[3 * node], "class 0 of node " + node);
+            assertEquals(two.value()[2 * node + 1], three.value()[3 * node + 1], "class 1 of node " + node);
+        }
+    }
+
+    @Property(tries = 60)
+    void aBoostingRootSplitIsTheBestGainFoundByBruteForce(@ForAll @IntRange(min = 1, max = 100_000) int seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 20 + rng.nextInt(200);
+        int features = 1 + rng.nextInt(4);
+        double[][] cols = columns(rng, features, n, 3 + rng.nextInt(30));
+        double[] grad = new double[n];
+        double[] hess = new double[n];
+        for (int i = 0; i < n; i++) {
+            grad[i] = rng.nextDouble() * 2 - 1 + cols[0][i];
+            hess[i] = 0.05 + rng.nextDouble() * 0.2;
+        }
+        int[] w = weights(rng, n);
+        int minLeaf = 1 + rng.nextInt(6);
+        double minChild = rng.nextDouble() * 2;
+        double lambda = rng.nextDouble();
+        Tree t = new TreeGrower(cols).boosting(grad, hess, w, new TreeParams(1, minLeaf, 2, 1.0, lambda, minChild),
+                new SplittableRandom(seed));
+        double g = 0;
+        double h = 0;
+        for (int i = 0; i < n; i++) {
+            g += grad[i] * w[i];
+            h += hess[i] * w[i];
+        }
+        double best = g * g / (h + lambda) + 1e-12;
+        int bestF = -1;
+        double bestT = 0;
+        for (int f = 0; f < features; f++) {
+            int feature = f;
+            // Thresholds lie between the values of the rows in the sample (weight above 0), as in the grower.
+            double[] vals = java.util.stream.IntStream.range(0, n).filter(i -> w[i] > 0).mapToDouble(i -> cols[feature][i])
+                    .distinct().sorted().toArray();
+            for (int k = 0; k + 1 < vals.length; k++) {
+                double thr = (vals[k] + vals[k + 1]) / 2;
+                double gl = 0;
+                double hl = 0;
+                int nl = 0;
+                int nr = 0;
+                for (int i = 0; i < n; i++) {
+                    if (w[i] == 0) {
+                        continue;
+                    }
+                    if (cols[f][i] <= thr) {
+                        gl += grad[i] * w[i];
+                        hl += hess[i] * w[i];
+                        nl++;
+                    } else {
+                        nr++;
+                    }
+                }
+                double gr = g - gl;
+                double hr = h - hl;
+                if (nl < minLeaf || nr < minLeaf || hl < minChild || hr < minChild) {
+                    continue;
+                }
+                double score = gl * gl / (hl + lambda) + gr * gr / (hr + lambda);
+                if (score > best + 1e-9) {
+                    best = score;
+                    bestF = f;
+                    bestT = thr;
+                }
+            }
+        }
+        if (bestF < 0) {
+            assertTrue(t.gain()[0] <= 1e-9 || t.nodes() == 1, "no split is worth making, yet the root splits");
+            return;
+        }
+        assertEquals(bestF, t.feature()[0], "root feature");
+        assertEquals(bestT, t.threshold()[0], 1e-12, "root threshold");
+        assertEquals(best - g * g / (h + lambda), t.gain()[0], 1e-9 * Math.max(1, best), "root gain");
+    }
 }
