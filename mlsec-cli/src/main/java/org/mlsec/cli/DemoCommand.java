@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.mlsec.attacks.extraction.Extraction.Strategy;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
@@ -531,23 +532,27 @@ final class DemoCommand implements Callable<Integer> {
                 () -> flask(r.model(), train, known, eval, schema, flaskLines));
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
-            for (String strategy : twoClasses ? List.of("sweep", "learn", "path", "equation") : List.of("sweep", "learn", "path")) {
-                LocalModel target = strategy.equals("equation") ? lr : r.model();
+            for (Strategy chosen : twoClasses ? List.of(Strategy.SWEEP, Strategy.LEARN_ACTIVE, Strategy.PATH,
+                    Strategy.EQUATION) : List.of(Strategy.SWEEP, Strategy.LEARN_ACTIVE, Strategy.PATH)) {
+                boolean equation = chosen == Strategy.EQUATION;
+                // The chapter's table (and its JSON) calls active learning plain "learn", as the talk does.
+                String strategy = chosen == Strategy.LEARN_ACTIVE ? "learn" : chosen.key();
+                LocalModel target = equation ? lr : r.model();
                 StringBuilder line = new StringBuilder(String.format("  %-9s", strategy));
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("strategy", strategy);
                 for (boolean guarded : new boolean[] {false, true}) {
                     var config = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0,
-                            strategy.equals("equation") ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
+                            equation ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
                     try (var server = new org.mlsec.server.GuardedServer(target, schema, config, train).start("127.0.0.1", 0)) {
                         var api = new org.mlsec.model.remote.HttpClassifier(target.schema(), org.mlsec.model.remote.HttpClassifier.Config
-                                .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (strategy.equals("equation")
+                                .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (equation
                                         ? "/predict_proba" : "/predict"))).withPaths("prediction",
-                                        strategy.equals("equation") ? "probability" : null)
-                                .withBatchSize(strategy.equals("equation") ? 1000 : 1).withRetries(0, java.time.Duration.ofMillis(1)));
+                                        equation ? "probability" : null)
+                                .withBatchSize(equation ? 1000 : 1).withRetries(0, java.time.Duration.ofMillis(1)));
                         String outcome;
                         try {
-                            var stolen = steal(strategy, api, known);
+                            var stolen = steal(chosen, api, known);
                             var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, target, eval);
                             outcome = String.format("fidelity %s after %d queries", Output.pct(measured.metric("fidelity")),
                                     (long) measured.metric("queries"));
@@ -627,7 +632,7 @@ final class DemoCommand implements Callable<Integer> {
                 var direct = new org.mlsec.model.remote.HttpClassifier(apiSchema, config.withPaths("prediction", null)
                         .withBatchSize(1));
                 var stolen = org.mlsec.attacks.extraction.Extraction.extract(direct, org.mlsec.attacks.extraction.Extraction
-                        .Plan.of(org.mlsec.attacks.extraction.Extraction.Strategy.PATH, attacker, FLASK_BUDGET, seed), org.mlsec.Progress.NONE);
+                        .Plan.of(Strategy.PATH, attacker, FLASK_BUDGET, seed), org.mlsec.Progress.NONE);
                 var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen,
                         new org.mlsec.model.remote.HttpClassifier(apiSchema, config.withBatchSize(1000)),
                         new Dataset(apiSchema, eval.select(features).x(), null));
@@ -643,7 +648,7 @@ final class DemoCommand implements Callable<Integer> {
                             .withPaths("prediction", null).withBatchSize(1).withRetries(0, java.time.Duration.ofMillis(1)));
                     try {
                         org.mlsec.attacks.extraction.Extraction.extract(through, org.mlsec.attacks.extraction.Extraction
-                                .Plan.of(org.mlsec.attacks.extraction.Extraction.Strategy.PATH, attacker, FLASK_BUDGET, seed),
+                                .Plan.of(Strategy.PATH, attacker, FLASK_BUDGET, seed),
                                 org.mlsec.Progress.NONE);
                         guarded = "NOT blocked within " + FLASK_BUDGET + " queries";
                         m.put("guarded_blocked_after", null);
@@ -681,10 +686,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private Map<String, List<String>> sweepGrid = Map.of();
 
-    private org.mlsec.attacks.extraction.Extraction.Stolen steal(String strategy, org.mlsec.model.Classifier api,
+    private org.mlsec.attacks.extraction.Extraction.Stolen steal(Strategy chosen, org.mlsec.model.Classifier api,
                                                                  Dataset known) {
-        var chosen = org.mlsec.attacks.extraction.Extraction.Strategy.of(strategy.equals("learn") ? "learn-active" : strategy);
-        if (chosen != org.mlsec.attacks.extraction.Extraction.Strategy.SWEEP) {
+        if (chosen != Strategy.SWEEP) {
             return org.mlsec.attacks.extraction.Extraction.extract(api,
                     org.mlsec.attacks.extraction.Extraction.Plan.of(chosen, known, 2000, seed), org.mlsec.Progress.NONE);
         }

@@ -136,7 +136,7 @@ final class StealCommand implements Callable<Integer> {
         }
         TrainConfig sc = TrainConfig.defaults(Algorithm.parse(surrogate)).withSeed(seed);
         int budget = this.budget - (int) discovery; // learning the classes spent part of it
-        Extraction.Strategy chosen = Extraction.Strategy.of(active && strategy.equals("learn") ? "learn-active" : strategy);
+        Extraction.Strategy chosen = Extraction.Strategy.of(strategy).active(active);
         Map<String, List<String>> v = new LinkedHashMap<>();
         for (String s : vary) {
             int eq = s.indexOf('=');

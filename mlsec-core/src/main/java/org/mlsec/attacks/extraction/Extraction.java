@@ -75,6 +75,17 @@ public final class Extraction {
         }
 
         /**
+         * This strategy with active learning when asked for: {@link #LEARN_ACTIVE} for {@link #LEARN}, itself
+         * otherwise (the other strategies choose their own queries).
+         *
+         * @param active whether half of a learning budget goes to rows near the copy's decision boundary
+         * @return the strategy to run
+         */
+        public Strategy active(boolean active) {
+            return active && this == LEARN ? LEARN_ACTIVE : this;
+        }
+
+        /**
          * The strategy of a key.
          *
          * @param key a strategy's {@link #key()}

@@ -37,6 +37,18 @@ class ExtractionPlanTest {
     }
 
     @Test
+    void onlyLearningTurnsActiveWhenAskedTo() {
+        assertEquals(Extraction.Strategy.LEARN_ACTIVE, Extraction.Strategy.LEARN.active(true));
+        assertEquals(Extraction.Strategy.LEARN, Extraction.Strategy.LEARN.active(false));
+        for (Extraction.Strategy s : Extraction.Strategy.values()) {
+            if (s != Extraction.Strategy.LEARN) {
+                assertEquals(s, s.active(true), s.key());
+                assertEquals(s, s.active(false), s.key());
+            }
+        }
+    }
+
+    @Test
     void aSweepWithoutAVariedFeatureIsRefusedNamingTheParameter() {
         InputException e = assertThrows(InputException.class,
                 () -> Extraction.Plan.sweep(Map.of(), Map.of(), DATA, 100, 1));
