@@ -87,7 +87,7 @@ class ScannerFuzzTest {
         check(n, "a.npy");
     }
 
-    @FuzzTest(maxDuration = "50m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "90m", maxExecutions = 1_000_000)
     void keras(byte[] data) {
         byte[] n = new byte[data.length + 8];
         System.arraycopy(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, 0, n, 0, 8);
