@@ -531,6 +531,8 @@ final class DemoCommand implements Callable<Integer> {
         var flaskRun = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> flask(r.model(), train, known, eval, schema, flaskLines));
         List<Map<String, Object>> rows = new ArrayList<>();
+        // The guarded servers learn their detectors from the same rows: one calibration for each model schema.
+        Map<org.mlsec.data.Schema, org.mlsec.defences.detector.ExtractionProfile> profiles = new java.util.HashMap<>();
         try {
             for (Strategy chosen : twoClasses ? List.of(Strategy.SWEEP, Strategy.LEARN_ACTIVE, Strategy.PATH,
                     Strategy.EQUATION) : List.of(Strategy.SWEEP, Strategy.LEARN_ACTIVE, Strategy.PATH)) {
@@ -544,7 +546,10 @@ final class DemoCommand implements Callable<Integer> {
                 for (boolean guarded : new boolean[] {false, true}) {
                     var config = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0,
                             equation ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
-                    try (var server = new org.mlsec.server.GuardedServer(target, schema, config, train).start("127.0.0.1", 0)) {
+                    var profile = profiles.computeIfAbsent(target.schema(),
+                            k -> org.mlsec.defences.detector.ExtractionProfile.of(k, train.x()));
+                    try (var server = org.mlsec.server.GuardedServer.calibrated(target, schema, config, profile)
+                            .start("127.0.0.1", 0)) {
                         var api = new org.mlsec.model.remote.HttpClassifier(target.schema(), org.mlsec.model.remote.HttpClassifier.Config
                                 .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (equation
                                         ? "/predict_proba" : "/predict"))).withPaths("prediction",

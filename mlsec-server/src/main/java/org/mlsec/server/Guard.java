@@ -79,9 +79,22 @@ public final class Guard implements AutoCloseable {
     }
 
     private Guard(Classifier model, Schema modelSchema, InputSchema schema, GuardConfig config, Dataset reference) {
+        // The reference rows teach the detectors (a calibration of about a second): only when they watch.
+        this(model, modelSchema, schema, config, ExtractionProfile.of(Validate.notNull(modelSchema, "modelSchema"),
+                reference == null || !Validate.notNull(config, "config").detect() ? null : reference.x()));
+    }
+
+    /**
+     * A guard whose detectors use a profile learnt beforehand, so that guards over the same reference rows share one
+     * calibration ({@link GuardedServer#calibrated}).
+     */
+    Guard(Classifier model, Schema modelSchema, InputSchema schema, GuardConfig config, ExtractionProfile profile) {
         this.model = model;
         this.schema = Validate.notNull(modelSchema, "modelSchema");
         this.config = Validate.notNull(config, "config");
+        Validate.notNull(profile, "profile");
+        Validate.isTrue(profile.width() == modelSchema.width(), "the profile was learnt for " + profile.width()
+                + " features; the model has " + modelSchema.width());
         org.mlsec.data.MissingValues recorded = model instanceof org.mlsec.model.LocalModel
                 && ((org.mlsec.model.LocalModel) model).provenance() != null
                 ? ((org.mlsec.model.LocalModel) model).provenance().missing() : null;
@@ -90,9 +103,9 @@ public final class Guard implements AutoCloseable {
         this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), config.quotaRows(), config.maxClients());
         this.output = config.outputHardening();
         this.audit = config.auditLog() == null ? null : new AuditLog(Path.of(config.auditLog()));
-        // The reference rows teach the detectors (a calibration of about a second): only when they watch.
-        this.profile = ExtractionProfile.of(this.schema, reference == null || !config.detect() ? null : reference.x());
-        this.monitor = new ExtractionMonitor(profile, config.alertPolicy(), config.maxClients());
+        // With detection off the profile only scales distances nobody watches: as without reference rows.
+        this.profile = config.detect() ? profile : ExtractionProfile.of(modelSchema, null);
+        this.monitor = new ExtractionMonitor(this.profile, config.alertPolicy(), config.maxClients());
     }
 
     /**

@@ -91,13 +91,36 @@ public final class GuardedServer implements AutoCloseable {
                 reference);
     }
 
+    /**
+     * A server around a model whose extraction detectors use a profile learnt beforehand: servers over the same
+     * reference rows then share one calibration (about a second each) instead of each learning its own. It does not
+     * listen before {@link #start}.
+     *
+     * @param model   the model answered with
+     * @param schema  the input schema rows are validated against (with {@code validate} on)
+     * @param config  the guards
+     * @param profile what the detectors expect, from {@link org.mlsec.defences.detector.ExtractionProfile#of} on the
+     *                model's schema and genuine rows (unused with {@code detect} off)
+     * @return the server, not yet listening
+     * @throws org.mlsec.InputException if an argument is null or the profile has another width than the model
+     */
+    public static GuardedServer calibrated(Classifier model, InputSchema schema, GuardConfig config,
+                                           org.mlsec.defences.detector.ExtractionProfile profile) {
+        org.mlsec.internal.Validate.notNull(model, "model");
+        return new GuardedServer(model, null, config, new Guard(model, model.schema(), schema, config, profile));
+    }
+
     private GuardedServer(Classifier model, UpstreamModel upstream, InputSchema schema, GuardConfig config,
                           org.mlsec.data.Dataset reference) {
+        this(model, upstream, config, model != null ? new Guard(model, schema, config, reference)
+                : new Guard(upstream.schema(), schema, config, reference));
+    }
+
+    private GuardedServer(Classifier model, UpstreamModel upstream, GuardConfig config, Guard guard) {
         this.model = model;
         this.upstream = upstream;
         this.config = config;
-        this.guard = model != null ? new Guard(model, schema, config, reference)
-                : new Guard(upstream.schema(), schema, config, reference);
+        this.guard = guard;
         this.limiter = guard.limiter();
         this.audit = guard.audit();
         this.forwarded = new ForwardedFor(config.effectiveProxies());

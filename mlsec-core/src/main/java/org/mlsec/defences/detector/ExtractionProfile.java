@@ -73,6 +73,11 @@ public final class ExtractionProfile {
                 Plausibility.learn(Arrays.asList(reference), corr));
     }
 
+    /** @return the number of features the profile was learnt for */
+    public int width() {
+        return lo.length;
+    }
+
     /** @return a fresh detector for one client */
     public ExtractionDetector newDetector() {
         return new ExtractionDetector(lo, span, dependence == null || !dependence.on() ? null : dependence, plausibility);
