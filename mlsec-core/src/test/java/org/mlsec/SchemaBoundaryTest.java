@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlsec.attacks.extraction.Extraction;
 import org.mlsec.attacks.inference.AttributeInference;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Algorithm;
@@ -73,12 +74,13 @@ class SchemaBoundaryTest {
     void everyAttackDefenceAndDetectorRefusesDataReadOnItsOwn() {
         Dataset m = Mlsec.read(members, "y");
         java.util.Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
-        calls.put("known", () -> org.mlsec.attacks.extraction.Extraction.learn(model, m, 50, false,
-                TrainConfig.defaults(Algorithm.TREE), 1, Progress.NONE));
-        calls.put("known ", () -> org.mlsec.attacks.extraction.Extraction.path(model, m, 50, 1, Progress.NONE));
-        calls.put("eval", () -> org.mlsec.attacks.extraction.Extraction.evaluate(
-                org.mlsec.attacks.extraction.Extraction.learn(model, null, 50, false,
-                        TrainConfig.defaults(Algorithm.TREE), 1, Progress.NONE), model, m));
+        calls.put("known", () -> Extraction.extract(model, Extraction.Plan.of(Extraction.Strategy.LEARN, m, 50, 1)
+                .withSurrogate(TrainConfig.defaults(Algorithm.TREE)), Progress.NONE));
+        calls.put("known ", () -> Extraction.extract(model, Extraction.Plan.of(Extraction.Strategy.PATH, m, 50, 1),
+                Progress.NONE));
+        calls.put("eval", () -> Extraction.evaluate(Extraction.extract(model, Extraction.Plan.of(
+                Extraction.Strategy.LEARN, null, 50, 1).withSurrogate(TrainConfig.defaults(Algorithm.TREE)),
+                Progress.NONE), model, m));
         calls.put("trusted", () -> org.mlsec.defences.detector.ModelBackdoorScanner.probe(model, m, 50, 1));
         calls.put("data", () -> org.mlsec.defences.detector.ModelComparison.compare(model, model, m));
         calls.put("data ", () -> org.mlsec.defences.integrity.Canaries.record(model, m, 5, 1));

@@ -736,8 +736,9 @@ public final class Audit {
             for (int q : new int[] {budget.queries / 8, budget.queries / 4, budget.queries / 2, budget.queries}) {
                 Extraction.Stolen stolen;
                 try {
-                    stolen = Extraction.learn(HardenedOutput.labelOnly(audited), parts.train(), Math.max(100, q), true,
-                            config.withTrees(Math.min(config.trees(), 100)), seed, Progress.NONE);
+                    stolen = Extraction.extract(HardenedOutput.labelOnly(audited), Extraction.Plan.of(
+                            Extraction.Strategy.LEARN_ACTIVE, parts.train(), Math.max(100, q), seed)
+                            .withSurrogate(config.withTrees(Math.min(config.trees(), 100))), Progress.NONE);
                 } catch (org.mlsec.InputException e) {
                     continue; // so few queries that the model answered one class only: no copy at this budget
                 }

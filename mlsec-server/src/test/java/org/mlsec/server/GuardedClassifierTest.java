@@ -59,7 +59,8 @@ class GuardedClassifierTest {
             Classifier api = guard.asClassifier("mallory");
             assertFalse(api.hasProbabilities(), "a label-only guard serves labels");
             Guard.Refused refused = assertThrows(Guard.Refused.class,
-                    () -> Extraction.path(api, known, 2_000, 7, Progress.NONE));
+                    () -> Extraction.extract(api, Extraction.Plan.of(Extraction.Strategy.PATH, known, 2_000, 7),
+                            Progress.NONE));
             assertEquals(403, refused.decision().status());
             assertTrue(refused.decision().alerts().contains(ExtractionAlert.BOUNDARY_PROBING.key()),
                     "alerts " + refused.decision().alerts());

@@ -48,15 +48,15 @@ public final class Extraction {
 
     /** The extraction strategies; {@link #extract} runs any of them. */
     public enum Strategy {
-        /** Trains a copy on the answers to queries drawn like the attacker's known rows ({@link Extraction#learn}). */
+        /** Trains a copy on the answers to queries drawn like the attacker's known rows (Tramèr et al. 2016). */
         LEARN("learn"),
         /** Like {@link #LEARN}, with half of the budget spent on rows near the copy's own decision boundary. */
         LEARN_ACTIVE("learn-active"),
-        /** Queries a grid over some features, the others fixed ({@link Extraction#sweep}). */
+        /** Queries a grid over some features, the others fixed. */
         SWEEP("sweep"),
-        /** Finds a tree model's decision paths from labels alone ({@link Extraction#path}); tree models only. */
+        /** Finds a tree model's decision paths from labels alone; tree models only. */
         PATH("path"),
-        /** Solves for a two-class logistic regression's weights from its probabilities ({@link Extraction#equation}). */
+        /** Solves for a two-class logistic regression's weights from its probabilities. */
         EQUATION("equation");
 
         private final String key;
@@ -242,7 +242,7 @@ public final class Extraction {
      * @param progress told the queries spent
      * @return the surrogate and its figures (not yet measured on evaluation rows: see {@link #evaluate})
      */
-    public static Stolen learn(Classifier target, Dataset known, int budget, boolean active, TrainConfig surrogateConfig,
+    static Stolen learn(Classifier target, Dataset known, int budget, boolean active, TrainConfig surrogateConfig,
                                long seed, Progress progress) {
         Validate.isTrue(budget >= 10, "budget must be at least 10", "budget");
         Schema s = target.schema();
@@ -352,7 +352,7 @@ public final class Extraction {
      * @param seed of the query rows
      * @return the recovered logistic regression and the queries spent
      */
-    public static Stolen equation(Classifier target, long seed) {
+    static Stolen equation(Classifier target, long seed) {
         return equation(target, Integer.MAX_VALUE, seed);
     }
 
@@ -367,7 +367,7 @@ public final class Extraction {
      * @throws InputException if the budget is below the number of unknowns, or the queries it allows never reach full
      *                        rank
      */
-    public static Stolen equation(Classifier target, int budget, long seed) {
+    static Stolen equation(Classifier target, int budget, long seed) {
         Validate.positive(budget, "budget");
         Validate.isTrue(target.hasProbabilities(), "equation solving needs probability outputs");
         Validate.isTrue(target.classes().size() == 2, "equation solving handles two classes");
@@ -517,7 +517,7 @@ public final class Extraction {
      * @param surrogateConfig the surrogate's family and hyperparameters
      * @return the surrogate and its figures
      */
-    public static Stolen sweep(Classifier target, Map<String, List<String>> vary, Map<String, String> fix, Dataset known,
+    static Stolen sweep(Classifier target, Map<String, List<String>> vary, Map<String, String> fix, Dataset known,
                                int budget, TrainConfig surrogateConfig) {
         Schema s = target.schema();
         if (known != null) {
@@ -567,7 +567,7 @@ public final class Extraction {
      * @param known rows whose range the numeric values span
      * @param ranked features, most important first
      * @param steps values per numeric feature, positive
-     * @return feature name to its values, for {@link #sweep}'s {@code vary}
+     * @return feature name to its values, for a sweep plan's {@code vary} ({@link Plan#sweep})
      */
     public static Map<String, List<String>> sweepGrid(Schema s, Dataset known, List<String> ranked, int steps) {
         Validate.positive(steps, "steps");
@@ -648,7 +648,7 @@ public final class Extraction {
      * @param progress told the queries spent
      * @return the surrogate tree and its figures
      */
-    public static Stolen path(Classifier target, Dataset known, int budget, long seed, Progress progress) {
+    static Stolen path(Classifier target, Dataset known, int budget, long seed, Progress progress) {
         if (known != null) {
             target.schema().requireCompatible(known.schema(), "known");
         }

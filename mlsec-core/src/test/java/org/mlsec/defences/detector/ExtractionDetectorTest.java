@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mlsec.Progress;
+import org.mlsec.attacks.extraction.Extraction;
 import org.mlsec.data.CsvOptions;
 import org.mlsec.data.CsvReader;
 import org.mlsec.data.CsvWriter;
@@ -137,7 +138,7 @@ class ExtractionDetectorTest {
             }
         };
         Dataset known = Split.random(heldOut, 0.5, 2).train();
-        org.mlsec.attacks.extraction.Extraction.path(recorded, known, 2_000, 42, Progress.NONE);
+        Extraction.extract(recorded, Extraction.Plan.of(Extraction.Strategy.PATH, known, 2_000, 42), Progress.NONE);
         int p = firstAlert(queries, model);
         System.out.printf("first alert: path-finding %d of %d queries%n", p, queries.size());
         assertTrue(p > 0 && p <= 500, "path " + p);
