@@ -159,8 +159,20 @@ class GoldenJsonTest {
         if (json == null) {
             return;
         }
-        JsonNode actual = normalise(Json.MAPPER.readTree(json.toFile()));
-        Path golden = GOLDEN.resolve(step.name() + ".json");
+        assertUnchanged(step.name(), Json.MAPPER.readTree(json.toFile()), dir);
+    }
+
+    /**
+     * Compares a command's JSON with its frozen file {@code golden/NAME.json} (or, with {@code -Dgolden.update=true},
+     * freezes it), after {@link #normalise}.
+     *
+     * @param name   the frozen file's name, without {@code .json}
+     * @param output the command's JSON as written
+     * @param tmp    the test's temporary folder, written as {@code $DIR} in the frozen file
+     */
+    static void assertUnchanged(String name, JsonNode output, Path tmp) throws IOException {
+        JsonNode actual = normalise(output, tmp);
+        Path golden = GOLDEN.resolve(name + ".json");
         if (UPDATE) {
             Files.createDirectories(GOLDEN);
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(golden.toFile(), actual);
@@ -170,13 +182,13 @@ class GoldenJsonTest {
         List<String> differences = new ArrayList<>();
         compare("$", Json.MAPPER.readTree(golden.toFile()), actual, differences);
         if (!differences.isEmpty()) {
-            fail(step.name() + " --json changed:\n  " + String.join("\n  ", differences.subList(0,
+            fail(name + " --json changed:\n  " + String.join("\n  ", differences.subList(0,
                     Math.min(20, differences.size()))));
         }
     }
 
     /** Drops wall-clock keys and replaces the temporary folder with {@code $DIR}. */
-    JsonNode normalise(JsonNode node) {
+    static JsonNode normalise(JsonNode node, Path dir) {
         if (node instanceof ObjectNode o) {
             ObjectNode out = Json.MAPPER.createObjectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
@@ -184,14 +196,14 @@ class GoldenJsonTest {
                 // an exported ONNX file records when it was made, so its size varies by a digit or two
                 boolean exportSize = e.getKey().equals("bytes") && o.has("tree_nodes") && o.has("operators");
                 if (!VOLATILE.matcher(e.getKey()).matches() && !exportSize) {
-                    out.set(e.getKey(), normalise(e.getValue()));
+                    out.set(e.getKey(), normalise(e.getValue(), dir));
                 }
             }
             return out;
         }
         if (node instanceof ArrayNode a) {
             ArrayNode out = Json.MAPPER.createArrayNode();
-            a.forEach(x -> out.add(normalise(x)));
+            a.forEach(x -> out.add(normalise(x, dir)));
             return out;
         }
         if (node.isTextual()) {
