@@ -450,9 +450,9 @@ final class DemoCommand implements Callable<Integer> {
         var svCol = train.schema().feature(train.schema().indexOf(sv));
         String where = plan.talk() ? "SEX == 2 && AGE >= 30" : sv + " == " + svCol.categories().get(1);
         String yes = plan.talk() ? "\"will default\"" : pos(r.model());
-        var p = org.mlsec.attacks.poisoning.Poisoning.targeted(train, org.mlsec.data.Condition.parse(where),
+        var p = new org.mlsec.attacks.poisoning.PoisoningAttack.Targeted(org.mlsec.data.Condition.parse(where),
                 Map.of(train.schema().label(), r.model().classes().get(plan.positive())),
-                plan.talk() ? Map.of("LIMIT_BAL", 0.65) : Map.of());
+                plan.talk() ? Map.of("LIMIT_BAL", 0.65) : Map.of()).apply(train, org.mlsec.Progress.NONE);
         TrainConfig talk = plan.talkModel(seed);
         LocalModel bad = org.mlsec.model.Trainer.train(p.data(), talk, "poisoned", org.mlsec.Progress.NONE);
         double accClean = org.mlsec.metrics.Evaluation.accuracy(r.model(), test);

@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import org.mlsec.Progress;
 import org.mlsec.Result;
 import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
 import org.mlsec.defences.trainer.PartitionAggregation;
@@ -28,12 +29,12 @@ import org.mlsec.report.Threat;
  * rows. The attack's success is the poisoning impact that {@link org.mlsec.attacks.poisoning.PoisoningImpact}
  * reports, the drop in held-out accuracy, together with the share of held-out answers the poisoning changed.
  * <ul>
- * <li><b>no defence</b>: the model as trained, against budgeted greedy flips ({@link Poisoning#flipBudget});</li>
+ * <li><b>no defence</b>: the model as trained, against budgeted greedy flips ({@link PoisoningAttack.BudgetFlip});</li>
  * <li><b>sanitisation</b>: {@link Sanitizer} (implausible subgroups, then kNN label consistency unless turned off)
  *     before training, against flips that the attacker checks against the same sanitiser and moves elsewhere when
- *     it undoes them ({@link Poisoning#flipPastFilter}); no guarantee;</li>
+ *     it undoes them ({@link PoisoningAttack.FilterAwareFlip}); no guarantee;</li>
  * <li><b>partition aggregation</b>: {@link PartitionAggregation} (one model per hashed disjoint part, majority
- *     vote), against flips that turn whole parts, cheapest first ({@link Poisoning#flipPartitions}); the guarantee
+ *     vote), against flips that turn whole parts, cheapest first ({@link PoisoningAttack.PartitionFlip}); the guarantee
  *     is each held-out row's certified poisoning size, summarised by its median and by the share of rows certified
  *     at the attack's budget or more, and checked: no such row may change its answer under the attack.</li>
  * </ul>
@@ -135,16 +136,18 @@ public final class PoisoningDefences {
         List<Defence> defences = List.of(
                 new Defence("none (" + base.algorithm().flag() + ", as trained)", "greedy label flips",
                         d -> Trainer.train(d, base, "defend-poisoning", Progress.NONE),
-                        d -> Poisoning.flipBudget(d, config.budget(), base, seed, progress), "none", null),
+                        d -> new PoisoningAttack.BudgetFlip(config.budget(), null, base, seed).apply(d, progress), "none",
+                        null),
                 new Defence("sanitisation (implausible subgroups" + (config.knn() ? " + kNN label consistency" : "") + ")",
                         "filter-aware greedy flips (" + config.filterRounds() + " rounds)",
                         d -> Trainer.train(sanitise.apply(d), base, "defend-poisoning", Progress.NONE),
-                        d -> Poisoning.flipPastFilter(d, config.budget(), base, sanitise, config.filterRounds(), seed,
-                                progress), "none (a heuristic filter)", sanitise),
+                        d -> new PoisoningAttack.FilterAwareFlip(config.budget(), base, sanitise, config.filterRounds(), seed)
+                                .apply(d, progress), "none (a heuristic filter)", sanitise),
                 new Defence("partition aggregation (DPA, " + k + " parts of " + part.algorithm().flag() + ")",
                         "partition-aware flips (whole parts, cheapest first)",
                         d -> PartitionAggregation.train(d, k, part, seed, Progress.NONE),
-                        d -> Poisoning.flipPartitions(d, config.budget(), row -> PartitionAggregation.partition(row, k, seed)),
+                        d -> new PoisoningAttack.PartitionFlip(config.budget(),
+                                row -> PartitionAggregation.partition(row, k, seed)).apply(d, progress),
                         "certified poisoning size per row", null));
         List<Result> out = new ArrayList<>();
         int done = 0;

@@ -10,6 +10,7 @@ import org.mlsec.InputException;
 import org.mlsec.Progress;
 import org.mlsec.Result;
 import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.data.Dataset;
 import org.mlsec.demo.LaymanBrothers;
 import org.mlsec.model.Algorithm;
@@ -84,11 +85,11 @@ class PoisoningDefencesStudyTest {
             }
             return new Dataset(p.schema(), p.x(), y);
         };
-        Poisoning.Poisoned naive = Poisoning.flipBudget(d, 200, SMALL, 1, Progress.NONE);
-        Poisoning.Poisoned aware = Poisoning.flipPastFilter(d, 200, SMALL, filter, 3, 1, Progress.NONE);
+        Poisoning.Poisoned naive = new PoisoningAttack.BudgetFlip(200, null, SMALL, 1).apply(d, Progress.NONE);
+        Poisoning.Poisoned aware = new PoisoningAttack.FilterAwareFlip(200, SMALL, filter, 3, 1).apply(d, Progress.NONE);
         assertEquals(200, aware.changedRows());
         assertTrue(PoisoningDefences.undone(aware, filter) < PoisoningDefences.undone(naive, filter) / 2,
                 PoisoningDefences.undone(aware, filter) + " vs " + PoisoningDefences.undone(naive, filter));
-        assertThrows(InputException.class, () -> Poisoning.flipPastFilter(d, 200, SMALL, filter, 0, 1, Progress.NONE));
+        assertThrows(InputException.class, () -> new PoisoningAttack.FilterAwareFlip(200, SMALL, filter, 0, 1));
     }
 }

@@ -15,6 +15,7 @@ import org.mlsec.Progress;
 import org.mlsec.Result;
 import org.mlsec.TestData;
 import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Split;
@@ -34,8 +35,8 @@ class PoisoningDefencesTest {
     static final TrainConfig TALK = TrainConfig.defaults(Algorithm.RF).withTrees(5).withMaxDepth(3).withMinLeaf(100);
 
     static Poisoning.Poisoned talkPoisoning(Dataset d) {
-        return Poisoning.targeted(d, Condition.parse("SEX == 2 && AGE >= 30"), Map.of("DEFAULT", "1"),
-                Map.of("LIMIT_BAL", 0.65));
+        return new PoisoningAttack.Targeted(Condition.parse("SEX == 2 && AGE >= 30"), Map.of("DEFAULT", "1"),
+                Map.of("LIMIT_BAL", 0.65)).apply(d, Progress.NONE);
     }
 
     /** Real data when present (the figures), else Layman Brothers. */
@@ -77,16 +78,16 @@ class PoisoningDefencesTest {
     void sanitisingCleanDataChangesNothingAndRandomFlipsAreCounted() throws IOException {
         Dataset all = TestData.layman(6_000, 9, dir).select(TestData.TALK_FEATURES);
         assertEquals(0, Sanitizer.sanitize(all, false, 1, Progress.NONE).relabelled().size());
-        Poisoning.Poisoned f = Poisoning.flipRandom(all, 0.1, 3);
+        Poisoning.Poisoned f = new PoisoningAttack.RandomFlip(0.1, 3).apply(all, Progress.NONE);
         assertEquals(0.1, f.changedRows() / (double) all.rows(), 0.02);
-        Poisoning.Poisoned g = Poisoning.flipBudget(all, 300, TrainConfig.defaults(Algorithm.RF).withTrees(10), 1,
-                Progress.NONE);
+        Poisoning.Poisoned g = new PoisoningAttack.BudgetFlip(300, null, TrainConfig.defaults(Algorithm.RF).withTrees(10), 1)
+                .apply(all, Progress.NONE);
         assertEquals(300, g.changedRows());
         Split s = Split.stratified(all, 0.2, 1);
         double base = Evaluation.accuracy(Trainer.train(s.train(), TALK, "t", Progress.NONE), s.test());
         int[] idx = s.trainIndex();
-        Dataset greedy = Poisoning.flipBudget(s.train(), 600, TALK, 1, Progress.NONE).data();
-        Dataset random = Poisoning.flipRandom(s.train(), 600.0 / idx.length, 1).data();
+        Dataset greedy = new PoisoningAttack.BudgetFlip(600, null, TALK, 1).apply(s.train(), Progress.NONE).data();
+        Dataset random = new PoisoningAttack.RandomFlip(600.0 / idx.length, 1).apply(s.train(), Progress.NONE).data();
         double accGreedy = Evaluation.accuracy(Trainer.train(greedy, TALK, "t", Progress.NONE), s.test());
         double accRandom = Evaluation.accuracy(Trainer.train(random, TALK, "t", Progress.NONE), s.test());
         assertTrue(accGreedy < accRandom, "greedy flips hurt more than random ones: " + accGreedy + " vs " + accRandom

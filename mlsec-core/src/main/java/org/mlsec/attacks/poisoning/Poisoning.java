@@ -17,7 +17,8 @@ import org.mlsec.model.Trainer;
 /**
  * Data poisoning by someone with write access to the training data: targeted edits of the rows a condition selects
  * (rows where {@code gender == 2 && age >= 30} get label 1 and 65% of their credit limit, as in the talk), random label
- * flips, or label flips chosen greedily to hurt a model most within a budget.
+ * flips, or label flips chosen greedily to hurt a model most within a budget. The algorithms are reached through
+ * {@link PoisoningAttack#apply}, the family's one verb; this class holds them and the {@link Poisoned} result.
  */
 public final class Poisoning {
     /**
@@ -48,7 +49,7 @@ public final class Poisoning {
      * @throws org.mlsec.InputException if a column is unknown, a label is not a class, a scaled column is
      *                                  categorical or a factor is not finite
      */
-    public static Poisoned targeted(Dataset data, Condition where, Map<String, String> set, Map<String, Double> scale) {
+    static Poisoned targeted(Dataset data, Condition where, Map<String, String> set, Map<String, Double> scale) {
         Schema s = data.schema();
         double[][] x = data.copyX();
         int[] y = data.y().clone();
@@ -101,7 +102,7 @@ public final class Poisoning {
      * @return the poisoned copy
      * @throws org.mlsec.InputException if the rate is outside (0, 1)
      */
-    public static Poisoned flipRandom(Dataset data, double rate, long seed) {
+    static Poisoned flipRandom(Dataset data, double rate, long seed) {
         Validate.isTrue(rate > 0 && rate < 1, "flipRate must be in (0, 1), got " + rate, "flipRate");
         SplittableRandom rng = new SplittableRandom(seed);
         int k = data.schema().classes().size();
@@ -131,7 +132,7 @@ public final class Poisoning {
      * @return the poisoned copy with {@code budget} labels flipped
      * @throws org.mlsec.InputException if the budget is out of range
      */
-    public static Poisoned flipBudget(Dataset data, int budget, TrainConfig victim, long seed, Progress progress) {
+    static Poisoned flipBudget(Dataset data, int budget, TrainConfig victim, long seed, Progress progress) {
         Validate.isTrue(budget > 0 && budget < data.rows(), "flipBudget must be between 1 and the number of rows", "flipBudget");
         int[] y = data.y().clone();
         boolean[] changed = new boolean[y.length];
@@ -164,7 +165,7 @@ public final class Poisoning {
      * @return the poisoned copy with {@code budget} labels flipped
      * @throws org.mlsec.InputException if the budget or the rounds are out of range, or the filter changes the rows
      */
-    public static Poisoned flipPastFilter(Dataset data, int budget, TrainConfig victim,
+    static Poisoned flipPastFilter(Dataset data, int budget, TrainConfig victim,
                                           java.util.function.UnaryOperator<Dataset> filter, int rounds, long seed,
                                           Progress progress) {
         Validate.isTrue(budget > 0 && budget < data.rows(), "budget must be between 1 and the number of rows minus one,"
@@ -212,7 +213,7 @@ public final class Poisoning {
      * @return the poisoned copy with {@code budget} labels flipped
      * @throws org.mlsec.InputException if the budget is out of range
      */
-    public static Poisoned flipPartitions(Dataset data, int budget, java.util.function.ToIntFunction<double[]> partitionOf) {
+    static Poisoned flipPartitions(Dataset data, int budget, java.util.function.ToIntFunction<double[]> partitionOf) {
         Validate.isTrue(budget > 0 && budget < data.rows(), "budget must be between 1 and the number of rows minus one,"
                 + " got " + budget, "budget");
         Validate.notNull(partitionOf, "partitionOf");

@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
 import org.mlsec.Progress;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
@@ -13,7 +15,8 @@ import org.mlsec.model.TrainConfig;
 /**
  * One way of poisoning training data, as a value that can be applied to any data set of the same columns: targeted
  * edits of the rows a condition selects, random label flips, or label flips chosen greedily against a victim model
- * within a budget (see {@link Poisoning} for each algorithm). {@link PoisoningImpact} applies one to a training set
+ * within a budget, also by an attacker who knows the victim's filter or partition ensemble (see {@link Poisoning} for
+ * each algorithm). {@link #apply} is the family's one verb. {@link PoisoningImpact} applies one to a training set
  * and measures what it does to the model.
  */
 public sealed interface PoisoningAttack {
@@ -24,7 +27,11 @@ public sealed interface PoisoningAttack {
         /** Label flips of a random share of the rows ({@link RandomFlip}). */
         RANDOM_FLIP("random-flip"),
         /** Label flips chosen greedily against a victim model ({@link BudgetFlip}). */
-        BUDGET_FLIP("budget-flip");
+        BUDGET_FLIP("budget-flip"),
+        /** Greedy label flips against a victim that filters its data first, the filter known ({@link FilterAwareFlip}). */
+        FILTER_AWARE_FLIP("filter-aware-flip"),
+        /** Label flips that turn whole parts of a partition ensemble, cheapest first ({@link PartitionFlip}). */
+        PARTITION_FLIP("partition-flip");
 
         private final String key;
 
@@ -169,6 +176,78 @@ public sealed interface PoisoningAttack {
             Dataset seen = features == null ? data : data.select(features);
             Poisoning.Poisoned p = Poisoning.flipBudget(seen, budget, victim.withSeed(seed), seed, progress);
             return new Poisoning.Poisoned(new Dataset(data.schema(), data.x(), p.data().y()), p.changed(), p.changedRows());
+        }
+    }
+
+    /**
+     * Flips {@code budget} labels greedily against a victim that trains with {@code victim} after running
+     * {@code filter} over its data, the attacker knowing the filter: the flips the filter undoes are taken back and
+     * spent on other rows, for {@code rounds} rounds.
+     *
+     * @param budget how many labels to flip
+     * @param victim how the victim trains its model after filtering
+     * @param filter the victim's filter: the data it is given with some labels changed (the same rows, in order)
+     * @param rounds rounds of flipping and filtering
+     * @param seed   seed of the victim's models; round r uses {@code seed + r}
+     */
+    record FilterAwareFlip(int budget, TrainConfig victim, UnaryOperator<Dataset> filter, int rounds, long seed)
+            implements PoisoningAttack {
+        /**
+         * Validates the attack.
+         *
+         * @param budget how many labels to flip, positive
+         * @param victim how the victim trains its model, required
+         * @param filter the victim's filter, required
+         * @param rounds rounds of flipping and filtering, at least 1
+         * @param seed   seed of the victim's models
+         * @throws org.mlsec.InputException if the budget or the rounds are not positive, or a part is null
+         */
+        public FilterAwareFlip {
+            Validate.positive(budget, "budget");
+            Validate.notNull(victim, "victim");
+            Validate.notNull(filter, "filter");
+            Validate.positive(rounds, "rounds");
+        }
+
+        @Override
+        public Technique technique() {
+            return Technique.FILTER_AWARE_FLIP;
+        }
+
+        @Override
+        public Poisoning.Poisoned apply(Dataset data, Progress progress) {
+            return Poisoning.flipPastFilter(data, budget, victim, filter, rounds, seed, progress);
+        }
+    }
+
+    /**
+     * Flips {@code budget} labels against a partition ensemble by an attacker who knows each row's part: whole parts
+     * are turned to one class, cheapest first.
+     *
+     * @param budget      how many labels to flip
+     * @param partitionOf the part of each row, from its feature values
+     */
+    record PartitionFlip(int budget, ToIntFunction<double[]> partitionOf) implements PoisoningAttack {
+        /**
+         * Validates the attack.
+         *
+         * @param budget      how many labels to flip, positive
+         * @param partitionOf the part of each row, required
+         * @throws org.mlsec.InputException if the budget is not positive or the partition is null
+         */
+        public PartitionFlip {
+            Validate.positive(budget, "budget");
+            Validate.notNull(partitionOf, "partitionOf");
+        }
+
+        @Override
+        public Technique technique() {
+            return Technique.PARTITION_FLIP;
+        }
+
+        @Override
+        public Poisoning.Poisoned apply(Dataset data, Progress progress) {
+            return Poisoning.flipPartitions(data, budget, partitionOf);
         }
     }
 }

@@ -89,5 +89,9 @@ class PoisoningImpactTest {
                 .startsWith("budget "));
         assertTrue(assertThrows(InputException.class, () -> new PoisoningImpact.Config(SMALL, null, 1, 1)).getMessage()
                 .startsWith("testFraction "));
+        assertTrue(assertThrows(InputException.class, () -> new PoisoningAttack.FilterAwareFlip(5, SMALL, d -> d, 0, 1))
+                .getMessage().startsWith("rounds "));
+        assertTrue(assertThrows(InputException.class, () -> new PoisoningAttack.PartitionFlip(5, null)).getMessage()
+                .startsWith("partitionOf "));
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.Progress;
 import org.mlsec.TestData;
-import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
 import org.mlsec.model.Algorithm;
@@ -44,7 +44,8 @@ class ModelComparisonTest {
 
     @Test
     void aModelTrainedOnPoisonedLabelsDisagreesAndItsLargestChangeComesFirst() {
-        Dataset poisoned = Poisoning.targeted(data, Condition.parse("SEX == 2"), Map.of("DEFAULT", "1"), Map.of()).data();
+        Dataset poisoned = new PoisoningAttack.Targeted(Condition.parse("SEX == 2"), Map.of("DEFAULT", "1"), Map.of())
+                .apply(data, Progress.NONE).data();
         LocalModel bad = Trainer.train(poisoned, SMALL, "poisoned", Progress.NONE);
         ModelComparison.Comparison c = ModelComparison.compare(model, bad, data);
         assertTrue(c.answers().agreement() < 0.9, c.answers().toString());

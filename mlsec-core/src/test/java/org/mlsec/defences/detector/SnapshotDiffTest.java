@@ -12,7 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlsec.TestData;
-import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.Progress;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.data.Condition;
 import org.mlsec.data.Dataset;
 
@@ -38,8 +39,8 @@ class SnapshotDiffTest {
 
     @Test
     void aGroupWhoseLabelWasSetIsTheStrongestSubgroupAndAFinding() {
-        Dataset poisoned = Poisoning.targeted(data, Condition.parse("SEX == 2 && AGE >= 30"), Map.of("DEFAULT", "1"),
-                Map.of()).data();
+        Dataset poisoned = new PoisoningAttack.Targeted(Condition.parse("SEX == 2 && AGE >= 30"), Map.of("DEFAULT", "1"),
+                Map.of()).apply(data, Progress.NONE).data();
         SnapshotDiff.Report r = SnapshotDiff.compare(data, poisoned, data.schema().featureNames(), null);
         assertTrue(r.finding());
         assertEquals("1", r.positiveClass());

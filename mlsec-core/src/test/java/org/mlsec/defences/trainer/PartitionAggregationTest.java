@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.mlsec.InputException;
 import org.mlsec.Progress;
 import org.mlsec.attacks.poisoning.Poisoning;
+import org.mlsec.attacks.poisoning.PoisoningAttack;
 import org.mlsec.data.Column;
 import org.mlsec.data.ColumnType;
 import org.mlsec.data.Dataset;
@@ -226,7 +227,8 @@ class PartitionAggregationTest {
     void partitionAwareFlipsTurnTheCheapestPartsWhole() {
         Dataset d = random(new SplittableRandom(5), 300, 2);
         int parts = 10;
-        Poisoning.Poisoned p = Poisoning.flipPartitions(d, 40, row -> PartitionAggregation.partition(row, parts, 1));
+        Poisoning.Poisoned p = new PoisoningAttack.PartitionFlip(40, row -> PartitionAggregation.partition(row, parts, 1))
+                .apply(d, Progress.NONE);
         assertEquals(40, p.changedRows());
         PartitionAggregation before = PartitionAggregation.train(d, parts, STUMP, 1, Progress.NONE);
         PartitionAggregation after = PartitionAggregation.train(p.data(), parts, STUMP, 1, Progress.NONE);
