@@ -554,7 +554,10 @@ final class DemoCommand implements Callable<Integer> {
                                 .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (equation
                                         ? "/predict_proba" : "/predict"))).withPaths("prediction",
                                         equation ? "probability" : null)
-                                .withBatchSize(equation ? 1000 : 1).withRetries(0, java.time.Duration.ofMillis(1)));
+                                // A guarded API is asked one row per request, so that the request that raises
+                                // an alert holds one row; an open one answers in batches: the same answers, fewer calls.
+                                .withBatchSize(equation || !guarded ? 1000 : 1)
+                                .withRetries(0, java.time.Duration.ofMillis(1)));
                         String outcome;
                         try {
                             var stolen = steal(chosen, api, known);
