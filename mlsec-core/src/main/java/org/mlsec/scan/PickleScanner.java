@@ -409,7 +409,7 @@ final class PickleScanner {
         int headLength = (int) Math.min(length, 64);
         byte[] head = in.readExactly(headLength);
         long rest = length - headLength;
-        Inner kind = Inner.of(head);
+        Inner kind = text && Inner.latin1Pickle(head) ? Inner.LATIN1 : Inner.of(head);
         if (kind != null) {
             inner(kind, new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in.slice(rest)), at);
             return OTHER;
@@ -624,9 +624,18 @@ final class PickleScanner {
         }
     }
 
-    /** How an inner pickle (or torch.save zip) is carried in a bytes or str argument. */
+    /**
+     * How an inner pickle (or torch.save zip) is carried in a bytes or str argument. LATIN1 is a binary pickle kept
+     * as a str, each byte one character ({@code pickle.loads(s.encode("latin-1"))}): in a binary pickle's UTF-8 str
+     * its PROTO byte 0x80 reads C2 80.
+     */
     enum Inner {
-        RAW, BASE64, HEX, ZIP;
+        RAW, BASE64, HEX, ZIP, LATIN1;
+
+        /** Whether a str argument's UTF-8 bytes start like a binary pickle kept one character per byte. */
+        static boolean latin1Pickle(byte[] h) {
+            return h.length >= 3 && (h[0] & 0xff) == 0xc2 && (h[1] & 0xff) == 0x80 && h[2] >= 2 && h[2] <= 5;
+        }
 
         static Inner of(byte[] h) {
             String t = new String(h, StandardCharsets.ISO_8859_1);
@@ -653,6 +662,13 @@ final class PickleScanner {
             switch (this) {
                 case BASE64:
                     return java.util.Base64.getMimeDecoder().wrap(in);
+                case LATIN1:
+                    return new InputStream() {
+                        @Override
+                        public int read() throws IOException {
+                            return latin1(in);
+                        }
+                    };
                 case HEX:
                     return new InputStream() {
                         @Override
@@ -665,6 +681,16 @@ final class PickleScanner {
                 default:
                     return in;
             }
+        }
+
+        /** The next character of UTF-8 text as a byte; the end at a character past U+00FF (latin-1 has none). */
+        private static int latin1(InputStream in) throws IOException {
+            int b = in.read();
+            if (b < 0x80) {
+                return b;
+            }
+            int c = (b & 0xe0) == 0xc0 ? in.read() : -1;
+            return c < 0 || (c & 0xc0) != 0x80 || (b & 0x1f) > 3 ? -1 : (b & 0x1f) << 6 | c & 0x3f;
         }
 
         private static int digit(InputStream in) throws IOException {

@@ -114,7 +114,7 @@ class PickleEvasionTest {
     }
 
     @Test
-    void innerPicklesInBytesStrBase64AndHexAreScanned() throws IOException {
+    void innerPicklesInBytesStrLatin1Base64AndHexAreScanned() throws IOException {
         byte[] inner = Pickles.callProtocol2("os", "system", "id");
         byte[] raw = Pickles.protocol(4).op('C').op(inner.length).raw(new String(inner, StandardCharsets.ISO_8859_1))
                 .op('.').bytes();
@@ -123,6 +123,8 @@ class PickleEvasionTest {
         assertTrue(has(scan("b64.pkl", b64), Severity.CRITICAL, "os.system"), "base64 str");
         byte[] hex = Pickles.protocol(4).unicode(HexFormat.of().formatHex(inner)).op('.').bytes();
         assertTrue(has(scan("hex.pkl", hex), Severity.CRITICAL, "os.system"), "hex str");
+        byte[] latin1 = Pickles.protocol(4).unicode(new String(inner, StandardCharsets.ISO_8859_1)).op('.').bytes();
+        assertTrue(has(scan("latin1.pkl", latin1), Severity.CRITICAL, "os.system"), "str of latin-1 characters");
         byte[] p0 = Pickles.protocol(0).raw("S'" + Base64.getEncoder().encodeToString(inner) + "'\n.").bytes();
         assertTrue(has(scan("p0.pkl", p0), Severity.CRITICAL, "os.system"), "protocol 0 string");
     }
