@@ -127,7 +127,7 @@ class MonotoneConstraintTest {
         return Arbitraries.of(List.copyOf(CREDIT.keySet()));
     }
 
-    @Property(tries = 400)
+    @Property(tries = 400, seed = TestData.PROPERTY_SEED)
     void constrainedModelsNeverMoveAgainstTheirConstraints(@ForAll("treeFamilies") Algorithm a,
                                                            @ForAll("constrainedColumns") String column,
                                                            @ForAll @LongRange(min = 1, max = 1_000_000) long seed) {

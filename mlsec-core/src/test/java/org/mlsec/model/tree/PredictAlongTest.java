@@ -10,6 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
+import org.mlsec.TestData;
 import org.mlsec.Progress;
 import org.mlsec.data.Dataset;
 import org.mlsec.demo.LaymanBrothers;
@@ -24,7 +25,7 @@ class PredictAlongTest {
     static final LocalModel FOREST = Trainer.train(DATA, TrainConfig.defaults(Algorithm.RF).withTrees(15), "test",
             Progress.NONE);
 
-    @Property(tries = 40)
+    @Property(tries = 40, seed = TestData.PROPERTY_SEED)
     void theSweepEqualsRowByRowPrediction(@ForAll @LongRange(min = 0, max = 1_000_000) long seed,
                                           @ForAll @IntRange(min = 0, max = 22) int column) {
         SplittableRandom rng = new SplittableRandom(seed);
