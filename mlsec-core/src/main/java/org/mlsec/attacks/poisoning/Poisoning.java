@@ -133,7 +133,8 @@ public final class Poisoning {
      * @throws org.mlsec.InputException if the budget is out of range
      */
     static Poisoned flipBudget(Dataset data, int budget, TrainConfig victim, long seed, Progress progress) {
-        Validate.isTrue(budget > 0 && budget < data.rows(), "flipBudget must be between 1 and the number of rows", "flipBudget");
+        Validate.isTrue(budget > 0 && budget < data.rows(), "budget must be between 1 and the number of rows ("
+                + data.rows() + "), got " + budget, "budget");
         int[] y = data.y().clone();
         boolean[] changed = new boolean[y.length];
         int rounds = Math.min(10, budget);

@@ -94,4 +94,13 @@ class PoisoningImpactTest {
         assertTrue(assertThrows(InputException.class, () -> new PoisoningAttack.PartitionFlip(5, null)).getMessage()
                 .startsWith("partitionOf "));
     }
+
+    @Test
+    void aFlipBudgetOfAllTheRowsIsRefusedNamingTheBudgetParameter() {
+        InputException e = assertThrows(InputException.class, () -> new PoisoningAttack.BudgetFlip(data.rows(), null,
+                SMALL, 1).apply(data, Progress.NONE));
+        assertEquals(List.of("budget"), e.parameters());
+        assertTrue(e.getMessage().startsWith("budget must be between 1 and the number of rows (3000), got 3000"),
+                e.getMessage());
+    }
 }
