@@ -96,11 +96,7 @@ public record Result(Threat threat, String technique, boolean finding, Map<Strin
      * @return the figure as a number
      */
     public double metric(String key) {
-        if (!metrics.containsKey(key)) {
-            throw new IllegalArgumentException("no metric '" + key + "' in this " + threat + " result (" + technique
-                    + "); it has " + metrics.keySet());
-        }
-        Object v = metrics.get(key);
+        Object v = present(key);
         if (v == null) {
             return Double.NaN;
         }
@@ -138,11 +134,57 @@ public record Result(Threat threat, String technique, boolean finding, Map<Strin
      * @return the figure as text
      */
     public String text(String key) {
+        return String.valueOf(present(key));
+    }
+
+    /**
+     * The yes/no figure under {@code key} (such as whether a false-positive rate could be measured); fails like
+     * {@link #metric} when absent or not true/false.
+     *
+     * @param key the figure's key
+     * @return the figure
+     */
+    public boolean flag(String key) {
+        return typed(key, Boolean.class, "true or false");
+    }
+
+    /**
+     * The list under {@code key} (such as a confidence interval); fails like {@link #metric} when absent or not a list.
+     *
+     * @param key the figure's key
+     * @return the list, unmodifiable
+     */
+    public List<?> list(String key) {
+        return java.util.Collections.unmodifiableList(typed(key, List.class, "a list"));
+    }
+
+    /**
+     * The table under {@code key} (such as a prototype's value per column), keys as text in their order; fails like
+     * {@link #metric} when absent or not a table.
+     *
+     * @param key the figure's key
+     * @return the table, unmodifiable
+     */
+    public Map<String, Object> table(String key) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        typed(key, Map.class, "a table").forEach((k, v) -> t.put(String.valueOf(k), v));
+        return java.util.Collections.unmodifiableMap(t);
+    }
+
+    private Object present(String key) {
         if (!metrics.containsKey(key)) {
             throw new IllegalArgumentException("no metric '" + key + "' in this " + threat + " result (" + technique
                     + "); it has " + metrics.keySet());
         }
-        return String.valueOf(metrics.get(key));
+        return metrics.get(key);
+    }
+
+    private <T> T typed(String key, Class<T> type, String what) {
+        Object v = present(key);
+        if (!type.isInstance(v)) {
+            throw new IllegalArgumentException("metric '" + key + "' is not " + what + ": " + v);
+        }
+        return type.cast(v);
     }
 
     /** Collects figures and details, then {@link #build()}s the result. */

@@ -38,4 +38,21 @@ class ResultTest {
         assertTrue(e.getMessage().contains("threat"), e.getMessage());
         assertThrows(InputException.class, () -> Result.of(Threat.EVASION, null).build());
     }
+
+    @Test
+    void flagsListsAndTablesAreReadTypedAndFailLoudlyWhenAbsentOrOfAnotherType() {
+        Result r = Result.of(Threat.MEMBERSHIP_INFERENCE, "rmia").metric("supported", true)
+                .metric("ci", List.of(0.8, 0.9)).metric("prototype", Map.of("AGE", 30)).metric("auc", 0.9).build();
+        assertTrue(r.flag("supported"));
+        assertEquals(List.of(0.8, 0.9), r.list("ci"));
+        assertEquals(Map.of("AGE", 30), r.table("prototype"));
+        assertEquals("0.9", r.text("auc"));
+        IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, () -> r.flag("auc"));
+        assertTrue(wrongType.getMessage().contains("'auc' is not true or false"), wrongType.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.list("prototype"));
+        assertThrows(IllegalArgumentException.class, () -> r.table("ci"));
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class, () -> r.flag("suported"));
+        assertTrue(absent.getMessage().contains("no metric 'suported'"), absent.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> r.list("ci").clear());
+    }
 }

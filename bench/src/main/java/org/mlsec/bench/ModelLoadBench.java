@@ -39,8 +39,8 @@ public final class ModelLoadBench {
             watch.interrupt();
             watch.join();
             long kept = used(rt) - before;
-            int nodes = org.mlsec.model.Inspection.inspect(m).get("per_tree") instanceof java.util.List<?> l
-                    ? l.stream().mapToInt(x -> (Integer) ((java.util.Map<?, ?>) x).get("nodes")).sum() : 0;
+            var trees = org.mlsec.model.Inspection.inspect(m).trees();
+            long nodes = trees == null ? 0 : trees.nodes();
             System.out.printf("mlsec %s: %.1f MB, %s, %d nodes, load %.3f s, kept heap %.0f MB, peak heap %.0f MB%n",
                     m.provenance().imported() == null ? "mlsec" : m.provenance().imported().format(),
                     Files.size(f) / 1e6, m.kind(), nodes, ForestBench.median(t), kept / 1e6,

@@ -127,11 +127,11 @@ final class BackdoorDefenceCommands {
             r.findings().stream().limit(15).forEach(f -> System.out.println("  " + f));
             System.out.printf("%s: flagged %d of %d rows (%.1f s).%n", data.data, r.flagged().size(), d.rows(),
                     (System.nanoTime() - t0) / 1e9);
-            Map<String, Double> pr = null;
+            DataBackdoorDetector.Score pr = null;
             if (truth != null) {
                 pr = DataBackdoorDetector.score(r, truthMask(truth));
-                System.out.printf("  against %s: precision %s, recall %s%n", truth, Output.pct(pr.get("precision")),
-                        Output.pct(pr.get("recall")));
+                System.out.printf("  against %s: precision %s, recall %s%n", truth, Output.pct(pr.precision()),
+                        Output.pct(pr.recall()));
             }
             Output.json(json, r.toJson(d.rows(), pr));
             return r.flagged().isEmpty() ? Main.OK : Main.FINDINGS;
@@ -230,8 +230,8 @@ final class BackdoorDefenceCommands {
             int failed = 0;
             List<Map<String, Object>> out = new ArrayList<>();
             for (Result r : results) {
-                System.out.printf("  %-4s line %s: %s — %s%n", r.finding() ? "FAIL" : "ok", r.metrics().get("line"),
-                        r.metrics().get("rule"), r.details().get(0));
+                System.out.printf("  %-4s line %s: %s — %s%n", r.finding() ? "FAIL" : "ok", r.text("line"),
+                        r.text("rule"), r.details().get(0));
                 failed += r.finding() ? 1 : 0;
                 out.add(r.toJson());
             }

@@ -113,14 +113,14 @@ final class DefendCommand extends GroupCommand {
             List<Map<String, Object>> out = new ArrayList<>();
             boolean unsupported = false;
             for (Result r : rows) {
-                boolean at001 = Boolean.TRUE.equals(r.metrics().get("tpr_at_fpr_0_001_supported"));
+                boolean at001 = r.flag("tpr_at_fpr_0_001_supported");
                 unsupported |= !at001;
                 String low = at001 ? Output.pct(r.metric("tpr_at_fpr_0_001")) + " @0.1%"
                         : Output.pct(r.metric("tpr_at_lowest_supported_fpr")) + " @" + Output.pct(r.metric("lowest_supported_fpr"));
-                System.out.printf("  %-70s %9s %-19s %-16s %9.3f %8.1f  %s%n", r.metrics().get("defence"),
+                System.out.printf("  %-70s %9s %-19s %-16s %9.3f %8.1f  %s%n", r.text("defence"),
                         Output.pct(r.metric("test_accuracy")), String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]",
                                 r.metric("auc"), r.metric("auc_ci_low"), r.metric("auc_ci_high")), low, r.metric("advantage"),
-                        r.metric("training_seconds"), r.metrics().get("guarantee"));
+                        r.metric("training_seconds"), r.text("guarantee"));
                 out.add(r.toJson());
             }
             if (unsupported) {

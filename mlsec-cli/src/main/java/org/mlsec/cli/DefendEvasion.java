@@ -84,13 +84,13 @@ final class DefendEvasion implements Callable<Integer> {
                 "mean cost", "train s", "guarantee");
         List<Map<String, Object>> out = new ArrayList<>();
         for (Result r : table) {
-            if (r.metrics().containsKey("note")) {
+            if (r.has("note")) {
                 System.out.printf("  %-62s %9s   nothing to evade: it answers no held-out row %s %18.1f%n",
-                        r.metrics().get("defence"), Output.pct(r.metric("test_accuracy")), from, r.metric("training_seconds"));
+                        r.text("defence"), Output.pct(r.metric("test_accuracy")), from, r.metric("training_seconds"));
                 out.add(r.toJson());
                 continue;
             }
-            System.out.printf("  %-62s %9s %9s %12s %10s %9.1f  %s%n", r.metrics().get("defence"),
+            System.out.printf("  %-62s %9s %9s %12s %10s %9.1f  %s%n", r.text("defence"),
                     Output.pct(r.metric("test_accuracy")), Output.pct(r.metric("success_rate")),
                     Output.num(r.metric("median_cost")), Output.num(r.metric("empirical_robustness")),
                     r.metric("training_seconds"), r.text("guarantee"));

@@ -261,12 +261,11 @@ final class DemoCommand implements Callable<Integer> {
     /** Chapter 2: what the file gives away, then who was in the training data; a defence and its cost. */
     private Map<String, Object> membership(LocalModel talkModel, Dataset all) {
         chapter("2. Membership inference: was this " + plan.entity() + " in the training data?");
-        Map<String, Object> insp = org.mlsec.model.Inspection.inspect(talkModel);
-        Map<?, ?> splits = (Map<?, ?>) insp.get("top_splits");
-        say("The model file alone tells an attacker: " + insp.get("trees") + " trees, at most " + insp.get("max_depth")
-                + " deep, leaves of at least " + insp.get("smallest_leaf_rows") + " " + plan.entities() + ", trained on "
-                + insp.get("training_rows") + " rows; " + (splits == null || splits.isEmpty() ? "no split"
-                : "top split " + splits.keySet().iterator().next()) + " (`mlsec inspect`).");
+        var trees = org.mlsec.model.Inspection.inspect(talkModel).trees();
+        say("The model file alone tells an attacker: " + trees.count() + " trees, at most " + trees.maxDepth()
+                + " deep, leaves of at least " + trees.smallestLeafRows() + " " + plan.entities() + ", trained on "
+                + talkModel.provenance().data().rows() + " rows; " + trees.topSplit().map(t -> "top split " + t)
+                .orElse("no split") + " (`mlsec inspect`).");
         if (!plan.largeEnoughForReferences(all)) {
             return skip("membership inference needs at least 100 rows to split into members and non-members");
         }
@@ -314,7 +313,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The low-FPR figure the data supports: at 0.1% when there are enough non-members, else the lowest rate it can. */
     private static String lowFpr(org.mlsec.Result res) {
-        if (Boolean.TRUE.equals(res.metrics().get("tpr_at_fpr_0_001_supported"))) {
+        if (res.flag("tpr_at_fpr_0_001_supported")) {
             return "at 0.1% false alarms it still finds " + Output.pct(res.metric("tpr_at_fpr_0_001")) + " of the members.";
         }
         return "at " + Output.pct(res.metric("lowest_supported_fpr")) + " false alarms (the lowest rate this many"
@@ -364,7 +363,7 @@ final class DemoCommand implements Callable<Integer> {
         var detected = org.mlsec.defences.detector.DataBackdoorDetector.detect(poisonedData, null);
         var pr = org.mlsec.defences.detector.DataBackdoorDetector.score(detected, poisoned.injected());
         say("Defence 2, the data (`mlsec detect backdoor`): " + detected.flagged().size() + " rows flagged, precision "
-                + Output.pct(pr.get("precision")) + ", recall " + Output.pct(pr.get("recall")) + ": " + detected.findings().get(0) + ".");
+                + Output.pct(pr.precision()) + ", recall " + Output.pct(pr.recall()) + ": " + detected.findings().get(0) + ".");
         // The team's clean rows are the trusted ones: the snapshot before anyone touched the data.
         var probes = org.mlsec.defences.detector.ModelBackdoorScanner.probe(bad, train, 1000, seed).inRange();
         boolean caught = probes.get(0).share() >= org.mlsec.defences.detector.ModelBackdoorScanner.DEFAULT_THRESHOLD;
@@ -377,8 +376,8 @@ final class DemoCommand implements Callable<Integer> {
         m.put("clean_accuracy_backdoored_model", accBad);
         m.put("attack_success_rate", asr);
         m.put("validation_rejects_trigger", !violations.isEmpty());
-        m.put("detection_precision", pr.get("precision"));
-        m.put("detection_recall", pr.get("recall"));
+        m.put("detection_precision", pr.precision());
+        m.put("detection_recall", pr.recall());
         m.put("model_scan_top_feature", probes.get(0).feature());
         return m;
     }
@@ -754,7 +753,7 @@ final class DemoCommand implements Callable<Integer> {
                 org.mlsec.Progress.NONE), feas, yes, no, 200, seed, org.mlsec.Progress.NONE);
         StringBuilder t = new StringBuilder();
         for (var d : defences) {
-            t.append(t.length() == 0 ? "" : "; ").append(d.metrics().get("defence")).append(": median cost ")
+            t.append(t.length() == 0 ? "" : "; ").append(d.text("defence")).append(": median cost ")
                     .append(Output.num(d.metric("median_cost"))).append(" (mean ")
                     .append(Output.num(d.metric("empirical_robustness"))).append("), accuracy ")
                     .append(Output.pct(d.metric("test_accuracy")));

@@ -155,7 +155,7 @@ final class EvasionCommands {
                     from == null ? -1 : classIndex(m, from, "--from"), toClass, rows, budget, effort, verify,
                     2_000_000, seed, threads);
             Evasion.Outcome o = Evasion.evade(m, t.data(), feas, c, Output.progress());
-            String used = String.valueOf(o.result().metrics().get("method"));
+            String used = o.result().text("method");
             if (model != null && c.method() == Evasion.Method.AUTO && !used.equals("tree") && !used.equals("gradient")) {
                 System.err.println("mlsec: white-box search not possible on " + model + " ("
                         + (m instanceof LocalModel ? ((LocalModel) m).kind().replace('_', ' ') + " with "
@@ -185,14 +185,14 @@ final class EvasionCommands {
 
         static void print(Result r, List<Evasion.Example> examples) {
             System.out.printf("Evasion (%s, %s cost) from %s to %s: %s of %d rows flipped; median cost %s, p90 %s;"
-                            + " median queries %.0f%n", r.metrics().get("method"), r.metrics().get("norm"),
-                    r.metrics().get("from"), r.metrics().get("to"), Output.pct(r.metric("success_rate")),
+                            + " median queries %.0f%n", r.text("method"), r.text("norm"),
+                    r.text("from"), r.text("to"), Output.pct(r.metric("success_rate")),
                     (int) r.metric("rows"), Output.num(r.metric("median_cost")), Output.num(r.metric("p90_cost")),
                     r.metric("median_queries"));
             if (r.metric("exact_rows") > 0) {
                 System.out.printf("  %d rows certified minimal (complete leaf search, or exact ball search to 0.1%%)%n", (long) r.metric("exact_rows"));
             }
-            if (r.metrics().containsKey("verified_rows")) {
+            if (r.has("verified_rows")) {
                 System.out.printf("  verified: for %d of %d checked rows no feasible change below a positive cost exists"
                                 + " (median bound %s)%n", (long) r.metric("rows_with_positive_bound"),
                         (long) r.metric("verified_rows"), Output.num(r.metric("median_lower_bound")));

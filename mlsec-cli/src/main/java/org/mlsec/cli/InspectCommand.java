@@ -1,7 +1,6 @@
 package org.mlsec.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlsec.model.Inspection;
@@ -24,40 +23,39 @@ final class InspectCommand implements Callable<Integer> {
     Path json;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
         LocalModel m = Models.load(model);
-        Map<String, Object> r = Inspection.inspect(m);
-        System.out.println(model + ": " + r.get("family").toString().replace('_', ' ') + " predicting " + r.get("classes"));
-        if (r.containsKey("format")) {
-            System.out.println("  read from " + r.get("format") + " (" + r.get("library") + " " + r.get("library_version")
-                    + "), sha256 " + r.get("sha256"));
-            for (Object note : (List<Object>) r.get("notes")) {
+        Inspection.Report r = Inspection.inspect(m);
+        System.out.println(model + ": " + r.family().replace('_', ' ') + " predicting " + r.classes());
+        if (r.imported() != null) {
+            System.out.println("  read from " + r.imported().format() + " (" + r.library() + " " + r.libraryVersion()
+                    + "), sha256 " + r.imported().sha256());
+            for (String note : r.imported().notes()) {
                 System.out.println("  note: " + note);
             }
-            int rows = ((Number) r.get("training_rows")).intValue();
+            int rows = r.trainingRows();
             System.out.println("  trained on " + (rows < 0 ? "an unknown number of" : Integer.toString(rows)) + " rows");
         } else {
-            System.out.println("  trained on " + r.get("training_rows") + " rows (" + r.get("training_data") + ") at "
-                    + r.get("trained_at"));
+            System.out.println("  trained on " + r.trainingRows() + " rows (" + r.trainingData() + ") at "
+                    + r.trainedAt());
         }
-        Map<String, String> hyper = (Map<String, String>) r.get("hyperparameters");
         Map<String, String> own = new java.util.TreeMap<>();
-        hyper.forEach((k, v) -> {
+        r.hyperparameters().forEach((k, v) -> {
             if (!k.contains(".")) {
                 own.put(k, v);
             }
         });
-        long library = hyper.size() - own.size();
+        long library = r.hyperparameters().size() - own.size();
         System.out.println("  hyperparameters " + own + (library > 0 ? " and " + library
                 + " of the library's own settings (--json shows them)" : ""));
-        if (r.containsKey("trees")) {
-            Object smallest = r.get("smallest_leaf_rows");
-            System.out.printf("  %s trees, deepest %s, %s leaves, smallest leaf %s%n", r.get("trees"),
-                    r.get("max_depth"), r.get("leaves"), smallest == null ? "unknown (the file records no training counts)"
+        Inspection.Trees trees = r.trees();
+        if (trees != null) {
+            Integer smallest = trees.smallestLeafRows();
+            System.out.printf("  %s trees, deepest %s, %s leaves, smallest leaf %s%n", trees.count(), trees.maxDepth(),
+                    trees.leaves(), smallest == null ? "unknown (the file records no training counts)"
                             : smallest + " training rows");
         }
-        Map<String, Double> importances = (Map<String, Double>) r.get("feature_importances");
+        Map<String, Double> importances = r.featureImportances();
         if (importances.values().stream().allMatch(v -> v == 0)) {
             System.out.println("  feature importances: none (the file records no split gains)");
         } else {
@@ -65,15 +63,15 @@ final class InspectCommand implements Callable<Integer> {
             importances.entrySet().stream().limit(8)
                     .forEach(e -> System.out.printf("    %-12s %5.1f%%%n", e.getKey(), 100 * e.getValue()));
         }
-        if (r.containsKey("top_splits")) {
+        if (trees != null) {
             System.out.println("  split thresholds used most:");
-            ((Map<String, Integer>) r.get("top_splits")).entrySet().stream().limit(8)
+            trees.topSplits().entrySet().stream().limit(8)
                     .forEach(e -> System.out.printf("    %-28s %d times%n", e.getKey(), e.getValue()));
         }
         if (dot != null) {
             System.out.println("  wrote " + Inspection.writeDot(m, dot) + " DOT files to " + dot);
         }
-        Output.json(json, r);
+        Output.json(json, r.toJson());
         return Main.OK;
     }
 }

@@ -35,8 +35,8 @@ final class InversionCommands {
         System.out.printf("  %-14s %9s %9s %9s %11s %24s%n", "method", "members", "others", "prior", "model-free",
                 "advantage (95% CI)");
         for (Result r : rs) {
-            List<?> ci = (List<?>) r.metrics().get("ci95_members");
-            System.out.printf("  %-14s %9s %9s %9s %11s %+8.1f pts [%+.1f, %+.1f]%n", r.metrics().get("method"),
+            List<?> ci = r.list("ci95_members");
+            System.out.printf("  %-14s %9s %9s %9s %11s %+8.1f pts [%+.1f, %+.1f]%n", r.text("method"),
                     Output.pct(r.metric("accuracy_members")), Output.pct(r.metric("accuracy_non_members")),
                     Output.pct(r.metric("baseline_prior")), Output.pct(r.metric("baseline_model_free")),
                     100 * r.metric("advantage_members"), 100 * (Double) ci.get(0), 100 * (Double) ci.get(1));
@@ -153,9 +153,9 @@ final class InversionCommands {
             }
             Result r = Reconstruction.prototype(m, ranges, k, d, seed);
             System.out.printf("Prototype of class %s (%s, %d queries), model confidence %s:%n", target,
-                    r.metrics().get("method"), (long) r.metric("queries"), Output.pct(r.metric("confidence")));
-            ((Map<?, ?>) r.metrics().get("prototype")).forEach((f, v) -> System.out.printf("  %-12s %s%n", f, v));
-            if (r.metrics().containsKey("nearest_row_distance")) {
+                    r.text("method"), (long) r.metric("queries"), Output.pct(r.metric("confidence")));
+            r.table("prototype").forEach((f, v) -> System.out.printf("  %-12s %s%n", f, v));
+            if (r.has("nearest_row_distance")) {
                 System.out.printf("  nearest real row: line %d, normalised distance %.3f%n", (int) r.metric("nearest_row_line"),
                         r.metric("nearest_row_distance"));
             }

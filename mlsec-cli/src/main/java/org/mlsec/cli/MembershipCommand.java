@@ -129,7 +129,7 @@ final class MembershipCommand implements Callable<Integer> {
                 m.metric("auc_ci_low"), m.metric("auc_ci_high"), Output.pct(m.metric("balanced_accuracy")),
                 m.metric("advantage"));
         long negatives = (long) m.metric("non_members");
-        if (Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_001_supported"))) {
+        if (m.flag("tpr_at_fpr_0_001_supported")) {
             System.out.printf("  TPR at 0.1%% FPR %s (95%% CI %s-%s), at 1%% FPR %s (%.1f s)%n",
                     Output.pct(m.metric("tpr_at_fpr_0_001")), Output.pct(m.metric("tpr_at_fpr_0_001_ci_low")),
                     Output.pct(m.metric("tpr_at_fpr_0_001_ci_high")), Output.pct(m.metric("tpr_at_fpr_0_01")),
@@ -138,7 +138,7 @@ final class MembershipCommand implements Callable<Integer> {
             System.out.printf("  TPR at 0.1%% FPR not measurable with %d non-members (it needs %d); at the lowest FPR they"
                             + " support, %s: TPR %s%s (%.1f s)%n", negatives, (long) Math.ceil(10 / 0.001),
                     Output.pct(m.metric("lowest_supported_fpr")), Output.pct(m.metric("tpr_at_lowest_supported_fpr")),
-                    Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_01_supported"))
+                    m.flag("tpr_at_fpr_0_01_supported")
                             ? ", at 1% FPR " + Output.pct(m.metric("tpr_at_fpr_0_01")) : "", m.metric("seconds"));
         }
         if (roc != null) {
@@ -148,7 +148,7 @@ final class MembershipCommand implements Callable<Integer> {
         }
         Map<String, Object> res = m.toJson();
         if (t.discoveryQueries() + labelling > 0) {
-            res.put("target_queries", ((Number) res.get("target_queries")).longValue() + t.discoveryQueries() + labelling);
+            res.put("target_queries", (long) m.metric("target_queries") + t.discoveryQueries() + labelling);
             res.put("class_discovery_queries", t.discoveryQueries());
             res.put("labelling_queries", labelling);
         }

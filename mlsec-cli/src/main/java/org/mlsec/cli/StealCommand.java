@@ -170,13 +170,13 @@ final class StealCommand implements Callable<Integer> {
         }
         System.out.printf("Stole a %s with %d queries (%s)%s.%n", stolen.surrogate().kind().replace('_', ' '),
                 (long) r.metric("queries"), strategy, out == null ? "" : "; saved to " + out);
-        if (r.metrics().containsKey("thresholds")) {
+        if (r.has("thresholds")) {
             System.out.printf("  %d label-changing thresholds found, %d cells asked%n", (int) r.metric("thresholds"),
                     (int) r.metric("cells"));
         }
-        if (r.metrics().containsKey("fidelity")) {
+        if (r.has("fidelity")) {
             System.out.printf("  fidelity %.4f on %d held-out rows%s%n", r.metric("fidelity"), (int) r.metric("eval_rows"),
-                    r.metrics().containsKey("surrogate_accuracy") ? ", surrogate accuracy " + Output.pct(r.metric("surrogate_accuracy"))
+                    r.has("surrogate_accuracy") ? ", surrogate accuracy " + Output.pct(r.metric("surrogate_accuracy"))
                             + " (target " + Output.pct(r.metric("target_accuracy")) + ")" : "");
         }
         Output.json(json, r.toJson());

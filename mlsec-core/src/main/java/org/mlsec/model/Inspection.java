@@ -46,99 +46,246 @@ public final class Inspection {
     }
 
     /**
+     * What a model file tells whoever holds it, as {@code mlsec inspect} shows it.
+     *
+     * @param family the model family, such as {@code random_forest}
+     * @param classes the class names it predicts
+     * @param features its input columns
+     * @param hyperparameters every setting recorded in the file
+     * @param trainingRows how many rows it was trained on (-1 when an imported file does not say)
+     * @param trainingData where the training data came from
+     * @param trainingFingerprint the training data's fingerprint
+     * @param trainedAt when it was trained (ISO-8601)
+     * @param figures figures measured at training time
+     * @param imported for a model read from another library's file: what was read; null for models mlsec trained
+     * @param library the library that made the file (for an imported model)
+     * @param libraryVersion that library's version as the file records it, or null
+     * @param featureImportances column importances by name, largest first
+     * @param trees the trees' sizes and splits, or null for a model without trees
+     * @param coefficients a logistic regression's intercept and coefficients by encoded column, or null for others
+     */
+    public record Report(String family, List<String> classes, List<String> features, Map<String, String> hyperparameters,
+                         int trainingRows, String trainingData, String trainingFingerprint, String trainedAt,
+                         Map<String, Double> figures, Provenance.Imported imported, String library,
+                         String libraryVersion, Map<String, Double> featureImportances, Trees trees,
+                         Map<String, Double> coefficients) {
+        /**
+         * Checks the required parts.
+         *
+         * @param family the model family
+         * @param classes the class names
+         * @param features the input columns
+         * @param hyperparameters the recorded settings
+         * @param trainingRows the training rows, -1 when unknown
+         * @param trainingData where the training data came from
+         * @param trainingFingerprint the training data's fingerprint
+         * @param trainedAt when it was trained
+         * @param figures figures measured at training time
+         * @param imported the import record, or null
+         * @param library the library that made the file
+         * @param libraryVersion its version, or null
+         * @param featureImportances column importances by name
+         * @param trees the trees, or null
+         * @param coefficients the coefficients, or null
+         */
+        public Report {
+            org.mlsec.internal.Validate.notNull(family, "family");
+            org.mlsec.internal.Validate.notNull(featureImportances, "featureImportances");
+        }
+
+        /**
+         * Whether the file holds trees.
+         *
+         * @return true for a forest or boosted model
+         */
+        public boolean hasTrees() {
+            return trees != null;
+        }
+
+        /**
+         * The figures under the key names of {@code mlsec inspect --json}.
+         *
+         * @return family, classes, features, hyperparameters, training data, figures, the import record's fields,
+         *     feature importances, the trees' figures and the coefficients, in that order
+         */
+        public Map<String, Object> toJson() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("family", family);
+            out.put("classes", classes);
+            out.put("features", features);
+            out.put("hyperparameters", hyperparameters);
+            out.put("training_rows", trainingRows);
+            out.put("training_data", trainingData);
+            out.put("training_fingerprint", trainingFingerprint);
+            out.put("trained_at", trainedAt);
+            out.put("figures", figures);
+            if (imported != null) {
+                out.put("format", imported.format());
+                out.put("library", library);
+                out.put("library_version", libraryVersion);
+                out.put("sha256", imported.sha256());
+                out.put("notes", imported.notes());
+            }
+            out.put("feature_importances", featureImportances);
+            if (trees != null) {
+                out.put("trees", trees.count());
+                out.put("max_depth", trees.maxDepth());
+                out.put("leaves", trees.leaves());
+                out.put("smallest_leaf_rows", trees.smallestLeafRows());
+                out.put("top_splits", trees.topSplits());
+                List<Map<String, Object>> perTree = new ArrayList<>();
+                for (TreeSummary t : trees.perTree()) {
+                    Map<String, Object> tree = new LinkedHashMap<>();
+                    tree.put("nodes", t.nodes());
+                    tree.put("depth", t.depth());
+                    tree.put("leaves", t.leaves());
+                    tree.put("top_feature", t.topFeature());
+                    tree.put("top_feature_share", t.topFeatureShare());
+                    tree.put("importances", t.importances());
+                    perTree.add(tree);
+                }
+                out.put("per_tree", perTree);
+            }
+            if (coefficients != null) {
+                out.put("coefficients", coefficients);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * What the trees of a file show.
+     *
+     * @param count how many trees
+     * @param maxDepth the deepest tree's depth
+     * @param leaves leaves over all trees
+     * @param smallestLeafRows the fewest training rows behind a leaf, or null when the file records no training counts
+     * @param topSplits the (at most 15) split thresholds used most, with how often, most used first
+     * @param perTree each tree's size and importances, in order
+     */
+    public record Trees(int count, int maxDepth, long leaves, Integer smallestLeafRows, Map<String, Integer> topSplits,
+                        List<TreeSummary> perTree) {
+        /**
+         * Copies the splits (keeping their order) and the trees.
+         *
+         * @param count how many trees
+         * @param maxDepth the deepest tree's depth
+         * @param leaves leaves over all trees
+         * @param smallestLeafRows the fewest training rows behind a leaf, or null when unknown
+         * @param topSplits the split thresholds used most
+         * @param perTree each tree's summary
+         */
+        public Trees {
+            topSplits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(topSplits));
+            perTree = List.copyOf(perTree);
+        }
+
+        /**
+         * The threshold used most, such as {@code age <= 30.5}.
+         *
+         * @return the split, or empty when no tree splits
+         */
+        public java.util.Optional<String> topSplit() {
+            return topSplits.keySet().stream().findFirst();
+        }
+
+        /**
+         * Nodes over all trees.
+         *
+         * @return the number of nodes
+         */
+        public long nodes() {
+            return perTree.stream().mapToLong(TreeSummary::nodes).sum();
+        }
+    }
+
+    /**
+     * One tree's size and where its split gain goes.
+     *
+     * @param nodes its nodes
+     * @param depth its depth
+     * @param leaves its leaves
+     * @param topFeature the encoded column with most split gain, or null for a tree without gain
+     * @param topFeatureShare that column's share of the gain (0 without gain)
+     * @param importances each encoded column's share of the gain, columns without gain left out
+     */
+    public record TreeSummary(int nodes, int depth, int leaves, String topFeature, double topFeatureShare,
+                              Map<String, Double> importances) {
+    }
+
+    /**
      * What {@code mlsec inspect} shows: family, classes, features, hyperparameters, training data and figures (and
-     * the import record of an imported model).
+     * the import record of an imported model), the trees' sizes and splits or the coefficients.
      *
      * @param m the model
-     * @return the figures
+     * @return the report
      */
-    public static Map<String, Object> inspect(LocalModel m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("family", m.kind());
-        out.put("classes", m.classes());
-        out.put("features", m.schema().featureNames());
-        out.put("hyperparameters", m.provenance().hyperparameters());
-        out.put("training_rows", m.provenance().data().rows());
-        out.put("training_data", m.provenance().data().source());
-        out.put("training_fingerprint", m.provenance().data().fingerprint());
-        out.put("trained_at", m.provenance().createdAt());
-        out.put("figures", m.provenance().metrics());
-        Provenance.Imported imp0 = m.provenance().imported();
-        if (imp0 != null) {
-            out.put("format", imp0.format());
-            out.put("library", m.provenance().tool());
-            out.put("library_version", m.provenance().toolVersion());
-            out.put("sha256", imp0.sha256());
-            out.put("notes", imp0.notes());
+    public static Report inspect(LocalModel m) {
+        Provenance.Imported imported = m.provenance().imported();
+        Trees trees = null;
+        List<Tree> all = trees(m);
+        if (!all.isEmpty()) {
+            trees = trees(all, m.encoder().names(), imported != null);
         }
-        boolean imported = imp0 != null;
-        out.put("feature_importances", columnImportances(m));
-        List<Tree> trees = trees(m);
-        if (!trees.isEmpty()) {
-            int maxDepth = 0;
-            long leaves = 0;
-            int minLeafRows = Integer.MAX_VALUE;
-            List<Map<String, Object>> perTree = new ArrayList<>();
-            Map<String, Integer> splits = new HashMap<>();
-            List<String> names = m.encoder().names();
-            for (Tree t : trees) {
-                maxDepth = Math.max(maxDepth, t.depth());
-                leaves += t.leaves();
-                double[] ti = new double[names.size()];
-                double total = 0;
-                for (int n = 0; n < t.nodes(); n++) {
-                    if (t.isLeaf(n)) {
-                        minLeafRows = Math.min(minLeafRows, t.samples()[n]);
-                    } else {
-                        ti[t.feature()[n]] += t.gain()[n];
-                        total += t.gain()[n];
-                        splits.merge(names.get(t.feature()[n]) + " <= " + threshold(t.threshold()[n], imported), 1,
-                                Integer::sum);
-                    }
-                }
-                Map<String, Object> tree = new LinkedHashMap<>();
-                tree.put("nodes", t.nodes());
-                tree.put("depth", t.depth());
-                tree.put("leaves", t.leaves());
-                int best = 0;
-                for (int f = 1; f < ti.length; f++) {
-                    best = ti[f] > ti[best] ? f : best;
-                }
-                tree.put("top_feature", total > 0 ? names.get(best) : null);
-                tree.put("top_feature_share", total > 0 ? ti[best] / total : 0);
-                Map<String, Double> importances = new LinkedHashMap<>();
-                for (int f = 0; f < ti.length; f++) {
-                    if (ti[f] > 0) {
-                        importances.put(names.get(f), ti[f] / total);
-                    }
-                }
-                tree.put("importances", importances);
-                perTree.add(tree);
-            }
-            out.put("trees", trees.size());
-            out.put("max_depth", maxDepth);
-            out.put("leaves", leaves);
-            // An imported file without training counts (XGBoost, most ONNX) leaves samples at 0: unknown, not 0.
-            out.put("smallest_leaf_rows", imported && minLeafRows == 0 && !hasCounts(trees) ? null : minLeafRows);
-            List<Map.Entry<String, Integer>> top = new ArrayList<>(splits.entrySet());
-            top.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-            Map<String, Integer> topSplits = new LinkedHashMap<>();
-            for (Map.Entry<String, Integer> e : top.subList(0, Math.min(15, top.size()))) {
-                topSplits.put(e.getKey(), e.getValue());
-            }
-            out.put("top_splits", topSplits);
-            out.put("per_tree", perTree);
-        }
+        Map<String, Double> coef = null;
         if (m instanceof LogisticModel) {
-            Map<String, Double> coef = new LinkedHashMap<>();
+            coef = new LinkedHashMap<>();
             double[] c = ((LogisticModel) m).rawCoefficients(0);
             coef.put("(intercept)", c[0]);
             for (int j = 0; j < m.encoder().width(); j++) {
                 coef.put(m.encoder().names().get(j), c[j + 1]);
             }
-            out.put("coefficients", coef);
         }
-        return out;
+        Provenance p = m.provenance();
+        return new Report(m.kind(), m.classes(), m.schema().featureNames(), p.hyperparameters(), p.data().rows(),
+                p.data().source(), p.data().fingerprint(), p.createdAt(), p.metrics(), imported,
+                imported == null ? null : p.tool(), imported == null ? null : p.toolVersion(), columnImportances(m),
+                trees, coef);
+    }
+
+    private static Trees trees(List<Tree> trees, List<String> names, boolean imported) {
+        int maxDepth = 0;
+        long leaves = 0;
+        int minLeafRows = Integer.MAX_VALUE;
+        List<TreeSummary> perTree = new ArrayList<>();
+        Map<String, Integer> splits = new HashMap<>();
+        for (Tree t : trees) {
+            maxDepth = Math.max(maxDepth, t.depth());
+            leaves += t.leaves();
+            double[] ti = new double[names.size()];
+            double total = 0;
+            for (int n = 0; n < t.nodes(); n++) {
+                if (t.isLeaf(n)) {
+                    minLeafRows = Math.min(minLeafRows, t.samples()[n]);
+                } else {
+                    ti[t.feature()[n]] += t.gain()[n];
+                    total += t.gain()[n];
+                    splits.merge(names.get(t.feature()[n]) + " <= " + threshold(t.threshold()[n], imported), 1,
+                            Integer::sum);
+                }
+            }
+            int best = 0;
+            for (int f = 1; f < ti.length; f++) {
+                best = ti[f] > ti[best] ? f : best;
+            }
+            Map<String, Double> importances = new LinkedHashMap<>();
+            for (int f = 0; f < ti.length; f++) {
+                if (ti[f] > 0) {
+                    importances.put(names.get(f), ti[f] / total);
+                }
+            }
+            perTree.add(new TreeSummary(t.nodes(), t.depth(), t.leaves(), total > 0 ? names.get(best) : null,
+                    total > 0 ? ti[best] / total : 0, importances));
+        }
+        List<Map.Entry<String, Integer>> top = new ArrayList<>(splits.entrySet());
+        top.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Integer> topSplits = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : top.subList(0, Math.min(15, top.size()))) {
+            topSplits.put(e.getKey(), e.getValue());
+        }
+        // An imported file without training counts (XGBoost, most ONNX) leaves samples at 0: unknown, not 0.
+        Integer smallest = imported && minLeafRows == 0 && !hasCounts(trees) ? null : minLeafRows;
+        return new Trees(trees.size(), maxDepth, leaves, smallest, topSplits, perTree);
     }
 
     /**

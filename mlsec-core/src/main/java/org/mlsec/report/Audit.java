@@ -581,7 +581,7 @@ public final class Audit {
                     Progress.NONE);
             Result m = mia.result();
             // Severity on what the data supports: the AUC's lower bound, a low-FPR rate only where measurable.
-            boolean lowFpr = Boolean.TRUE.equals(m.metrics().get("tpr_at_fpr_0_001_supported"));
+            boolean lowFpr = m.flag("tpr_at_fpr_0_001_supported");
             double aucLow = m.metric("auc_ci_low");
             Severity miaSeverity = aucLow >= 0.8 || (lowFpr && m.metric("tpr_at_fpr_0_001_ci_low") >= 0.05) ? Severity.HIGH
                     : aucLow >= 0.6 ? Severity.MEDIUM : Severity.LOW;
@@ -793,23 +793,24 @@ public final class Audit {
      * reads their labels and feature ranges from it.
      */
     static Finding exposure(LocalModel m) {
-        Map<String, Object> r = org.mlsec.model.Inspection.inspect(m);
+        var r = org.mlsec.model.Inspection.inspect(m);
+        Map<String, Object> json = r.toJson();
         Map<String, Object> metrics = new LinkedHashMap<>();
         for (String k : List.of("family", "format", "trees", "max_depth", "leaves", "smallest_leaf_rows")) {
-            if (r.get(k) != null) {
-                metrics.put(k, r.get(k));
+            if (json.get(k) != null) {
+                metrics.put(k, json.get(k));
             }
         }
-        Object smallest = r.get("smallest_leaf_rows");
-        String source = r.containsKey("format") ? r.get("format").toString() : "mlsec model";
+        String source = r.imported() != null ? r.imported().format() : "mlsec model";
         String title;
         Severity severity;
-        if (r.containsKey("trees")) {
+        if (r.hasTrees()) {
+            Integer smallest = r.trees().smallestLeafRows();
             boolean counts = smallest != null;
-            int rows = counts ? ((Number) smallest).intValue() : -1;
+            int rows = counts ? smallest : -1;
             severity = counts && rows <= 5 ? Severity.MEDIUM : Severity.LOW;
-            title = String.format(Locale.ROOT, "The %s file exposes %s trees, %s leaves, %s", source, r.get("trees"),
-                    r.get("leaves"), counts ? "leaves of as few as " + rows + " training rows"
+            title = String.format(Locale.ROOT, "The %s file exposes %s trees, %s leaves, %s", source, r.trees().count(),
+                    r.trees().leaves(), counts ? "leaves of as few as " + rows + " training rows"
                             : "no training counts");
         } else {
             severity = Severity.LOW;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mlsec.data.Column;
+import org.mlsec.internal.Validate;
 import org.mlsec.data.Dataset;
 import org.mlsec.data.Profile;
 import org.mlsec.data.Table;
@@ -64,12 +65,12 @@ public final class DataBackdoorDetector {
          * @param score the precision and recall against a truth column, or null without one
          * @return the figures by JSON key
          */
-        public Map<String, Object> toJson(int rows, Map<String, Double> score) {
+        public Map<String, Object> toJson(int rows, Score score) {
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("rows", rows);
             res.put("flagged", flagged.size());
             if (score != null) {
-                res.putAll(score);
+                res.putAll(score.toJson());
             }
             res.put("findings", findings);
             List<Map<String, Object>> lines = new ArrayList<>();
@@ -469,24 +470,46 @@ public final class DataBackdoorDetector {
     }
 
     /**
+     * How well the flagged rows match the rows truly poisoned.
+     *
+     * @param precision the share of flagged rows that are poisoned (NaN when none is flagged)
+     * @param recall the share of poisoned rows that are flagged (NaN when none is poisoned)
+     */
+    public record Score(double precision, double recall) {
+        /**
+         * The figures under the key names of {@code mlsec detect backdoor --json}.
+         *
+         * @return precision, then recall
+         */
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("precision", precision);
+            m.put("recall", recall);
+            return m;
+        }
+    }
+
+    /**
      * Precision and recall of the flagged rows against a truth mask.
      *
      * @param r     the detector's report
      * @param truth which rows are truly poisoned, by row index
-     * @return the precision and recall by JSON key
+     * @return the precision and recall
      */
-    public static Map<String, Double> score(Report r, boolean[] truth) {
+    public static Score score(Report r, boolean[] truth) {
+        Validate.notNull(r, "r");
+        Validate.notNull(truth, "truth");
         int tp = 0;
         int positives = 0;
         for (boolean t : truth) {
             positives += t ? 1 : 0;
         }
         for (int i : r.flagged().keySet()) {
+            Validate.isTrue(i < truth.length, "the truth mask has " + truth.length + " rows, the report flags row " + i,
+                    "truth");
             tp += truth[i] ? 1 : 0;
         }
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("precision", r.flagged().isEmpty() ? Double.NaN : (double) tp / r.flagged().size());
-        m.put("recall", positives == 0 ? Double.NaN : (double) tp / positives);
-        return m;
+        return new Score(r.flagged().isEmpty() ? Double.NaN : (double) tp / r.flagged().size(),
+                positives == 0 ? Double.NaN : (double) tp / positives);
     }
 }

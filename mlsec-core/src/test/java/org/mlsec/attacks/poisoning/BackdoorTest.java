@@ -61,11 +61,11 @@ class BackdoorTest {
     void dataDetectorFindsOutOfRangeAndInDistributionTriggersButNotCleanData() {
         Backdoor.Poisoned talk = poison("AGE=999", 0.45, 1, 0);
         var s = DataBackdoorDetector.score(DataBackdoorDetector.detect(talk.data(), null), talk.injected());
-        assertTrue(s.get("recall") >= 0.99 && s.get("precision") >= 0.95, s.toString());
+        assertTrue(s.recall() >= 0.99 && s.precision() >= 0.95, s.toString());
 
         Backdoor.Poisoned rare = poison("PAY_AMT1=1234,BILL_AMT1=4321", 0, -1, 40);
         var r = DataBackdoorDetector.score(DataBackdoorDetector.detect(rare.data(), null), rare.injected());
-        assertTrue(r.get("recall") >= 0.8 && r.get("precision") >= 0.8, r.toString());
+        assertTrue(r.recall() >= 0.8 && r.precision() >= 0.8, r.toString());
 
         assertEquals(0, DataBackdoorDetector.detect(split.train(), null).flagged().size());
     }

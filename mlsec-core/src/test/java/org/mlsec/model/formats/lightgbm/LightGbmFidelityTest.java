@@ -101,8 +101,7 @@ class LightGbmFidelityTest {
         assertTrue(notes(m).contains("missing type None"), notes(m));
         double[] imp = m.featureImportances();
         assertTrue(imp[5] > 0.3, "PAY_0 carries most of the split gain: " + imp[5]);
-        Map<String, Object> inspected = org.mlsec.model.Inspection.inspect(m);
-        assertEquals("gradient_boosting", inspected.get("family"));
+        assertEquals("gradient_boosting", org.mlsec.model.Inspection.inspect(m).family());
         // saved in mlsec's own format and read back, the imported model answers the same
         Path saved = tmp.resolve("saved.json");
         org.mlsec.model.ModelIo.save(m, saved);
