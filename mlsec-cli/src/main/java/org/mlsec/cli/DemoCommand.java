@@ -547,37 +547,28 @@ final class DemoCommand implements Callable<Integer> {
                             equation ? "probabilities" : "label", 4, 0, 0, guarded, "block", null);
                     var profile = profiles.computeIfAbsent(target.schema(),
                             k -> org.mlsec.defences.detector.ExtractionProfile.of(k, train.x()));
-                    try (var server = org.mlsec.server.GuardedServer.calibrated(target, schema, config, profile)
-                            .start("127.0.0.1", 0)) {
-                        var api = new org.mlsec.model.remote.HttpClassifier(target.schema(), org.mlsec.model.remote.HttpClassifier.Config
-                                .of(java.net.URI.create("http://127.0.0.1:" + server.port() + (equation
-                                        ? "/predict_proba" : "/predict"))).withPaths("prediction",
-                                        equation ? "probability" : null)
-                                // A guarded API is asked one row per request, so that the request that raises
-                                // an alert holds one row; an open one answers in batches: the same answers, fewer calls.
-                                .withBatchSize(equation || !guarded ? 1000 : 1)
-                                .withRetries(0, java.time.Duration.ofMillis(1)));
-                        String outcome;
-                        try {
-                            var stolen = steal(chosen, api, known);
-                            var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen, target, eval);
-                            outcome = String.format("fidelity %s after %d queries", Output.pct(measured.metric("fidelity")),
-                                    (long) measured.metric("queries"));
-                            row.put(guarded ? "guarded_fidelity" : "fidelity", measured.metric("fidelity"));
-                        } catch (org.mlsec.InputException e) {
-                            // The answers an attack collected may teach nothing (one class everywhere on a sweep's grid).
-                            outcome = "no copy (" + e.getMessage() + ")";
-                            row.put(guarded ? "guarded_failed" : "failed", e.getMessage());
-                        } catch (org.mlsec.model.remote.RefusedException e) {
-                            if (e.status() != 403) {
-                                throw e;
-                            }
-                            outcome = api.queries() == 0 ? "blocked (HTTP 403) at its first request"
-                                    : "blocked (HTTP 403) after " + api.queries() + " queries";
-                            row.put(guarded ? "guarded_blocked_after" : "blocked_after", api.queries());
+                    // A guarded API is asked one row per request, so that the request that raises an alert holds
+                    // one row; an open one answers in batches: the same answers, fewer calls.
+                    var attempt = org.mlsec.server.StealingDrill.served(target, schema, config, profile,
+                            plan(chosen, known), eval, equation || !guarded ? 1000 : 1);
+                    String prefix = guarded ? "guarded_" : "";
+                    String outcome = switch (attempt.outcome()) {
+                        case COPIED -> {
+                            row.put(prefix + "fidelity", attempt.fidelity());
+                            yield String.format("fidelity %s after %d queries", Output.pct(attempt.fidelity()),
+                                    attempt.queries());
                         }
-                        line.append(guarded ? "; guarded: " : "open: ").append(outcome);
-                    }
+                        case NO_COPY -> {
+                            row.put(prefix + "failed", attempt.why());
+                            yield "no copy (" + attempt.why() + ")";
+                        }
+                        case BLOCKED -> {
+                            row.put(prefix + "blocked_after", attempt.queries());
+                            yield attempt.queries() == 0 ? "blocked (HTTP 403) at its first request"
+                                    : "blocked (HTTP 403) after " + attempt.queries() + " queries";
+                        }
+                    };
+                    line.append(guarded ? "; guarded: " : "open: ").append(outcome);
                 }
                 say(line.toString());
                 rows.add(row);
@@ -638,13 +629,19 @@ final class DemoCommand implements Callable<Integer> {
                 var config = org.mlsec.model.remote.HttpClassifier.Config.of(java.net.URI.create(api.url("/predict")));
                 var direct = new org.mlsec.model.remote.HttpClassifier(apiSchema, config.withPaths("prediction", null)
                         .withBatchSize(1));
-                var stolen = org.mlsec.attacks.extraction.Extraction.extract(direct, org.mlsec.attacks.extraction.Extraction
-                        .Plan.of(Strategy.PATH, attacker, FLASK_BUDGET, seed), org.mlsec.Progress.NONE);
-                var measured = org.mlsec.attacks.extraction.Extraction.evaluate(stolen,
+                var pathFinding = org.mlsec.attacks.extraction.Extraction.Plan.of(Strategy.PATH, attacker, FLASK_BUDGET,
+                        seed);
+                var measured = org.mlsec.server.StealingDrill.attempt(direct, pathFinding,
                         new org.mlsec.model.remote.HttpClassifier(apiSchema, config.withBatchSize(1000)),
                         new Dataset(apiSchema, eval.select(features).x(), null));
-                m.put("fidelity", measured.metric("fidelity"));
-                m.put("queries", (long) measured.metric("queries"));
+                if (measured.outcome() != org.mlsec.server.StealingDrill.Outcome.COPIED) {
+                    String failure = measured.blocked() ? "the API refused with HTTP 403" : measured.why();
+                    lines.add("  Flask API: the attack failed (" + failure + ").");
+                    m.put("failed", failure);
+                    return m;
+                }
+                m.put("fidelity", measured.fidelity());
+                m.put("queries", measured.queries());
                 var guards = new org.mlsec.server.GuardConfig(true, 1000, 1 << 20, Map.of(), false, 0, 0, 0, "label", 4, 0,
                         0, true, "block", null);
                 var proxy = org.mlsec.server.GuardingProxy.open(config, schema, features, guards, data, null);
@@ -653,23 +650,14 @@ final class DemoCommand implements Callable<Integer> {
                     var through = new org.mlsec.model.remote.HttpClassifier(apiSchema, org.mlsec.model.remote.HttpClassifier
                             .Config.of(java.net.URI.create("http://127.0.0.1:" + server.port() + "/predict"))
                             .withPaths("prediction", null).withBatchSize(1).withRetries(0, java.time.Duration.ofMillis(1)));
-                    try {
-                        org.mlsec.attacks.extraction.Extraction.extract(through, org.mlsec.attacks.extraction.Extraction
-                                .Plan.of(Strategy.PATH, attacker, FLASK_BUDGET, seed),
-                                org.mlsec.Progress.NONE);
-                        guarded = "NOT blocked within " + FLASK_BUDGET + " queries";
-                        m.put("guarded_blocked_after", null);
-                    } catch (org.mlsec.model.remote.RefusedException e) {
-                        if (e.status() != 403) {
-                            throw e;
-                        }
-                        guarded = "blocked (HTTP 403) after " + through.queries() + " queries";
-                        m.put("guarded_blocked_after", through.queries());
-                    }
+                    var behind = org.mlsec.server.StealingDrill.attempt(through, pathFinding, null, null);
+                    guarded = behind.blocked() ? "blocked (HTTP 403) after " + behind.queries() + " queries"
+                            : "NOT blocked within " + FLASK_BUDGET + " queries";
+                    m.put("guarded_blocked_after", behind.blocked() ? behind.queries() : null);
                 }
                 lines.add("  The " + (plan.talk() ? "bank's" : "team's") + " own Flask + scikit-learn API (the talk's 5 trees of"
-                        + " depth 3): path-finding copies it (fidelity " + Output.pct(measured.metric("fidelity")) + " after "
-                        + (long) measured.metric("queries") + " label queries);");
+                        + " depth 3): path-finding copies it (fidelity " + Output.pct(measured.fidelity()) + " after "
+                        + measured.queries() + " label queries);");
                 lines.add("  behind `mlsec serve --upstream` with detection on, the same attack is " + guarded + ".");
             }
         } catch (org.mlsec.model.remote.RefusedException e) {
@@ -693,11 +681,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private Map<String, List<String>> sweepGrid = Map.of();
 
-    private org.mlsec.attacks.extraction.Extraction.Stolen steal(Strategy chosen, org.mlsec.model.Classifier api,
-                                                                 Dataset known) {
+    /** The chapter's attack with {@code chosen}: the talk's curl loops for a sweep, a budget of 2,000 queries. */
+    private org.mlsec.attacks.extraction.Extraction.Plan plan(Strategy chosen, Dataset known) {
         if (chosen != Strategy.SWEEP) {
-            return org.mlsec.attacks.extraction.Extraction.extract(api,
-                    org.mlsec.attacks.extraction.Extraction.Plan.of(chosen, known, 2000, seed), org.mlsec.Progress.NONE);
+            return org.mlsec.attacks.extraction.Extraction.Plan.of(chosen, known, 2000, seed);
         }
         // The talk's curl loops: two repayment statuses swept, everything else fixed at a typical client's.
         Map<String, List<String>> vary = new LinkedHashMap<>();
@@ -707,8 +694,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             vary.putAll(sweepGrid);
         }
-        return org.mlsec.attacks.extraction.Extraction.extract(api,
-                org.mlsec.attacks.extraction.Extraction.Plan.sweep(vary, Map.of(), known, 2000, seed), org.mlsec.Progress.NONE);
+        return org.mlsec.attacks.extraction.Extraction.Plan.sweep(vary, Map.of(), known, 2000, seed);
     }
 
     /** Chapter 7: the smallest feasible change that turns "will default" into "will not" (or the data's own classes). */
