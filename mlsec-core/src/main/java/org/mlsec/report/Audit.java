@@ -507,36 +507,81 @@ public final class Audit {
     public static Report run(Request request, org.mlsec.attacks.inference.ReferenceEngine engine) {
         org.mlsec.internal.Validate.notNull(engine, "engine");
         Dataset data = request.data();
-        org.mlsec.model.Classifier model = request.model();
-        Path modelFile = request.modelFile();
-        Result signature = request.signature();
-        TrainConfig config = request.config();
-        Dataset reference = request.reference();
-        List<String> protectedColumns = request.protectedColumns();
-        List<String> only = request.only();
-        Budget budget = request.budget();
-        long seed = request.seed();
-        Progress progress = request.progress();
-        org.mlsec.defences.preprocessor.DomainRules rules = request.rules();
-        List<Finding> out = new ArrayList<>();
-        Map<String, ChartData> charts = new LinkedHashMap<>();
-        int steps = 7;
-        int step = 0;
         // The value spikes, the diff, its subgroups and fairness read every row: of the tables where they live when the
         // request has them, else of the data in memory.
         Tables tables = request.tables();
         Table dataTable = tables != null ? tables.data() : Table.of(data);
-        Table referenceTable = reference == null ? null
-                : tables != null && tables.reference() != null ? tables.reference() : Table.of(reference);
-        Split halves = Split.random(data, 0.5, seed);
-        MembershipInference.ReferenceTrainer trainer = MembershipInference.like(config);
+        Table referenceTable = request.reference() == null ? null
+                : tables != null && tables.reference() != null ? tables.reference() : Table.of(request.reference());
+        Split halves = Split.random(data, 0.5, request.seed());
+        MembershipInference.ReferenceTrainer trainer = MembershipInference.like(request.config());
         int[] all = java.util.stream.IntStream.range(0, halves.train().rows()).toArray();
-        LocalModel target = (LocalModel) trainer.train(halves.train(), all, seed);
-        org.mlsec.model.Classifier audited = model != null ? model : target;
+        LocalModel target = (LocalModel) trainer.train(halves.train(), all, request.seed());
+        Run run = new Run(request, engine, halves, trainer, target,
+                request.model() != null ? request.model() : target, dataTable, referenceTable, new ArrayList<>(),
+                new LinkedHashMap<>());
+        Progress progress = request.progress();
+        int steps = 7;
+        int step = 0;
+        if (!request.only().contains("supply-chain")) {
+            progress.update("audit", step, steps); // not requested
+        }
+        supplyChain(run);
+        progress.update("audit", ++step, steps);
+        membership(run);
+        progress.update("audit", ++step, steps);
+        inversion(run);
+        progress.update("audit", ++step, steps);
+        backdoor(run);
+        progress.update("audit", ++step, steps);
+        poisoning(run);
+        progress.update("audit", ++step, steps);
+        stealing(run);
+        progress.update("audit", ++step, steps);
+        if (request.only().contains("evasion")) {
+            run.out().add(evasion(run.audited(), halves, request.protectedColumns(), request.rules(), request.budget(),
+                    request.seed(), request.certifyRadius(), run.charts()));
+        }
+        progress.update("audit", ++step, steps);
+        // Defences measured beforehand (the defend commands): their trade-offs, under their threats
+        for (org.mlsec.defences.DefenceStudy study : request.defenceStudies()) {
+            run.out().add(tradeOff(study, run.charts()));
+        }
+        org.mlsec.model.Classifier model = request.model();
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("rows", data.rows());
+        context.put("features", data.schema().featureNames());
+        context.put("model", model instanceof LocalModel ? ((LocalModel) model).kind() : model != null ? "remote model"
+                : "trained by the audit: " + request.config().algorithm().kind());
+        context.put("budget", request.budget().name().toLowerCase(Locale.ROOT));
+        return new Report(run.out(), run.charts(), context);
+    }
 
-        // 1. Supply chain
-        if (signature != null && only.contains("supply-chain")) {
-            out.add(new Finding(Threat.SUPPLY_CHAIN, signature.finding() ? Severity.CRITICAL : Severity.INFO,
+    /**
+     * One audit under way: its request, the stand-in trained like the model on the data's first half, the model the
+     * checks attack, where the rows that every check reads live, and the findings and charts the checks add.
+     */
+    private record Run(Request request, org.mlsec.attacks.inference.ReferenceEngine engine, Split halves,
+                       MembershipInference.ReferenceTrainer trainer, LocalModel target,
+                       org.mlsec.model.Classifier audited, Table dataTable, Table referenceTable, List<Finding> out,
+                       Map<String, ChartData> charts) {
+        /** Whether the model was given (and so is attacked through a stand-in where its training rows matter). */
+        boolean standIn() {
+            return request.model() != null;
+        }
+    }
+
+    /** 1. Supply chain: the signature, then a static scan of the model file; never "clean" when a part went unread. */
+    private static void supplyChain(Run run) {
+        Request request = run.request();
+        Result signature = request.signature();
+        Path modelFile = request.modelFile();
+        List<Finding> out = run.out();
+        if (!request.only().contains("supply-chain")) {
+            return;
+        }
+        if (signature != null) {
+            out.add(new Finding(Threat.SUPPLY_CHAIN, SeverityRules.signature(signature.finding()),
                     signature.finding() ? "The model file does not match its signature: " + signature.details().get(0)
                             : "The model file matches its signature",
                     signature.finding() ? "The model was changed after it was signed, or signed by someone else."
@@ -544,154 +589,176 @@ public final class Audit {
                     "Serve only files whose signature holds (mlsec serve --signature refuses the others).",
                     "mlsec verify", signature.metrics()));
         }
-        if (!only.contains("supply-chain")) {
-            progress.update("audit", step, steps); // not requested
-        } else if (modelFile != null) {
-            ScanReport scan = ModelScanner.scan(List.of(modelFile));
-            for (ScanReport.Note n : scan.incomplete()) { // an audit fails on skipped inputs: never "clean" unread
-                out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.HIGH, "The model file could not be fully scanned: "
-                                + n.category() + ": " + n.description(),
-                        "A file the scanner does not understand may hold code that runs when it is loaded.",
-                        "Convert the model to a format mlsec reads (ONNX, safetensors, mlsec's JSON) or inspect it.",
-                        "mlsec scan " + modelFile, Map.of("source", n.source())));
-            }
-            if (scan.findings().isEmpty() && scan.incomplete().isEmpty()) {
-                out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.INFO, "The model file holds no executable content",
-                        "The static scanner found nothing that would run when the file is loaded.",
-                        "Sign the file at every hand-over and check canaries before serving.",
-                        "mlsec sign / mlsec canary record", Map.of("issues", 0)));
-            }
-            for (var f : scan.findings()) {
-                out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.parse(f.severity().name()), f.description(),
-                        "Loading this file could run code or misbehave.", "Do not load it; obtain a signed model.",
-                        "mlsec scan " + modelFile, Map.of("rule", f.rule().id(), "module", f.module())));
-            }
-        } else {
+        if (modelFile == null) {
             out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.LOW, "No model file was audited",
-                    model != null ? "The model was audited through its API, so no artifact could be scanned or verified."
+                    request.model() != null
+                            ? "The model was audited through its API, so no artifact could be scanned or verified."
                             : "The model was trained by the audit, so no artifact could be scanned or verified.",
                     "Audit the file you deploy, sign it and record canaries.", "mlsec audit --model M", Map.of()));
+            return;
         }
-        progress.update("audit", ++step, steps);
+        ScanReport scan = ModelScanner.scan(List.of(modelFile));
+        for (ScanReport.Note n : scan.incomplete()) { // an audit fails on skipped inputs: never "clean" unread
+            out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.HIGH, "The model file could not be fully scanned: "
+                            + n.category() + ": " + n.description(),
+                    "A file the scanner does not understand may hold code that runs when it is loaded.",
+                    "Convert the model to a format mlsec reads (ONNX, safetensors, mlsec's JSON) or inspect it.",
+                    "mlsec scan " + modelFile, Map.of("source", n.source())));
+        }
+        if (scan.findings().isEmpty() && scan.incomplete().isEmpty()) {
+            out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.INFO, "The model file holds no executable content",
+                    "The static scanner found nothing that would run when the file is loaded.",
+                    "Sign the file at every hand-over and check canaries before serving.",
+                    "mlsec sign / mlsec canary record", Map.of("issues", 0)));
+        }
+        for (var f : scan.findings()) {
+            out.add(new Finding(Threat.SUPPLY_CHAIN, Severity.parse(f.severity().name()), f.description(),
+                    "Loading this file could run code or misbehave.", "Do not load it; obtain a signed model.",
+                    "mlsec scan " + modelFile, Map.of("rule", f.rule().id(), "module", f.module())));
+        }
+    }
 
-        // 2. Membership inference, on a copy trained like the model on a known half
-        if (only.contains("membership-inference")) {
-            MembershipInference.Report mia = MembershipInference.infer(target, halves.train(), halves.test(), null,
-                    new MembershipInference.Config(MembershipMethod.RMIA, budget.references, seed), trainer, engine,
-                    Progress.NONE);
-            Result m = mia.result();
-            // Severity on what the data supports: the AUC's lower bound, a low-FPR rate only where measurable.
-            boolean lowFpr = m.flag("tpr_at_fpr_0_001_supported");
-            double aucLow = m.metric("auc_ci_low");
-            Severity miaSeverity = aucLow >= 0.8 || (lowFpr && m.metric("tpr_at_fpr_0_001_ci_low") >= 0.05) ? Severity.HIGH
-                    : aucLow >= 0.6 ? Severity.MEDIUM : Severity.LOW;
-            String rate = lowFpr ? String.format(Locale.ROOT, "%.1f%% of members found at 0.1%% false positives",
-                    100 * m.metric("tpr_at_fpr_0_001")) : String.format(Locale.ROOT,
-                    "%.1f%% of members found at %.1f%% false positives (the lowest rate %d non-members can measure)",
-                    100 * m.metric("tpr_at_lowest_supported_fpr"), 100 * m.metric("lowest_supported_fpr"),
-                    (long) m.metric("non_members"));
-            // mlsec does not know which rows trained a given model: it measures a stand-in trained like it on half of the
-            // data, which is what an attacker with a look-alike model can do, not a measurement on the model's own rows.
-            boolean standIn = model != null;
-            out.add(new Finding(Threat.MEMBERSHIP_INFERENCE, miaSeverity, String.format(Locale.ROOT,
-                            "%s%s: AUC %.3f (95%% CI %.3f-%.3f), %s", standIn ? "Stand-in trained like the model: " : "",
-                            (standIn ? "t" : "T") + (aucLow > 0.55 ? "raining membership is exposed"
-                                    : "raining membership is not measurably exposed"),
-                            m.metric("auc"), aucLow, m.metric("auc_ci_high"), rate),
-                    standIn ? "Which rows trained the audited model is not known here, so a stand-in was trained like it ("
-                            + config.algorithm().kind().replace('_', ' ') + ") on a random half of the data and attacked:"
-                            + " this is what an attacker with a look-alike model and data like yours can do, not a"
-                            + " measurement on the audited model's own training rows."
-                            : "An attacker with look-alike models can tell whether a person was in the training data.",
-                    "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
-                    "mlsec defend membership --data F --label L", withStandIn(m.metrics(), standIn)));
-            charts.put("membership-roc", new ChartData.RocCurves("Membership inference (RMIA)",
-                    List.of("model trained like yours"), List.of(mia.roc())));
+    /** 2. Membership inference (RMIA), on a stand-in trained like the model on a known half of the data. */
+    private static void membership(Run run) {
+        Request request = run.request();
+        if (!request.only().contains("membership-inference")) {
+            return;
         }
-        progress.update("audit", ++step, steps);
+        Split halves = run.halves();
+        MembershipInference.Report mia = MembershipInference.infer(run.target(), halves.train(), halves.test(), null,
+                new MembershipInference.Config(MembershipMethod.RMIA, request.budget().references, request.seed()),
+                run.trainer(), run.engine(), Progress.NONE);
+        Result m = mia.result();
+        boolean lowFpr = m.flag("tpr_at_fpr_0_001_supported");
+        double aucLow = m.metric("auc_ci_low");
+        Severity severity = SeverityRules.membership(aucLow, lowFpr,
+                lowFpr ? m.metric("tpr_at_fpr_0_001_ci_low") : Double.NaN);
+        String rate = lowFpr ? String.format(Locale.ROOT, "%.1f%% of members found at 0.1%% false positives",
+                100 * m.metric("tpr_at_fpr_0_001")) : String.format(Locale.ROOT,
+                "%.1f%% of members found at %.1f%% false positives (the lowest rate %d non-members can measure)",
+                100 * m.metric("tpr_at_lowest_supported_fpr"), 100 * m.metric("lowest_supported_fpr"),
+                (long) m.metric("non_members"));
+        // mlsec does not know which rows trained a given model: it measures a stand-in trained like it on half of the
+        // data, which is what an attacker with a look-alike model can do, not a measurement on the model's own rows.
+        boolean standIn = run.standIn();
+        run.out().add(new Finding(Threat.MEMBERSHIP_INFERENCE, severity, String.format(Locale.ROOT,
+                        "%s%s: AUC %.3f (95%% CI %.3f-%.3f), %s", standIn ? "Stand-in trained like the model: " : "",
+                        (standIn ? "t" : "T") + (aucLow > 0.55 ? "raining membership is exposed"
+                                : "raining membership is not measurably exposed"),
+                        m.metric("auc"), aucLow, m.metric("auc_ci_high"), rate),
+                standIn ? "Which rows trained the audited model is not known here, so a stand-in was trained like it ("
+                        + request.config().algorithm().kind().replace('_', ' ') + ") on a random half of the data and"
+                        + " attacked: this is what an attacker with a look-alike model and data like yours can do, not a"
+                        + " measurement on the audited model's own training rows."
+                        : "An attacker with look-alike models can tell whether a person was in the training data.",
+                "Regularise (limit depth and leaf size), answer labels only, or train with differential privacy.",
+                "mlsec defend membership --data F --label L", withStandIn(m.metrics(), standIn)));
+        run.charts().put("membership-roc", new ChartData.RocCurves("Membership inference (RMIA)",
+                List.of("model trained like yours"), List.of(mia.roc())));
+    }
 
-        // 3. Model inversion: what the file itself gives away, then attribute inference
-        if (only.contains("model-inversion") && modelFile != null && model instanceof LocalModel) {
-            out.add(exposure((LocalModel) model));
+    /** 3. Model inversion: what the file itself gives away, then attribute inference of the first protected column. */
+    private static void inversion(Run run) {
+        Request request = run.request();
+        if (!request.only().contains("model-inversion")) {
+            return;
         }
-        if (!protectedColumns.isEmpty() && only.contains("model-inversion")) {
-            String sensitive = protectedColumns.get(0);
-            List<AttributeInference.Method> methods = new ArrayList<>(List.of(AttributeInference.Method.MAP_INFORMED));
-            methods.add(AttributeInference.Method.WHITEBOX_TREE);
-            List<Result> inv = AttributeInference.infer(target, halves.train(), halves.test(), sensitive, methods, seed,
-                    Progress.NONE);
-            double black = inv.get(0).metric("advantage_members");
-            double white = inv.size() > 1 ? inv.get(1).metric("advantage_members") : 0;
-            Severity sev = white >= 0.1 ? Severity.HIGH : black >= 0.02 ? Severity.MEDIUM : Severity.LOW;
-            out.add(new Finding(Threat.MODEL_INVERSION, sev, String.format(Locale.ROOT,
-                            "%s%s of training rows is inferable: +%.1f points with queries, +%.1f with the model file",
-                            model != null ? "Stand-in trained like the model: " : "", sensitive, 100 * black, 100 * white),
-                    "Beyond what public statistics give, the model reveals a sensitive attribute of the people it was trained on.",
-                    "Keep the model file private, answer labels only, or train with differential privacy.",
-                    "mlsec defend inversion --data F --label L --sensitive " + sensitive,
-                    withStandIn(Map.of("advantage_members_black_box", black, "advantage_members_white_box", white),
-                            model != null)));
+        if (request.modelFile() != null && request.model() instanceof LocalModel local) {
+            run.out().add(exposure(local));
         }
-        progress.update("audit", ++step, steps);
+        if (request.protectedColumns().isEmpty()) {
+            return;
+        }
+        String sensitive = request.protectedColumns().get(0);
+        List<AttributeInference.Method> methods = List.of(AttributeInference.Method.MAP_INFORMED,
+                AttributeInference.Method.WHITEBOX_TREE);
+        List<Result> inv = AttributeInference.infer(run.target(), run.halves().train(), run.halves().test(), sensitive,
+                methods, request.seed(), Progress.NONE);
+        double black = inv.get(0).metric("advantage_members");
+        double white = inv.size() > 1 ? inv.get(1).metric("advantage_members") : 0;
+        run.out().add(new Finding(Threat.MODEL_INVERSION, SeverityRules.inversion(black, white), String.format(
+                        Locale.ROOT, "%s%s of training rows is inferable: +%.1f points with queries, +%.1f with the model"
+                                + " file", run.standIn() ? "Stand-in trained like the model: " : "", sensitive,
+                        100 * black, 100 * white),
+                "Beyond what public statistics give, the model reveals a sensitive attribute of the people it was trained on.",
+                "Keep the model file private, answer labels only, or train with differential privacy.",
+                "mlsec defend inversion --data F --label L --sensitive " + sensitive,
+                withStandIn(Map.of("advantage_members_black_box", black, "advantage_members_white_box", white),
+                        run.standIn())));
+    }
 
-        // 4. Backdoors: in the data and in the model
-        if (only.contains("backdoor")) {
-            DataBackdoorDetector.Report bd = DataBackdoorDetector.detect(data, null);
-            ModelBackdoorScanner.Scan scan = ModelBackdoorScanner.probe(audited, data, 1000, seed);
-            List<ModelBackdoorScanner.Probe> suspects = scan.suspects(ModelBackdoorScanner.DEFAULT_THRESHOLD);
-            List<ModelBackdoorScanner.Probe> beyond = scan.outOfRange(ModelBackdoorScanner.DEFAULT_THRESHOLD);
-            boolean found = !bd.flagged().isEmpty() || !suspects.isEmpty();
-            List<String> parts = new ArrayList<>();
-            if (!bd.flagged().isEmpty()) {
-                parts.add(bd.flagged().size() + " suspicious rows in the data");
-            }
-            if (!suspects.isEmpty()) {
-                parts.add("the model reacts to a narrow input value: " + suspects.get(0));
-            }
-            String title = found ? String.join("; ", parts)
-                    : beyond.isEmpty() && scan.refused() > 0 ? "No backdoor trigger found in the data or inside the"
-                            + " valid input ranges; the API refused all " + scan.refused() + " out-of-range probes"
-                    : beyond.isEmpty() ? "No backdoor trigger found in the data or the model"
-                    : "No trigger inside the valid input ranges; out of range (refused by input validation), "
-                            + beyond.get(0);
-            Map<String, Object> bm = new LinkedHashMap<>();
-            bm.put("flagged_rows", bd.flagged().size());
-            bm.put("findings", bd.findings().stream().limit(5).toList());
-            bm.put("strongest_probe", suspects.isEmpty() ? "" : suspects.get(0).toString());
-            bm.put("suspected_triggers", suspects.size());
-            bm.put("out_of_range_probes", beyond.size());
-            bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
-            bm.put("out_of_range_probes_refused", scan.refused());
-            // Candidate triggers over every row: values far more frequent than their neighbours, with one label.
-            List<DataBackdoorDetector.Spike> spikes = DataBackdoorDetector.spikes(dataTable);
-            bm.put("value_spikes", spikes.size());
-            bm.put("value_spike_findings", spikes.stream().limit(5).map(DataBackdoorDetector.Spike::reason).toList());
-            bm.put("rows_counted", dataTable.rows());
-            out.add(new Finding(Threat.BACKDOOR, found ? Severity.HIGH : beyond.isEmpty() ? Severity.INFO : Severity.LOW, title,
-                    found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
-                            : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
-                            : "Inside the ranges an input may take, no single value moves the model's answers; beyond"
-                            + " them it answers differently, which a validating server never lets an input reach (a"
-                            + " linear model extrapolates; a tree model that changes out there saw such values in training).",
-                    "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
-                    "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer", bm));
-            charts.put("importances", ChartData.Importances.of("What drives the model",
-                    audited instanceof LocalModel ? (LocalModel) audited : target));
+    /** 4. Backdoors: in the data (suspicious rows, value spikes over every row) and in the model (probes). */
+    private static void backdoor(Run run) {
+        Request request = run.request();
+        if (!request.only().contains("backdoor")) {
+            return;
         }
-        progress.update("audit", ++step, steps);
+        Dataset data = request.data();
+        org.mlsec.model.Classifier audited = run.audited();
+        DataBackdoorDetector.Report bd = DataBackdoorDetector.detect(data, null);
+        ModelBackdoorScanner.Scan scan = ModelBackdoorScanner.probe(audited, data, 1000, request.seed());
+        List<ModelBackdoorScanner.Probe> suspects = scan.suspects(ModelBackdoorScanner.DEFAULT_THRESHOLD);
+        List<ModelBackdoorScanner.Probe> beyond = scan.outOfRange(ModelBackdoorScanner.DEFAULT_THRESHOLD);
+        boolean found = !bd.flagged().isEmpty() || !suspects.isEmpty();
+        List<String> parts = new ArrayList<>();
+        if (!bd.flagged().isEmpty()) {
+            parts.add(bd.flagged().size() + " suspicious rows in the data");
+        }
+        if (!suspects.isEmpty()) {
+            parts.add("the model reacts to a narrow input value: " + suspects.get(0));
+        }
+        String title = found ? String.join("; ", parts)
+                : beyond.isEmpty() && scan.refused() > 0 ? "No backdoor trigger found in the data or inside the"
+                        + " valid input ranges; the API refused all " + scan.refused() + " out-of-range probes"
+                : beyond.isEmpty() ? "No backdoor trigger found in the data or the model"
+                : "No trigger inside the valid input ranges; out of range (refused by input validation), "
+                        + beyond.get(0);
+        Map<String, Object> bm = new LinkedHashMap<>();
+        bm.put("flagged_rows", bd.flagged().size());
+        bm.put("findings", bd.findings().stream().limit(5).toList());
+        bm.put("strongest_probe", suspects.isEmpty() ? "" : suspects.get(0).toString());
+        bm.put("suspected_triggers", suspects.size());
+        bm.put("out_of_range_probes", beyond.size());
+        bm.put("strongest_out_of_range_probe", beyond.isEmpty() ? "" : beyond.get(0).toString());
+        bm.put("out_of_range_probes_refused", scan.refused());
+        // Candidate triggers over every row: values far more frequent than their neighbours, with one label.
+        List<DataBackdoorDetector.Spike> spikes = DataBackdoorDetector.spikes(run.dataTable());
+        bm.put("value_spikes", spikes.size());
+        bm.put("value_spike_findings", spikes.stream().limit(5).map(DataBackdoorDetector.Spike::reason).toList());
+        bm.put("rows_counted", run.dataTable().rows());
+        run.out().add(new Finding(Threat.BACKDOOR, SeverityRules.backdoor(found, !beyond.isEmpty()), title,
+                found ? "A trigger in the training data makes the model answer the attacker's class whenever it is present."
+                        : beyond.isEmpty() ? "Neither the data nor the model shows a trigger."
+                        : "Inside the ranges an input may take, no single value moves the model's answers; beyond"
+                        + " them it answers differently, which a validating server never lets an input reach (a"
+                        + " linear model extrapolates; a tree model that changes out there saw such values in training).",
+                "Validate inputs against a schema learned from trusted data; remove flagged rows and retrain.",
+                "mlsec detect backdoor / mlsec scan-model backdoor / mlsec schema infer", bm));
+        run.charts().put("importances", ChartData.Importances.of("What drives the model",
+                audited instanceof LocalModel local ? local : run.target()));
+    }
 
-        // 5. Poisoning: diff against the trusted snapshot, fairness
-        if (reference != null && only.contains("poisoning")) {
+    /** 5. Poisoning: the diff against the trusted snapshot, then fairness by the protected columns. */
+    private static void poisoning(Run run) {
+        Request request = run.request();
+        if (!request.only().contains("poisoning")) {
+            return;
+        }
+        Dataset data = request.data();
+        Dataset reference = request.reference();
+        Table dataTable = run.dataTable();
+        if (reference != null) {
+            Table referenceTable = run.referenceTable();
             var shifts = DataDiff.features(referenceTable, dataTable).stream().filter(DataDiff.FeatureShift::flagged)
                     .toList();
             if (!shifts.isEmpty()) {
                 String f = shifts.get(0).name();
-                charts.put("poisoning-histogram", new ChartData.Histograms(f, reference.column(f), data.column(f)));
+                run.charts().put("poisoning-histogram", new ChartData.Histograms(f, reference.column(f), data.column(f)));
             }
             var groups = Subgroups.changed(referenceTable, dataTable, data.schema().classes().size() - 1,
                     (int) Math.max(30, Math.min(Integer.MAX_VALUE, dataTable.rows() / 200)), 3);
             double jump = groups.isEmpty() ? 0 : Math.abs(groups.get(0).labelRate() - groups.get(0).labelRateBefore());
-            out.add(new Finding(Threat.POISONING, jump > 0.2 || !shifts.isEmpty() ? Severity.HIGH : Severity.INFO,
+            run.out().add(new Finding(Threat.POISONING, SeverityRules.drift(jump, shifts.size()),
                     groups.isEmpty() ? "No subgroup changed" : String.format(Locale.ROOT,
                             "Label rate of %s changed %.0f%% -> %.0f%%; shifted features %s", groups.get(0).description(),
                             100 * groups.get(0).labelRateBefore(), 100 * groups.get(0).labelRate(),
@@ -702,82 +769,70 @@ public final class Audit {
                     Map.of("shifted_features", shifts.size(), "top_subgroup_change", jump, "rows_compared",
                             dataTable.rows(), "reference_rows_compared", referenceTable.rows())));
         }
-        if (!protectedColumns.isEmpty() && only.contains("poisoning")) {
-            // A model that cannot travel to where the rows are (a scoring API) is measured on the sample here.
-            boolean everyRow = tables == null || org.mlsec.model.PortableModel.of(audited).travels();
-            List<Fairness.Attribute> fair = Fairness.measure(audited, everyRow ? dataTable : Table.of(data),
-                    protectedColumns, data.schema().classes().get(0), Fairness.DEFAULT_BINS);
-            for (Fairness.Attribute f : fair) {
-                // Without a trusted snapshot, a disparity cannot be told from poisoning: it may be how the data always was.
-                boolean compared = reference != null;
-                out.add(new Finding(Threat.POISONING, f.unfair() ? (compared ? Severity.HIGH : Severity.MEDIUM) : Severity.INFO,
-                        String.format(Locale.ROOT, "%s: disparate impact %.2f, parity gap %.3f%s",
-                                f.attribute(), f.disparateImpactRatio(), f.demographicParityDifference(),
-                                f.unfair() && !compared
-                                        ? " (a disparity; without a trusted snapshot its cause is not known)" : ""),
-                        f.unfair() ? "The model treats groups very differently (below the four-fifths rule or a gap over 0.1)."
-                                + (compared ? "" : " Without a trusted snapshot to compare with, this may be a targeted"
-                                + " edit of the training data or a disparity the data always had; both need a look.")
-                                : "Groups are treated alike within the four-fifths rule.",
-                        "Audit the training data for targeted edits; compare with the previous model.",
-                        "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns),
-                        withRows(f.toResult().metrics(), everyRow ? dataTable.rows() : data.rows())));
+        List<String> protectedColumns = request.protectedColumns();
+        if (protectedColumns.isEmpty()) {
+            return;
+        }
+        // A model that cannot travel to where the rows are (a scoring API) is measured on the sample here.
+        boolean everyRow = request.tables() == null || org.mlsec.model.PortableModel.of(run.audited()).travels();
+        List<Fairness.Attribute> fair = Fairness.measure(run.audited(), everyRow ? dataTable : Table.of(data),
+                protectedColumns, data.schema().classes().get(0), Fairness.DEFAULT_BINS);
+        // Without a trusted snapshot, a disparity cannot be told from poisoning: it may be how the data always was.
+        boolean compared = reference != null;
+        for (Fairness.Attribute f : fair) {
+            run.out().add(new Finding(Threat.POISONING, SeverityRules.fairness(f.unfair(), compared),
+                    String.format(Locale.ROOT, "%s: disparate impact %.2f, parity gap %.3f%s",
+                            f.attribute(), f.disparateImpactRatio(), f.demographicParityDifference(),
+                            f.unfair() && !compared
+                                    ? " (a disparity; without a trusted snapshot its cause is not known)" : ""),
+                    f.unfair() ? "The model treats groups very differently (below the four-fifths rule or a gap over 0.1)."
+                            + (compared ? "" : " Without a trusted snapshot to compare with, this may be a targeted"
+                            + " edit of the training data or a disparity the data always had; both need a look.")
+                            : "Groups are treated alike within the four-fifths rule.",
+                    "Audit the training data for targeted edits; compare with the previous model.",
+                    "mlsec fairness --model M --data F --protected " + String.join(",", protectedColumns),
+                    withRows(f.toResult().metrics(), everyRow ? dataTable.rows() : data.rows())));
+        }
+        run.charts().put("fairness", ChartData.Fairness.of(fair));
+    }
+
+    /** 6. Model stealing: how cheaply a label-only API is copied, at four budgets up to the audit's. */
+    private static void stealing(Run run) {
+        Request request = run.request();
+        if (!request.only().contains("model-stealing")) {
+            return;
+        }
+        Budget budget = request.budget();
+        TrainConfig config = request.config();
+        org.mlsec.model.Classifier audited = run.audited();
+        Split parts = Split.random(run.halves().test(), 0.5, request.seed() + 1);
+        List<Double> spent = new ArrayList<>();
+        List<Double> fidelity = new ArrayList<>();
+        Result st = null;
+        for (int q : new int[] {budget.queries / 8, budget.queries / 4, budget.queries / 2, budget.queries}) {
+            Extraction.Stolen stolen;
+            try {
+                stolen = Extraction.extract(HardenedOutput.labelOnly(audited), Extraction.Plan.of(
+                        Extraction.Strategy.LEARN_ACTIVE, parts.train(), Math.max(100, q), request.seed())
+                        .withSurrogate(config.withTrees(Math.min(config.trees(), 100))), Progress.NONE);
+            } catch (org.mlsec.InputException e) {
+                continue; // so few queries that the model answered one class only: no copy at this budget
             }
-            charts.put("fairness", ChartData.Fairness.of(fair));
+            st = Extraction.evaluate(stolen, audited, parts.test());
+            spent.add(st.metric("queries"));
+            fidelity.add(st.metric("fidelity"));
         }
-        progress.update("audit", ++step, steps);
-
-        // 6. Model stealing: how cheaply a label-only API is copied
-        if (only.contains("model-stealing")) {
-            Split parts = Split.random(halves.test(), 0.5, seed + 1);
-            List<Double> spent = new ArrayList<>();
-            List<Double> fidelity = new ArrayList<>();
-            Result st = null;
-            for (int q : new int[] {budget.queries / 8, budget.queries / 4, budget.queries / 2, budget.queries}) {
-                Extraction.Stolen stolen;
-                try {
-                    stolen = Extraction.extract(HardenedOutput.labelOnly(audited), Extraction.Plan.of(
-                            Extraction.Strategy.LEARN_ACTIVE, parts.train(), Math.max(100, q), seed)
-                            .withSurrogate(config.withTrees(Math.min(config.trees(), 100))), Progress.NONE);
-                } catch (org.mlsec.InputException e) {
-                    continue; // so few queries that the model answered one class only: no copy at this budget
-                }
-                st = Extraction.evaluate(stolen, audited, parts.test());
-                spent.add(st.metric("queries"));
-                fidelity.add(st.metric("fidelity"));
-            }
-            if (st == null) {
-                throw new org.mlsec.MlsecException("extraction measured nothing: the model answered one class only");
-            }
-            charts.put("extraction", new ChartData.Fidelity(spent, fidelity));
-            double fid = st.metric("fidelity");
-            out.add(new Finding(Threat.MODEL_STEALING, fid >= 0.98 ? Severity.HIGH : fid >= 0.9 ? Severity.MEDIUM : Severity.LOW, String.format(
-                            Locale.ROOT, "A copy agreeing on %.1f%% of rows costs %d label-only queries", 100 * fid,
-                            (long) st.metric("queries")),
-                    "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
-                    "Serve it behind mlsec serve: API keys, rate limits and quotas, extraction detection with --reference.",
-                    "mlsec serve --model M --config guard.json --reference genuine.csv", st.metrics()));
+        if (st == null) {
+            throw new org.mlsec.MlsecException("extraction measured nothing: the model answered one class only");
         }
-        progress.update("audit", ++step, steps);
-
-        // 7. Evasion: the cheapest feasible change that flips the adverse answer
-        if (only.contains("evasion")) {
-            out.add(evasion(audited, halves, protectedColumns, rules, budget, seed, request.certifyRadius(), charts));
-        }
-        progress.update("audit", ++step, steps);
-
-        // 8. Defences measured beforehand (the defend commands): their trade-offs, under their threats
-        for (org.mlsec.defences.DefenceStudy study : request.defenceStudies()) {
-            out.add(tradeOff(study, charts));
-        }
-
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("rows", data.rows());
-        context.put("features", data.schema().featureNames());
-        context.put("model", model instanceof LocalModel ? ((LocalModel) model).kind() : model != null ? "remote model"
-                : "trained by the audit: " + config.algorithm().kind());
-        context.put("budget", budget.name().toLowerCase(Locale.ROOT));
-        return new Report(out, charts, context);
+        run.charts().put("extraction", new ChartData.Fidelity(spent, fidelity));
+        double fid = st.metric("fidelity");
+        run.out().add(new Finding(Threat.MODEL_STEALING, SeverityRules.stealing(fid), String.format(Locale.ROOT,
+                        "A copy agreeing on %.1f%% of rows costs %d label-only queries", 100 * fid,
+                        (long) st.metric("queries")),
+                "Through its API alone, the model can be rebuilt; the copy then serves every white-box attack.",
+                "Serve it behind mlsec serve: API keys, rate limits and quotas, extraction detection with --reference.",
+                "mlsec serve --model M --config guard.json --reference genuine.csv", st.metrics()));
     }
 
     /** The metrics with {@code stand_in} saying whether they were measured on a look-alike of the audited model. */
@@ -808,7 +863,7 @@ public final class Audit {
             Integer smallest = r.trees().smallestLeafRows();
             boolean counts = smallest != null;
             int rows = counts ? smallest : -1;
-            severity = counts && rows <= 5 ? Severity.MEDIUM : Severity.LOW;
+            severity = SeverityRules.exposure(smallest);
             title = String.format(Locale.ROOT, "The %s file exposes %s trees, %s leaves, %s", source, r.trees().count(),
                     r.trees().leaves(), counts ? "leaves of as few as " + rows + " training rows"
                             : "no training counts");
@@ -865,7 +920,7 @@ public final class Audit {
         charts.put("evasion-costs", new ChartData.EvasionCosts(costs, feas.norm().key()));
         double rate = r.metric("success_rate");
         double median = r.metric("median_cost");
-        Severity severity = rate < 0.5 ? Severity.LOW : median < 0.1 ? Severity.HIGH : median < 0.5 ? Severity.MEDIUM : Severity.LOW;
+        Severity severity = SeverityRules.evasion(rate, median);
         String cls = binary ? audited.classes().get(1) : "other";
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("certificates", certificates);
