@@ -19,16 +19,21 @@ public final class ModelOptions {
     Integer minLeaf;
 
     TrainConfig config(long seed) {
-        TrainConfig c = TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed);
+        return sizes(TrainConfig.defaults(Algorithm.parse(algo)).withSeed(seed), trees, maxDepth, minLeaf);
+    }
+
+    /** {@code c} with the tree options that were given (null: the algorithm's default stays). */
+    static TrainConfig sizes(TrainConfig c, Integer trees, Integer maxDepth, Integer minLeaf) {
+        TrainConfig out = c;
         if (trees != null) {
-            c = c.withTrees(trees);
+            out = out.withTrees(trees);
         }
         if (maxDepth != null) {
-            c = c.withMaxDepth(maxDepth);
+            out = out.withMaxDepth(maxDepth);
         }
         if (minLeaf != null) {
-            c = c.withMinLeaf(minLeaf);
+            out = out.withMinLeaf(minLeaf);
         }
-        return c;
+        return out;
     }
 }

@@ -198,16 +198,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     TrainConfig config(Algorithm a) {
-        TrainConfig c = TrainConfig.defaults(a).withSeed(seed).withThreads(threads);
-        if (trees != null) {
-            c = c.withTrees(trees);
-        }
-        if (maxDepth != null) {
-            c = c.withMaxDepth(maxDepth);
-        }
-        if (minLeaf != null) {
-            c = c.withMinLeaf(minLeaf);
-        }
+        TrainConfig c = ModelOptions.sizes(TrainConfig.defaults(a).withSeed(seed).withThreads(threads), trees, maxDepth,
+                minLeaf);
         if (maxFeatures != null) {
             c = c.withMaxFeatures(parseShare(maxFeatures));
         }
