@@ -37,8 +37,8 @@ final class AttackCommand extends GroupCommand {
         @Mixin
         DataOptions data;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

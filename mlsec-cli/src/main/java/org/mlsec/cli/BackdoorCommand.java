@@ -56,8 +56,8 @@ final class BackdoorCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {

@@ -104,8 +104,8 @@ final class BackdoorDefenceCommands {
         @Option(names = "--truth-column", paramLabel = "COLUMN", description = "A 0/1 column marking injected rows (to report precision and recall); not used to detect.")
         String truth;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -173,8 +173,8 @@ final class BackdoorDefenceCommands {
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -218,8 +218,8 @@ final class BackdoorDefenceCommands {
         @Mixin
         DataOptions data;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

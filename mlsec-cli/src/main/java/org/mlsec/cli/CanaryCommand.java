@@ -59,8 +59,8 @@ final class CanaryCommand extends GroupCommand {
                 description = "Largest allowed probability difference (default: ${DEFAULT-VALUE}).")
         double tolerance;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

@@ -21,8 +21,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {

@@ -139,8 +139,8 @@ final class EvasionCommands {
         @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Rows attacked in parallel (default: all cores).")
         int threads;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

@@ -44,8 +44,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the sample (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {

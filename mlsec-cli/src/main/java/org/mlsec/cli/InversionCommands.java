@@ -67,8 +67,8 @@ final class InversionCommands {
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -127,8 +127,8 @@ final class InversionCommands {
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

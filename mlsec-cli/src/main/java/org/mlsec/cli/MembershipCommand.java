@@ -64,8 +64,8 @@ final class MembershipCommand implements Callable<Integer> {
     @Option(names = "--roc", paramLabel = "SVG", description = "Write the log-log ROC curve as SVG.")
     Path roc;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {

@@ -11,6 +11,12 @@ final class Output {
     private Output() {
     }
 
+    /** Writes {@code result} as JSON to the file of {@code --json}, when one was given. */
+    static void json(JsonOption option, Object result) {
+        json(option.file, result);
+    }
+
+    /** Writes {@code result} as JSON to {@code file}, when one was given. */
     static void json(Path file, Object result) {
         if (file != null) {
             Json.write(result, file);

@@ -91,8 +91,8 @@ final class PoisoningCommands {
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "42") long seed;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -153,8 +153,8 @@ final class PoisoningCommands {
         @Option(names = "--plots", paramLabel = "DIR", description = "Write before/after histograms of flagged features (SVG).")
         Path plots;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -238,8 +238,8 @@ final class PoisoningCommands {
                 description = "Quantile bins for numeric attributes with more than 10 values (default: ${DEFAULT-VALUE}).")
         int bins;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -279,8 +279,8 @@ final class PoisoningCommands {
         @Mixin
         DataOptions data;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

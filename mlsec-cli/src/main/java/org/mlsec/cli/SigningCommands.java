@@ -15,6 +15,7 @@ import org.mlsec.defences.integrity.Manifest;
 import org.mlsec.defences.integrity.ModelSigning;
 import org.mlsec.defences.integrity.Pem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -100,8 +101,8 @@ final class SigningCommands {
         @Option(names = {"--ignore-unsigned-files", "--ignore_unsigned_files"}, description = "Accept files that are not in the signature.")
         boolean ignoreUnsigned;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-        Path json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {

@@ -101,13 +101,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MODEL", required = true, description = "Where to save the model.")
     Path out;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         org.mlsec.internal.AtomicFiles.refuseInput(out, "--out", data.data);
-        org.mlsec.internal.AtomicFiles.refuseInput(json, "--json", data.data, out);
+        org.mlsec.internal.AtomicFiles.refuseInput(json.file, "--json", data.data, out);
         if (testFraction < 0 || testFraction >= 1) {
             throw new InputException("--test-fraction must be in [0, 1), got " + testFraction);
         }
