@@ -134,18 +134,8 @@ final class TreeEnsemble {
         if (model instanceof BoostedModel) {
             BoostedModel m = (BoostedModel) model;
             requireTwoClasses(m.classes().size());
-            List<Tree> trees = m.trees();
-            double[][] v = new double[trees.size()][];
-            for (int t = 0; t < trees.size(); t++) {
-                Tree tree = trees.get(t);
-                v[t] = new double[tree.nodes()];
-                for (int n = 0; n < tree.nodes(); n++) {
-                    if (tree.isLeaf(n)) {
-                        v[t][n] = tree.value()[n];
-                    }
-                }
-            }
-            return new TreeEnsemble(trees, v, m.baseScore()[0], m.encoder(), m);
+            return new TreeEnsemble(m.trees(), leafValues(m.trees(), (tree, n) -> tree.value()[n]),
+                    m.baseScore()[0], m.encoder(), m);
         }
         return null;
     }
@@ -203,18 +193,29 @@ final class TreeEnsemble {
      */
     private static double[][] shareDifferences(ForestModel m, int plus, int minus) {
         int k = m.classes().size();
-        List<Tree> trees = m.trees();
+        return leafValues(m.trees(), (tree, n) -> {
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += tree.value()[n * k + c];
+            }
+            return sum > 0 ? (tree.value()[n * k + plus] - tree.value()[n * k + minus]) / sum : 0;
+        });
+    }
+
+    /** What a leaf adds to the margin. */
+    private interface LeafValue {
+        double of(Tree tree, int leaf);
+    }
+
+    /** Per tree and node, {@code value} of each leaf (0 at split nodes). */
+    private static double[][] leafValues(List<Tree> trees, LeafValue value) {
         double[][] v = new double[trees.size()][];
         for (int t = 0; t < trees.size(); t++) {
             Tree tree = trees.get(t);
             v[t] = new double[tree.nodes()];
             for (int n = 0; n < tree.nodes(); n++) {
                 if (tree.isLeaf(n)) {
-                    double sum = 0;
-                    for (int c = 0; c < k; c++) {
-                        sum += tree.value()[n * k + c];
-                    }
-                    v[t][n] = sum > 0 ? (tree.value()[n * k + plus] - tree.value()[n * k + minus]) / sum : 0;
+                    v[t][n] = value.of(tree, n);
                 }
             }
         }
