@@ -123,8 +123,8 @@ public final class StealingDrill {
      * @param target the model the copy is measured against, or null
      * @param eval   the rows it is measured on, or null (with a null target)
      * @return what came of it
-     * @throws InputException if {@code api} or {@code plan} is null, only one of target and eval is given, or they do
-     *     not fit
+     * @throws InputException if {@code api} or {@code plan} is null, only one of target and eval is given, or the
+     *     plan's known rows or {@code eval} do not fit the model's schema (checked before any query)
      * @throws org.mlsec.MlsecException if the API refused with anything but HTTP 403 (a {@link RefusedException}, or
      *     the client's error after its retries)
      */
@@ -132,6 +132,14 @@ public final class StealingDrill {
         Validate.notNull(api, "api");
         Validate.notNull(plan, "plan");
         Validate.isTrue((target == null) == (eval == null), "give target and eval together, or neither", "eval");
+        // Rows that do not fit are a mistake in the drill, not answers that taught nothing: refused before any query,
+        // so that a misconfigured drill never reads as NO_COPY.
+        if (plan.known() != null) {
+            api.schema().requireCompatible(plan.known().schema(), "plan");
+        }
+        if (target != null) {
+            target.schema().requireCompatible(eval.schema(), "eval");
+        }
         long before = api.queries();
         Extraction.Stolen stolen;
         try {

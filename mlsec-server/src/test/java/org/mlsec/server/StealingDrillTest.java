@@ -101,6 +101,15 @@ class StealingDrillTest {
                 new org.mlsec.model.remote.HttpClassifier(model.schema(), org.mlsec.model.remote.HttpClassifier.Config
                         .of(java.net.URI.create("http://127.0.0.1:9/predict"))), plan, model, null));
         assertEquals(List.of("eval"), together.parameters());
+        // Known rows of another schema are a mistake in the drill, refused before any query, never NO_COPY.
+        Dataset narrow = known.select(known.schema().featureNames().subList(0, 3));
+        org.mlsec.model.remote.HttpClassifier nowhere = new org.mlsec.model.remote.HttpClassifier(model.schema(),
+                org.mlsec.model.remote.HttpClassifier.Config.of(java.net.URI.create("http://127.0.0.1:9/predict")));
+        assertThrows(InputException.class, () -> StealingDrill.attempt(nowhere,
+                Extraction.Plan.of(Extraction.Strategy.PATH, narrow, 2000, 1), null, null));
+        assertEquals(0, nowhere.queries());
+        assertThrows(InputException.class, () -> StealingDrill.served(model, null, guards(false), profile, plan,
+                eval.select(eval.schema().featureNames().subList(0, 3)), 1000));
         assertThrows(InputException.class, () -> new StealingDrill.Attempt(StealingDrill.Outcome.NO_COPY, Double.NaN,
                 0, null));
         assertThrows(InputException.class, () -> new StealingDrill.Attempt(StealingDrill.Outcome.BLOCKED, 0.9, 3,
